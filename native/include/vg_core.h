@@ -1,0 +1,222 @@
+/*
+ * vg_core.h - the C core of Vectra Guard.
+ *
+ * The only header the Java FFM bindings are generated from. Plain structs,
+ * fixed-width integers, no callbacks, no varargs.
+ *
+ * Conventions (one for every function):
+ *   - a function returns a value >= 0 on success and -1 on failure;
+ *   - on failure it fills the caller's vg_error (step, errno, detail) when
+ *     the pointer is not NULL;
+ *   - no function calls exit(), prints, or keeps global state.
+ *
+ * The core has no policy: Java decides what to mount, which syscalls to
+ * filter and which limits to set; the core does exactly that, in order.
+ */
+#ifndef VG_CORE_H
+#define VG_CORE_H
+
+#include <stdint.h>
+
+#define VG_CORE_ABI_VERSION 1
+
+/* Setup steps, reported in vg_error.step. */
+#define VG_STEP_NONE 0
+#define VG_STEP_ARGS 1
+#define VG_STEP_CLONE 2
+#define VG_STEP_USERNS 3
+#define VG_STEP_CGROUP 4
+#define VG_STEP_MOUNT 5
+#define VG_STEP_PIVOT 6
+#define VG_STEP_HOSTNAME 7
+#define VG_STEP_RLIMIT 8
+#define VG_STEP_CAPS 9
+#define VG_STEP_NO_NEW_PRIVS 10
+#define VG_STEP_LANDLOCK 11
+#define VG_STEP_FDS 12
+#define VG_STEP_SESSION 13
+#define VG_STEP_SECCOMP 14
+#define VG_STEP_CHDIR 15
+#define VG_STEP_EXEC 16
+#define VG_STEP_SECCOMP_COMPILE 17
+#define VG_STEP_WAIT 18
+#define VG_STEP_KILL 19
+#define VG_STEP_PIPE 20
+#define VG_STEP_REAPER 21
+
+/* Namespaces (vg_spawn_spec.namespaces). */
+#define VG_NS_USER 0x1
+#define VG_NS_MOUNT 0x2
+#define VG_NS_PID 0x4
+#define VG_NS_IPC 0x8
+#define VG_NS_UTS 0x10
+#define VG_NS_NET 0x20
+#define VG_NS_CGROUP 0x40
+
+/* Spawn flags (vg_spawn_spec.flags). */
+#define VG_SPAWN_NEW_SESSION 0x1     /* setsid(): no controlling terminal, TIOCSTI harmless */
+#define VG_SPAWN_NO_NEW_PRIVS 0x2    /* PR_SET_NO_NEW_PRIVS */
+#define VG_SPAWN_DIE_WITH_PARENT 0x4 /* PR_SET_PDEATHSIG(SIGKILL) on the sandbox init */
+
+/* Mount operation kinds (vg_mount_op.kind), executed in list order. */
+#define VG_MOUNT_BIND 1        /* bind host `source` at `target` */
+#define VG_MOUNT_TMPFS 2       /* tmpfs at `target`, options in `data` (e.g. "size=64m,mode=1777") */
+#define VG_MOUNT_PROC 3        /* new proc for the sandbox pid namespace at `target` */
+#define VG_MOUNT_DEV 4         /* minimal /dev at `target`: null zero full random urandom tty, pts, ptmx, shm, fd links */
+#define VG_MOUNT_OVERLAY 5     /* overlay: lowerdir host `source`, throwaway upper in sandbox memory, at `target` */
+#define VG_MOUNT_DIR 6         /* create directory `target` (and parents) */
+#define VG_MOUNT_SYMLINK 7     /* symlink at `target` pointing to `data` */
+#define VG_MOUNT_REMOUNT_RO 8  /* make the mount at `target` (recursively) read-only */
+#define VG_MOUNT_MASK 9        /* hide `target`: /dev/null over a file, empty read-only tmpfs over a directory */
+
+/* Mount flags (vg_mount_op.flags). Every mount is nosuid and nodev. */
+#define VG_MF_READONLY 0x1  /* read-only, recursively */
+#define VG_MF_OPTIONAL 0x2  /* skip silently when `source` (or `target` for MASK/REMOUNT_RO) does not exist */
+#define VG_MF_NOEXEC 0x4    /* noexec */
+
+/* Error report of every function. `detail` names the operation and path,
+ * e.g. "bind /home/u/.npm", NUL-terminated. */
+typedef struct vg_error {
+    int32_t step;
+    int32_t errnum;
+    char detail[248];
+} vg_error;
+
+/* Kernel features, probed (never assumed). Each field is 0 when absent. */
+typedef struct vg_features {
+    int32_t kernel_major;
+    int32_t kernel_minor;
+    int32_t landlock_abi;       /* 0 = no Landlock */
+    int32_t seccomp_filter;     /* 1 = SECCOMP_SET_MODE_FILTER usable */
+    int32_t seccomp_kill_process; /* 1 = SECCOMP_RET_KILL_PROCESS available */
+    int32_t user_namespaces;    /* 1 = this caller can create a user namespace (really tried) */
+    int32_t pidfd;              /* 1 = pidfd_open works */
+    int32_t close_range;        /* 1 = close_range works */
+    int32_t overlay_in_userns;  /* 1 = overlayfs mountable inside a user namespace (really tried) */
+    int32_t mount_setattr;      /* 1 = mount_setattr available */
+} vg_features;
+
+typedef struct vg_mount_op {
+    int32_t kind;
+    uint32_t flags;
+    const char *source;
+    const char *target;
+    const char *data;
+} vg_mount_op;
+
+/* A Landlock filesystem rule: `access` (LANDLOCK_ACCESS_FS_* bits) below
+ * `path`, a path as seen inside the sandbox. Missing paths are skipped. */
+typedef struct vg_landlock_path_rule {
+    const char *path;
+    uint64_t access;
+} vg_landlock_path_rule;
+
+/* A Landlock network rule (ABI >= 4): `access` (LANDLOCK_ACCESS_NET_*) on TCP `port`. */
+typedef struct vg_landlock_port_rule {
+    uint64_t port;
+    uint64_t access;
+} vg_landlock_port_rule;
+
+typedef struct vg_rlimit {
+    int32_t resource; /* RLIMIT_* */
+    int32_t reserved;
+    uint64_t soft;
+    uint64_t hard;
+} vg_rlimit;
+
+/* One seccomp argument comparison (libseccomp semantics). */
+typedef struct vg_seccomp_arg {
+    uint32_t index;  /* 0..5 */
+    uint32_t op;     /* SCMP_CMP_* value: 1 NE, 2 LT, 3 LE, 4 EQ, 5 GE, 6 GT, 7 MASKED_EQ */
+    uint64_t value;
+    uint64_t value_two; /* second operand of MASKED_EQ (value & value_two == ... see libseccomp) */
+} vg_seccomp_arg;
+
+/* One seccomp rule: `action` (raw SECCOMP_RET_* value, e.g. 0x00050001 for
+ * ERRNO(EPERM), 0x80000000 KILL_PROCESS) for `syscall` when all args match.
+ * Syscall names unknown on this architecture are skipped. */
+typedef struct vg_seccomp_rule {
+    const char *syscall;
+    uint32_t action;
+    uint32_t arg_count;
+    vg_seccomp_arg args[6];
+} vg_seccomp_rule;
+
+/* Everything the sandbox is. Paths in mounts, landlock rules and cwd are
+ * paths inside the sandbox (vg keeps host paths, so usually the same). */
+typedef struct vg_spawn_spec {
+    const char *const *argv;    /* NULL-terminated; argv[0] looked up in search_path unless it has a '/' */
+    const char *const *envp;    /* NULL-terminated; the complete environment */
+    const char *search_path;    /* PATH used to find argv[0] */
+    const char *cwd;            /* working directory inside the sandbox */
+    const char *hostname;       /* set when VG_NS_UTS; NULL keeps it */
+    uint32_t namespaces;        /* VG_NS_* */
+    uint32_t flags;             /* VG_SPAWN_* */
+    uint32_t uid;               /* uid inside the sandbox, mapped to the caller's real uid */
+    uint32_t gid;               /* gid inside the sandbox, mapped to the caller's real gid */
+    const vg_mount_op *mounts;  /* executed in order in a fresh tmpfs root, then pivot_root */
+    uint32_t mount_count;
+    uint32_t landlock_path_rule_count;
+    const vg_landlock_path_rule *landlock_path_rules;
+    uint64_t landlock_handled_fs;   /* 0 = no Landlock filesystem restriction */
+    uint64_t landlock_handled_net;  /* 0 = no Landlock network restriction */
+    const vg_landlock_port_rule *landlock_port_rules;
+    uint32_t landlock_port_rule_count;
+    uint32_t rlimit_count;
+    uint64_t landlock_scoped;       /* LANDLOCK_SCOPE_* (ABI >= 6), 0 = none */
+    const vg_rlimit *rlimits;
+    const int32_t *cgroup_procs_fds; /* open cgroup.procs files the sandbox joins first */
+    uint32_t cgroup_procs_fd_count;
+    uint32_t seccomp_filter_len;    /* bytes; a multiple of 8 (struct sock_filter) */
+    const uint8_t *seccomp_filter;  /* compiled by vg_seccomp_compile; NULL = none */
+    uint64_t capabilities_keep;     /* bit N keeps capability N; 0 drops all */
+    int32_t stdin_fd;               /* caller fds that become 0, 1, 2 */
+    int32_t stdout_fd;
+    int32_t stderr_fd;
+    int32_t reserved;
+} vg_spawn_spec;
+
+/* A running sandbox: the pid (in the caller's namespace) of its init, and a pidfd on it. */
+typedef struct vg_process {
+    int32_t pid;
+    int32_t pidfd;
+} vg_process;
+
+/* VG_CORE_ABI_VERSION of the loaded library. */
+int32_t vg_abi_version(void);
+
+/* Fills `out` with what this kernel offers to this caller. */
+int32_t vg_probe(vg_features *out, vg_error *err);
+
+/* Compiles rules for the native architecture into a classic BPF program
+ * (array of struct sock_filter) in `out`; `*out_len` receives its size in bytes. */
+int32_t vg_seccomp_compile(const vg_seccomp_rule *rules, uint32_t rule_count, uint32_t default_action,
+                           uint8_t *out, uint32_t out_capacity, uint32_t *out_len, vg_error *err);
+
+/* Creates a pipe with O_CLOEXEC on both ends: fds[0] read, fds[1] write. */
+int32_t vg_pipe(int32_t *fds, vg_error *err);
+
+/* Closes a file descriptor. */
+int32_t vg_close(int32_t fd);
+
+/* Starts the sandbox: returns once the command has been exec'd (0) or setup
+ * failed (-1, with the step, errno and detail of the failure in `err`;
+ * step VG_STEP_EXEC with ENOENT / EACCES means not found / not executable). */
+int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err);
+
+/* Waits up to timeout_ms (-1 = forever) for the sandbox to end. Returns 1 and
+ * sets *status (exit code, or 128+N when killed by signal N) when it ended,
+ * 0 on timeout. Reaps the sandbox init. */
+int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+
+/* Sends `signal` to the command (the init forwards it); SIGKILL ends the
+ * whole sandbox at once. */
+int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err);
+
+/* Releases the pidfd. */
+int32_t vg_release(vg_process *proc);
+
+/* Symbolic name of an errno value ("EACCES"), or "E?" when unknown. */
+const char *vg_errno_name(int32_t errnum);
+
+#endif
