@@ -149,14 +149,14 @@ public class vg_error {
      * Indexed getter for field {@code detail}
      */
     public static byte detail(MemorySegment struct, long index0) {
-        return (byte)detail$ELEM_HANDLE.get(struct, 0L, index0);
+        return (byte)detail$ELEM_HANDLE.get(struct, detail$OFFSET, index0);
     }
 
     /**
      * Indexed setter for field {@code detail}
      */
     public static void detail(MemorySegment struct, long index0, byte fieldValue) {
-        detail$ELEM_HANDLE.set(struct, 0L, index0, fieldValue);
+        detail$ELEM_HANDLE.set(struct, detail$OFFSET, index0, fieldValue);
     }
 
     /**

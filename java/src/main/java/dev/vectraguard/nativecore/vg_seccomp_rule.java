@@ -184,7 +184,7 @@ public class vg_seccomp_rule {
      */
     public static MemorySegment args(MemorySegment struct, long index0) {
         try {
-            return (MemorySegment)args$ELEM_HANDLE.invokeExact(struct, 0L, index0);
+            return (MemorySegment)args$ELEM_HANDLE.invokeExact(struct, args$OFFSET, index0);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }
