@@ -99,7 +99,7 @@ class ConfigErrorsTest {
                 + " a bind mount has host_path, container_path, read_only", error("sandbox:\n  bind_mounts:\n    - host_pth: /x\n"));
         assertEquals("vg.yaml:2:31: 'sandbox.capability_set': unknown capability 'CAP_SYS_ADMN' (did you mean 'CAP_SYS_ADMIN'?)",
                 error("sandbox:\n  capability_set: [CAP_CHOWN, CAP_SYS_ADMN]\n"));
-        assertEquals("vg.yaml:2:20: 'sandbox.bind_mounts' container_path must be absolute (got 'rel')",
+        assertEquals("vg.yaml:2:17: 'sandbox.bind_mounts' container_path must be absolute (got 'rel')",
                 error("sandbox:\n  bind_mounts: [\"/a:rel:ro\"]\n"));
     }
 
