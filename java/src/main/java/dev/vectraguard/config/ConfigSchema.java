@@ -41,7 +41,7 @@ public final class ConfigSchema {
                     "how tightly the sandbox is closed; also sets the network_mode and seccomp_profile defaults"),
             new ConfigKey("sandbox.runtime", ValueTypes.RUNTIME, SandboxRuntime.AUTO, "sandbox (runtime selection)",
                     "auto or native; bubblewrap, docker, podman are refused as not available yet (exit 125)"),
-            new ConfigKey("sandbox.network_mode", ValueTypes.enumOf(NetworkMode.class), null, SANDBOX,
+            new ConfigKey("sandbox.network_mode", ValueTypes.enumOf(NetworkMode.class, true), null, SANDBOX,
                     "none, restricted or full; unset = from security_level (permissive: full, balanced: restricted, strict/paranoid: none)"),
             new ConfigKey("sandbox.enable_cache", ValueTypes.BOOLEAN, true, "cache (shared package caches)",
                     "bind the known package caches (npm, pip, cargo, go, maven, ...) read-write into the sandbox"),

@@ -14,13 +14,15 @@ import java.util.regex.Pattern;
 /** {@code vg config show}: the effective configuration with the source of every value, as YAML text or JSON. */
 public final class ConfigShow {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/.~][A-Za-z0-9_./~-]*");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
     private static final List<String> RESERVED = List.of("true", "false", "null", "yes", "no", "on", "off", "~");
 
     private ConfigShow() {}
 
     /**
      * YAML that vg reads back to the same configuration, each value followed by {@code # default},
-     * {@code # from FILE:LINE} or {@code # from env VAR}.
+     * {@code # from FILE:LINE} or {@code # from env VAR}. Values derived from the security level stay
+     * {@code null} (so they keep following it) and their comment names the effective value.
      */
     public static String text(LoadedConfig loaded) {
         StringBuilder out = new StringBuilder();
@@ -36,15 +38,19 @@ public final class ConfigShow {
             String line;
             if (key.section().isEmpty()) {
                 section = null;
-                line = key.leaf() + ": " + yaml(effective(s, loaded.config()));
+                line = key.leaf() + ": " + yaml(plainValue(s));
             } else {
                 if (!key.section().equals(section)) {
                     section = key.section();
                     out.append(section).append(":\n");
                 }
-                line = "  " + key.leaf() + ": " + yaml(effective(s, loaded.config()));
+                line = "  " + key.leaf() + ": " + yaml(plainValue(s));
             }
-            out.append(line).repeat(' ', Math.max(1, 40 - line.length())).append("# ").append(sourceText(s)).append('\n');
+            out.append(line).repeat(' ', Math.max(1, 40 - line.length())).append("# ").append(sourceText(s));
+            if (s.value() == null && derived(s.key())) {
+                out.append(": ").append(yaml(effective(s, loaded.config())));
+            }
+            out.append('\n');
         }
         if (loaded.deploymentEnv() != null) {
             out.append("# ").append(DeploymentEnv.ENV_VAR).append('=').append(loaded.deploymentEnv().label()).append('\n');
@@ -75,18 +81,22 @@ public final class ConfigShow {
         return key.equals("sandbox.network_mode") || key.equals("sandbox.seccomp_profile");
     }
 
-    /** The value as plain data (strings, numbers, booleans, lists, maps), derived defaults filled in. */
+    /** The value as plain data (strings, numbers, booleans, lists), derived defaults filled in. */
     private static Object effective(Setting s, VgConfig config) {
-        Object value = s.value();
-        if (value == null && s.key().equals("sandbox.network_mode")) {
-            value = config.sandbox().effectiveNetworkMode();
-        } else if (value == null && s.key().equals("sandbox.seccomp_profile")) {
-            value = config.sandbox().effectiveSeccompProfile();
+        if (s.value() == null && s.key().equals("sandbox.network_mode")) {
+            return plain(config.sandbox().effectiveNetworkMode());
         }
-        if (s.key().equals("sandbox.memory_limit") && value instanceof Long bytes) {
+        if (s.value() == null && s.key().equals("sandbox.seccomp_profile")) {
+            return plain(config.sandbox().effectiveSeccompProfile());
+        }
+        return plainValue(s);
+    }
+
+    private static Object plainValue(Setting s) {
+        if (s.key().equals("sandbox.memory_limit") && s.value() instanceof Long bytes) {
             return ByteSizes.format(bytes);
         }
-        return plain(value);
+        return plain(s.value());
     }
 
     private static Object plain(Object value) {
@@ -124,7 +134,8 @@ public final class ConfigShow {
         };
     }
 
+    /** Strings YAML would read as numbers (core schema), so they must be quoted to stay strings. */
     private static boolean looksNumeric(String s) {
-        return !s.isEmpty() && (Character.isDigit(s.charAt(0)) || s.charAt(0) == '.');
+        return NUMBER.matcher(s).matches();
     }
 }

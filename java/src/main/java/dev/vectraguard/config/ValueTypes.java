@@ -48,9 +48,17 @@ final class ValueTypes {
     }
 
     static <E extends Enum<E>> ValueType enumOf(Class<E> type) {
+        return enumOf(type, false);
+    }
+
+    /** Lower-case constant names, any case accepted; {@code nullable}: null means "unset". */
+    static <E extends Enum<E>> ValueType enumOf(Class<E> type, boolean nullable) {
         List<String> labels = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
         String expectation = "one of " + String.join(", ", labels);
         return (key, node, ctx) -> {
+            if (nullable && isNull(node)) {
+                return null;
+            }
             String word = text(key, node, expectation).strip().toLowerCase(Locale.ROOT);
             int i = labels.indexOf(word);
             if (i < 0) {

@@ -81,7 +81,8 @@ public final class StateFile {
         inProcess.lock();
         try {
             StateDir.ensure(dir);
-            try (FileChannel lockChannel = openLockFile(); FileLock ignored = lockChannel.lock()) {
+            try (FileChannel lockChannel = openLockFile(); FileLock lock = lockChannel.lock()) {
+                assert lock.isValid();
                 Map<String, Object> content = load();
                 T result = action.apply(content);
                 if (write) {
