@@ -79,7 +79,7 @@ final class ExecCommand implements Callable<Integer> {
     /** Ctrl-C reaches the command through the terminal; TERM and HUP sent to vg are passed on. */
     private static void forwardSignals(SandboxProcess process) {
         Signal.handle(new Signal("INT"), signal -> { });
-        for (String name : List.of("TERM", "HUP", "QUIT")) {
+        for (String name : List.of("TERM", "HUP")) {
             Signal.handle(new Signal(name), signal -> {
                 try {
                     process.signal(signal.getNumber());

@@ -29,10 +29,10 @@ final class VersionCommand implements Callable<Integer> {
         if (!NativeCore.available()) {
             if (json) {
                 System.out.printf("{\"version\":\"%s\",\"native\":false,\"reason\":\"%s\"}%n", VERSION,
-                        NativeCore.unavailableReason().replace("\\", "\\\\").replace("\"", "\\\""));
+                        NativeCore.unavailableReason().orElse("").replace("\\", "\\\\").replace("\"", "\\\""));
             } else {
                 System.out.println("vg " + VERSION);
-                System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason());
+                System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
                 System.out.println("cgroups:          " + cgroupText);
             }
             return ExitCodes.OK;

@@ -128,6 +128,17 @@ public final class NativeCore {
         }
     }
 
+    /** O_RDONLY, O_WRONLY, O_RDWR for {@link #open}. */
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+
+    /** Opens {@code path} with {@code flags} (O_CLOEXEC always added); the raw descriptor, to close with {@link #close}. */
+    public static int open(String path, int flags) throws NativeCoreException {
+        requireAvailable();
+        return LibcFiles.open(path, flags);
+    }
+
     /** Closes {@code fd}; false when close(2) failed (e.g. EBADF). */
     public static boolean close(int fd) {
         requireAvailable();

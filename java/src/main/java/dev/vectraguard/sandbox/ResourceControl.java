@@ -1,6 +1,7 @@
 package dev.vectraguard.sandbox;
 
 import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.RLimit;
 
 import java.io.IOException;
@@ -150,7 +151,14 @@ final class ResourceControl implements AutoCloseable {
     private static int[] openProcs(List<Path> dirs) throws IOException {
         int[] fds = new int[dirs.size()];
         for (int i = 0; i < fds.length; i++) {
-            fds[i] = NativeCore.openWriteOnly(dirs.get(i).resolve("cgroup.procs").toString());
+            try {
+                fds[i] = NativeCore.open(dirs.get(i).resolve("cgroup.procs").toString(), NativeCore.O_WRONLY);
+            } catch (NativeCoreException e) {
+                for (int j = 0; j < i; j++) {
+                    NativeCore.close(fds[j]);
+                }
+                throw new IOException(e.getMessage());
+            }
         }
         return fds;
     }

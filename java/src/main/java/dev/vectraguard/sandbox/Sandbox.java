@@ -31,8 +31,7 @@ import java.util.concurrent.Future;
  */
 public final class Sandbox {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final int O_RDWR = 2;
-    /** The sandbox dies with the thread that cloned it (PR_SET_PDEATHSIG), so clone from one that lives as long as the JVM. */
+        /** The sandbox dies with the thread that cloned it (PR_SET_PDEATHSIG), so clone from one that lives as long as the JVM. */
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "vg-sandbox-spawner");
         thread.setDaemon(true);
@@ -47,7 +46,7 @@ public final class Sandbox {
     }
 
     public static String unavailableReason() {
-        return NativeCore.unavailableReason();
+        return NativeCore.unavailableReason().orElse("");
     }
 
     /**
@@ -58,7 +57,7 @@ public final class Sandbox {
      */
     public static SandboxProcess start(SandboxSpec spec) throws SandboxException {
         if (!NativeCore.available()) {
-            throw new SandboxException("native sandbox unavailable: " + NativeCore.unavailableReason());
+            throw new SandboxException("native sandbox unavailable: " + unavailableReason());
         }
         List<String> notices = new ArrayList<>();
         SecurityProfile profile = spec.profile();
@@ -88,7 +87,7 @@ public final class Sandbox {
             int[] stderrPipe = spec.stderr() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
             int devNull = -1;
             if (spec.stdin() == Stdio.DISCARD || spec.stdout() == Stdio.DISCARD || spec.stderr() == Stdio.DISCARD) {
-                devNull = NativeCore.open("/dev/null", O_RDWR);
+                devNull = open("/dev/null", NativeCore.O_RDWR);
                 childEnds.add(devNull);
             }
             int namespaces = vg_core_h.VG_NS_USER() | vg_core_h.VG_NS_MOUNT() | vg_core_h.VG_NS_PID()
@@ -191,6 +190,14 @@ public final class Sandbox {
             throw new SandboxException("cannot open pipe: " + e.getMessage());
         } finally {
             NativeCore.close(fd);
+        }
+    }
+
+    private static int open(String path, int flags) throws SandboxException {
+        try {
+            return NativeCore.open(path, flags);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot open " + path + ": " + e.errnoName());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
 
 import java.io.IOException;
@@ -78,14 +79,14 @@ public final class SandboxProcess implements AutoCloseable {
                 long left = timeout.toMillis() - Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
                 if (left <= 0) {
                     timedOut = true;
-                    process.kill(SIGKILL);
-                    process.waitFor(-1);
+                    kill(SIGKILL);
+                    nativeWait(-1);
                     status = TIMEOUT_STATUS;
                     break;
                 }
                 waitMillis = (int) Math.min(left, Integer.MAX_VALUE);
             }
-            OptionalInt result = process.waitFor(waitMillis);
+            OptionalInt result = nativeWait(waitMillis);
             if (result.isPresent()) {
                 status = result.getAsInt();
             }
@@ -96,7 +97,7 @@ public final class SandboxProcess implements AutoCloseable {
     /** Waits at most {@code limit}; empty when the sandbox is still running. */
     public synchronized OptionalInt waitFor(Duration limit) throws SandboxException {
         if (status == null) {
-            OptionalInt result = process.waitFor((int) Math.min(limit.toMillis(), Integer.MAX_VALUE));
+            OptionalInt result = nativeWait((int) Math.min(limit.toMillis(), Integer.MAX_VALUE));
             if (result.isEmpty()) {
                 return result;
             }
@@ -122,7 +123,7 @@ public final class SandboxProcess implements AutoCloseable {
     /** Sends a signal to the command (SIGKILL ends everything in the sandbox at once). */
     public synchronized void signal(int signal) throws SandboxException {
         if (status == null) {
-            process.kill(signal);
+            kill(signal);
         }
     }
 
@@ -131,12 +132,28 @@ public final class SandboxProcess implements AutoCloseable {
         signal(SIGKILL);
     }
 
+    private void kill(int signal) throws SandboxException {
+        try {
+            process.kill(signal);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot signal the sandbox: " + e.getMessage());
+        }
+    }
+
+    private OptionalInt nativeWait(int timeoutMillis) throws SandboxException {
+        try {
+            return process.waitFor(timeoutMillis);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot wait for the sandbox: " + e.getMessage());
+        }
+    }
+
     @Override
     public synchronized void close() throws SandboxException {
         try {
             if (status == null) {
-                process.kill(SIGKILL);
-                OptionalInt result = process.waitFor(-1);
+                kill(SIGKILL);
+                OptionalInt result = nativeWait(-1);
                 status = result.orElse(128 + SIGKILL);
             }
         } finally {

@@ -1,6 +1,7 @@
 package dev.vectraguard.sandbox;
 
 import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonException;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.SeccompArg;
@@ -79,7 +80,7 @@ public final class SeccompProfiles {
         Object root;
         try {
             root = Json.parse(json);
-        } catch (IllegalArgumentException e) {
+        } catch (JsonException e) {
             throw new SandboxException("seccomp profile " + source + ": " + e.getMessage());
         }
         Map<?, ?> object = asObject(root, source, "top level");

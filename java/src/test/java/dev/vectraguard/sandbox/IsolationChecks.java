@@ -293,13 +293,24 @@ public final class IsolationChecks {
 
     static void pidsLimit() throws Exception {
         Path ws = tempDir("ws");
-        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("sh", "-c",
-                "n=0; for i in $(seq 100); do sleep 5 & n=$((n+1)); done 2>/dev/null; echo forked; "
-                        + "ls /proc | grep -c '^[0-9]'; kill $(jobs -p) 2>/dev/null; exit 0"))
-                .limits(new ResourceLimits(512L * 1024 * 1024, 1000, 20)).timeout(Duration.ofSeconds(20)).build();
-        Result r = run(spec);
-        int running = r.stdout.lines().skip(1).findFirst().map(String::trim).map(Integer::parseInt).orElse(999);
-        expect(running <= 20, "more processes than the pids limit: " + r);
+        String marker = "51." + (System.nanoTime() % 1000);
+        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e",
+                "my $failed = 0; for (1..60) { my $pid = fork(); if (!defined $pid) { $failed++; next; } "
+                        + "if ($pid == 0) { exec('sleep', '" + marker + "'); } } print \"failed $failed\\n\"; sleep 3;"))
+                .limits(new ResourceLimits(512L * 1024 * 1024, 1000, 20)).build();
+        try (SandboxProcess process = Sandbox.start(spec)) {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
+            int peak = 0;
+            for (int i = 0; i < 30; i++) {
+                peak = Math.max(peak, processesWithArgument(marker).size());
+                Thread.sleep(50);
+            }
+            process.waitFor();
+            String output = out.join();
+            expect(peak > 5, "the fork storm did not start (" + peak + " processes): " + output);
+            expect(peak < 20, peak + " processes running under a pids limit of 20");
+            expect(output.startsWith("failed ") && !output.startsWith("failed 0"), "no fork failed: " + output);
+        }
     }
 
     static void timeoutKills() throws Exception {
@@ -362,10 +373,10 @@ public final class IsolationChecks {
 
     static Result run(SandboxSpec spec) throws Exception {
         try (SandboxProcess process = Sandbox.start(spec)) {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
-            String out = readAll(process.stdout());
             int status = process.waitFor();
-            return new Result(status, out, err.join());
+            return new Result(status, out.join(), err.join());
         }
     }
 
