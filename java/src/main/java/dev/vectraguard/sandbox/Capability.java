@@ -1,32 +1,37 @@
 package dev.vectraguard.sandbox;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
-/** Linux capabilities vg may keep inside a sandbox (numbers from linux/capability.h). */
+/** Linux capabilities, in the order of linux/capability.h (the ordinal is the capability number). */
 public enum Capability {
-    CHOWN(0), DAC_OVERRIDE(1), FOWNER(3), FSETID(4), KILL(5), SETGID(6), SETUID(7), SETPCAP(8),
-    NET_BIND_SERVICE(10), NET_RAW(13), SYS_CHROOT(18), MKNOD(27), AUDIT_WRITE(29), SETFCAP(31);
+    CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, LINUX_IMMUTABLE,
+    NET_BIND_SERVICE, NET_BROADCAST, NET_ADMIN, NET_RAW, IPC_LOCK, IPC_OWNER, SYS_MODULE, SYS_RAWIO, SYS_CHROOT,
+    SYS_PTRACE, SYS_PACCT, SYS_ADMIN, SYS_BOOT, SYS_NICE, SYS_RESOURCE, SYS_TIME, SYS_TTY_CONFIG, MKNOD, LEASE,
+    AUDIT_WRITE, AUDIT_CONTROL, SETFCAP, MAC_OVERRIDE, MAC_ADMIN, SYSLOG, WAKE_ALARM, BLOCK_SUSPEND, AUDIT_READ,
+    PERFMON, BPF, CHECKPOINT_RESTORE;
 
     /** The set container runtimes give by default; only meaningful inside the sandbox's own namespaces. */
-    public static final Set<Capability> NAMESPACED_DEFAULT = Set.copyOf(EnumSet.allOf(Capability.class));
+    public static final Set<Capability> NAMESPACED_DEFAULT = Set.copyOf(EnumSet.of(CHOWN, DAC_OVERRIDE, FOWNER, FSETID,
+            KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP));
     /** Enough to bind low ports inside the sandbox's own network namespace, nothing else. */
     public static final Set<Capability> MINIMAL = Set.of(NET_BIND_SERVICE);
 
-    private final int number;
-
-    Capability(int number) {
-        this.number = number;
+    public int number() {
+        return ordinal();
     }
 
-    public int number() {
-        return number;
+    /** The capability named {@code CAP_X} or {@code X} (any case). */
+    public static Capability named(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        return valueOf(upper.startsWith("CAP_") ? upper.substring(4) : upper);
     }
 
     public static long mask(Set<Capability> capabilities) {
         long mask = 0;
         for (Capability capability : capabilities) {
-            mask |= 1L << capability.number;
+            mask |= 1L << capability.number();
         }
         return mask;
     }
