@@ -254,6 +254,10 @@ _Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
         }
     }
     if (spec->namespaces & VG_NS_USER) {
+        /* A caller that changed uids (setuid, setresuid) is not dumpable, which makes
+         * /proc/self/{uid,gid}_map root-owned: be dumpable while writing them. */
+        if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+            prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
             vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
             report(ctx->err_fd, &e, VG_EXIT_SETUP);

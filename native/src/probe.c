@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -34,6 +35,7 @@ static int write_str(const char *path, const char *s)
  * Exit 0: overlay works; 1: user namespace works but overlay does not; 2: no user namespace. */
 static _Noreturn void overlay_child(const char *uid_map, const char *gid_map)
 {
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* see vg_sandbox_init */
     if (write_str("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
         _exit(2);
     if (write_str("/proc/self/uid_map", uid_map) < 0 || write_str("/proc/self/gid_map", gid_map) < 0)

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
             printf("remount: %s\n", strerror(errno));
             return 1;
         }
-        printf("remounted\n");
+        printf("REMOUNT-OK\n");
         return 0;
     }
     fprintf(stderr, "usage: helper connect PORT | fds | alloc MB | remount PATH\n");
