@@ -400,6 +400,46 @@ static void test_seccomp_mkdir(void)
     t_cleanup(&s);
 }
 
+/* The rules of seccomp/strict.json, built in C (JSON parsing is the Java side's job). */
+static void test_seccomp_profile(void)
+{
+#define MASKED(i, mask, datum) {.index = i, .op = 7, .value = mask, .value_two = datum}
+#define CMP(i, o, v) {.index = i, .op = o, .value = v}
+    vg_seccomp_rule rules[] = {
+        {.syscall = "ioctl", .action = RET_ERRNO(EPERM), .arg_count = 1, .args = {MASKED(1, 0xffffffffULL, 0x5412)}},
+        {.syscall = "ioctl", .action = RET_ERRNO(EPERM), .arg_count = 1, .args = {MASKED(1, 0xffffffffULL, 0x541C)}},
+        {.syscall = "clone", .action = RET_ERRNO(EPERM), .arg_count = 1, .args = {MASKED(0, 0x10000000, 0x10000000)}},
+        {.syscall = "clone3", .action = RET_ERRNO(ENOSYS)},
+        {.syscall = "unshare", .action = RET_ERRNO(EPERM)},
+        {.syscall = "io_uring_setup", .action = RET_ERRNO(EPERM)},
+        /* ADDR_NO_RANDOMIZE set and bit 31 clear: the 0xffffffff query stays allowed. */
+        {.syscall = "personality", .action = RET_ERRNO(EPERM), .arg_count = 1,
+         .args = {MASKED(0, 0x80040000ULL, 0x0040000)}},
+        {.syscall = "socket", .action = RET_ERRNO(EPERM), .arg_count = 1, .args = {CMP(0, 4, 17)}},
+        {.syscall = "socket", .action = RET_ERRNO(EPERM), .arg_count = 1, .args = {MASKED(1, 0xf, 3)}},
+    };
+    uint32_t len = 0;
+    vg_error e;
+    int rc = vg_seccomp_compile(rules, sizeof rules / sizeof rules[0], RET_ALLOW, bpf, sizeof bpf, &len, &e);
+    CHECK(rc == 0, "compile: %s %s", vg_errno_name(e.errnum), e.detail);
+    t_sandbox s;
+    t_init(&s);
+    s.spec.seccomp_filter = bpf;
+    s.spec.seccomp_filter_len = len;
+    CHECK(t_run(&s, VG_TEST_HELPER, "syscalls", (char *)NULL) == 0 && s.status == 0, "status %d", s.status);
+    const char *expect[] = {"tiocsti64 EPERM", "tioclinux EPERM", "clone_newuser EPERM", "clone3 ENOSYS",
+                            "unshare EPERM", "personality_query ok", "personality_set EPERM", "socket_packet EPERM",
+                            "socket_raw EPERM", "socket_tcp ok", "io_uring EPERM"};
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+        CHECK(strstr(s.out, expect[i]) != NULL, "missing '%s'", expect[i]);
+    /* Control: without the filter the masked ioctl is not EPERM (ENOTTY on /dev/null). */
+    s.spec.seccomp_filter = NULL;
+    s.spec.seccomp_filter_len = 0;
+    CHECK(t_run(&s, VG_TEST_HELPER, "syscalls", (char *)NULL) == 0 && strstr(s.out, "tiocsti64 EPERM") == NULL,
+          "unfiltered ioctl denied");
+    t_cleanup(&s);
+}
+
 static void test_landlock_write(void)
 {
     t_sandbox s;
@@ -590,6 +630,7 @@ static const struct {
     {"exec_eacces", test_exec_eacces},
     {"mount_error", test_mount_error},
     {"seccomp_mkdir", test_seccomp_mkdir},
+    {"seccomp_profile", test_seccomp_profile},
     {"landlock_write", test_landlock_write},
     {"proc_sys_ro", test_proc_sys_ro},
     {"remount_denied", test_remount_denied},
