@@ -125,6 +125,9 @@ typedef struct vg_rlimit {
 } vg_rlimit;
 
 /* One seccomp argument comparison (libseccomp semantics). */
+/* For op 7 (MASKED_EQ): `value` is the MASK and `value_two` the DATUM; the rule
+ * matches when (arg & value) == value_two (libseccomp datum_a/datum_b, and the
+ * OCI/Docker JSON `value`/`valueTwo`). Other ops compare arg with `value` only. */
 typedef struct vg_seccomp_arg {
     uint32_t index;  /* 0..5 */
     uint32_t op;     /* SCMP_CMP_* value: 1 NE, 2 LT, 3 LE, 4 EQ, 5 GE, 6 GT, 7 MASKED_EQ */

@@ -1,3 +1,3 @@
-#include "vg_core.h"
+#include "internal.h"
 
-int32_t vg_abi_version(void) { return VG_CORE_ABI_VERSION; }
+VG_API int32_t vg_abi_version(void) { return VG_CORE_ABI_VERSION; }

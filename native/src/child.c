@@ -1,0 +1,313 @@
+/*
+ * child.c - the sandbox init (pid 1 of the new pid namespace) and the command child.
+ * Everything here runs between clone and execve: raw syscalls and async-signal-safe
+ * calls only, no malloc, no stdio, no locks. Errors go to the CLOEXEC error pipe as a
+ * vg_error record; EOF on that pipe tells the parent the command was exec'd.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "internal.h"
+
+#define VG_COMMAND_STACK (256 * 1024)
+#define VG_EXIT_SETUP 125
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static _Noreturn void report(int fd, const vg_error *e, int code)
+{
+    write_all(fd, e, sizeof *e);
+    _exit(code);
+}
+
+static int write_file(const char *path, const char *data)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = vg_strlen(data);
+    ssize_t n = write(fd, data, len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (n < 0)
+        return -1;
+    if ((size_t)n != len) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* No signal handler of the caller (the JVM's) may run in the sandbox. */
+static void reset_signal_handlers(void)
+{
+    struct sigaction dfl;
+    for (size_t i = 0; i < sizeof dfl; i++)
+        ((char *)&dfl)[i] = 0;
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL); /* glibc-internal signals fail with EINVAL: fine */
+}
+
+/* Makes spec fds 0, 1, 2 (a negative fd becomes /dev/null) and closes all others but keep_fd. */
+static int setup_fds(const vg_spawn_spec *spec, int keep_fd, vg_error *e)
+{
+    int want[3] = {spec->stdin_fd, spec->stdout_fd, spec->stderr_fd};
+    int tmp[3];
+    /* Copies above 2 first, so that e.g. stdout_fd == 0 cannot be clobbered by dup2. */
+    for (int i = 0; i < 3; i++) {
+        if (want[i] >= 0)
+            tmp[i] = fcntl(want[i], F_DUPFD_CLOEXEC, 3);
+        else
+            tmp[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (tmp[i] < 0 && want[i] >= 0) {
+            char num[21];
+            vg_utoa((uint64_t)want[i], num);
+            return vg_fail(e, VG_STEP_FDS, errno, "dup stdio fd", num);
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        if (tmp[i] < 0)
+            close(i);
+        else if (dup2(tmp[i], i) < 0)
+            return vg_fail(e, VG_STEP_FDS, errno, "dup2 stdio", NULL);
+    }
+    int rc = 0;
+    if (keep_fd > 3)
+        rc = (int)syscall(SYS_close_range, 3U, (unsigned)keep_fd - 1, 0U);
+    if (rc == 0)
+        rc = (int)syscall(SYS_close_range, (unsigned)keep_fd + 1, ~0U, 0U);
+    if (rc < 0 && errno == ENOSYS) {
+        for (int fd = 3; fd < 65536; fd++)
+            if (fd != keep_fd)
+                close(fd);
+        rc = 0;
+    }
+    if (rc < 0)
+        return vg_fail(e, VG_STEP_FDS, errno, "close_range", NULL);
+    return 0;
+}
+
+static int exec_status(const vg_error *e)
+{
+    if (e->step != VG_STEP_EXEC)
+        return VG_EXIT_SETUP;
+    return e->errnum == ENOENT ? 127 : 126;
+}
+
+/* execve with our own PATH search (no malloc). Returns only on failure. */
+static int exec_command(const vg_spawn_spec *spec, vg_error *e)
+{
+    static const char *const empty_env[] = {NULL};
+    const char *file = spec->argv[0];
+    char *const *argv = (char *const *)spec->argv;
+    char *const *envp = (char *const *)(spec->envp != NULL ? spec->envp : empty_env);
+    for (const char *c = file; *c != '\0'; c++) {
+        if (*c == '/') {
+            execve(file, argv, envp);
+            return vg_fail(e, VG_STEP_EXEC, errno, "exec", file);
+        }
+    }
+    const char *dir = spec->search_path != NULL ? spec->search_path : "/usr/local/bin:/usr/bin:/bin";
+    size_t file_len = vg_strlen(file);
+    int seen_eacces = 0;
+    char path[PATH_MAX];
+    for (;;) {
+        const char *end = dir;
+        while (*end != '\0' && *end != ':')
+            end++;
+        size_t dir_len = (size_t)(end - dir);
+        if (dir_len + 1 + file_len + 1 <= sizeof path) {
+            size_t n = 0;
+            if (dir_len == 0)
+                path[n++] = '.';
+            for (size_t i = 0; i < dir_len; i++)
+                path[n++] = dir[i];
+            path[n++] = '/';
+            for (size_t i = 0; i <= file_len; i++)
+                path[n++] = file[i];
+            execve(path, argv, envp);
+            if (errno == EACCES)
+                seen_eacces = 1;
+            else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != ENAMETOOLONG &&
+                     errno != ESTALE)
+                return vg_fail(e, VG_STEP_EXEC, errno, "exec", path);
+        }
+        if (*end == '\0')
+            break;
+        dir = end + 1;
+    }
+    return vg_fail(e, VG_STEP_EXEC, seen_eacces ? EACCES : ENOENT, "exec", file);
+}
+
+/* The command: session, limits, fds, cwd, caps, no_new_privs, Landlock, seccomp, exec. */
+static int command_main(void *arg)
+{
+    const struct vg_child_ctx *ctx = arg;
+    const vg_spawn_spec *spec = ctx->spec;
+    vg_error e = {.step = VG_STEP_NONE};
+
+    if ((spec->flags & VG_SPAWN_NEW_SESSION) && setsid() < 0) {
+        vg_fail(&e, VG_STEP_SESSION, errno, "setsid", NULL);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < spec->rlimit_count; i++) {
+        struct rlimit rl = {.rlim_cur = spec->rlimits[i].soft, .rlim_max = spec->rlimits[i].hard};
+        if (setrlimit(spec->rlimits[i].resource, &rl) < 0) {
+            char num[21];
+            vg_utoa((uint64_t)(uint32_t)spec->rlimits[i].resource, num);
+            vg_fail(&e, VG_STEP_RLIMIT, errno, "setrlimit", num);
+            goto fail;
+        }
+    }
+    if (setup_fds(spec, ctx->err_fd, &e) < 0)
+        goto fail;
+    const char *cwd = spec->cwd != NULL ? spec->cwd : "/";
+    if (chdir(cwd) < 0) {
+        vg_fail(&e, VG_STEP_CHDIR, errno, "chdir", cwd);
+        goto fail;
+    }
+    if (vg_drop_caps(spec->capabilities_keep, ctx->cap_last, &e) < 0)
+        goto fail;
+    if ((spec->flags & VG_SPAWN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        vg_fail(&e, VG_STEP_NO_NEW_PRIVS, errno, "no_new_privs", NULL);
+        goto fail;
+    }
+    if (vg_apply_landlock(spec, &e) < 0)
+        goto fail;
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Last: the filter may deny what the steps above needed. */
+    if (vg_apply_seccomp(spec->seccomp_filter, spec->seccomp_filter_len, &e) < 0)
+        goto fail;
+    exec_command(spec, &e);
+fail:
+    report(ctx->err_fd, &e, exec_status(&e));
+}
+
+static int exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return VG_EXIT_SETUP;
+}
+
+/* pid 1: forwards signals to the command, reaps everything, exits with the command's status. */
+static _Noreturn void reap(pid_t command)
+{
+    sigset_t all;
+    sigfillset(&all);
+    for (;;) {
+        siginfo_t si;
+        int sig = (int)syscall(SYS_rt_sigtimedwait, &all, &si, NULL, (size_t)(NSIG / 8));
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(command, sig);
+            continue;
+        }
+        for (;;) {
+            int status;
+            pid_t pid = waitpid(-1, &status, WNOHANG);
+            if (pid <= 0)
+                break;
+            if (pid == command)
+                _exit(exit_code(status)); /* the kernel kills what is left in the pid namespace */
+        }
+    }
+}
+
+_Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
+{
+    const vg_spawn_spec *spec = ctx->spec;
+    vg_error e = {.step = VG_STEP_NONE};
+
+    reset_signal_handlers(); /* every signal stays blocked: reap() takes them with sigtimedwait */
+
+    for (uint32_t i = 0; i < spec->cgroup_procs_fd_count; i++) {
+        if (write(spec->cgroup_procs_fds[i], "0", 1) != 1) {
+            vg_fail(&e, VG_STEP_CGROUP, errno, "join cgroup", "cgroup.procs");
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+        }
+    }
+    if (spec->namespaces & VG_NS_USER) {
+        /* A caller that changed uids (setuid, setresuid) is not dumpable, which makes
+         * /proc/self/{uid,gid}_map root-owned: be dumpable while writing them. */
+        if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+            prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
+            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+        }
+        if (write_file("/proc/self/uid_map", ctx->uid_map) < 0) {
+            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/uid_map");
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+        }
+        if (write_file("/proc/self/gid_map", ctx->gid_map) < 0) {
+            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/gid_map");
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+        }
+    }
+    /* After joining the cgroups, so that the cgroup namespace is rooted at the sandbox's own. */
+    if ((spec->namespaces & VG_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+        vg_fail(&e, VG_STEP_CGROUP, errno, "unshare", "cgroup namespace");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    if (spec->namespaces & VG_NS_MOUNT) {
+        if (vg_setup_mounts(spec, &e) < 0)
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    } else if (spec->mount_count > 0) {
+        vg_fail(&e, VG_STEP_ARGS, EINVAL, "mounts need", "VG_NS_MOUNT");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    if ((spec->namespaces & VG_NS_UTS) && spec->hostname != NULL &&
+        sethostname(spec->hostname, vg_strlen(spec->hostname)) < 0) {
+        vg_fail(&e, VG_STEP_HOSTNAME, errno, "sethostname", spec->hostname);
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
+        ((spec->flags & VG_SPAWN_DIE_WITH_PARENT) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)) {
+        vg_fail(&e, VG_STEP_REAPER, errno, "prctl", NULL);
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+
+    /* The command shares our memory until it execs (vfork-style): cheap, and we are
+     * suspended meanwhile, so it cannot race with us. */
+    char *stack = mmap(NULL, VG_COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                       -1, 0);
+    if (stack == MAP_FAILED) {
+        vg_fail(&e, VG_STEP_CLONE, errno, "mmap", "command stack");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    pid_t command = clone(command_main, stack + VG_COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)ctx);
+    if (command < 0) {
+        vg_fail(&e, VG_STEP_CLONE, errno, "clone", "command");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    munmap(stack, VG_COMMAND_STACK);
+    close(ctx->err_fd);
+    reap(command);
+}

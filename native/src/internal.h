@@ -1,0 +1,100 @@
+/*
+ * internal.h - helpers shared by the vg_core sources. Nothing here is exported.
+ *
+ * Everything used by child.c, mounts.c, caps.c, landlock.c and vg_apply_seccomp
+ * runs between clone and execve: only raw syscalls, no malloc, no stdio, no locks.
+ */
+#ifndef VG_INTERNAL_H
+#define VG_INTERNAL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "vg_core.h"
+
+#define VG_API __attribute__((visibility("default")))
+
+/* ---- Landlock (the system header is from 6.1: define what is newer) ---- */
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+#define VG_LANDLOCK_RULE_PATH_BENEATH 1
+#define VG_LANDLOCK_RULE_NET_PORT 2
+#ifndef LANDLOCK_ACCESS_FS_EXECUTE
+#define LANDLOCK_ACCESS_FS_EXECUTE (1ULL << 0)
+#define LANDLOCK_ACCESS_FS_WRITE_FILE (1ULL << 1)
+#define LANDLOCK_ACCESS_FS_READ_FILE (1ULL << 2)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+
+/* Ruleset attribute with every field up to ABI 6 (`scoped`). */
+struct vg_landlock_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+
+/* ---- Error helpers (async-signal-safe: no formatting functions) ---- */
+
+/* Fills err (if not NULL): step, errnum, detail = what + " " + path. Returns -1. */
+int vg_fail(vg_error *err, int32_t step, int errnum, const char *what, const char *path);
+
+/* Length of a NUL-terminated string. */
+size_t vg_strlen(const char *s);
+
+/* Appends src to dst (capacity cap, always NUL-terminated); returns the new length,
+ * or (size_t)-1 when it did not fit. */
+size_t vg_strappend(char *dst, size_t cap, const char *src);
+
+/* Decimal representation of v in buf (capacity >= 21). */
+void vg_utoa(uint64_t v, char *buf);
+
+/* ---- Child-side steps (raw syscalls only) ---- */
+
+/* Context the parent prepares before clone; read-only in the children. */
+struct vg_child_ctx {
+    const vg_spawn_spec *spec;
+    int err_fd;                /* write end of the CLOEXEC error pipe */
+    int cap_last;              /* /proc/sys/kernel/cap_last_cap */
+    char uid_map[48];
+    char gid_map[48];
+};
+
+/* Runs the mount list in a fresh tmpfs root and pivots into it. */
+int vg_setup_mounts(const vg_spawn_spec *spec, vg_error *err);
+
+/* Drops every capability not in `keep`, locks securebits. */
+int vg_drop_caps(uint64_t keep, int cap_last, vg_error *err);
+
+/* Creates and enforces the Landlock ruleset of the spec (no-op when nothing handled). */
+int vg_apply_landlock(const vg_spawn_spec *spec, vg_error *err);
+
+/* Landlock ABI version of the running kernel, 0 when absent. */
+int vg_landlock_abi(void);
+
+/* Loads the compiled BPF program. */
+int vg_apply_seccomp(const uint8_t *filter, uint32_t len, vg_error *err);
+
+/* The sandbox init (pid 1): never returns. */
+_Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx);
+
+#endif
