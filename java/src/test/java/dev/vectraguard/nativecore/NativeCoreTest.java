@@ -324,13 +324,4 @@ class NativeCoreTest {
         assertTrue(e.commandNotFound(), e.getMessage());
         assertTrue(e.getMessage().startsWith("sandbox setup failed: "), e.getMessage());
     }
-
-    @Test
-    void aFunctionTheLibraryLacksFailsWithItsName() {
-        assumeTrue(NativeCore.available());
-        assumeTrue(!VgCoreLoader.hasSymbol("vg_probe"), "vg_probe exists now");
-        IllegalStateException e = assertThrows(IllegalStateException.class, NativeCore::probe);
-        assertTrue(e.getMessage().endsWith("does not provide vg_probe"), e.getMessage());
-        assertEquals(StandardCharsets.UTF_8, StandardCharsets.UTF_8);
-    }
 }
