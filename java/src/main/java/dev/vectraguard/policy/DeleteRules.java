@@ -1,0 +1,83 @@
+package dev.vectraguard.policy;
+
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.List;
+import java.util.Set;
+
+/** {@code rm} of /, home, system dirs or unknown paths, and {@code find ... -delete} over them. */
+final class DeleteRules implements CommandRule {
+    private static final Set<String> FIND_DELETE_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
+    private static final Set<String> DELETING_COMMANDS = Set.of("rm", "shred", "unlink", "rmdir");
+
+    @Override
+    public Set<String> commands() {
+        return Set.of("rm", "find");
+    }
+
+    @Override
+    public void check(Invocation invocation, FindingCollector findings) {
+        if (invocation.name().equals("rm")) {
+            checkRm(invocation, findings);
+        } else {
+            checkFind(invocation, findings);
+        }
+    }
+
+    private static void checkRm(Invocation rm, FindingCollector findings) {
+        boolean recursive = rm.hasShortFlag('r') || rm.hasShortFlag('R') || rm.has("--recursive");
+        boolean force = rm.hasShortFlag('f') || rm.has("--force");
+        String action = recursive ? (force ? "recursive forced delete" : "recursive delete") : "delete";
+        for (Word target : rm.operands()) {
+            String reason = action + " of " + target.value() + " (" + rm.display() + ")";
+            switch (SensitivePaths.classify(target)) {
+                case ROOT -> findings.add(FindingCode.DESTRUCTIVE_DELETE_ROOT, recursive ? RiskLevel.CRITICAL : RiskLevel.HIGH, reason);
+                case HOME -> {
+                    if (recursive) {
+                        findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.CRITICAL, reason);
+                    }
+                }
+                case SYSTEM -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, recursive ? RiskLevel.CRITICAL : RiskLevel.HIGH, reason);
+                case WORKDIR -> {
+                    if (recursive) {
+                        findings.add(FindingCode.RECURSIVE_DELETE_WORKDIR, RiskLevel.MEDIUM, reason);
+                    }
+                }
+                case DYNAMIC -> {
+                    if (recursive) {
+                        findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
+                    }
+                }
+                case OTHER -> { }
+            }
+        }
+        if (recursive && rm.argumentsFromInput()) {
+            findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM,
+                    action + " of paths read from input (xargs " + rm.display() + ")");
+        }
+    }
+
+    private static void checkFind(Invocation find, FindingCollector findings) {
+        List<Word> args = find.args();
+        boolean deletes = find.has("-delete");
+        for (int i = 0; i + 1 < args.size() && !deletes; i++) {
+            deletes = FIND_DELETE_ACTIONS.contains(args.get(i).value())
+                    && DELETING_COMMANDS.contains(Invocation.basename(args.get(i + 1).value()));
+        }
+        if (!deletes) {
+            return;
+        }
+        for (Word start : args) {
+            String value = start.value();
+            if (value.startsWith("-") || value.equals("(") || value.equals("!")) {
+                break;
+            }
+            String reason = "find deleting everything it matches under " + value + " (" + find.display() + ")";
+            switch (SensitivePaths.classify(start)) {
+                case ROOT, HOME, SYSTEM -> findings.add(FindingCode.FIND_DELETE_SYSTEM, RiskLevel.CRITICAL, reason);
+                case DYNAMIC -> findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
+                default -> { }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.vectraguard.policy;
+
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** curl/wget downloading scripts, or uploading secret files. */
+final class DownloadRules implements CommandRule {
+    private static final Set<String> SCRIPT_EXTENSIONS = Set.of(".sh", ".bash", ".zsh", ".py", ".pl", ".rb", ".ps1", ".bat",
+            ".cmd", ".command", ".php");
+    private static final Set<String> CURL_DATA_OPTIONS = Set.of("-d", "--data", "--data-binary", "--data-raw",
+            "--data-urlencode", "--json");
+    private static final Set<String> CURL_FORM_OPTIONS = Set.of("-F", "--form");
+    private static final Set<String> CURL_UPLOAD_OPTIONS = Set.of("-T", "--upload-file");
+
+    @Override
+    public Set<String> commands() {
+        return Set.of("curl", "wget");
+    }
+
+    @Override
+    public void check(Invocation invocation, FindingCollector findings) {
+        String display = " (" + invocation.display() + ")";
+        List<Word> args = invocation.args();
+        String output = null;
+        String url = null;
+        boolean remoteName = false;
+        for (int i = 0; i < args.size(); i++) {
+            String value = args.get(i).value();
+            String next = i + 1 < args.size() ? args.get(i + 1).value() : "";
+            if (value.contains("://")) {
+                url = value;
+            } else if (value.equals("-o") || value.equals("--output") || value.equals("--output-document")
+                    || (value.equals("-O") && invocation.name().equals("wget"))) {
+                output = next;
+            } else if (value.startsWith("--output-document=") || value.startsWith("--output=")) {
+                output = value.substring(value.indexOf('=') + 1);
+            } else if (value.equals("-O") || value.equals("--remote-name") || value.equals("--remote-name-all")) {
+                remoteName = true;
+            }
+            String uploaded = uploadedFile(value, next);
+            if (uploaded != null && SecretFiles.sensitivity(uploaded).isPresent()) {
+                findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "uploads secret file " + uploaded + display);
+            }
+        }
+        if (output == null && url != null && (remoteName || invocation.name().equals("wget"))) {
+            output = url;
+        }
+        if (output != null && !output.equals("-") && isScript(output)) {
+            findings.add(FindingCode.REMOTE_SCRIPT_DOWNLOAD, RiskLevel.MEDIUM,
+                    "downloads script " + Invocation.basename(stripQuery(output)) + display);
+        }
+    }
+
+    /** The local file an upload option sends ({@code -d @file}, {@code -F x=@file}, {@code -T file}, {@code --post-file=file}). */
+    private static String uploadedFile(String option, String value) {
+        if (CURL_DATA_OPTIONS.contains(option) && value.startsWith("@")) {
+            return value.substring(1);
+        }
+        if (CURL_FORM_OPTIONS.contains(option)) {
+            int at = Math.max(value.indexOf("=@"), value.indexOf("=<"));
+            if (at > 0) {
+                int end = value.indexOf(';', at);
+                return value.substring(at + 2, end < 0 ? value.length() : end);
+            }
+        }
+        if (CURL_UPLOAD_OPTIONS.contains(option)) {
+            return value;
+        }
+        if (option.startsWith("--post-file=") || option.startsWith("--body-file=")) {
+            return option.substring(option.indexOf('=') + 1);
+        }
+        return null;
+    }
+
+    private static boolean isScript(String path) {
+        String name = stripQuery(path).toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot > name.lastIndexOf('/') && SCRIPT_EXTENSIONS.contains(name.substring(dot));
+    }
+
+    private static String stripQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+}

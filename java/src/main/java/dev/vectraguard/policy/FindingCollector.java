@@ -1,0 +1,33 @@
+package dev.vectraguard.policy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Gathers the findings of one analysis, without duplicates. */
+final class FindingCollector {
+    private final List<RiskFinding> findings = new ArrayList<>(4);
+    private boolean networkedInstall;
+
+    void add(FindingCode code, RiskLevel severity, String reason) {
+        for (RiskFinding finding : findings) {
+            if (finding.code() == code && finding.reason().equals(reason)) {
+                return;
+            }
+        }
+        findings.add(new RiskFinding(code, severity, reason));
+    }
+
+    /** Adds a finding that also marks the command as fetching packages from the network. */
+    void addNetworked(FindingCode code, String reason) {
+        networkedInstall = true;
+        add(code, RiskLevel.MEDIUM, reason);
+    }
+
+    RiskReport report(String normalizedCommand) {
+        List<RiskFinding> ordered = new ArrayList<>(findings);
+        ordered.sort(Comparator.comparing(RiskFinding::severity).reversed());
+        RiskLevel risk = ordered.isEmpty() ? RiskLevel.LOW : ordered.getFirst().severity();
+        return new RiskReport(risk, ordered, networkedInstall, normalizedCommand);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vectraguard.policy;
+
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Commands that run code, and where they take it from: a {@code -c} string, a script file, or standard input. */
+final class Interpreters {
+    static final Set<String> SHELLS = Set.of("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "csh", "tcsh");
+    /** Script interpreters and the options that pass them inline code. */
+    private static final Map<String, Set<String>> INLINE_CODE_OPTIONS = Map.ofEntries(
+            Map.entry("python", Set.of("-c")), Map.entry("python2", Set.of("-c")), Map.entry("python3", Set.of("-c")),
+            Map.entry("pypy", Set.of("-c")), Map.entry("pypy3", Set.of("-c")),
+            Map.entry("perl", Set.of("-e", "-E")), Map.entry("ruby", Set.of("-e")), Map.entry("lua", Set.of("-e")),
+            Map.entry("node", Set.of("-e", "--eval", "-p", "--print")), Map.entry("nodejs", Set.of("-e", "--eval", "-p", "--print")),
+            Map.entry("php", Set.of("-r")));
+    static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET");
+    static final Set<String> NETWORK_TOOLS = Set.of("nc", "ncat", "netcat", "socat", "telnet", "nc.traditional", "nc.openbsd");
+
+    private Interpreters() {
+    }
+
+    static boolean isShell(String name) {
+        return SHELLS.contains(name);
+    }
+
+    static boolean isScriptInterpreter(String name) {
+        return INLINE_CODE_OPTIONS.containsKey(interpreterFamily(name));
+    }
+
+    /** {@code python3.12} is {@code python3}. */
+    static String interpreterFamily(String name) {
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The inline code of {@code python -c CODE}, {@code perl -e CODE}, ..., or null. */
+    static Word inlineCode(Invocation invocation) {
+        Set<String> options = INLINE_CODE_OPTIONS.get(interpreterFamily(invocation.name()));
+        if (options == null) {
+            return null;
+        }
+        for (int i = 0; i + 1 < invocation.args().size(); i++) {
+            if (options.contains(invocation.value(i))) {
+                return invocation.args().get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    /** True when a shell or interpreter will read its program from standard input ({@code curl x | bash}). */
+    static boolean readsProgramFromStdin(Invocation invocation) {
+        if (isShell(invocation.name())) {
+            if (invocation.hasShortFlag('s')) {
+                return true;
+            }
+            ShellArguments shell = ShellArguments.of(invocation);
+            return !shell.command() && shell.operandIndex() >= invocation.args().size();
+        }
+        if (!isScriptInterpreter(invocation.name()) || inlineCode(invocation) != null || invocation.has("-m")) {
+            return false;
+        }
+        for (Word arg : invocation.args()) {
+            String value = arg.value();
+            if (value.equals("-")) {
+                return true;
+            }
+            if (!value.startsWith("-")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A shell's options: whether {@code -c} was given and the index of the first operand (the command
+     * string with {@code -c}, else the script file).
+     */
+    record ShellArguments(boolean command, boolean interactive, int operandIndex) {
+        static ShellArguments of(Invocation shell) {
+            boolean command = false;
+            boolean interactive = false;
+            int i = 0;
+            while (i < shell.args().size()) {
+                String value = shell.value(i);
+                if (value.equals("--")) {
+                    i++;
+                    break;
+                }
+                if (value.length() < 2 || (value.charAt(0) != '-' && value.charAt(0) != '+')) {
+                    break;
+                }
+                if (value.startsWith("--")) {
+                    i += value.equals("--rcfile") || value.equals("--init-file") ? 2 : 1;
+                    continue;
+                }
+                command |= value.indexOf('c') > 0;
+                interactive |= value.indexOf('i') > 0;
+                i += value.substring(1).equals("o") || value.substring(1).equals("O") ? 2 : 1;
+            }
+            return new ShellArguments(command, interactive, i);
+        }
+    }
+}

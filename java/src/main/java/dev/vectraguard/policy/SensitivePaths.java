@@ -1,0 +1,143 @@
+package dev.vectraguard.policy;
+
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+/** Classifies the path a command acts on: the root, a home directory, a system directory, ... */
+final class SensitivePaths {
+    enum Kind {
+        /** {@code /}, {@code /*}, or any glob at the top level. */
+        ROOT,
+        /** A whole home directory: {@code ~}, {@code $HOME}, {@code /home/alice}, {@code /root}. */
+        HOME,
+        /** A system directory such as /etc, /usr, /var/lib, or anything under /etc. */
+        SYSTEM,
+        /** The current or parent directory as a whole: {@code .}, {@code *}, {@code ..}. */
+        WORKDIR,
+        /** Only known at run time ({@code "$DIR"}, {@code /$X}). */
+        DYNAMIC,
+        OTHER
+    }
+
+    private static final Set<String> SYSTEM_TOP_LEVEL = Set.of("bin", "boot", "dev", "etc", "lib", "lib32", "lib64",
+            "libx32", "opt", "proc", "sbin", "srv", "sys", "usr", "var", "snap", "System", "Library", "Applications",
+            "private");
+    private static final Set<String> SYSTEM_SECOND_LEVEL = Set.of("usr/bin", "usr/sbin", "usr/lib", "usr/lib64",
+            "usr/local", "usr/share", "usr/include", "var/lib", "var/log", "var/spool", "var/mail", "var/www",
+            "var/backups", "var/cache", "boot/efi", "private/etc", "private/var");
+    private static final Set<String> HOME_PARENTS = Set.of("home", "Users");
+    private static final Set<String> BLOCK_DEVICE_PREFIXES = Set.of("sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk",
+            "rdisk", "md", "dm-", "mapper/", "nbd");
+
+    private SensitivePaths() {
+    }
+
+    static Kind classify(Word word) {
+        String value = word.value();
+        String insideHome = insideHome(value);
+        if (insideHome != null) {
+            if (insideHome.contains("$")) {
+                return Kind.DYNAMIC;
+            }
+            String rest = resolve("/" + insideHome);
+            return rest.equals("/") || rest.equals("/*") || rest.equals("/.*") ? Kind.HOME : Kind.OTHER;
+        }
+        if (word.isDynamic()) {
+            int expansion = value.indexOf('$');
+            String prefix = expansion < 0 ? value : value.substring(0, expansion);
+            return prefix.isEmpty() || prefix.equals("/") || prefix.equals("./") ? Kind.DYNAMIC : Kind.OTHER;
+        }
+        if (!value.startsWith("/")) {
+            String relative = resolve("/" + value);
+            return relative.equals("/") || relative.equals("/*") || relative.equals("/.*") || value.startsWith("..")
+                    ? Kind.WORKDIR : Kind.OTHER;
+        }
+        return classifyAbsolute(resolve(value));
+    }
+
+    private static Kind classifyAbsolute(String path) {
+        if (path.equals("/")) {
+            return Kind.ROOT;
+        }
+        String[] parts = path.substring(1).split("/");
+        String top = parts[0];
+        if (isGlob(top)) {
+            return Kind.ROOT;
+        }
+        if (top.equals("root") && parts.length == 1 || HOME_PARENTS.contains(top) && parts.length <= 2) {
+            return Kind.HOME;
+        }
+        if (!SYSTEM_TOP_LEVEL.contains(top)) {
+            return Kind.OTHER;
+        }
+        if (parts.length == 1 || top.equals("etc")
+                || (parts.length == 2 && (isGlob(parts[1]) || SYSTEM_SECOND_LEVEL.contains(top + "/" + parts[1])))) {
+            return Kind.SYSTEM;
+        }
+        return Kind.OTHER;
+    }
+
+    /**
+     * The part of {@code path} below a home directory ({@code ""} for the home directory itself), or
+     * null when the path does not start at a home directory.
+     */
+    static String insideHome(String path) {
+        for (String prefix : new String[] {"~", "$HOME", "${HOME}"}) {
+            if (path.equals(prefix)) {
+                return "";
+            }
+            if (path.startsWith(prefix + "/")) {
+                return path.substring(prefix.length() + 1);
+            }
+        }
+        if (path.startsWith("/")) {
+            String resolved = resolve(path);
+            String[] parts = resolved.substring(1).split("/", 3);
+            if (parts[0].equals("root")) {
+                return resolved.length() > 5 ? resolved.substring(6) : "";
+            }
+            if (HOME_PARENTS.contains(parts[0]) && parts.length >= 2 && !isGlob(parts[1])) {
+                return parts.length == 3 ? parts[2] : "";
+            }
+        }
+        return null;
+    }
+
+    /** True for a block device path such as /dev/sda, /dev/nvme0n1p1, /dev/mapper/vg-root, /dev/disk2. */
+    static boolean isBlockDevice(String path) {
+        String resolved = resolve(path);
+        if (!resolved.startsWith("/dev/")) {
+            return false;
+        }
+        String device = resolved.substring(5);
+        for (String prefix : BLOCK_DEVICE_PREFIXES) {
+            if (device.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Resolves {@code .}, {@code ..} and repeated slashes of an absolute path, lexically. */
+    static String resolve(String path) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static boolean isGlob(String part) {
+        return part.indexOf('*') >= 0 || part.indexOf('?') >= 0 || part.indexOf('[') >= 0;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.vectraguard.policy.shell;
+
+/** {@code NAME=value} before a command (or alone). */
+public record Assignment(String name, Word value) {}
