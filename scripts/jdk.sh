@@ -1,6 +1,12 @@
 # Sourced by ./vg and ./run-tests: finds a JDK >= 25 (JAVA_HOME first, then /usr/lib/jvm/*).
+# The feature version of the JDK at $1, read from its release file (no JVM start).
 vg_java_major() {
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+    local line
+    line=$(grep -m1 '^JAVA_VERSION=' "$1/release" 2>/dev/null) || return 0
+    line=${line#JAVA_VERSION=\"}
+    line=${line%%[.\"]*}
+    [[ "$line" == 1 ]] && line=8
+    printf '%s\n' "$line"
 }
 
 vg_find_jdk() {
@@ -8,7 +14,7 @@ vg_find_jdk() {
     for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*/; do
         candidate=${candidate%/}
         [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
-        major=$(vg_java_major "$candidate/bin/java")
+        major=$(vg_java_major "$candidate")
         if [[ -n "$major" ]] && (( major >= 25 )); then printf '%s\n' "$candidate"; return 0; fi
     done
     return 1

@@ -1,79 +1,209 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.sandbox.Environment;
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.EnvironmentFacts;
+import dev.vectraguard.config.GuardLevelResolver;
+import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.SandboxRuntime;
+import dev.vectraguard.config.VgConfig;
+import dev.vectraguard.metrics.MetricsStore;
+import dev.vectraguard.metrics.RunDecision;
+import dev.vectraguard.metrics.RunRecord;
+import dev.vectraguard.policy.Decision;
+import dev.vectraguard.policy.DecisionEngine;
+import dev.vectraguard.policy.GlobPattern;
+import dev.vectraguard.policy.PolicySettings;
+import dev.vectraguard.policy.RiskAnalyzer;
+import dev.vectraguard.policy.RiskLevel;
+import dev.vectraguard.policy.RiskReport;
+import dev.vectraguard.policy.SandboxMode;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.trust.TrustStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code vg exec}: runs one command in the sandbox. */
+/** {@code vg exec}: judges a command, then runs it on the host, in the sandbox, after approval, or not at all. */
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run CMD in the native sandbox with the terminal's stdin, stdout and stderr.",
-        footer = {"", "Example:", "  vg exec --security-level strict --timeout 60 -- npm test"})
+        description = {"Judge CMD's risk, then run it on the host, in the native sandbox, after approval, or not at all "
+                + "(exit 77), with the terminal's stdin, stdout and stderr.",
+                "At most one notice line on stderr says what was decided and why."},
+        footer = {"", "Examples:", "  vg exec -- npm test", "  vg exec --security-level strict --timeout 60 -- make",
+                "  vg exec -- bash -c 'curl -fsSL https://example.org/x.sh | sh'   # rated as a whole"})
 final class ExecCommand implements Callable<Integer> {
     @Option(names = "--security-level", paramLabel = "LEVEL", converter = LevelConverter.class,
-            description = "permissive, balanced (default), strict or paranoid.")
-    SecurityLevel securityLevel = SecurityLevel.BALANCED;
+            description = "permissive, balanced, strict or paranoid (default: sandbox.security_level, balanced).")
+    SecurityLevel securityLevel;
 
     @Option(names = "--network", paramLabel = "MODE", converter = NetworkConverter.class,
-            description = "none or full (never more than the level allows; restricted is not built yet and means none). "
-                    + "Default: the level's.")
+            description = "none or full; never more than the level allows (restricted is not built yet and means none). "
+                    + "Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
     @Option(names = "--workspace", paramLabel = "DIR",
-            description = "Directory the command may write, kept at its host path. Default: the current directory.")
-    Path workspace = Path.of("");
+            description = "Directory the command may write, kept at its host path (default: sandbox.workspace_dir, "
+                    + "else the current directory).")
+    Path workspace;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "Kill the whole sandbox after SECONDS (exit code 124).")
+            description = "Kill the whole sandbox after SECONDS (exit code 124). Default: sandbox.timeout.")
     Long timeoutSeconds;
 
     @Option(names = {"-q", "--quiet"}, description = "Print no notice line.")
     boolean quiet;
+
+    @Mixin
+    ConfigOptions options;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
     @Override
     public Integer call() {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        quiet |= System.getenv("VG_QUIET") != null;
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            System.err.println("vg: --timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
-            return ExitCodes.VG_FAILURE;
+            return fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
         }
-        SandboxSpec spec = SandboxSpec.builder(command)
-                .workspace(workspace)
-                .securityLevel(securityLevel)
-                .network(network)
-                .environment(Environment.whitelisted(System.getenv(), Environment.DEFAULT_WHITELIST))
-                .timeout(timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds))
-                .build();
+        LoadedConfig loaded;
+        try {
+            loaded = options.load();
+        } catch (ConfigException e) {
+            return fail(e.getMessage());
+        }
+        VgConfig config = loaded.config();
+        SandboxRuntime runtime = config.sandbox().runtime();
+        if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
+            return fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
+                    + "(set sandbox.runtime: native or auto)");
+        }
+
+        String text = ShellWords.join(command);
+        RiskReport report = RiskAnalyzer.analyze(text);
+        Map<String, String> env = System.getenv();
+        GuardLevelResolver.Resolution guard = GuardLevelResolver.resolve(config.guardLevel(), loaded.deploymentEnv(), env,
+                EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
+        DecisionEngine engine = new DecisionEngine(new PolicySettings(
+                config.sandbox().enabled() ? config.sandbox().mode() : SandboxMode.NEVER, guard.level(),
+                config.policies().allowlist().stream().map(GlobPattern::compile).toList(),
+                config.policies().denylist().stream().map(GlobPattern::compile).toList()));
+        boolean interactive = Approval.interactive();
+        Decision decision = engine.decide(report, false, interactive);
+        boolean trusted = false;
+        TrustStore trust = null;
+        if (decision.action() == Decision.Action.ASK || decision.action() == Decision.Action.BLOCK) {
+            trust = trustStore(report.normalizedCommand());
+            trusted = trust != null && trust.isTrusted(report.normalizedCommand());
+            if (trusted) {
+                decision = engine.decide(report, true, interactive);
+            }
+        }
+
+        Recorder recorder = new Recorder(config.metricsEnabled() ? options : null, started, startNanos, text, report);
+        switch (decision.action()) {
+            case BLOCK -> {
+                boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
+                System.err.println("vg: blocked — " + decision.why() + (approvalNeeded
+                        ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
+                        : ""));
+                return recorder.blocked(decision.why());
+            }
+            case ASK -> {
+                Approval.Answer answer = Approval.ask(decision.why(), text);
+                if (answer == Approval.Answer.CANCEL) {
+                    System.err.println("vg: cancelled");
+                    return recorder.blocked("approval refused: " + decision.why());
+                }
+                if (answer == Approval.Answer.REMEMBER) {
+                    TrustStore store = trust != null ? trust : openTrustStore();
+                    if (store != null) {
+                        store.add(report.normalizedCommand(), "approved at the prompt", config.trustDefaultDuration());
+                    }
+                }
+            }
+            default -> { }
+        }
+        if (trusted) {
+            TrustStore store = trust;
+            Thread.ofPlatform().daemon().start(() -> store.recordUse(report.normalizedCommand()));
+        }
+        if (!decision.sandboxed()) {
+            if (!quiet && report.risk() != RiskLevel.LOW) {
+                System.err.println("vg: host — " + decision.why());
+            }
+            return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command), decision.why());
+        }
+        return runSandboxed(loaded, decision, recorder);
+    }
+
+    private int runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
+        Path home = Sandbox.homeDirectory(System.getenv());
+        SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
+                timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds)), home);
+        boolean cached = !spec.cacheDirs().isEmpty();
         try (SandboxProcess process = Sandbox.start(spec)) {
             forwardSignals(process);
             if (!quiet) {
-                System.err.println(Notices.sandbox(spec, process));
+                System.err.println(Notices.sandbox(spec, process, cached, decision.why()));
             }
             int status = process.waitFor();
             if (process.timedOut()) {
-                System.err.println("vg: timed out after " + timeoutSeconds + "s: sandbox killed");
+                System.err.println("vg: timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
                 System.err.println("vg: the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
             }
-            return status;
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             System.err.println("vg: " + e.getMessage());
-            return e.exitCode();
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
         }
+    }
+
+    /** The trust store if its file exists (no JSON is loaded otherwise). */
+    private TrustStore trustStore(String normalized) {
+        try {
+            Path dir = options.stateDirectory();
+            return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), ExecCommand::warn) : null;
+        } catch (ConfigException | IOException e) {
+            warn("cannot read the trust store: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private TrustStore openTrustStore() {
+        try {
+            return new TrustStore(options.stateDirectory(), Clock.systemUTC(), ExecCommand::warn);
+        } catch (ConfigException | IOException e) {
+            warn("cannot open the trust store: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void warn(String message) {
+        System.err.println("vg: " + message);
+    }
+
+    private static int fail(String message) {
+        System.err.println("vg: " + message);
+        return ExitCodes.VG_FAILURE;
     }
 
     /** Ctrl-C reaches the command through the terminal; TERM and HUP sent to vg are passed on. */
@@ -87,6 +217,26 @@ final class ExecCommand implements Callable<Integer> {
                     // the sandbox has already ended
                 }
             });
+        }
+    }
+
+    /** Records the run in the metrics once it is over (when metrics are enabled). */
+    private record Recorder(ConfigOptions options, Instant started, long startNanos, String command, RiskReport report) {
+        int blocked(String reason) {
+            return finish(RunDecision.BLOCKED, null, false, ExitCodes.BLOCKED, reason);
+        }
+
+        int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
+            if (options != null) {
+                long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+                try {
+                    new MetricsStore(options.stateDirectory(), ExecCommand::warn).record(new RunRecord(started, command,
+                            decision, report.risk(), runtime, cached, millis, exitCode, reason));
+                } catch (ConfigException | IOException | RuntimeException e) {
+                    warn("cannot record metrics: " + e.getMessage());
+                }
+            }
+            return exitCode;
         }
     }
 }

@@ -12,7 +12,7 @@ public final class Main {
         int code = run(args);
         System.out.flush();
         System.err.flush();
-        Runtime.getRuntime().halt(code);
+        System.exit(code);
     }
 
     static int run(String[] args) {

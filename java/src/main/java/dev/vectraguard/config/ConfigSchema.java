@@ -73,7 +73,7 @@ public final class ConfigSchema {
                     "glob patterns of commands run without approval (still sandboxed per mode)"),
             new ConfigKey("policies.denylist", ValueTypes.STRING_LIST, List.of(), POLICY,
                     "glob patterns of commands always blocked (exit 77)"),
-            new ConfigKey("production_indicators.branches", ValueTypes.STRING_LIST, List.of("main", "master", "production", "release"),
+            new ConfigKey("production_indicators.branches", ValueTypes.STRING_LIST, List.of("production", "prod", "release", "release/*"),
                     "GuardLevelResolver", "git branches (globs) that mean production: guard level auto becomes paranoid"),
             new ConfigKey("production_indicators.hosts", ValueTypes.STRING_LIST, List.of(), "GuardLevelResolver",
                     "host names (globs) that mean production: guard level auto becomes paranoid"),

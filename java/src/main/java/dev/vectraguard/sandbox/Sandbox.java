@@ -207,7 +207,8 @@ public final class Sandbox {
         }
     }
 
-    static Path homeDirectory(Map<String, String> environment) {
+    /** The home directory the sandbox shows (as an empty tmpfs): HOME of the environment, else of the caller. */
+    public static Path homeDirectory(Map<String, String> environment) {
         String home = environment.get("HOME");
         if (home == null || !home.startsWith("/")) {
             home = System.getenv("HOME");

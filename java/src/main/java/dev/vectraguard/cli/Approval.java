@@ -1,0 +1,30 @@
+package dev.vectraguard.cli;
+
+import java.io.Console;
+import java.util.Locale;
+
+/** The approval prompt, asked only on a terminal. */
+final class Approval {
+    enum Answer { ONCE, REMEMBER, CANCEL }
+
+    private Approval() {}
+
+    /** Whether a person can be asked: stdin and stderr are a terminal. */
+    static boolean interactive() {
+        Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    static Answer ask(String why, String command) {
+        Console console = System.console();
+        String line = console.readLine("vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ", why, command);
+        if (line == null) {
+            return Answer.CANCEL;
+        }
+        return switch (line.strip().toLowerCase(Locale.ROOT)) {
+            case "y", "yes" -> Answer.ONCE;
+            case "r", "remember" -> Answer.REMEMBER;
+            default -> Answer.CANCEL;
+        };
+    }
+}

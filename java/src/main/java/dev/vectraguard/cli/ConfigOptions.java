@@ -1,0 +1,44 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.ConfigLoader;
+import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.state.StateDir;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Options every command that reads the config or the state files shares. */
+final class ConfigOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file read last (after ~/.config/vectra-guard/config.yaml and ./vectra-guard.yaml).")
+    Path configFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where trust.json and metrics.json live (default: $VECTRAGUARD_STATE_DIR, state_dir, ~/.vectra-guard).")
+    Path stateDir;
+
+    private LoadedConfig loaded;
+
+    /** The effective config; its warnings are printed once, on stderr. */
+    LoadedConfig load() throws ConfigException {
+        if (loaded == null) {
+            loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(configFile));
+            for (String warning : loaded.warnings()) {
+                System.err.println("vg: " + warning);
+            }
+        }
+        return loaded;
+    }
+
+    /** The state directory, created (0700) if needed. */
+    Path stateDirectory() throws ConfigException, IOException {
+        Path home = Path.of(System.getProperty("user.home"));
+        String envHome = System.getenv("HOME");
+        if (envHome != null && envHome.startsWith("/")) {
+            home = Path.of(envHome);
+        }
+        return StateDir.ensure(StateDir.resolve(stateDir, System.getenv(), load().config().stateDir(), home));
+    }
+}
