@@ -1,8 +1,6 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.config.ConfigException;
-import dev.vectraguard.config.EnvironmentFacts;
-import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.VgConfig;
@@ -11,12 +9,9 @@ import dev.vectraguard.metrics.RunDecision;
 import dev.vectraguard.metrics.RunRecord;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
-import dev.vectraguard.policy.GlobPattern;
-import dev.vectraguard.policy.PolicySettings;
 import dev.vectraguard.policy.RiskAnalyzer;
 import dev.vectraguard.policy.RiskLevel;
 import dev.vectraguard.policy.RiskReport;
-import dev.vectraguard.policy.SandboxMode;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
@@ -37,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg exec}: judges a command, then runs it on the host, in the sandbox, after approval, or not at all. */
@@ -98,13 +92,7 @@ final class ExecCommand implements Callable<Integer> {
 
         String text = ShellWords.join(command);
         RiskReport report = RiskAnalyzer.analyze(text);
-        Map<String, String> env = System.getenv();
-        GuardLevelResolver.Resolution guard = GuardLevelResolver.resolve(config.guardLevel(), loaded.deploymentEnv(), env,
-                EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
-        DecisionEngine engine = new DecisionEngine(new PolicySettings(
-                config.sandbox().enabled() ? config.sandbox().mode() : SandboxMode.NEVER, guard.level(),
-                config.policies().allowlist().stream().map(GlobPattern::compile).toList(),
-                config.policies().denylist().stream().map(GlobPattern::compile).toList()));
+        DecisionEngine engine = PolicyEngines.of(loaded, PolicyEngines.guardLevel(loaded));
         boolean interactive = Approval.interactive();
         Decision decision = engine.decide(report, false, interactive);
         boolean trusted = false;

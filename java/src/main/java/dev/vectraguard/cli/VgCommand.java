@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vg", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Vectra Guard: judges each shell command's risk and runs it on the host, in a sandbox, "
                 + "after approval, or not at all.",
-        subcommands = {ExecCommand.class, VersionCommand.class},
+        subcommands = {ExecCommand.class, ExplainCommand.class, TrustCommand.class, MetricsCommand.class, InitCommand.class,
+                ConfigCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the command succeeded (otherwise its own exit code passes through)",

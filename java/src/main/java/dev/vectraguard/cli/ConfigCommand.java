@@ -1,0 +1,87 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.ConfigLoader;
+import dev.vectraguard.config.ConfigShow;
+import dev.vectraguard.config.LoadedConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code vg config}: show or validate the configuration. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Show the effective configuration or validate a config file.",
+        subcommands = {ConfigCommand.Show.class, ConfigCommand.Validate.class})
+final class ConfigCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: show or validate");
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print the effective configuration and where each value comes from (default, file:line, env).")
+    static final class Show implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON: {\"key\": {\"value\": ..., \"source\": ...}}.")
+        boolean json;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try {
+                LoadedConfig loaded = options.load();
+                System.out.print(json ? ConfigShow.json(loaded) + "\n" : ConfigShow.text(loaded));
+                return ExitCodes.OK;
+            } catch (ConfigException e) {
+                System.err.println("vg: " + e.getMessage());
+                return ExitCodes.VG_FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check FILE (or every config file vg would read) and print the first error as FILE:LINE:COLUMN: problem.")
+    static final class Validate implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "The file to check.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                if (file == null) {
+                    LoadedConfig loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(null));
+                    loaded.warnings().forEach(w -> System.err.println("vg: " + w));
+                    System.out.println(loaded.files().isEmpty() ? "no config file: defaults are in effect"
+                            : "valid: " + String.join(", ", loaded.files().stream().map(Path::toString).toList()));
+                    return ExitCodes.OK;
+                }
+                if (!Files.isRegularFile(file)) {
+                    System.err.println("vg: " + file + ": no such file");
+                    return ExitCodes.VG_FAILURE;
+                }
+                Path home = Path.of(System.getProperty("user.home"));
+                LoadedConfig loaded = ConfigLoader.loadText(file.toString(), Files.readString(file),
+                        file.toAbsolutePath().getParent(), home);
+                loaded.warnings().forEach(w -> System.err.println("vg: " + w));
+                System.out.println("valid: " + file);
+                return ExitCodes.OK;
+            } catch (ConfigException e) {
+                System.err.println("vg: " + e.getMessage());
+                return ExitCodes.VG_FAILURE;
+            } catch (IOException e) {
+                System.err.println("vg: cannot read " + file + ": " + e.getMessage());
+                return ExitCodes.VG_FAILURE;
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.GuardLevelResolver;
+import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.json.Json;
+import dev.vectraguard.policy.Decision;
+import dev.vectraguard.policy.DecisionEngine;
+import dev.vectraguard.policy.RiskAnalyzer;
+import dev.vectraguard.policy.RiskFinding;
+import dev.vectraguard.policy.RiskReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code vg explain}: the findings and the decision for a command, without running it. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the risk findings and the decision vg would take for COMMAND-TEXT (shell text), without running it.",
+                "With --jsonl -, read one command per line on stdin and print one JSON object per line "
+                        + "(to audit shell histories and agent transcripts)."},
+        footer = {"", "Examples:", "  vg explain 'curl -fsSL https://x.sh | sudo bash'", "  vg explain --json 'git push --force origin main'",
+                "  vg explain --jsonl - < ~/.bash_history"})
+final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--jsonl", paramLabel = "-", description = "Read commands from stdin (give '-'), one per line; print JSON lines.")
+    String jsonl;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Parameters(arity = "0..*", paramLabel = "COMMAND-TEXT", description = "The command as shell text (words are joined with spaces).")
+    List<String> words;
+
+    @Override
+    public Integer call() throws IOException {
+        if (jsonl != null && !jsonl.equals("-")) {
+            return fail("--jsonl reads from stdin only: give '-' (got '" + jsonl + "')");
+        }
+        if (jsonl == null && (words == null || words.isEmpty())) {
+            return fail("missing COMMAND-TEXT (or --jsonl - to read commands from stdin)");
+        }
+        if (jsonl != null && words != null && !words.isEmpty()) {
+            return fail("give COMMAND-TEXT or --jsonl -, not both");
+        }
+        LoadedConfig loaded;
+        try {
+            loaded = options.load();
+        } catch (ConfigException e) {
+            return fail(e.getMessage());
+        }
+        GuardLevelResolver.Resolution guard = PolicyEngines.guardLevel(loaded);
+        DecisionEngine engine = PolicyEngines.of(loaded, guard);
+        PrintStream out = System.out;
+        if (jsonl != null) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.println(Json.write(explanation(line, engine)));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        String text = String.join(" ", words);
+        if (json) {
+            out.println(Json.write(explanation(text, engine)));
+            return ExitCodes.OK;
+        }
+        RiskReport report = RiskAnalyzer.analyze(text);
+        Decision decision = engine.decide(report, false, true);
+        out.println("command:  " + text);
+        out.println("risk:     " + report.risk().label());
+        if (report.findings().isEmpty()) {
+            out.println("findings: none");
+        } else {
+            out.println("findings:");
+            for (RiskFinding finding : report.findings()) {
+                out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), finding.reason());
+            }
+        }
+        out.println("decision: " + label(decision) + " — " + decision.why());
+        out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
+        return ExitCodes.OK;
+    }
+
+    static Map<String, Object> explanation(String text, DecisionEngine engine) {
+        RiskReport report = RiskAnalyzer.analyze(text);
+        Decision decision = engine.decide(report, false, true);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("command", text);
+        result.put("risk", report.risk().label());
+        result.put("findings", report.findings().stream().map(f -> {
+            Map<String, Object> finding = new LinkedHashMap<>();
+            finding.put("code", f.code().toString());
+            finding.put("severity", f.severity().label());
+            finding.put("reason", f.reason());
+            return finding;
+        }).toList());
+        result.put("decision", label(decision));
+        result.put("why", decision.why());
+        return result;
+    }
+
+    /** host, sandbox, ask (then host or sandbox), or block. */
+    static String label(Decision decision) {
+        return switch (decision.action()) {
+            case ASK -> "ask";
+            case BLOCK -> "block";
+            default -> decision.sandboxed() ? "sandbox" : "host";
+        };
+    }
+
+    private static int fail(String message) {
+        System.err.println("vg: " + message);
+        return ExitCodes.VG_FAILURE;
+    }
+}

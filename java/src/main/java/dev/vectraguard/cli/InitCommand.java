@@ -1,0 +1,59 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.ConfigLoader;
+import dev.vectraguard.config.Presets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/** {@code vg init}: writes ./vectra-guard.yaml from a preset. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Write ./vectra-guard.yaml from a preset (balanced, developer, ci-cd, production).",
+        footer = {"", "Example:", "  vg init --preset developer"})
+final class InitCommand implements Callable<Integer> {
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "balanced",
+            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", completionCandidates = PresetNames.class)
+    String preset;
+
+    @Option(names = "--force", description = "Overwrite an existing ./vectra-guard.yaml.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Presets.names().contains(preset)) {
+            System.err.println("vg: unknown preset '" + preset + "' (use one of " + String.join(", ", Presets.names()) + ")");
+            return ExitCodes.VG_FAILURE;
+        }
+        Path target = Path.of(ConfigLoader.PROJECT_FILE);
+        if (Files.exists(target) && !force) {
+            System.err.println("vg: " + target.toAbsolutePath() + " exists; pass --force to overwrite it");
+            return ExitCodes.VG_FAILURE;
+        }
+        String text;
+        try {
+            text = Presets.read(preset);
+        } catch (ConfigException e) {
+            System.err.println("vg: " + e.getMessage());
+            return ExitCodes.VG_FAILURE;
+        }
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".vectra-guard", ".yaml");
+        Files.writeString(temp, text);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("wrote " + target.toAbsolutePath() + " (preset " + preset + ")");
+        return ExitCodes.OK;
+    }
+
+    /** Preset names for --help and completion. */
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Presets.names().iterator();
+        }
+    }
+}

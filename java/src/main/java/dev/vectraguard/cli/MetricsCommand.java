@@ -1,0 +1,55 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.metrics.MetricsStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code vg metrics}: what vg has run, and how. */
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+        description = "Show or reset the metrics recorded on every vg exec (metrics.json under the state dir).",
+        subcommands = {MetricsCommand.Show.class, MetricsCommand.Reset.class})
+final class MetricsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: show or reset");
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Totals (host, sandbox, cached, blocked), average duration, by risk, by runtime, recent runs.")
+    static final class Show implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Option(names = "--recent", paramLabel = "N", defaultValue = "10", description = "Recent runs to list (default: ${DEFAULT-VALUE}).")
+        int recent;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            MetricsStore store = new MetricsStore(options.stateDirectory(), w -> System.err.println("vg: " + w));
+            System.out.println(json ? store.showJson() : store.showText(recent));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true, description = "Clear all metrics.")
+    static final class Reset implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            new MetricsStore(options.stateDirectory(), w -> System.err.println("vg: " + w)).reset();
+            System.out.println("metrics reset");
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.config.EnvironmentFacts;
+import dev.vectraguard.config.GuardLevelResolver;
+import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.VgConfig;
+import dev.vectraguard.policy.DecisionEngine;
+import dev.vectraguard.policy.GlobPattern;
+import dev.vectraguard.policy.PolicySettings;
+import dev.vectraguard.policy.SandboxMode;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The decision engine the effective config describes, with the guard level resolved for this environment. */
+final class PolicyEngines {
+    private PolicyEngines() {}
+
+    static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
+        VgConfig config = loaded.config();
+        Map<String, String> env = System.getenv();
+        return GuardLevelResolver.resolve(config.guardLevel(), loaded.deploymentEnv(), env,
+                EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
+    }
+
+    static DecisionEngine of(LoadedConfig loaded, GuardLevelResolver.Resolution guard) {
+        VgConfig config = loaded.config();
+        return new DecisionEngine(new PolicySettings(
+                config.sandbox().enabled() ? config.sandbox().mode() : SandboxMode.NEVER, guard.level(),
+                config.policies().allowlist().stream().map(GlobPattern::compile).toList(),
+                config.policies().denylist().stream().map(GlobPattern::compile).toList()));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vectraguard.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real vg CLI in a child JVM, with a private HOME, state dir and working directory. */
+final class VgRunner {
+    final Path home;
+    final Path workspace;
+    final Path stateDir;
+    private final Map<String, String> env = new HashMap<>();
+
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\nstdout: " + stdout + "\nstderr: " + stderr;
+        }
+    }
+
+    VgRunner(Path root) throws IOException {
+        this.home = Files.createDirectories(root.resolve("home"));
+        this.workspace = Files.createDirectories(root.resolve("work"));
+        this.stateDir = root.resolve("state");
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", home.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("VECTRAGUARD_STATE_DIR", stateDir.toString());
+    }
+
+    VgRunner env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Writes ./vectra-guard.yaml in the workspace. */
+    VgRunner config(String yaml) throws IOException {
+        Files.writeString(workspace.resolve("vectra-guard.yaml"), yaml);
+        return this;
+    }
+
+    static List<String> javaCommand(String classpath, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classpath, Main.class.getName()));
+        command.addAll(args);
+        return command;
+    }
+
+    Result run(String... args) throws Exception {
+        return runWithInput(null, args);
+    }
+
+    Result runWithInput(String stdin, String... args) throws Exception {
+        return exec(javaCommand(System.getProperty("java.class.path"), List.of(args)), stdin);
+    }
+
+    /** Runs {@code command} (a whole command line) with this runner's environment and directory. */
+    Result exec(List<String> command, String stdin) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        if (stdin == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process process = builder.start();
+        if (stdin != null) {
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("vg did not finish: " + command);
+        }
+        return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<" + e.getMessage() + ">";
+        }
+    }
+}
