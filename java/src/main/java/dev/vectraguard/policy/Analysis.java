@@ -26,6 +26,7 @@ import java.util.Set;
 final class Analysis {
     static final int MAX_DEPTH = 8;
     private static final Set<String> SOURCING = Set.of("source", ".");
+    private static final Set<String> DECODERS = Set.of("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat");
 
     private final FindingCollector findings = new FindingCollector();
 
@@ -154,12 +155,18 @@ final class Analysis {
         }
     }
 
-    /** Flags code that comes straight from a download: {@code bash <(curl ...)}, {@code sh -c "$(wget -O- ...)"}. */
+    /**
+     * Flags code that comes straight from a download ({@code bash <(curl ...)}, {@code sh -c "$(wget -O- ...)"})
+     * or from a decoder ({@code eval "$(echo ... | base64 -d)"}).
+     */
     private void executesDownload(Word code, Invocation runner) {
         for (Script substitution : code.substitutions()) {
             if (CommandTree.runs(substitution.commands(), Interpreters.DOWNLOADERS)) {
                 findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL,
                         "runs a downloaded script with " + runner.name() + " (" + runner.display() + ")");
+            } else if (CommandTree.runs(substitution.commands(), DECODERS)) {
+                findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH,
+                        "runs decoded text with " + runner.name() + " (" + runner.display() + ")");
             }
         }
     }
@@ -171,7 +178,7 @@ final class Analysis {
             String display = (invocation == null ? "" : invocation.display() + " ")
                     + redirection.fd() + redirection.operator().text() + target;
             if (target.startsWith("/dev/tcp/") || target.startsWith("/dev/udp/")) {
-                if (invocation == null || Interpreters.isShell(invocation.name())) {
+                if (invocation == null || Interpreters.isShell(invocation.name()) || invocation.name().equals("exec")) {
                     findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL, "shell connected to " + target + " (" + display + ")");
                 } else {
                     findings.add(FindingCode.DEV_TCP_CONNECTION, RiskLevel.HIGH, "raw network connection to " + target + " (" + display + ")");

@@ -47,10 +47,10 @@ final class CommandUnwrapper {
             int next = i + 1;
             switch (name) {
                 case "sudo" -> {
-                    elevatedBy = "sudo";
                     if (hasOption(words, next, "-v", "-l", "-k", "-K", "--validate", "--list")) {
                         return new Unwrapped(words.subList(i, words.size()), elevatedBy, fromInput, false);
                     }
+                    elevatedBy = "sudo";
                     next = skipAssignments(words, skipOptions(words, next, SUDO_OPTIONS_WITH_VALUE));
                 }
                 case "doas" -> {

@@ -36,14 +36,16 @@ final class InfrastructureRules implements CommandRule {
         String where = production ? " in production" : "";
         switch (name) {
             case "kubectl", "oc" -> {
-                if (first.equals("delete")) {
-                    boolean wide = NAMESPACE_KINDS.contains(second) || tool.has("--all", "-A", "--all-namespaces");
+                int delete = words.indexOf("delete");
+                if (delete >= 0) {
+                    String kind = delete + 1 < words.size() ? words.get(delete + 1) : "";
+                    boolean wide = NAMESPACE_KINDS.contains(kind) || tool.has("--all", "-A", "--all-namespaces");
                     findings.add(FindingCode.KUBERNETES_DESTRUCTIVE, wide ? raised : (production ? RiskLevel.HIGH : RiskLevel.MEDIUM),
                             (wide ? "deletes a namespace or all resources" : "deletes cluster resources") + where + display);
                 }
             }
             case "helm" -> {
-                if (Set.of("uninstall", "delete", "del", "un").contains(first)) {
+                if (words.stream().anyMatch(Set.of("uninstall", "delete", "del", "un")::contains)) {
                     findings.add(FindingCode.INFRASTRUCTURE_DESTROY, raised, "uninstalls a release" + where + display);
                 }
             }
