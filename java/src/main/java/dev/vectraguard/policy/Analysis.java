@@ -35,15 +35,20 @@ final class Analysis {
     }
 
     void script(Script script, int depth) {
-        if (depth > MAX_DEPTH) {
-            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
-                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
-            return;
-        }
         if (!script.isWellFormed()) {
             ParseError error = script.errors().getFirst();
             findings.add(FindingCode.PARSE_ERROR, RiskLevel.MEDIUM,
                     "malformed shell: " + error.message() + " at offset " + error.offset());
+        }
+        nested(script, depth);
+    }
+
+    /** Analyses a script whose parse errors were already reported with the script around it. */
+    private void nested(Script script, int depth) {
+        if (depth > MAX_DEPTH) {
+            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
+                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
+            return;
         }
         command(script.commands(), depth);
     }
@@ -195,7 +200,7 @@ final class Analysis {
 
     private void substitutions(Word word, int depth) {
         for (Script substitution : word.substitutions()) {
-            script(substitution, depth + 1);
+            nested(substitution, depth + 1);
         }
     }
 

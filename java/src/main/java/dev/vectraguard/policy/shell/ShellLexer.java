@@ -399,7 +399,11 @@ final class ShellLexer {
             errors.add(new ParseError("substitutions nested too deeply", offset));
             return new Script(new CommandList(List.of()), List.of(), text);
         }
-        return ShellParser.parse(text, depth + 1);
+        Script nested = ShellParser.parse(text, depth + 1);
+        for (ParseError error : nested.errors()) {
+            errors.add(new ParseError(error.message(), offset + error.offset()));
+        }
+        return nested;
     }
 
     /** Index of the {@code )} closing the {@code (} at {@code open}, skipping quotes and nesting; -1 if none. */
