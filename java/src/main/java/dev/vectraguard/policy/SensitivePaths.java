@@ -85,7 +85,7 @@ final class SensitivePaths {
      * null when the path does not start at a home directory.
      */
     static String insideHome(String path) {
-        for (String prefix : new String[] {"~", "$HOME", "${HOME}"}) {
+        for (String prefix : new String[] {"~", "$HOME", "${HOME}", homeWithOperator(path)}) {
             if (path.equals(prefix)) {
                 return "";
             }
@@ -104,6 +104,12 @@ final class SensitivePaths {
             }
         }
         return null;
+    }
+
+    /** {@code ${HOME:?}} or {@code ${HOME:-/x}} at the start of {@code path}, else {@code "~"} (already checked). */
+    private static String homeWithOperator(String path) {
+        int close = path.indexOf('}');
+        return path.startsWith("${HOME:") && close > 0 ? path.substring(0, close + 1) : "~";
     }
 
     /** True for a block device path such as /dev/sda, /dev/nvme0n1p1, /dev/mapper/vg-root, /dev/disk2. */

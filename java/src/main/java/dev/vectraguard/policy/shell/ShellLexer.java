@@ -106,7 +106,8 @@ final class ShellLexer {
         }
         skipBlanks();
         Word target;
-        if (pos >= length || (isMetacharacter(src.charAt(pos)) && charAt(pos + 1) != '(')) {
+        boolean processSubstitution = (charAt(pos) == '<' || charAt(pos) == '>') && charAt(pos + 1) == '(';
+        if (pos >= length || (isMetacharacter(src.charAt(pos)) && !processSubstitution)) {
             errors.add(new ParseError("missing target after '" + operator.text() + "'", start));
             target = Word.quoted("");
         } else {
