@@ -85,11 +85,12 @@ final class SensitivePaths {
      * null when the path does not start at a home directory.
      */
     static String insideHome(String path) {
-        for (String prefix : new String[] {"~", "$HOME", "${HOME}", homeWithOperator(path)}) {
-            if (path.equals(prefix)) {
+        String prefix = homePrefix(path);
+        if (prefix != null) {
+            if (path.length() == prefix.length()) {
                 return "";
             }
-            if (path.startsWith(prefix + "/")) {
+            if (path.charAt(prefix.length()) == '/') {
                 return path.substring(prefix.length() + 1);
             }
         }
@@ -106,10 +107,18 @@ final class SensitivePaths {
         return null;
     }
 
-    /** {@code ${HOME:?}} or {@code ${HOME:-/x}} at the start of {@code path}, else {@code "~"} (already checked). */
-    private static String homeWithOperator(String path) {
+    /** The spelling of the home directory {@code path} starts with: ~, $HOME, ${HOME}, ${HOME:?...}; or null. */
+    private static String homePrefix(String path) {
         int close = path.indexOf('}');
-        return path.startsWith("${HOME:") && close > 0 ? path.substring(0, close + 1) : "~";
+        if (path.startsWith("${HOME:") && close > 0) {
+            return path.substring(0, close + 1);
+        }
+        for (String prefix : new String[] {"${HOME}", "$HOME", "~"}) {
+            if (path.startsWith(prefix)) {
+                return prefix;
+            }
+        }
+        return null;
     }
 
     /** True for a block device path such as /dev/sda, /dev/nvme0n1p1, /dev/mapper/vg-root, /dev/disk2. */
