@@ -20,8 +20,8 @@ import java.util.Set;
 
 /**
  * One analysis of one command line: walks the tree, sees through wrappers, follows code into
- * {@code sh -c}, {@code eval}, substitutions and here-documents fed to shells (up to {@link #MAX_DEPTH}
- * levels), and applies the rules. Not thread-safe; {@link RiskAnalyzer} makes one per call.
+ * {@code sh -c}, {@code eval}, substitutions, here-documents fed to shells, {@code ssh HOST CMD} and
+ * {@code kubectl exec POD -- CMD} (up to {@link #MAX_DEPTH} levels), and applies the rules. Not thread-safe; {@link RiskAnalyzer} makes one per call.
  */
 final class Analysis {
     static final int MAX_DEPTH = 8;
@@ -137,6 +137,14 @@ final class Analysis {
                 executesDownload(code, invocation);
             } else if (!operands.isEmpty()) {
                 executesDownload(operands.getFirst(), invocation);
+            }
+        }
+        if (name.equals("ssh")) {
+            text(join(Interpreters.sshCommand(invocation)), depth + 1);
+        } else if (name.equals("kubectl") || name.equals("oc")) {
+            List<Word> argv = Interpreters.containerCommand(invocation);
+            if (!argv.isEmpty()) {
+                invocation(Invocation.of(argv, List.of(), "", false), depth + 1);
             }
         }
         for (CommandRule rule : RuleBook.rulesFor(name)) {

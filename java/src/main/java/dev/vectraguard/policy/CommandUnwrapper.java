@@ -125,8 +125,11 @@ final class CommandUnwrapper {
                 unwrapped.argumentsFromInput()));
     }
 
-    /** Index of the first word after the options starting at {@code from}. */
-    private static int skipOptions(List<Word> words, int from, Set<String> optionsWithValue) {
+    /**
+     * Index of the first word after the options starting at {@code from}. An option in
+     * {@code optionsWithValue}, alone or ending a cluster ({@code -Eu root}), takes the next word as its value.
+     */
+    static int skipOptions(List<Word> words, int from, Set<String> optionsWithValue) {
         int i = from;
         while (i < words.size()) {
             String value = words.get(i).value();
@@ -136,7 +139,9 @@ final class CommandUnwrapper {
             if (!value.startsWith("-") || value.equals("-")) {
                 return i;
             }
-            i += optionsWithValue.contains(value) ? 2 : 1;
+            boolean clusterEndsWithValueOption = !value.startsWith("--") && value.length() > 2
+                    && optionsWithValue.contains("-" + value.charAt(value.length() - 1));
+            i += optionsWithValue.contains(value) || clusterEndsWithValueOption ? 2 : 1;
         }
         return Math.min(i, words.size());
     }

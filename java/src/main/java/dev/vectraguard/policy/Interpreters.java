@@ -2,6 +2,7 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +19,30 @@ final class Interpreters {
     static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET");
     static final Set<String> NETWORK_TOOLS = Set.of("nc", "ncat", "netcat", "socat", "telnet", "nc.traditional", "nc.openbsd");
 
+    private static final Set<String> SSH_OPTIONS_WITH_VALUE = Set.of("-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i",
+            "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w");
+
     private Interpreters() {
+    }
+
+    /** The words after the host of {@code ssh HOST CMD...}, which the remote shell joins and parses; may be empty. */
+    static List<Word> sshCommand(Invocation ssh) {
+        List<Word> args = ssh.args();
+        int host = CommandUnwrapper.skipOptions(args, 0, SSH_OPTIONS_WITH_VALUE);
+        return host + 1 < args.size() ? args.subList(host + 1, args.size()) : List.of();
+    }
+
+    /** The argv after {@code --} of {@code kubectl exec POD -- CMD...}; may be empty. */
+    static List<Word> containerCommand(Invocation kubectl) {
+        List<Word> args = kubectl.args();
+        if (kubectl.subcommand().equals("exec")) {
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).value().equals("--")) {
+                    return args.subList(i + 1, args.size());
+                }
+            }
+        }
+        return List.of();
     }
 
     static boolean isShell(String name) {
