@@ -141,7 +141,7 @@ final class Analysis {
         }
         if (name.equals("ssh")) {
             text(join(Interpreters.sshCommand(invocation)), depth + 1);
-        } else if (name.equals("kubectl") || name.equals("oc")) {
+        } else if (name.equals("kubectl") || name.equals("oc") || Interpreters.CONTAINER_ENGINES.contains(name)) {
             List<Word> argv = Interpreters.containerCommand(invocation);
             if (!argv.isEmpty()) {
                 invocation(Invocation.of(argv, List.of(), "", false), depth + 1);

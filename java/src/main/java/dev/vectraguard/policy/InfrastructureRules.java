@@ -11,7 +11,6 @@ import java.util.Set;
  * an argument (context, namespace, project, bucket, stack) names production.
  */
 final class InfrastructureRules implements CommandRule {
-    private static final Set<String> CONTAINER_ENGINES = Set.of("docker", "podman", "nerdctl");
     private static final Set<String> NAMESPACE_KINDS = Set.of("namespace", "namespaces", "ns");
 
     @Override
@@ -28,7 +27,7 @@ final class InfrastructureRules implements CommandRule {
         String second = words.size() > 1 ? words.get(1) : "";
         String display = " (" + tool.display() + ")";
         boolean production = tool.args().stream().anyMatch(arg -> arg.value().toLowerCase(Locale.ROOT).contains("prod"));
-        if (CONTAINER_ENGINES.contains(name)) {
+        if (Interpreters.CONTAINER_ENGINES.contains(name)) {
             checkContainers(tool, first, second, display, findings);
             return;
         }

@@ -22,6 +22,10 @@ final class Interpreters {
     private static final Set<String> SSH_OPTIONS_WITH_VALUE = Set.of("-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i",
             "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w");
 
+    static final Set<String> CONTAINER_ENGINES = Set.of("docker", "podman", "nerdctl");
+    private static final Set<String> DOCKER_EXEC_OPTIONS_WITH_VALUE = Set.of("-e", "--env", "-u", "--user", "-w", "--workdir",
+            "--env-file", "--detach-keys");
+
     private Interpreters() {
     }
 
@@ -32,14 +36,26 @@ final class Interpreters {
         return host + 1 < args.size() ? args.subList(host + 1, args.size()) : List.of();
     }
 
-    /** The argv after {@code --} of {@code kubectl exec POD -- CMD...}; may be empty. */
-    static List<Word> containerCommand(Invocation kubectl) {
-        List<Word> args = kubectl.args();
-        if (kubectl.subcommand().equals("exec")) {
-            for (int i = 0; i < args.size(); i++) {
-                if (args.get(i).value().equals("--")) {
-                    return args.subList(i + 1, args.size());
-                }
+    /**
+     * The argv run in a container: after the container of {@code docker exec [OPTIONS] CONTAINER CMD...},
+     * or after {@code --} of {@code kubectl exec POD -- CMD...}; may be empty.
+     */
+    static List<Word> containerCommand(Invocation tool) {
+        List<Word> args = tool.args();
+        if (!tool.subcommand().equals("exec")) {
+            return List.of();
+        }
+        if (CONTAINER_ENGINES.contains(tool.name())) {
+            int exec = 0;
+            while (!args.get(exec).value().equals("exec")) {
+                exec++;
+            }
+            int container = CommandUnwrapper.skipOptions(args, exec + 1, DOCKER_EXEC_OPTIONS_WITH_VALUE);
+            return container + 1 < args.size() ? args.subList(container + 1, args.size()) : List.of();
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).value().equals("--")) {
+                return args.subList(i + 1, args.size());
             }
         }
         return List.of();
