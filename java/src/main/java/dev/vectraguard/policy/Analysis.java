@@ -112,11 +112,26 @@ final class Analysis {
 
     private void invocation(Invocation invocation, int depth) {
         String name = invocation.name();
+        if (Interpreters.isScriptInterpreter(name) && invocation.value(0).equals("-m") && invocation.args().size() > 1) {
+            List<Word> module = invocation.args().subList(1, invocation.args().size());
+            invocation(Invocation.of(module, invocation.redirections(), invocation.elevatedBy(),
+                    invocation.argumentsFromInput()), depth);
+            return;
+        }
         if (invocation.command().isDynamic()) {
             findings.add(FindingCode.DYNAMIC_COMMAND, RiskLevel.MEDIUM,
                     "command name is only known at run time (" + invocation.display() + ")");
         }
         redirections(invocation.redirections(), invocation, depth);
+        followCode(invocation, depth);
+        for (CommandRule rule : RuleBook.rulesFor(name)) {
+            rule.check(invocation, findings);
+        }
+    }
+
+    /** Analyses the code an invocation runs: a shell's program, eval's words, a remote or container command. */
+    private void followCode(Invocation invocation, int depth) {
+        String name = invocation.name();
         if (Interpreters.isShell(name)) {
             shell(invocation, depth);
         } else if (name.equals("eval")) {
@@ -125,12 +140,6 @@ final class Analysis {
         } else if (SOURCING.contains(name) && !invocation.args().isEmpty()) {
             executesDownload(invocation.args().getFirst(), invocation);
         } else if (Interpreters.isScriptInterpreter(name)) {
-            if (invocation.value(0).equals("-m") && invocation.args().size() > 1) {
-                List<Word> module = invocation.args().subList(1, invocation.args().size());
-                invocation(Invocation.of(module, invocation.redirections(), invocation.elevatedBy(),
-                        invocation.argumentsFromInput()), depth);
-                return;
-            }
             Word code = Interpreters.inlineCode(invocation);
             List<Word> operands = invocation.operands();
             if (code != null) {
@@ -138,17 +147,13 @@ final class Analysis {
             } else if (!operands.isEmpty()) {
                 executesDownload(operands.getFirst(), invocation);
             }
-        }
-        if (name.equals("ssh")) {
+        } else if (name.equals("ssh")) {
             text(join(Interpreters.sshCommand(invocation)), depth + 1);
         } else if (name.equals("kubectl") || name.equals("oc") || Interpreters.CONTAINER_ENGINES.contains(name)) {
             List<Word> argv = Interpreters.containerCommand(invocation);
             if (!argv.isEmpty()) {
                 invocation(Invocation.of(argv, List.of(), "", false), depth + 1);
             }
-        }
-        for (CommandRule rule : RuleBook.rulesFor(name)) {
-            rule.check(invocation, findings);
         }
     }
 
