@@ -16,6 +16,7 @@ import dev.vectraguard.policy.shell.Subshell;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +30,7 @@ final class Analysis {
     private static final Set<String> DECODERS = Set.of("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat");
 
     private final FindingCollector findings = new FindingCollector();
+    private final ShellVariables variables = new ShellVariables();
 
     FindingCollector findings() {
         return findings;
@@ -94,10 +96,12 @@ final class Analysis {
             substitutions(assignment.value(), depth);
         }
         simple.words().forEach(word -> substitutions(word, depth));
-        CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(simple.words());
+        variables.record(simple);
+        List<Word> words = variables.expand(simple.words());
+        CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(words);
         if (!unwrapped.elevatedBy().isEmpty()) {
             findings.add(FindingCode.PRIVILEGED_COMMAND, RiskLevel.MEDIUM,
-                    "runs with elevated privileges via " + unwrapped.elevatedBy() + " (" + join(simple.words()) + ")");
+                    "runs with elevated privileges via " + unwrapped.elevatedBy() + " (" + join(words) + ")");
         }
         if (unwrapped.shellString()) {
             redirections(simple.redirections(), null, depth);
@@ -215,6 +219,11 @@ final class Analysis {
         for (Script substitution : word.substitutions()) {
             nested(substitution, depth + 1);
         }
+    }
+
+    /** The invocation a simple command runs, with the variables known so far substituted. */
+    Optional<Invocation> invocation(SimpleCommand simple) {
+        return CommandUnwrapper.invocation(variables.expand(simple.words()), simple.redirections());
     }
 
     RiskReport report(String normalizedCommand) {

@@ -1,6 +1,6 @@
 package dev.vectraguard.policy;
 
-import dev.vectraguard.policy.shell.SimpleCommand;
+import dev.vectraguard.policy.shell.Redirection;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
@@ -115,14 +115,13 @@ final class CommandUnwrapper {
         return new Unwrapped(words.subList(Math.min(i, words.size()), words.size()), elevatedBy, fromInput, false);
     }
 
-    /** The invocation a simple command really runs, if it runs one directly (not a shell string). */
-    static Optional<Invocation> invocation(SimpleCommand command) {
-        Unwrapped unwrapped = unwrap(command.words());
+    /** The invocation {@code words} really run, if they run one directly (not a shell string). */
+    static Optional<Invocation> invocation(List<Word> words, List<Redirection> redirections) {
+        Unwrapped unwrapped = unwrap(words);
         if (unwrapped.argv().isEmpty() || unwrapped.shellString()) {
             return Optional.empty();
         }
-        return Optional.of(Invocation.of(unwrapped.argv(), command.redirections(), unwrapped.elevatedBy(),
-                unwrapped.argumentsFromInput()));
+        return Optional.of(Invocation.of(unwrapped.argv(), redirections, unwrapped.elevatedBy(), unwrapped.argumentsFromInput()));
     }
 
     /**
