@@ -97,7 +97,7 @@ final class Analysis {
         }
         simple.words().forEach(word -> substitutions(word, depth));
         variables.record(simple);
-        List<Word> words = variables.expand(simple.words());
+        List<Word> words = BraceExpansion.expand(variables.expand(simple.words()));
         CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(words);
         if (!unwrapped.elevatedBy().isEmpty()) {
             findings.add(FindingCode.PRIVILEGED_COMMAND, RiskLevel.MEDIUM,
@@ -223,7 +223,7 @@ final class Analysis {
 
     /** The invocation a simple command runs, with the variables known so far substituted. */
     Optional<Invocation> invocation(SimpleCommand simple) {
-        return CommandUnwrapper.invocation(variables.expand(simple.words()), simple.redirections());
+        return CommandUnwrapper.invocation(BraceExpansion.expand(variables.expand(simple.words())), simple.redirections());
     }
 
     RiskReport report(String normalizedCommand) {

@@ -96,7 +96,7 @@ class RiskAnalyzerTest {
 
     @Test
     void neverThrowsOnRandomInput() {
-        String alphabet = "rm -f/~$(){}|&;<>'\"`\\\n#*?=sudo bash -c eval curl sh xargs env .env id_rsa 2>&1 <<EOF";
+        String alphabet = "rm -f/~$(){,}|&;<>'\"`\\\n#*?=sudo bash -c eval curl sh xargs env .env id_rsa 2>&1 <<EOF";
         SplittableRandom random = new SplittableRandom(7);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < 30_000; i++) {
