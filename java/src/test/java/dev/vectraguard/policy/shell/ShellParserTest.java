@@ -79,6 +79,16 @@ class ShellParserTest {
     }
 
     @Test
+    void caseInsideCommandSubstitutionKeepsItsPatternParentheses() {
+        Script script = parse("x=$(case $1 in a) echo a;; (b) echo b;; esac); echo \"$x\"");
+        assertTrue(script.isWellFormed(), () -> script.errors().toString());
+        assertEquals(2, script.commands().items().size());
+        SimpleCommand assignment = assertInstanceOf(SimpleCommand.class, script.commands().items().getFirst().command());
+        Script inner = assignment.assignments().getFirst().value().substitutions().getFirst();
+        assertInstanceOf(CompoundCommand.class, inner.commands().items().getFirst().command());
+    }
+
+    @Test
     void backticksAreCommandSubstitutions() {
         Word word = simple("echo `whoami`").words().get(1);
         assertInstanceOf(WordPart.CommandSubstitution.class, word.parts().getFirst());
