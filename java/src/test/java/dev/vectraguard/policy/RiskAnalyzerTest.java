@@ -51,6 +51,12 @@ class RiskAnalyzerTest {
     }
 
     @Test
+    void reasonsAreSingleLines() {
+        RiskReport report = RiskAnalyzer.analyze("psql -c \"DELETE FROM a;\nDROP TABLE b\"");
+        assertEquals("DROP TABLE through psql (psql -c DELETE FROM a; DROP TABLE b)", report.topFinding().orElseThrow().reason());
+    }
+
+    @Test
     void repeatedFindingsAreReportedOnce() {
         RiskReport report = RiskAnalyzer.analyze("rm -rf /; rm -rf /; sh -c 'rm -rf /'");
         assertEquals(1, report.findings().size());
