@@ -16,33 +16,41 @@ import dev.vectraguard.policy.shell.Subshell;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One analysis of one command line: walks the tree, sees through wrappers, follows code into
- * {@code sh -c}, {@code eval}, substitutions and here-documents fed to shells (up to {@link #MAX_DEPTH}
- * levels), and applies the rules. Not thread-safe; {@link RiskAnalyzer} makes one per call.
+ * {@code sh -c}, {@code eval}, substitutions, here-documents fed to shells, {@code ssh HOST CMD} and
+ * {@code kubectl exec POD -- CMD} (up to {@link #MAX_DEPTH} levels), and applies the rules. Not thread-safe; {@link RiskAnalyzer} makes one per call.
  */
 final class Analysis {
     static final int MAX_DEPTH = 8;
     private static final Set<String> SOURCING = Set.of("source", ".");
+    private static final Set<String> DECODERS = Set.of("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat");
 
     private final FindingCollector findings = new FindingCollector();
+    private final ShellVariables variables = new ShellVariables();
 
     FindingCollector findings() {
         return findings;
     }
 
     void script(Script script, int depth) {
-        if (depth > MAX_DEPTH) {
-            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
-                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
-            return;
-        }
         if (!script.isWellFormed()) {
             ParseError error = script.errors().getFirst();
             findings.add(FindingCode.PARSE_ERROR, RiskLevel.MEDIUM,
                     "malformed shell: " + error.message() + " at offset " + error.offset());
+        }
+        nested(script, depth);
+    }
+
+    /** Analyses a script whose parse errors were already reported with the script around it. */
+    private void nested(Script script, int depth) {
+        if (depth > MAX_DEPTH) {
+            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
+                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
+            return;
         }
         command(script.commands(), depth);
     }
@@ -88,10 +96,12 @@ final class Analysis {
             substitutions(assignment.value(), depth);
         }
         simple.words().forEach(word -> substitutions(word, depth));
-        CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(simple.words());
+        variables.record(simple);
+        List<Word> words = BraceExpansion.expand(variables.expand(simple.words()));
+        CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(words);
         if (!unwrapped.elevatedBy().isEmpty()) {
             findings.add(FindingCode.PRIVILEGED_COMMAND, RiskLevel.MEDIUM,
-                    "runs with elevated privileges via " + unwrapped.elevatedBy() + " (" + join(simple.words()) + ")");
+                    "runs with elevated privileges via " + unwrapped.elevatedBy() + " (" + join(words) + ")");
         }
         if (unwrapped.shellString()) {
             redirections(simple.redirections(), null, depth);
@@ -106,11 +116,26 @@ final class Analysis {
 
     private void invocation(Invocation invocation, int depth) {
         String name = invocation.name();
+        if (Interpreters.isScriptInterpreter(name) && invocation.value(0).equals("-m") && invocation.args().size() > 1) {
+            List<Word> module = invocation.args().subList(1, invocation.args().size());
+            invocation(Invocation.of(module, invocation.redirections(), invocation.elevatedBy(),
+                    invocation.argumentsFromInput()), depth);
+            return;
+        }
         if (invocation.command().isDynamic()) {
             findings.add(FindingCode.DYNAMIC_COMMAND, RiskLevel.MEDIUM,
                     "command name is only known at run time (" + invocation.display() + ")");
         }
         redirections(invocation.redirections(), invocation, depth);
+        followCode(invocation, depth);
+        for (CommandRule rule : RuleBook.rulesFor(name)) {
+            rule.check(invocation, findings);
+        }
+    }
+
+    /** Analyses the code an invocation runs: a shell's program, eval's words, a remote or container command. */
+    private void followCode(Invocation invocation, int depth) {
+        String name = invocation.name();
         if (Interpreters.isShell(name)) {
             shell(invocation, depth);
         } else if (name.equals("eval")) {
@@ -119,12 +144,6 @@ final class Analysis {
         } else if (SOURCING.contains(name) && !invocation.args().isEmpty()) {
             executesDownload(invocation.args().getFirst(), invocation);
         } else if (Interpreters.isScriptInterpreter(name)) {
-            if (invocation.value(0).equals("-m") && invocation.args().size() > 1) {
-                List<Word> module = invocation.args().subList(1, invocation.args().size());
-                invocation(Invocation.of(module, invocation.redirections(), invocation.elevatedBy(),
-                        invocation.argumentsFromInput()), depth);
-                return;
-            }
             Word code = Interpreters.inlineCode(invocation);
             List<Word> operands = invocation.operands();
             if (code != null) {
@@ -132,9 +151,13 @@ final class Analysis {
             } else if (!operands.isEmpty()) {
                 executesDownload(operands.getFirst(), invocation);
             }
-        }
-        for (CommandRule rule : RuleBook.rulesFor(name)) {
-            rule.check(invocation, findings);
+        } else if (name.equals("ssh")) {
+            text(join(Interpreters.sshCommand(invocation)), depth + 1);
+        } else if (name.equals("kubectl") || name.equals("oc") || Interpreters.CONTAINER_ENGINES.contains(name)) {
+            List<Word> argv = Interpreters.containerCommand(invocation);
+            if (!argv.isEmpty()) {
+                invocation(Invocation.of(argv, List.of(), "", false), depth + 1);
+            }
         }
     }
 
@@ -154,12 +177,18 @@ final class Analysis {
         }
     }
 
-    /** Flags code that comes straight from a download: {@code bash <(curl ...)}, {@code sh -c "$(wget -O- ...)"}. */
+    /**
+     * Flags code that comes straight from a download ({@code bash <(curl ...)}, {@code sh -c "$(wget -O- ...)"})
+     * or from a decoder ({@code eval "$(echo ... | base64 -d)"}).
+     */
     private void executesDownload(Word code, Invocation runner) {
         for (Script substitution : code.substitutions()) {
             if (CommandTree.runs(substitution.commands(), Interpreters.DOWNLOADERS)) {
                 findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL,
                         "runs a downloaded script with " + runner.name() + " (" + runner.display() + ")");
+            } else if (CommandTree.runs(substitution.commands(), DECODERS)) {
+                findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH,
+                        "runs decoded text with " + runner.name() + " (" + runner.display() + ")");
             }
         }
     }
@@ -171,7 +200,7 @@ final class Analysis {
             String display = (invocation == null ? "" : invocation.display() + " ")
                     + redirection.fd() + redirection.operator().text() + target;
             if (target.startsWith("/dev/tcp/") || target.startsWith("/dev/udp/")) {
-                if (invocation == null || Interpreters.isShell(invocation.name())) {
+                if (invocation == null || Interpreters.isShell(invocation.name()) || invocation.name().equals("exec")) {
                     findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL, "shell connected to " + target + " (" + display + ")");
                 } else {
                     findings.add(FindingCode.DEV_TCP_CONNECTION, RiskLevel.HIGH, "raw network connection to " + target + " (" + display + ")");
@@ -188,8 +217,13 @@ final class Analysis {
 
     private void substitutions(Word word, int depth) {
         for (Script substitution : word.substitutions()) {
-            script(substitution, depth + 1);
+            nested(substitution, depth + 1);
         }
+    }
+
+    /** The invocation a simple command runs, with the variables known so far substituted. */
+    Optional<Invocation> invocation(SimpleCommand simple) {
+        return CommandUnwrapper.invocation(BraceExpansion.expand(variables.expand(simple.words())), simple.redirections());
     }
 
     RiskReport report(String normalizedCommand) {

@@ -8,9 +8,11 @@ import dev.vectraguard.policy.shell.FunctionDefinition;
 import dev.vectraguard.policy.shell.Pipeline;
 import dev.vectraguard.policy.shell.SimpleCommand;
 import dev.vectraguard.policy.shell.Subshell;
+import dev.vectraguard.policy.shell.Word;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Walks a command tree (not into substitutions, which are scripts of their own). */
 final class CommandTree {
@@ -35,9 +37,9 @@ final class CommandTree {
     }
 
     /** True when some simple command under {@code root} runs one of {@code names} (after unwrapping). */
-    static boolean runs(Command root, java.util.Set<String> names) {
+    static boolean runs(Command root, Set<String> names) {
         for (SimpleCommand simple : simpleCommands(root)) {
-            List<dev.vectraguard.policy.shell.Word> argv = CommandUnwrapper.unwrap(simple.words()).argv();
+            List<Word> argv = CommandUnwrapper.unwrap(simple.words()).argv();
             if (!argv.isEmpty() && names.contains(Invocation.basename(argv.getFirst().value()))) {
                 return true;
             }

@@ -1,6 +1,6 @@
 package dev.vectraguard.policy;
 
-import dev.vectraguard.policy.shell.SimpleCommand;
+import dev.vectraguard.policy.shell.Redirection;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
@@ -47,10 +47,10 @@ final class CommandUnwrapper {
             int next = i + 1;
             switch (name) {
                 case "sudo" -> {
-                    elevatedBy = "sudo";
                     if (hasOption(words, next, "-v", "-l", "-k", "-K", "--validate", "--list")) {
                         return new Unwrapped(words.subList(i, words.size()), elevatedBy, fromInput, false);
                     }
+                    elevatedBy = "sudo";
                     next = skipAssignments(words, skipOptions(words, next, SUDO_OPTIONS_WITH_VALUE));
                 }
                 case "doas" -> {
@@ -115,18 +115,20 @@ final class CommandUnwrapper {
         return new Unwrapped(words.subList(Math.min(i, words.size()), words.size()), elevatedBy, fromInput, false);
     }
 
-    /** The invocation a simple command really runs, if it runs one directly (not a shell string). */
-    static Optional<Invocation> invocation(SimpleCommand command) {
-        Unwrapped unwrapped = unwrap(command.words());
+    /** The invocation {@code words} really run, if they run one directly (not a shell string). */
+    static Optional<Invocation> invocation(List<Word> words, List<Redirection> redirections) {
+        Unwrapped unwrapped = unwrap(words);
         if (unwrapped.argv().isEmpty() || unwrapped.shellString()) {
             return Optional.empty();
         }
-        return Optional.of(Invocation.of(unwrapped.argv(), command.redirections(), unwrapped.elevatedBy(),
-                unwrapped.argumentsFromInput()));
+        return Optional.of(Invocation.of(unwrapped.argv(), redirections, unwrapped.elevatedBy(), unwrapped.argumentsFromInput()));
     }
 
-    /** Index of the first word after the options starting at {@code from}. */
-    private static int skipOptions(List<Word> words, int from, Set<String> optionsWithValue) {
+    /**
+     * Index of the first word after the options starting at {@code from}. An option in
+     * {@code optionsWithValue}, alone or ending a cluster ({@code -Eu root}), takes the next word as its value.
+     */
+    static int skipOptions(List<Word> words, int from, Set<String> optionsWithValue) {
         int i = from;
         while (i < words.size()) {
             String value = words.get(i).value();
@@ -136,7 +138,9 @@ final class CommandUnwrapper {
             if (!value.startsWith("-") || value.equals("-")) {
                 return i;
             }
-            i += optionsWithValue.contains(value) ? 2 : 1;
+            boolean clusterEndsWithValueOption = !value.startsWith("--") && value.length() > 2
+                    && optionsWithValue.contains("-" + value.charAt(value.length() - 1));
+            i += optionsWithValue.contains(value) || clusterEndsWithValueOption ? 2 : 1;
         }
         return Math.min(i, words.size());
     }

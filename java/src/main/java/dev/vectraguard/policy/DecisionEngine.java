@@ -81,10 +81,11 @@ public final class DecisionEngine {
     /** Severities that need the user's approval at {@code guard} (when not blocked outright). */
     static boolean needsApproval(GuardLevel guard, RiskLevel risk) {
         return switch (guard) {
-            case OFF, AUTO -> false;
+            case OFF -> false;
             case LOW -> risk == RiskLevel.CRITICAL;
             case MEDIUM -> risk.atLeast(RiskLevel.HIGH);
             case HIGH, PARANOID -> risk.atLeast(RiskLevel.MEDIUM);
+            case AUTO -> throw new IllegalArgumentException("guard level AUTO must be resolved before deciding");
         };
     }
 

@@ -1,12 +1,13 @@
 package dev.vectraguard.policy;
 
+import dev.vectraguard.policy.shell.Redirection;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** curl/wget downloading scripts, or uploading secret files. */
+/** curl/wget downloading scripts (with -o, -O or a redirection), or uploading secret files. */
 final class DownloadRules implements CommandRule {
     private static final Set<String> SCRIPT_EXTENSIONS = Set.of(".sh", ".bash", ".zsh", ".py", ".pl", ".rb", ".ps1", ".bat",
             ".cmd", ".command", ".php");
@@ -43,6 +44,11 @@ final class DownloadRules implements CommandRule {
             String uploaded = uploadedFile(value, next);
             if (uploaded != null && SecretFiles.sensitivity(uploaded).isPresent()) {
                 findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "uploads secret file " + uploaded + display);
+            }
+        }
+        for (Redirection redirection : invocation.redirections()) {
+            if (redirection.writesFile()) {
+                output = redirection.target().value();
             }
         }
         if (output == null && url != null && (remoteName || invocation.name().equals("wget"))) {

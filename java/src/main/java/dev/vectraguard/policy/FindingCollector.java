@@ -3,19 +3,24 @@ package dev.vectraguard.policy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Gathers the findings of one analysis, without duplicates. */
 final class FindingCollector {
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
+
     private final List<RiskFinding> findings = new ArrayList<>(4);
     private boolean networkedInstall;
 
+    /** Adds a finding; control characters in {@code reason} (newlines of multi-line arguments) become spaces. */
     void add(FindingCode code, RiskLevel severity, String reason) {
+        String line = CONTROL_CHARACTERS.matcher(reason).replaceAll(" ");
         for (RiskFinding finding : findings) {
-            if (finding.code() == code && finding.reason().equals(reason)) {
+            if (finding.code() == code && finding.reason().equals(line)) {
                 return;
             }
         }
-        findings.add(new RiskFinding(code, severity, reason));
+        findings.add(new RiskFinding(code, severity, line));
     }
 
     /** Adds a finding that also marks the command as fetching packages from the network. */

@@ -11,7 +11,6 @@ import java.util.Set;
  * an argument (context, namespace, project, bucket, stack) names production.
  */
 final class InfrastructureRules implements CommandRule {
-    private static final Set<String> CONTAINER_ENGINES = Set.of("docker", "podman", "nerdctl");
     private static final Set<String> NAMESPACE_KINDS = Set.of("namespace", "namespaces", "ns");
 
     @Override
@@ -28,7 +27,7 @@ final class InfrastructureRules implements CommandRule {
         String second = words.size() > 1 ? words.get(1) : "";
         String display = " (" + tool.display() + ")";
         boolean production = tool.args().stream().anyMatch(arg -> arg.value().toLowerCase(Locale.ROOT).contains("prod"));
-        if (CONTAINER_ENGINES.contains(name)) {
+        if (Interpreters.CONTAINER_ENGINES.contains(name)) {
             checkContainers(tool, first, second, display, findings);
             return;
         }
@@ -36,14 +35,16 @@ final class InfrastructureRules implements CommandRule {
         String where = production ? " in production" : "";
         switch (name) {
             case "kubectl", "oc" -> {
-                if (first.equals("delete")) {
-                    boolean wide = NAMESPACE_KINDS.contains(second) || tool.has("--all", "-A", "--all-namespaces");
+                int delete = words.indexOf("delete");
+                if (delete >= 0) {
+                    String kind = delete + 1 < words.size() ? words.get(delete + 1) : "";
+                    boolean wide = NAMESPACE_KINDS.contains(kind) || tool.has("--all", "-A", "--all-namespaces");
                     findings.add(FindingCode.KUBERNETES_DESTRUCTIVE, wide ? raised : (production ? RiskLevel.HIGH : RiskLevel.MEDIUM),
                             (wide ? "deletes a namespace or all resources" : "deletes cluster resources") + where + display);
                 }
             }
             case "helm" -> {
-                if (Set.of("uninstall", "delete", "del", "un").contains(first)) {
+                if (words.stream().anyMatch(Set.of("uninstall", "delete", "del", "un")::contains)) {
                     findings.add(FindingCode.INFRASTRUCTURE_DESTROY, raised, "uninstalls a release" + where + display);
                 }
             }

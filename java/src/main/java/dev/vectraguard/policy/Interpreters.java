@@ -2,6 +2,7 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +19,46 @@ final class Interpreters {
     static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET");
     static final Set<String> NETWORK_TOOLS = Set.of("nc", "ncat", "netcat", "socat", "telnet", "nc.traditional", "nc.openbsd");
 
+    private static final Set<String> SSH_OPTIONS_WITH_VALUE = Set.of("-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i",
+            "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w");
+
+    static final Set<String> CONTAINER_ENGINES = Set.of("docker", "podman", "nerdctl");
+    private static final Set<String> DOCKER_EXEC_OPTIONS_WITH_VALUE = Set.of("-e", "--env", "-u", "--user", "-w", "--workdir",
+            "--env-file", "--detach-keys");
+
     private Interpreters() {
+    }
+
+    /** The words after the host of {@code ssh HOST CMD...}, which the remote shell joins and parses; may be empty. */
+    static List<Word> sshCommand(Invocation ssh) {
+        List<Word> args = ssh.args();
+        int host = CommandUnwrapper.skipOptions(args, 0, SSH_OPTIONS_WITH_VALUE);
+        return host + 1 < args.size() ? args.subList(host + 1, args.size()) : List.of();
+    }
+
+    /**
+     * The argv run in a container: after the container of {@code docker exec [OPTIONS] CONTAINER CMD...},
+     * or after {@code --} of {@code kubectl exec POD -- CMD...}; may be empty.
+     */
+    static List<Word> containerCommand(Invocation tool) {
+        List<Word> args = tool.args();
+        if (!tool.subcommand().equals("exec")) {
+            return List.of();
+        }
+        if (CONTAINER_ENGINES.contains(tool.name())) {
+            int exec = 0;
+            while (!args.get(exec).value().equals("exec")) {
+                exec++;
+            }
+            int container = CommandUnwrapper.skipOptions(args, exec + 1, DOCKER_EXEC_OPTIONS_WITH_VALUE);
+            return container + 1 < args.size() ? args.subList(container + 1, args.size()) : List.of();
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).value().equals("--")) {
+                return args.subList(i + 1, args.size());
+            }
+        }
+        return List.of();
     }
 
     static boolean isShell(String name) {

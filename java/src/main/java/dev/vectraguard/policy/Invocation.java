@@ -85,7 +85,7 @@ record Invocation(String name, Word command, List<Word> args, List<Redirection> 
         return operands;
     }
 
-    /** The first operand, skipping options ({@code git -C dir push} has subcommand {@code push} after its options). */
+    /** The first operand: the subcommand of tools such as {@code cryptsetup luksFormat} or {@code git stash clear}. */
     String subcommand() {
         List<Word> operands = operands();
         return operands.isEmpty() ? "" : operands.getFirst().value();

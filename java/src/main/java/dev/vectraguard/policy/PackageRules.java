@@ -2,6 +2,7 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class PackageRules implements CommandRule {
 
     @Override
     public Set<String> commands() {
-        Set<String> names = new java.util.HashSet<>(INSTALLS.keySet());
+        Set<String> names = new HashSet<>(INSTALLS.keySet());
         names.addAll(REMOVALS.keySet());
         names.addAll(BUILD_TOOLS);
         names.addAll(ALWAYS_REMOTE);

@@ -29,7 +29,7 @@ final class PipelineRules {
         FindingCollector findings = analysis.findings();
         List<Invocation> stages = new ArrayList<>(pipeline.stages().size());
         for (Command stage : pipeline.stages()) {
-            stages.add(stage instanceof SimpleCommand simple ? CommandUnwrapper.invocation(simple).orElse(null) : null);
+            stages.add(stage instanceof SimpleCommand simple ? analysis.invocation(simple).orElse(null) : null);
         }
         boolean shell = false;
         boolean network = false;

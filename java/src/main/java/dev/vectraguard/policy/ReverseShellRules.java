@@ -22,7 +22,7 @@ final class ReverseShellRules implements CommandRule {
     public void check(Invocation invocation, FindingCollector findings) {
         String name = invocation.name();
         String display = " (" + invocation.display() + ")";
-        if (Interpreters.NETWORK_TOOLS.contains(name) && !name.equals("socat") && !name.equals("telnet")) {
+        if (name.startsWith("nc") || name.equals("netcat")) {
             if (invocation.hasShortFlag('e') || invocation.hasShortFlag('c') || invocation.hasLong("--exec")
                     || invocation.hasLong("--sh-exec") || invocation.hasLong("--lua-exec")) {
                 findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL, "network connection handed to a program" + display);

@@ -1,6 +1,7 @@
 package dev.vectraguard.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The verdict on one command line. {@code risk} is the highest finding severity (LOW without findings);
@@ -14,7 +15,7 @@ public record RiskReport(RiskLevel risk, List<RiskFinding> findings, boolean net
     }
 
     /** The finding that sets the risk, if there is one. */
-    public java.util.Optional<RiskFinding> topFinding() {
+    public Optional<RiskFinding> topFinding() {
         return findings.stream().findFirst();
     }
 

@@ -35,7 +35,8 @@ final class SecretFiles {
             return Optional.of(RiskLevel.HIGH);
         }
         for (String directory : CREDENTIAL_DIRECTORIES) {
-            if (relative.startsWith(directory) && relative.length() > directory.length() && !PUBLIC_SSH_FILES.contains(name)) {
+            if (inHome != null && (relative.equals(directory) || relative.equals(directory.substring(0, directory.length() - 1)))
+                    || relative.startsWith(directory) && !PUBLIC_SSH_FILES.contains(name)) {
                 return Optional.of(RiskLevel.HIGH);
             }
         }

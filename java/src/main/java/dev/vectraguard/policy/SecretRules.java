@@ -11,7 +11,7 @@ import java.util.Set;
 /** Reading private keys, credential and .env files, and printing secret environment variables. */
 final class SecretRules implements CommandRule {
     private static final Set<String> READERS = Set.of("cat", "less", "more", "head", "tail", "bat", "batcat", "strings",
-            "xxd", "hexdump", "od", "base64", "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "openssl");
+            "xxd", "hexdump", "od", "base64", "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "tar", "zip", "7z");
     private static final Set<String> COPIERS = Set.of("scp", "rsync", "sftp");
     private static final Set<String> PRINTERS = Set.of("echo", "printf", "print");
     private static final String[] SECRET_NAME_PARTS = {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY",
@@ -20,7 +20,7 @@ final class SecretRules implements CommandRule {
     @Override
     public Set<String> commands() {
         return Set.of("cat", "less", "more", "head", "tail", "bat", "batcat", "strings", "xxd", "hexdump", "od", "base64",
-                "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "openssl", "scp", "rsync", "sftp",
+                "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "tar", "zip", "7z", "scp", "rsync", "sftp",
                 "echo", "printf", "print", "printenv");
     }
 

@@ -85,11 +85,12 @@ final class SensitivePaths {
      * null when the path does not start at a home directory.
      */
     static String insideHome(String path) {
-        for (String prefix : new String[] {"~", "$HOME", "${HOME}"}) {
-            if (path.equals(prefix)) {
+        String prefix = homePrefix(path);
+        if (prefix != null) {
+            if (path.length() == prefix.length()) {
                 return "";
             }
-            if (path.startsWith(prefix + "/")) {
+            if (path.charAt(prefix.length()) == '/') {
                 return path.substring(prefix.length() + 1);
             }
         }
@@ -101,6 +102,20 @@ final class SensitivePaths {
             }
             if (HOME_PARENTS.contains(parts[0]) && parts.length >= 2 && !isGlob(parts[1])) {
                 return parts.length == 3 ? parts[2] : "";
+            }
+        }
+        return null;
+    }
+
+    /** The spelling of the home directory {@code path} starts with: ~, $HOME, ${HOME}, ${HOME:?...}; or null. */
+    private static String homePrefix(String path) {
+        int close = path.indexOf('}');
+        if (path.startsWith("${HOME:") && close > 0) {
+            return path.substring(0, close + 1);
+        }
+        for (String prefix : new String[] {"${HOME}", "$HOME", "~"}) {
+            if (path.startsWith(prefix)) {
+                return prefix;
             }
         }
         return null;

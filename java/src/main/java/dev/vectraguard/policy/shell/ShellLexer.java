@@ -106,7 +106,8 @@ final class ShellLexer {
         }
         skipBlanks();
         Word target;
-        if (pos >= length || (isMetacharacter(src.charAt(pos)) && charAt(pos + 1) != '(')) {
+        boolean processSubstitution = (charAt(pos) == '<' || charAt(pos) == '>') && charAt(pos + 1) == '(';
+        if (pos >= length || (isMetacharacter(src.charAt(pos)) && !processSubstitution)) {
             errors.add(new ParseError("missing target after '" + operator.text() + "'", start));
             target = Word.quoted("");
         } else {
@@ -399,12 +400,20 @@ final class ShellLexer {
             errors.add(new ParseError("substitutions nested too deeply", offset));
             return new Script(new CommandList(List.of()), List.of(), text);
         }
-        return ShellParser.parse(text, depth + 1);
+        Script nested = ShellParser.parse(text, depth + 1);
+        for (ParseError error : nested.errors()) {
+            errors.add(new ParseError(error.message(), offset + error.offset()));
+        }
+        return nested;
     }
 
-    /** Index of the {@code )} closing the {@code (} at {@code open}, skipping quotes and nesting; -1 if none. */
+    /**
+     * Index of the {@code )} closing the {@code (} at {@code open}, skipping quotes and nesting, and the
+     * unpaired {@code )} of patterns in {@code case ... esac}; -1 if none.
+     */
     private int matchingParenthesis(int open) {
         Deque<Character> contexts = new ArrayDeque<>();
+        Deque<Integer> caseLevels = new ArrayDeque<>();
         contexts.push('(');
         int i = open + 1;
         while (i < length) {
@@ -432,9 +441,19 @@ final class ShellLexer {
                 case '"' -> contexts.push('"');
                 case '(' -> contexts.push('(');
                 case ')' -> {
+                    if (!caseLevels.isEmpty() && caseLevels.peek() == contexts.size()) {
+                        break;
+                    }
                     contexts.pop();
                     if (contexts.isEmpty()) {
                         return i;
+                    }
+                }
+                case 'c', 'e' -> {
+                    if (isKeywordAt("case", i)) {
+                        caseLevels.push(contexts.size());
+                    } else if (isKeywordAt("esac", i) && !caseLevels.isEmpty() && caseLevels.peek() == contexts.size()) {
+                        caseLevels.pop();
                     }
                 }
                 case '#' -> {
@@ -448,6 +467,12 @@ final class ShellLexer {
             i++;
         }
         return -1;
+    }
+
+    private boolean isKeywordAt(String keyword, int at) {
+        return src.startsWith(keyword, at)
+                && (at == 0 || " \t\n;&|(".indexOf(src.charAt(at - 1)) >= 0)
+                && (at + keyword.length() >= length || " \t\n;&|)".indexOf(src.charAt(at + keyword.length())) >= 0);
     }
 
     /** Index of the {@code }} closing the {@code {} at {@code open}; -1 if none. */
