@@ -105,7 +105,20 @@ public final class Sandbox {
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, 0, devNull), stdio(spec.stdout(), stdoutPipe, 1, 1, devNull),
                     stdio(spec.stderr(), stderrPipe, 1, 2, devNull));
-            NativeProcess process = spawn(request, spec.command().getFirst());
+            NativeProcess process;
+            try {
+                process = spawn(request);
+            } catch (NativeCoreException failure) {
+                if (!landlockMissing(failure)) {
+                    throw translate(failure, spec.command().getFirst());
+                }
+                if (!profile.throwawayRoot() && !spec.allowWeakerFallback()) {
+                    throw new SandboxException("security level '" + profile.level().label() + "' needs Landlock, which this "
+                            + "kernel does not offer; set sandbox.allow_weaker_fallback: true to run without it");
+                }
+                notices.add("Landlock is not available: filesystem access is limited by the mount plan only");
+                process = spawnOrTranslate(withoutLandlock(request), spec.command().getFirst());
+            }
             closeAll(childEnds);
             childEnds.clear();
             return new SandboxProcess(process, resources, spec.timeout().orElse(null),
@@ -120,7 +133,7 @@ public final class Sandbox {
         }
     }
 
-    private static NativeProcess spawn(SpawnRequest request, String command) throws SandboxException {
+    private static NativeProcess spawn(SpawnRequest request) throws SandboxException, NativeCoreException {
         Future<NativeProcess> result = SPAWNER.submit(() -> NativeCore.spawn(request));
         try {
             return result.get();
@@ -129,10 +142,29 @@ public final class Sandbox {
             throw new SandboxException("interrupted while starting the sandbox");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NativeCoreException failure) {
-                throw translate(failure, command);
+                throw failure;
             }
             throw new SandboxException("sandbox setup failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    private static NativeProcess spawnOrTranslate(SpawnRequest request, String command) throws SandboxException {
+        try {
+            return spawn(request);
+        } catch (NativeCoreException failure) {
+            throw translate(failure, command);
+        }
+    }
+
+    private static boolean landlockMissing(NativeCoreException failure) {
+        return failure.step() == vg_core_h.VG_STEP_LANDLOCK()
+                && (failure.errnoName().equals("ENOSYS") || failure.errnoName().equals("EOPNOTSUPP"));
+    }
+
+    private static SpawnRequest withoutLandlock(SpawnRequest r) {
+        return new SpawnRequest(r.argv(), r.env(), r.searchPath(), r.cwd(), r.hostname(), r.namespaces(), r.flags(), r.uid(),
+                r.gid(), r.mounts(), List.of(), 0L, 0L, List.of(), 0L, r.rlimits(), r.cgroupProcsFds(), r.seccompFilter(),
+                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd());
     }
 
     static SandboxException translate(NativeCoreException failure, String command) {
