@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +33,9 @@ final class MountPlanner {
 
     /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
     static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
+
+    /** Toolchain homes that a PATH entry's directory needs beside it (rustup's proxies in ~/.cargo/bin use ~/.rustup). */
+    static final Map<String, String> TOOLCHAIN_COMPANIONS = Map.of(".cargo", ".rustup");
 
     private MountPlanner() {}
 
@@ -167,6 +171,10 @@ final class MountPlanner {
                 continue;
             }
             result.add(name.equals(".local") || name.equals(".config") || !name.startsWith(".") ? path : first);
+            String companion = TOOLCHAIN_COMPANIONS.get(name);
+            if (companion != null && Files.isDirectory(home.resolve(companion))) {
+                result.add(home.resolve(companion));
+            }
         }
         return List.copyOf(result);
     }
