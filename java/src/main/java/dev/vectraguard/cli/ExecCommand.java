@@ -105,7 +105,7 @@ final class ExecCommand implements Callable<Integer> {
             }
         }
 
-        Recorder recorder = new Recorder(config.metricsEnabled() ? options : null, started, startNanos, text, report);
+        Recorder recorder = new Recorder(config.metricsEnabled() ? options : null, started, startNanos, text, report, null);
         switch (decision.action()) {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
@@ -131,7 +131,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         if (trusted) {
             TrustStore store = trust;
-            Thread.ofPlatform().daemon().start(() -> store.recordUse(report.normalizedCommand()));
+            recorder = recorder.after(Thread.ofPlatform().daemon().start(() -> store.recordUse(report.normalizedCommand())));
         }
         if (!decision.sandboxed()) {
             if (!quiet && report.risk() != RiskLevel.LOW) {
@@ -140,6 +140,21 @@ final class ExecCommand implements Callable<Integer> {
             return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command), decision.why());
         }
         return runSandboxed(loaded, decision, recorder);
+    }
+
+    /**
+     * The trust counter is updated while the command runs; it is finished before the metrics are
+     * written, so this process never holds two state-file locks at once.
+     */
+    private static void joinUninterruptibly(Thread thread) {
+        while (true) {
+            try {
+                thread.join();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private int runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
@@ -209,12 +224,20 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     /** Records the run in the metrics once it is over (when metrics are enabled). */
-    private record Recorder(ConfigOptions options, Instant started, long startNanos, String command, RiskReport report) {
+    private record Recorder(ConfigOptions options, Instant started, long startNanos, String command, RiskReport report,
+                            Thread trustCounter) {
+        Recorder after(Thread counter) {
+            return new Recorder(options, started, startNanos, command, report, counter);
+        }
+
         int blocked(String reason) {
             return finish(RunDecision.BLOCKED, null, false, ExitCodes.BLOCKED, reason);
         }
 
         int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
+            if (trustCounter != null) {
+                joinUninterruptibly(trustCounter);
+            }
             if (options != null) {
                 long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
                 try {

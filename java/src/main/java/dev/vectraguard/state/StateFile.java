@@ -81,7 +81,7 @@ public final class StateFile {
         inProcess.lock();
         try {
             StateDir.ensure(dir);
-            try (FileChannel lockChannel = openLockFile(); FileLock lock = lockChannel.lock()) {
+            try (FileChannel lockChannel = openLockFile(); FileLock lock = lock(lockChannel)) {
                 assert lock.isValid();
                 Map<String, Object> content = load();
                 T result = action.apply(content);
@@ -94,6 +94,29 @@ public final class StateFile {
             throw new UncheckedIOException("vg: cannot update " + file + ": " + e.getMessage(), e);
         } finally {
             inProcess.unlock();
+        }
+    }
+
+    /**
+     * The exclusive lock. The kernel's deadlock check for POSIX locks sees a whole process, so a
+     * process whose threads lock two state files can get EDEADLK although no thread waits for
+     * itself: that is retried after a short pause.
+     */
+    private static FileLock lock(FileChannel channel) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return channel.lock();
+            } catch (IOException e) {
+                if (attempt >= 100 || e.getMessage() == null || !e.getMessage().contains("deadlock")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(1, 10));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
