@@ -26,10 +26,17 @@ final class MountPlanner {
     static final List<String> HOST_SECRETS = List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
             "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/security/opasswd", "/etc/ssl/private");
 
-    /** Credential paths relative to HOME, hidden wherever a bind would expose them. */
+    /**
+     * Credential paths relative to HOME, hidden wherever a bind would expose them; vg's own state,
+     * config and extracted native code too, so a sandboxed command cannot weaken later sandboxes.
+     */
     static final List<String> HOME_CREDENTIALS = List.of(".ssh", ".aws", ".gnupg", ".kube", ".docker/config.json",
             ".netrc", ".config/gcloud", ".azure", ".npmrc", ".pypirc", ".git-credentials", ".cargo/credentials",
-            ".cargo/credentials.toml", ".config/gh", ".vectra-guard", ".m2/settings-security.xml", ".password-store");
+            ".cargo/credentials.toml", ".config/gh", ".vectra-guard", ".cache/vectra-guard", ".config/vectra-guard",
+            ".m2/settings-security.xml", ".password-store");
+
+    /** The project's vg config in the workspace: read-only inside, so a command cannot loosen the next run's policy. */
+    static final String PROJECT_CONFIG = "vectra-guard.yaml";
 
     /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
     static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
@@ -93,6 +100,11 @@ final class MountPlanner {
         }
 
         addReadWrite(mounts, rules, bound, workspace);
+        Path projectConfig = workspace.resolve(PROJECT_CONFIG);
+        if (Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), projectConfig.toString(),
+                    projectConfig.toString(), null));
+        }
         for (Path cache : spec.cacheDirs()) {
             createDirectories(cache);
             addReadWrite(mounts, rules, bound, cache);

@@ -99,6 +99,7 @@ public final class IsolationChecks {
         checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
         checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
         checks.add(new Check("timeout kills the whole sandbox", IsolationChecks::timeoutKills));
+        checks.add(new Check("the project's vg config is read-only", IsolationChecks::projectConfigReadOnly));
         checks.add(new Check("exit codes pass through", IsolationChecks::exitCodes));
         checks.add(new Check("unknown command is exit 127", IsolationChecks::notFound));
         return checks;
@@ -328,6 +329,16 @@ public final class IsolationChecks {
             expect(System.nanoTime() < deadline, "process survived the timeout");
             Thread.sleep(20);
         }
+    }
+
+    static void projectConfigReadOnly() throws Exception {
+        Path ws = tempDir("ws");
+        Path config = ws.resolve("vectra-guard.yaml");
+        Files.writeString(config, "guard_level:\n  level: high\n");
+        Result r = run(SecurityLevel.BALANCED, ws, "echo 'guard_level: {level: off}' > vectra-guard.yaml; rm -f vectra-guard.yaml; "
+                + "mv vectra-guard.yaml x.yaml; echo other > other.txt");
+        expect(Files.readString(config).equals("guard_level:\n  level: high\n"), "the sandbox changed the project config: " + r);
+        expect(Files.exists(ws.resolve("other.txt")), "the rest of the workspace must stay writable: " + r);
     }
 
     static void exitCodes() throws Exception {
