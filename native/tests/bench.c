@@ -6,6 +6,12 @@
 
 #include "vg_core.h"
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
@@ -30,6 +36,9 @@ int main(int argc, char **argv)
         .stdin_fd = -1, .stdout_fd = 1, .stderr_fd = 2,
     };
     double best = 1e9, total = 0;
+    double *times = calloc((size_t)n, sizeof *times);
+    if (times == NULL)
+        return 1;
     for (int i = 0; i < n; i++) {
         struct timespec a, b;
         vg_process p;
@@ -45,9 +54,13 @@ int main(int argc, char **argv)
         vg_release(&p);
         double ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
         total += ms;
+        times[i] = ms;
         if (ms < best)
             best = ms;
     }
-    printf("vg_spawn of /bin/true (%d runs): mean %.3f ms, best %.3f ms\n", n, total / n, best);
+    qsort(times, (size_t)n, sizeof *times, cmp_double);
+    printf("vg_spawn of /bin/true (%d runs): mean %.3f ms, median %.3f ms, best %.3f ms\n", n, total / n,
+           times[n / 2], best);
+    free(times);
     return 0;
 }
