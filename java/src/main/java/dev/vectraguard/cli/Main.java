@@ -1,10 +1,34 @@
 package dev.vectraguard.cli;
 
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
 /** Entry point of the {@code vg} command line. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("vg");
+        int code = run(args);
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    static int run(String[] args) {
+        CommandLine commandLine = new CommandLine(new VgCommand());
+        PrintWriter err = new PrintWriter(System.err, true);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((exception, arguments) -> {
+            err.println("vg: " + exception.getMessage());
+            err.println("Try 'vg " + exception.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^vg ?", "")
+                    + (exception.getCommandLine().getCommandSpec().qualifiedName().equals("vg") ? "" : " ") + "--help' for usage.");
+            return ExitCodes.VG_FAILURE;
+        });
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            err.println("vg: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
+            return ExitCodes.VG_FAILURE;
+        });
+        return commandLine.execute(args);
     }
 }

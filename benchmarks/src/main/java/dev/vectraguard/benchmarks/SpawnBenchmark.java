@@ -1,0 +1,113 @@
+package dev.vectraguard.benchmarks;
+
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.Stdio;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spawn + wait of {@code /bin/true}: plain ProcessBuilder (the baseline), the native sandbox at each
+ * level, and bubblewrap with an equivalent profile started through ProcessBuilder.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class SpawnBenchmark {
+
+    /** A workspace for every spawn. */
+    @State(Scope.Benchmark)
+    public static class Workspace {
+        Path dir;
+        List<String> bubblewrap;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            dir = Files.createTempDirectory("vg-bench-").toRealPath();
+            bubblewrap = bubblewrapCommand(dir);
+        }
+    }
+
+    /** The sandbox level measured. */
+    @State(Scope.Benchmark)
+    public static class SandboxLevel {
+        @Param({"permissive", "balanced", "strict", "paranoid"})
+        String level;
+        SandboxSpec spec;
+
+        @Setup(Level.Trial)
+        public void setUp(Workspace workspace) {
+            spec = SandboxSpec.builder("/bin/true")
+                    .workspace(workspace.dir)
+                    .securityLevel(SecurityLevel.valueOf(level.toUpperCase(java.util.Locale.ROOT)))
+                    .environment(Map.of("PATH", "/usr/bin:/bin"))
+                    .stdin(Stdio.DISCARD)
+                    .build();
+        }
+    }
+
+    @Benchmark
+    public int processBuilder() throws Exception {
+        return new ProcessBuilder("/bin/true").start().waitFor();
+    }
+
+    @Benchmark
+    public int nativeSandbox(SandboxLevel level) throws Exception {
+        try (SandboxProcess process = Sandbox.start(level.spec)) {
+            return process.waitFor();
+        }
+    }
+
+    @Benchmark
+    public int bubblewrap(Workspace workspace) throws Exception {
+        return new ProcessBuilder(workspace.bubblewrap).start().waitFor();
+    }
+
+    /** bubblewrap with the mounts and namespaces of the balanced/strict levels (no seccomp, no Landlock). */
+    static List<String> bubblewrapCommand(Path workspace) {
+        List<String> command = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--new-session"));
+        for (String dir : List.of("/usr", "/etc", "/opt")) {
+            if (Files.isDirectory(Path.of(dir))) {
+                command.addAll(List.of("--ro-bind", dir, dir));
+            }
+        }
+        for (String dir : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
+            Path path = Path.of(dir);
+            try {
+                if (Files.isSymbolicLink(path)) {
+                    command.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), dir));
+                } else if (Files.isDirectory(path)) {
+                    command.addAll(List.of("--ro-bind", dir, dir));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        command.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
+                "--bind", workspace.toString(), workspace.toString(), "--chdir", workspace.toString(),
+                "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "/bin/true"));
+        return command;
+    }
+}

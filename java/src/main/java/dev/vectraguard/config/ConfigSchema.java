@@ -1,0 +1,126 @@
+package dev.vectraguard.config;
+
+import dev.vectraguard.policy.GuardLevel;
+import dev.vectraguard.policy.SandboxMode;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.SecurityLevel;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every key vg accepts, in display order, with defaults; plus the vectra-guard keys vg reads differently or not at all. */
+public final class ConfigSchema {
+    private ConfigSchema() {}
+
+    /** The default {@code sandbox.env_whitelist}: what a shell and most tools need, nothing secret. */
+    public static final List<String> DEFAULT_ENV_WHITELIST = List.of(
+            "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_*", "TERM", "COLORTERM", "TZ", "NO_COLOR");
+
+    /** The default {@code env_protection.protected_vars}: names that usually hold credentials. */
+    public static final List<String> DEFAULT_PROTECTED_VARS = List.of(
+            "*_TOKEN", "*_TOKEN_*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*_API_KEY", "*_ACCESS_KEY*", "*_PRIVATE_KEY*",
+            "*CREDENTIALS*", "AWS_*", "AZURE_*", "GOOGLE_APPLICATION_CREDENTIALS", "SSH_AUTH_SOCK", "GPG_AGENT_INFO",
+            "DOCKER_HOST", "KUBECONFIG", "NPM_TOKEN", "VAULT_*");
+
+    private static final String POLICY = "policy (decision)";
+    private static final String SANDBOX = "sandbox (runtime selection / native mount plan)";
+
+    /** All keys by dotted name, in display order. */
+    public static final Map<String, ConfigKey> KEYS = keys(
+            new ConfigKey("guard_level.level", ValueTypes.enumOf(GuardLevel.class), GuardLevel.AUTO, POLICY + " + GuardLevelResolver",
+                    "which risk levels need approval; auto is resolved from the environment"),
+            new ConfigKey("sandbox.enabled", ValueTypes.BOOLEAN, true, POLICY,
+                    "false = nothing is sandboxed (as mode never: critical commands are then blocked, never run on the host)"),
+            new ConfigKey("sandbox.mode", ValueTypes.enumOf(SandboxMode.class), SandboxMode.ALWAYS, POLICY,
+                    "when a command runs in the sandbox: always, auto (medium risk and up), risky (high and up), never"),
+            new ConfigKey("sandbox.security_level", ValueTypes.enumOf(SecurityLevel.class), SecurityLevel.BALANCED, SANDBOX,
+                    "how tightly the sandbox is closed; also sets the network_mode and seccomp_profile defaults"),
+            new ConfigKey("sandbox.runtime", ValueTypes.RUNTIME, SandboxRuntime.AUTO, "sandbox (runtime selection)",
+                    "auto or native; bubblewrap, docker, podman are refused as not available yet (exit 125)"),
+            new ConfigKey("sandbox.network_mode", ValueTypes.enumOf(NetworkMode.class, true), null, SANDBOX,
+                    "none, restricted or full; unset = from security_level (permissive: full, balanced: restricted, strict/paranoid: none)"),
+            new ConfigKey("sandbox.enable_cache", ValueTypes.BOOLEAN, true, "cache (shared package caches)",
+                    "bind the known package caches (npm, pip, cargo, go, maven, ...) read-write into the sandbox"),
+            new ConfigKey("sandbox.cache_dirs", ValueTypes.PATH_LIST, List.of(), "cache (shared package caches)",
+                    "extra cache directories bound read-write at their host path (only when enable_cache is true)"),
+            new ConfigKey("sandbox.bind_mounts", ValueTypes.BIND_MOUNTS, List.of(), SANDBOX,
+                    "extra host paths made visible in the sandbox"),
+            new ConfigKey("sandbox.env_whitelist", ValueTypes.ENV_PATTERNS, DEFAULT_ENV_WHITELIST, "sandbox (environment builder)",
+                    "environment variables passed into the sandbox (* globs); everything else is dropped"),
+            new ConfigKey("sandbox.seccomp_profile", ValueTypes.SECCOMP, null, "sandbox (seccomp profile loader)",
+                    "minimal, moderate, strict or a JSON profile file; unset = from security_level (permissive: minimal, balanced: moderate, strict/paranoid: strict)"),
+            new ConfigKey("sandbox.capability_set", ValueTypes.CAPABILITIES, CapabilitySet.NONE, SANDBOX,
+                    "capabilities kept inside the sandbox's user namespace: none, minimal, default-namespaced or a list"),
+            new ConfigKey("sandbox.workspace_dir", ValueTypes.PATH, null, SANDBOX,
+                    "the read-write workspace; unset = the current directory"),
+            new ConfigKey("sandbox.timeout", ValueTypes.duration(false), Duration.ZERO, "sandbox (process supervisor: kill, exit 124)",
+                    "wall-clock limit for a sandboxed command; 0 = none"),
+            new ConfigKey("sandbox.memory_limit", ValueTypes.SIZE, null, "sandbox (cgroup / rlimit)",
+                    "memory limit such as 512m or 2g; unset = none"),
+            new ConfigKey("sandbox.cpu_limit", ValueTypes.CPUS, null, "sandbox (cgroup cpu.max)",
+                    "CPU limit in CPUs, e.g. 0.5; unset = none"),
+            new ConfigKey("sandbox.pids_limit", ValueTypes.POSITIVE_INT, null, "sandbox (cgroup pids.max / RLIMIT_NPROC)",
+                    "maximum number of processes; unset = none"),
+            new ConfigKey("sandbox.allow_weaker_fallback", ValueTypes.BOOLEAN, false, "sandbox (runtime selection / kernel probe)",
+                    "if a requested isolation feature is missing, run weaker (with a notice) instead of failing; security never fails open by default"),
+            new ConfigKey("sandbox.image", ValueTypes.string(true), null, "sandbox.docker / sandbox.podman (later)",
+                    "container image for the docker and podman runtimes"),
+            new ConfigKey("policies.allowlist", ValueTypes.STRING_LIST, List.of(), POLICY,
+                    "glob patterns of commands run without approval (still sandboxed per mode)"),
+            new ConfigKey("policies.denylist", ValueTypes.STRING_LIST, List.of(), POLICY,
+                    "glob patterns of commands always blocked (exit 77)"),
+            new ConfigKey("production_indicators.branches", ValueTypes.STRING_LIST, List.of("main", "master", "production", "release"),
+                    "GuardLevelResolver", "git branches (globs) that mean production: guard level auto becomes paranoid"),
+            new ConfigKey("production_indicators.hosts", ValueTypes.STRING_LIST, List.of(), "GuardLevelResolver",
+                    "host names (globs) that mean production: guard level auto becomes paranoid"),
+            new ConfigKey("production_indicators.keywords", ValueTypes.STRING_LIST, List.of("prod", "production", "prd", "live"),
+                    POLICY + " (risk)", "words that, as an argument or part of a host/URL/path argument, raise a command's risk one level"),
+            new ConfigKey("env_protection.enabled", ValueTypes.BOOLEAN, true, "sandbox (environment builder)",
+                    "drop protected_vars from the sandbox environment even when env_whitelist matches them"),
+            new ConfigKey("env_protection.protected_vars", ValueTypes.ENV_PATTERNS, DEFAULT_PROTECTED_VARS, "sandbox (environment builder)",
+                    "variable names (* globs) never passed into the sandbox"),
+            new ConfigKey("trust.default_duration", ValueTypes.duration(true), Duration.ofDays(30), "cli (vg trust add)",
+                    "how long a trust entry lasts when --duration is not given; never = no expiry"),
+            new ConfigKey("metrics.enabled", ValueTypes.BOOLEAN, true, "cli (vg exec -> MetricsStore.record)",
+                    "record each run in STATE_DIR/metrics.json"),
+            new ConfigKey("logging.format", ValueTypes.enumOf(LogFormat.class), LogFormat.TEXT, "cli (notices on stderr)",
+                    "text or json"),
+            new ConfigKey("state_dir", ValueTypes.PATH, null, "StateDir.resolve (trust.json, metrics.json)",
+                    "where vg keeps its state; unset = ~/.vectra-guard (--state-dir and $VECTRAGUARD_STATE_DIR win)"));
+
+    /** Section names (the first part of dotted keys). */
+    public static final Set<String> SECTIONS = sections();
+
+    /** vectra-guard key names that vg reads as one of its own keys. */
+    public static final Map<String, String> ALIASES = Map.of("sandbox.enable_metrics", "metrics.enabled");
+
+    /**
+     * vectra-guard keys that vg accepts so an existing vectra-guard.yaml loads, but that have no
+     * effect in vg; each one found produces a warning (never silently ignored).
+     */
+    public static final Set<String> UPSTREAM_ONLY = Set.of(
+            "guard_level.allow_user_bypass", "guard_level.bypass_env_var", "guard_level.require_approval_above",
+            "policies.monitor_git_ops", "policies.block_force_git", "policies.detect_prod_env",
+            "policies.prod_env_patterns", "policies.only_destructive_sql",
+            "env_protection.masking_mode", "env_protection.allow_read_vars", "env_protection.fake_values",
+            "env_protection.block_env_access", "env_protection.block_dotenv_read",
+            "sandbox.log_output", "sandbox.trust_store_path");
+
+    private static Map<String, ConfigKey> keys(ConfigKey... keys) {
+        Map<String, ConfigKey> map = new LinkedHashMap<>();
+        for (ConfigKey k : keys) {
+            map.put(k.name(), k);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    private static Set<String> sections() {
+        Set<String> s = new LinkedHashSet<>();
+        KEYS.values().stream().map(ConfigKey::section).filter(x -> !x.isEmpty()).forEach(s::add);
+        return java.util.Collections.unmodifiableSet(s);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.vectraguard.config;
+
+import dev.vectraguard.json.Json;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code vg config show}: the effective configuration with the source of every value, as YAML text or JSON. */
+public final class ConfigShow {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/.~][A-Za-z0-9_./~-]*");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+    private static final List<String> RESERVED = List.of("true", "false", "null", "yes", "no", "on", "off", "~");
+
+    private ConfigShow() {}
+
+    /**
+     * YAML that vg reads back to the same configuration, each value followed by {@code # default},
+     * {@code # from FILE:LINE} or {@code # from env VAR}. Values derived from the security level stay
+     * {@code null} (so they keep following it) and their comment names the effective value.
+     */
+    public static String text(LoadedConfig loaded) {
+        StringBuilder out = new StringBuilder();
+        out.append("# effective vg configuration");
+        if (!loaded.files().isEmpty()) {
+            out.append("; files read, later ones win: ");
+            out.append(String.join(", ", loaded.files().stream().map(Path::toString).toList()));
+        }
+        out.append('\n');
+        String section = null;
+        for (Setting s : loaded.settings().values()) {
+            ConfigKey key = ConfigSchema.KEYS.get(s.key());
+            String line;
+            if (key.section().isEmpty()) {
+                section = null;
+                line = key.leaf() + ": " + yaml(plainValue(s));
+            } else {
+                if (!key.section().equals(section)) {
+                    section = key.section();
+                    out.append(section).append(":\n");
+                }
+                line = "  " + key.leaf() + ": " + yaml(plainValue(s));
+            }
+            out.append(line).repeat(' ', Math.max(1, 40 - line.length())).append("# ").append(sourceText(s));
+            if (s.value() == null && derived(s.key())) {
+                out.append(": ").append(yaml(effective(s, loaded.config())));
+            }
+            out.append('\n');
+        }
+        if (loaded.deploymentEnv() != null) {
+            out.append("# ").append(DeploymentEnv.ENV_VAR).append('=').append(loaded.deploymentEnv().label()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** {@code {"sandbox.mode":{"value":"always","source":"default"}, ...}} in schema order. */
+    public static String json(LoadedConfig loaded) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Setting s : loaded.settings().values()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("value", effective(s, loaded.config()));
+            entry.put("source", sourceText(s));
+            out.put(s.key(), entry);
+        }
+        return Json.writePretty(out);
+    }
+
+    private static String sourceText(Setting s) {
+        if (s.source() instanceof ConfigSource.Default && s.value() == null && derived(s.key())) {
+            return "default (from sandbox.security_level)";
+        }
+        return s.source() instanceof ConfigSource.Default ? "default" : "from " + s.source();
+    }
+
+    private static boolean derived(String key) {
+        return key.equals("sandbox.network_mode") || key.equals("sandbox.seccomp_profile");
+    }
+
+    /** The value as plain data (strings, numbers, booleans, lists), derived defaults filled in. */
+    private static Object effective(Setting s, VgConfig config) {
+        if (s.value() == null && s.key().equals("sandbox.network_mode")) {
+            return plain(config.sandbox().effectiveNetworkMode());
+        }
+        if (s.value() == null && s.key().equals("sandbox.seccomp_profile")) {
+            return plain(config.sandbox().effectiveSeccompProfile());
+        }
+        return plainValue(s);
+    }
+
+    private static Object plainValue(Setting s) {
+        if (s.key().equals("sandbox.memory_limit") && s.value() instanceof Long bytes) {
+            return ByteSizes.format(bytes);
+        }
+        return plain(s.value());
+    }
+
+    private static Object plain(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Boolean b -> b;
+            case Number n -> n;
+            case String s -> s;
+            case Enum<?> e -> e.name().toLowerCase(Locale.ROOT);
+            case Duration d -> Durations.format(d);
+            case Path p -> p.toString();
+            case BindMount b -> b.toString();
+            case SeccompProfile p -> p.toString();
+            case CapabilitySet c -> c.preset() != null ? c.preset() : plain(c.capabilities());
+            case List<?> list -> {
+                List<Object> items = new ArrayList<>();
+                list.forEach(i -> items.add(plain(i)));
+                yield items;
+            }
+            default -> value.toString();
+        };
+    }
+
+    private static String yaml(Object value) {
+        return switch (value) {
+            case null -> "null";
+            case List<?> list -> {
+                List<String> items = new ArrayList<>();
+                list.forEach(i -> items.add(yaml(i)));
+                yield "[" + String.join(", ", items) + "]";
+            }
+            case String s -> PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT)) && !looksNumeric(s)
+                    ? s : Json.quote(s);
+            default -> value.toString();
+        };
+    }
+
+    /** Strings YAML would read as numbers (core schema), so they must be quoted to stay strings. */
+    private static boolean looksNumeric(String s) {
+        return NUMBER.matcher(s).matches();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.vectraguard.config;
+
+import java.util.List;
+
+/**
+ * The {@code policies:} section, used by the policy decision.
+ *
+ * @param allowlist {@code policies.allowlist} — glob patterns (over the normalised command) that need no approval
+ * @param denylist  {@code policies.denylist} — glob patterns always blocked (exit 77); deny wins over allow
+ */
+public record PolicyConfig(List<String> allowlist, List<String> denylist) {}

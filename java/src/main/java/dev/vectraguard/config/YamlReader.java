@@ -1,0 +1,119 @@
+package dev.vectraguard.config;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns YAML text into {@link RawNode}s with 1-based line:column marks, using snakeyaml-engine's
+ * composer (YAML 1.2 core schema). This is the only class that touches snakeyaml, so a run without
+ * config files never loads it. Duplicate keys are an error here.
+ */
+final class YamlReader {
+    private static final int MAX_DEPTH = 64;
+
+    private YamlReader() {}
+
+    /** The document's root, or null for an empty document. */
+    static RawNode read(String fileName, String text) throws ConfigException {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(fileName)
+                .setSchema(new CoreSchema())
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(50)
+                .build();
+        Optional<Node> root;
+        try {
+            root = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            ConfigLocation at = e.getProblemMark().or(e::getContextMark)
+                    .map(m -> location(fileName, m))
+                    .orElse(new ConfigLocation(fileName, 1, 1));
+            String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
+            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+            throw new ConfigException(at, "invalid YAML: " + problem.strip() + context);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(fileName + ": invalid YAML: " + e.getMessage().strip());
+        }
+        if (root.isEmpty()) {
+            return null;
+        }
+        return convert(fileName, root.get(), 0, "");
+    }
+
+    private static RawNode convert(String fileName, Node node, int depth, String path) throws ConfigException {
+        ConfigLocation at = node.getStartMark().map(m -> location(fileName, m)).orElse(new ConfigLocation(fileName, 1, 1));
+        if (depth > MAX_DEPTH) {
+            throw new ConfigException(at, "nested too deeply");
+        }
+        switch (node) {
+            case ScalarNode s -> {
+                return new RawNode.Scalar(s.getValue(), kindOf(s), at);
+            }
+            case SequenceNode q -> {
+                List<RawNode> items = new ArrayList<>();
+                for (Node item : q.getValue()) {
+                    items.add(convert(fileName, item, depth + 1, path + "[" + (items.size() + 1) + "]"));
+                }
+                return new RawNode.Sequence(items, at);
+            }
+            case MappingNode m -> {
+                List<RawNode.Entry> entries = new ArrayList<>();
+                Map<String, Integer> firstLine = new HashMap<>();
+                for (NodeTuple t : m.getValue()) {
+                    RawNode key = convert(fileName, t.getKeyNode(), depth + 1, path);
+                    if (!(key instanceof RawNode.Scalar k) || k.kind() == RawNode.Kind.NULL) {
+                        throw new ConfigException(key.at(), "a key must be a plain name (got " + RawNode.describe(key) + ")");
+                    }
+                    String keyPath = path.isEmpty() ? k.text() : path + "." + k.text();
+                    Integer seen = firstLine.putIfAbsent(k.text(), k.at().line());
+                    if (seen != null) {
+                        throw new ConfigException(k.at(), "duplicate key '" + keyPath + "' (first set on line " + seen + ")");
+                    }
+                    entries.add(new RawNode.Entry(k.text(), k.at(), convert(fileName, t.getValueNode(), depth + 1, keyPath)));
+                }
+                return new RawNode.Mapping(entries, at);
+            }
+            default -> throw new ConfigException(at, "unsupported YAML node");
+        }
+    }
+
+    private static RawNode.Kind kindOf(ScalarNode s) {
+        if (!s.isPlain()) {
+            return RawNode.Kind.STRING;
+        }
+        Tag tag = s.getTag();
+        if (Tag.BOOL.equals(tag)) {
+            return RawNode.Kind.BOOL;
+        }
+        if (Tag.INT.equals(tag)) {
+            return RawNode.Kind.INT;
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            return RawNode.Kind.FLOAT;
+        }
+        if (Tag.NULL.equals(tag)) {
+            return RawNode.Kind.NULL;
+        }
+        return RawNode.Kind.STRING;
+    }
+
+    private static ConfigLocation location(String fileName, Mark m) {
+        return new ConfigLocation(fileName, m.getLine() + 1, m.getColumn() + 1);
+    }
+}

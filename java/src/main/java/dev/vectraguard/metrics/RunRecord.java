@@ -1,0 +1,29 @@
+package dev.vectraguard.metrics;
+
+import dev.vectraguard.policy.RiskLevel;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One command run (or refusal), as recorded by {@link MetricsStore#record}.
+ *
+ * @param time       when the run started
+ * @param command    the command as given
+ * @param decision   host, sandbox or blocked
+ * @param risk       the assessed risk, or null if not assessed
+ * @param runtime    the runtime label ({@code native}, {@code docker}, ..., {@code host}), or null when blocked
+ * @param cacheUsed  whether shared package caches were mounted
+ * @param durationMs wall time in milliseconds
+ * @param exitCode   the exit code vg returned
+ * @param reason     the one-line why of the decision
+ */
+public record RunRecord(Instant time, String command, RunDecision decision, RiskLevel risk, String runtime,
+                        boolean cacheUsed, long durationMs, int exitCode, String reason) {
+    public RunRecord {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(decision, "decision");
+        reason = reason == null ? "" : reason;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.vectraguard.nativecore;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.OptionalInt;
+
+/**
+ * A running sandbox started by {@link NativeCore#spawn}: the pid of its init (in our pid namespace)
+ * and a pidfd on it. {@link #release()} (or {@link #close()}) closes the pidfd; call it once done.
+ */
+public final class NativeProcess implements AutoCloseable {
+
+    private final int pid;
+    private final int pidfd;
+    private volatile boolean released;
+
+    NativeProcess(int pid, int pidfd) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+    }
+
+    public int pid() { return pid; }
+
+    public int pidfd() { return pidfd; }
+
+    /**
+     * Waits up to {@code timeoutMs} (-1 = forever) for the sandbox to end and reaps it.
+     *
+     * @return the exit status (exit code, or 128+N when killed by signal N); empty on timeout
+     */
+    public OptionalInt waitFor(int timeoutMs) throws NativeCoreException {
+        checkNotReleased();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment proc = segment(arena);
+            MemorySegment status = arena.allocate(vg_core_h.C_INT);
+            MemorySegment err = vg_error.allocate(arena);
+            int result = NativeCore.call("vg_wait", () -> vg_core_h.vg_wait(proc, timeoutMs, status, err));
+            if (result < 0) {
+                throw NativeCore.failure("wait", err);
+            }
+            return result == 0 ? OptionalInt.empty() : OptionalInt.of(status.get(vg_core_h.C_INT, 0));
+        }
+    }
+
+    /** Sends {@code signal} to the command (the sandbox init forwards it); SIGKILL ends the whole sandbox. */
+    public void kill(int signal) throws NativeCoreException {
+        checkNotReleased();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment proc = segment(arena);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_kill", () -> vg_core_h.vg_kill(proc, signal, err)) < 0) {
+                throw NativeCore.failure("kill", err);
+            }
+        }
+    }
+
+    /** Closes the pidfd. Idempotent. */
+    public synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment proc = segment(arena);
+            NativeCore.call("vg_release", () -> vg_core_h.vg_release(proc));
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeProcess[pid=" + pid + ", pidfd=" + pidfd + (released ? ", released" : "") + "]";
+    }
+
+    private MemorySegment segment(Arena arena) {
+        MemorySegment proc = vg_process.allocate(arena);
+        vg_process.pid(proc, pid);
+        vg_process.pidfd(proc, pidfd);
+        return proc;
+    }
+
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException(this + " was released");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.LandlockPathRule;
+import dev.vectraguard.nativecore.MountOp;
+import dev.vectraguard.nativecore.vg_core_h;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a {@link SandboxSpec} into the list of mount operations the C core runs in a fresh
+ * tmpfs root, and the Landlock rules that mirror it. Host paths keep their path inside.
+ */
+final class MountPlanner {
+    /** System directories made visible (read-only or as a throwaway overlay); symlinks are recreated. */
+    static final List<String> SYSTEM_DIRS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
+
+    /** Files under /etc that only root can read on the host, hidden because a root-run sandbox could read them. */
+    static final List<String> HOST_SECRETS = List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
+            "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/security/opasswd", "/etc/ssl/private");
+
+    /** Credential paths relative to HOME, hidden wherever a bind would expose them. */
+    static final List<String> HOME_CREDENTIALS = List.of(".ssh", ".aws", ".gnupg", ".kube", ".docker/config.json",
+            ".netrc", ".config/gcloud", ".azure", ".npmrc", ".pypirc", ".git-credentials", ".cargo/credentials",
+            ".cargo/credentials.toml", ".config/gh", ".vectra-guard", ".m2/settings-security.xml", ".password-store");
+
+    /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
+    static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
+
+    private MountPlanner() {}
+
+    /** The mount list, the Landlock rules and the working directory of one run. */
+    record FilesystemPlan(List<MountOp> mounts, List<LandlockPathRule> landlockRules, String cwd) {}
+
+    static FilesystemPlan plan(SandboxSpec spec, Path home, Path cwd) throws SandboxException {
+        Path workspace = realWorkspace(spec.workspace(), home);
+        boolean overlay = spec.profile().throwawayRoot();
+        List<MountOp> mounts = new ArrayList<>();
+        List<LandlockPathRule> rules = new ArrayList<>();
+        Set<Path> bound = new LinkedHashSet<>();
+
+        rules.add(new LandlockPathRule("/", LandlockAccess.READ_DIR));
+        long systemAccess = overlay ? LandlockAccess.READ_WRITE : LandlockAccess.READ_ONLY;
+        for (String dir : SYSTEM_DIRS) {
+            Path path = Path.of(dir);
+            if (Files.isSymbolicLink(path)) {
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_SYMLINK(), 0, null, dir, readLink(path)));
+            } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                mounts.add(overlay
+                        ? new MountOp(vg_core_h.VG_MOUNT_OVERLAY(), 0, dir, dir, null)
+                        : new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), dir, dir, null));
+                rules.add(new LandlockPathRule(dir, systemAccess));
+            }
+        }
+        for (String secret : HOST_SECRETS) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_MASK(), vg_core_h.VG_MF_OPTIONAL(), null, secret, null));
+        }
+
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_PROC(), 0, null, "/proc", null));
+        rules.add(new LandlockPathRule("/proc", LandlockAccess.READ_FILE | LandlockAccess.READ_DIR));
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_DEV(), 0, null, "/dev", null));
+        rules.add(new LandlockPathRule("/dev", LandlockAccess.DEVICES));
+        rules.add(new LandlockPathRule("/dev/shm", LandlockAccess.READ_WRITE));
+        for (String scratch : List.of("/tmp", "/var/tmp", "/run")) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_TMPFS(), 0, null, scratch, "mode=1777"));
+            rules.add(new LandlockPathRule(scratch, LandlockAccess.READ_WRITE));
+        }
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_SYMLINK(), vg_core_h.VG_MF_OPTIONAL(), null, "/var/run", "/run"));
+
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_TMPFS(), 0, null, home.toString(), "mode=0700"));
+        rules.add(new LandlockPathRule(home.toString(), LandlockAccess.READ_WRITE));
+        for (String dotfile : HOME_DOTFILES) {
+            Path path = home.resolve(dotfile);
+            if (Files.isRegularFile(path)) {
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_OPTIONAL(),
+                        path.toString(), path.toString(), null));
+            }
+        }
+        for (Path toolchain : homeToolchains(spec.environment().get("PATH"), home)) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), toolchain.toString(), toolchain.toString(), null));
+            rules.add(new LandlockPathRule(toolchain.toString(), LandlockAccess.READ_ONLY));
+            bound.add(toolchain);
+        }
+
+        addReadWrite(mounts, rules, bound, workspace);
+        for (Path cache : spec.cacheDirs()) {
+            createDirectories(cache);
+            addReadWrite(mounts, rules, bound, cache);
+        }
+        for (BindMount bind : spec.bindMounts()) {
+            if (!Files.exists(bind.hostPath())) {
+                throw new SandboxException("bind mount source does not exist: " + bind.hostPath());
+            }
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0,
+                    bind.hostPath().toString(), bind.sandboxPath().toString(), null));
+            rules.add(new LandlockPathRule(bind.sandboxPath().toString(),
+                    bind.readOnly() ? LandlockAccess.READ_ONLY : LandlockAccess.READ_WRITE));
+            bound.add(bind.hostPath());
+        }
+
+        for (String credential : HOME_CREDENTIALS) {
+            Path path = home.resolve(credential);
+            if (bound.stream().anyMatch(path::startsWith)) {
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_MASK(), vg_core_h.VG_MF_OPTIONAL(), null, path.toString(), null));
+            }
+        }
+
+        Path workdir = cwd.toAbsolutePath().normalize();
+        String sandboxCwd = workdir.startsWith(workspace) ? workdir.toString() : workspace.toString();
+        return new FilesystemPlan(List.copyOf(mounts), List.copyOf(rules), sandboxCwd);
+    }
+
+    /**
+     * The workspace, resolved; refuses directories whose write access would expose the system or
+     * the whole home (the point of the sandbox).
+     */
+    static Path realWorkspace(Path workspace, Path home) throws SandboxException {
+        Path real;
+        try {
+            real = workspace.toRealPath();
+        } catch (IOException e) {
+            throw new SandboxException("workspace " + workspace + " does not exist");
+        }
+        if (!Files.isDirectory(real)) {
+            throw new SandboxException("workspace " + real + " is not a directory");
+        }
+        if (home.startsWith(real)) {
+            throw new SandboxException("workspace " + real + " contains your home directory; run vg from a project "
+                    + "directory or pass --workspace DIR");
+        }
+        boolean system = SYSTEM_DIRS.stream().anyMatch(dir -> Path.of(dir).startsWith(real))
+                || real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
+        if (system) {
+            throw new SandboxException("workspace " + real + " is or contains a system directory; pass --workspace DIR");
+        }
+        return real;
+    }
+
+    /**
+     * Directories under HOME that hold programs on PATH (e.g. ~/.cargo, ~/.pyenv): bound read-only
+     * so the same tools work inside. ~/.local and ~/bin style entries bind only the PATH entry.
+     */
+    static List<Path> homeToolchains(String pathVariable, Path home) {
+        Set<Path> result = new LinkedHashSet<>();
+        if (pathVariable == null) {
+            return List.of();
+        }
+        for (String entry : pathVariable.split(":")) {
+            if (entry.isEmpty() || !entry.startsWith("/")) {
+                continue;
+            }
+            Path path = Path.of(entry).normalize();
+            if (!path.startsWith(home) || path.equals(home) || !Files.isDirectory(path)) {
+                continue;
+            }
+            Path first = home.resolve(home.relativize(path).getName(0));
+            String name = first.getFileName().toString();
+            boolean credential = HOME_CREDENTIALS.stream().anyMatch(c -> c.equals(name) || c.startsWith(name + "/"))
+                    && !name.equals(".cargo");
+            if (credential) {
+                continue;
+            }
+            result.add(name.equals(".local") || name.equals(".config") || !name.startsWith(".") ? path : first);
+        }
+        return List.copyOf(result);
+    }
+
+    private static void addReadWrite(List<MountOp> mounts, List<LandlockPathRule> rules, Set<Path> bound, Path dir) {
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), 0, dir.toString(), dir.toString(), null));
+        rules.add(new LandlockPathRule(dir.toString(), LandlockAccess.READ_WRITE));
+        bound.add(dir);
+    }
+
+    private static void createDirectories(Path dir) throws SandboxException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SandboxException("cannot create cache directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String readLink(Path link) throws SandboxException {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            throw new SandboxException("cannot read symlink " + link + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+import dev.vectraguard.nativecore.RLimit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Applies {@link ResourceLimits} to one sandbox: cgroups where the machine has a usable hierarchy
+ * (v2 with the controllers enabled for us, or v1 as root), rlimits otherwise. {@link #description()}
+ * says which were applied.
+ */
+final class ResourceControl implements AutoCloseable {
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final int RLIMIT_DATA = 2;
+    private static final int RLIMIT_CORE = 4;
+    private static final int RLIMIT_NPROC = 6;
+
+    private final List<Path> cgroupDirs;
+    private final int[] procsFds;
+    private final List<RLimit> rlimits;
+    private final String description;
+
+    private ResourceControl(List<Path> cgroupDirs, int[] procsFds, List<RLimit> rlimits, String description) {
+        this.cgroupDirs = cgroupDirs;
+        this.procsFds = procsFds;
+        this.rlimits = rlimits;
+        this.description = description;
+    }
+
+    static ResourceControl apply(ResourceLimits limits) throws SandboxException {
+        List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0));
+        String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        if (Files.isRegularFile(CGROUP_ROOT.resolve("cgroup.controllers"))) {
+            ResourceControl v2 = cgroupV2(limits, name, base);
+            if (v2 != null) {
+                return v2;
+            }
+        } else if (Files.isWritable(CGROUP_ROOT.resolve("memory")) && Files.isWritable(CGROUP_ROOT.resolve("pids"))
+                && Files.isWritable(CGROUP_ROOT.resolve("cpu"))) {
+            return cgroupV1(limits, name, base);
+        }
+        List<RLimit> rlimits = new ArrayList<>(base);
+        rlimits.add(new RLimit(RLIMIT_DATA, limits.memoryBytes(), limits.memoryBytes()));
+        rlimits.add(new RLimit(RLIMIT_NPROC, limits.pids(), limits.pids()));
+        return new ResourceControl(List.of(), new int[0], List.copyOf(rlimits),
+                "rlimits (no usable cgroup): memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
+                        + ", cpu not limited");
+    }
+
+    private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
+        List<Path> dirs = new ArrayList<>();
+        try {
+            Path memory = create(CGROUP_ROOT.resolve("memory/vectra-guard").resolve(name), dirs);
+            write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+            if (Files.exists(memsw)) {
+                write(memsw, Long.toString(limits.memoryBytes()));
+            }
+            Path pids = create(CGROUP_ROOT.resolve("pids/vectra-guard").resolve(name), dirs);
+            write(pids.resolve("pids.max"), Integer.toString(limits.pids()));
+            Path cpu = create(CGROUP_ROOT.resolve("cpu/vectra-guard").resolve(name), dirs);
+            write(cpu.resolve("cpu.cfs_period_us"), "100000");
+            write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuMillis() * 100L));
+            int[] fds = openProcs(dirs);
+            return new ResourceControl(List.copyOf(dirs), fds, base,
+                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids());
+        } catch (IOException e) {
+            removeAll(dirs);
+            throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
+        }
+    }
+
+    /** v2: usable when the memory, pids and cpu controllers can be enabled below a cgroup we may write. */
+    private static ResourceControl cgroupV2(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
+        Path parent = CGROUP_ROOT.resolve("vectra-guard");
+        try {
+            String available = Files.readString(CGROUP_ROOT.resolve("cgroup.controllers"));
+            if (!(available.contains("memory") && available.contains("pids") && available.contains("cpu"))
+                    || !Files.isWritable(CGROUP_ROOT.resolve("cgroup.subtree_control"))) {
+                return null;
+            }
+            write(CGROUP_ROOT.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
+            Files.createDirectories(parent);
+            write(parent.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
+        } catch (IOException e) {
+            return null;
+        }
+        List<Path> dirs = new ArrayList<>();
+        try {
+            Path run = create(parent.resolve(name), dirs);
+            write(run.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+            write(run.resolve("memory.swap.max"), "0");
+            write(run.resolve("pids.max"), Integer.toString(limits.pids()));
+            write(run.resolve("cpu.max"), (limits.cpuMillis() * 100L) + " 100000");
+            int[] fds = openProcs(dirs);
+            return new ResourceControl(List.copyOf(dirs), fds, base,
+                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids());
+        } catch (IOException e) {
+            removeAll(dirs);
+            throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
+        }
+    }
+
+    int[] cgroupProcsFds() {
+        return procsFds;
+    }
+
+    List<RLimit> rlimits() {
+        return rlimits;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** Whether the memory limit stopped the command (an out-of-memory kill happened in its cgroup). */
+    boolean memoryLimitHit() {
+        for (Path dir : cgroupDirs) {
+            for (String file : List.of("memory.events", "memory.oom_control")) {
+                try {
+                    for (String line : Files.readAllLines(dir.resolve(file))) {
+                        if (line.startsWith("oom_kill ") && !line.equals("oom_kill 0")) {
+                            return true;
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // not a memory cgroup
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Closes the fds and removes the run's cgroups (they are empty once the sandbox has ended). */
+    @Override
+    public void close() {
+        for (int fd : procsFds) {
+            NativeCore.close(fd);
+        }
+        removeAll(cgroupDirs);
+    }
+
+    private static int[] openProcs(List<Path> dirs) throws IOException {
+        int[] fds = new int[dirs.size()];
+        for (int i = 0; i < fds.length; i++) {
+            try {
+                fds[i] = NativeCore.open(dirs.get(i).resolve("cgroup.procs").toString(), NativeCore.O_WRONLY);
+            } catch (NativeCoreException e) {
+                for (int j = 0; j < i; j++) {
+                    NativeCore.close(fds[j]);
+                }
+                throw new IOException(e.getMessage());
+            }
+        }
+        return fds;
+    }
+
+    private static Path create(Path dir, List<Path> created) throws IOException {
+        Files.createDirectories(dir);
+        created.add(dir);
+        return dir;
+    }
+
+    private static void write(Path file, String value) throws IOException {
+        Files.writeString(file, value);
+    }
+
+    private static void removeAll(List<Path> dirs) {
+        for (Path dir : dirs) {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                try {
+                    Files.deleteIfExists(dir);
+                    break;
+                } catch (IOException busy) {
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+
+    private static String cpus(int millis) {
+        return millis % 1000 == 0 ? Integer.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+import dev.vectraguard.nativecore.NativeProcess;
+import dev.vectraguard.nativecore.SpawnRequest;
+import dev.vectraguard.nativecore.vg_core_h;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Starts commands in the native sandbox. See {@link SandboxSpec} for an example.
+ *
+ * <p>Every sandbox gets its own user, mount, pid, ipc, uts and cgroup namespaces (and network
+ * namespace unless the network is full), a fresh root with the system directories read-only or as a
+ * throwaway overlay, the workspace and caches writable, no capabilities beyond the level's set,
+ * Landlock rules mirroring the mounts, a seccomp filter and resource limits.
+ */
+public final class Sandbox {
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        /** The sandbox dies with the thread that cloned it (PR_SET_PDEATHSIG), so clone from one that lives as long as the JVM. */
+    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "vg-sandbox-spawner");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private Sandbox() {}
+
+    /** Whether the native sandbox can run on this machine; {@link #unavailableReason()} says why not. */
+    public static boolean available() {
+        return NativeCore.available();
+    }
+
+    public static String unavailableReason() {
+        return NativeCore.unavailableReason().orElse("");
+    }
+
+    /**
+     * Starts the command of {@code spec} in a new sandbox.
+     *
+     * @throws SandboxException when the sandbox cannot be set up (exit code 125), the command is not
+     *                          found (127) or not executable (126); the message is one line
+     */
+    public static SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        if (!NativeCore.available()) {
+            throw new SandboxException("native sandbox unavailable: " + unavailableReason());
+        }
+        List<String> notices = new ArrayList<>();
+        SecurityProfile profile = spec.profile();
+        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
+        if (requested.ordinal() > profile.network().ordinal()) {
+            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
+                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
+        }
+        NetworkMode network = spec.network();
+        if (requested == NetworkMode.RESTRICTED) {
+            notices.add("restricted networking is not available yet: the sandbox has no network");
+        }
+
+        Path home = homeDirectory(spec.environment());
+        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Path.of("").toAbsolutePath());
+        byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+        Map<String, String> environment = new java.util.TreeMap<>(spec.environment());
+        environment.put("HOME", home.toString());
+        String searchPath = environment.getOrDefault("PATH", DEFAULT_PATH);
+
+        ResourceControl resources = ResourceControl.apply(spec.limits());
+        List<Integer> parentEnds = new ArrayList<>();
+        List<Integer> childEnds = new ArrayList<>();
+        try {
+            int[] stdinPipe = spec.stdin() == Stdio.PIPE ? pipe(parentEnds, childEnds, 1) : null;
+            int[] stdoutPipe = spec.stdout() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
+            int[] stderrPipe = spec.stderr() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
+            int devNull = -1;
+            if (spec.stdin() == Stdio.DISCARD || spec.stdout() == Stdio.DISCARD || spec.stderr() == Stdio.DISCARD) {
+                devNull = open("/dev/null", NativeCore.O_RDWR);
+                childEnds.add(devNull);
+            }
+            int namespaces = vg_core_h.VG_NS_USER() | vg_core_h.VG_NS_MOUNT() | vg_core_h.VG_NS_PID()
+                    | vg_core_h.VG_NS_IPC() | vg_core_h.VG_NS_UTS() | vg_core_h.VG_NS_CGROUP()
+                    | (network == NetworkMode.FULL ? 0 : vg_core_h.VG_NS_NET());
+            int flags = vg_core_h.VG_SPAWN_NO_NEW_PRIVS() | vg_core_h.VG_SPAWN_DIE_WITH_PARENT()
+                    | (spec.stdin() == Stdio.INHERIT ? 0 : vg_core_h.VG_SPAWN_NEW_SESSION());
+            int[] ids = callerIds();
+            SpawnRequest request = new SpawnRequest(
+                    spec.command(),
+                    environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                    searchPath, plan.cwd(), "vg-sandbox", namespaces, flags, ids[0], ids[1],
+                    plan.mounts(), plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
+                    LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
+                    resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
+                    stdio(spec.stdin(), stdinPipe, 0, 0, devNull), stdio(spec.stdout(), stdoutPipe, 1, 1, devNull),
+                    stdio(spec.stderr(), stderrPipe, 1, 2, devNull));
+            NativeProcess process = spawn(request, spec.command().getFirst());
+            closeAll(childEnds);
+            childEnds.clear();
+            return new SandboxProcess(process, resources, spec.timeout().orElse(null),
+                    stdinPipe == null ? null : output(stdinPipe[1]),
+                    stdoutPipe == null ? null : input(stdoutPipe[0]),
+                    stderrPipe == null ? null : input(stderrPipe[0]), notices);
+        } catch (SandboxException | RuntimeException e) {
+            closeAll(parentEnds);
+            closeAll(childEnds);
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static NativeProcess spawn(SpawnRequest request, String command) throws SandboxException {
+        Future<NativeProcess> result = SPAWNER.submit(() -> NativeCore.spawn(request));
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while starting the sandbox");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NativeCoreException failure) {
+                throw translate(failure, command);
+            }
+            throw new SandboxException("sandbox setup failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    static SandboxException translate(NativeCoreException failure, String command) {
+        String errno = failure.errnoName();
+        if (failure.step() == vg_core_h.VG_STEP_EXEC()) {
+            if (errno.equals("ENOENT")) {
+                return new SandboxException(command + ": command not found in the sandbox", SandboxException.NOT_FOUND);
+            }
+            if (errno.equals("EACCES") || errno.equals("ENOEXEC") || errno.equals("EISDIR")) {
+                return new SandboxException(command + ": not executable (" + errno + ")", SandboxException.NOT_EXECUTABLE);
+            }
+        }
+        if (failure.step() == vg_core_h.VG_STEP_CLONE() && (errno.equals("EPERM") || errno.equals("EINVAL") || errno.equals("ENOSPC"))) {
+            return new SandboxException("sandbox setup failed: cannot create namespaces (" + errno
+                    + "); unprivileged user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)");
+        }
+        return new SandboxException("sandbox setup failed: " + failure.detail() + ": " + errno);
+    }
+
+    private static int[] pipe(List<Integer> parentEnds, List<Integer> childEnds, int parentIndex) throws SandboxException {
+        int[] fds;
+        try {
+            fds = NativeCore.pipe();
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot create a pipe: " + e.getMessage());
+        }
+        parentEnds.add(fds[parentIndex]);
+        childEnds.add(fds[1 - parentIndex]);
+        return fds;
+    }
+
+    private static int stdio(Stdio mode, int[] pipe, int childIndex, int inherited, int devNull) {
+        return switch (mode) {
+            case INHERIT -> inherited;
+            case PIPE -> pipe[childIndex];
+            case DISCARD -> devNull;
+        };
+    }
+
+    /** Wraps a pipe end in a stream (reopened through /proc/self/fd) and closes the original descriptor. */
+    private static InputStream input(int fd) throws SandboxException {
+        try {
+            return new FileInputStream("/proc/self/fd/" + fd);
+        } catch (IOException e) {
+            throw new SandboxException("cannot open pipe: " + e.getMessage());
+        } finally {
+            NativeCore.close(fd);
+        }
+    }
+
+    private static OutputStream output(int fd) throws SandboxException {
+        try {
+            return new FileOutputStream("/proc/self/fd/" + fd);
+        } catch (IOException e) {
+            throw new SandboxException("cannot open pipe: " + e.getMessage());
+        } finally {
+            NativeCore.close(fd);
+        }
+    }
+
+    private static int open(String path, int flags) throws SandboxException {
+        try {
+            return NativeCore.open(path, flags);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot open " + path + ": " + e.errnoName());
+        }
+    }
+
+    private static void closeAll(List<Integer> fds) {
+        for (int fd : fds) {
+            NativeCore.close(fd);
+        }
+    }
+
+    static Path homeDirectory(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        if (home == null || !home.startsWith("/")) {
+            home = System.getenv("HOME");
+        }
+        if (home == null || !home.startsWith("/")) {
+            home = System.getProperty("user.home");
+        }
+        return Path.of(home).normalize();
+    }
+
+    /** The caller's real uid and gid (owner of /proc/self). */
+    static int[] callerIds() throws SandboxException {
+        try {
+            Path self = Path.of("/proc/self");
+            return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SandboxException("cannot read the caller's uid/gid: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.NativeCoreException;
+import dev.vectraguard.nativecore.NativeProcess;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A running sandbox. Closing it kills whatever is still running inside and releases its resources.
+ * Exit status: the command's exit code, 128+N when killed by signal N, 124 when its timeout expired.
+ */
+public final class SandboxProcess implements AutoCloseable {
+    public static final int TIMEOUT_STATUS = 124;
+    private static final int SIGKILL = 9;
+
+    private final NativeProcess process;
+    private final ResourceControl resources;
+    private final Duration timeout;
+    private final long startNanos;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final List<String> notices;
+    private Integer status;
+    private boolean timedOut;
+
+    SandboxProcess(NativeProcess process, ResourceControl resources, Duration timeout, OutputStream stdin,
+                   InputStream stdout, InputStream stderr, List<String> notices) {
+        this.process = process;
+        this.resources = resources;
+        this.timeout = timeout;
+        this.startNanos = System.nanoTime();
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.notices = List.copyOf(notices);
+    }
+
+    /** Pid of the sandbox's init process, in the caller's pid namespace. */
+    public int pid() {
+        return process.pid();
+    }
+
+    /** The command's standard input, when it was asked as {@link Stdio#PIPE}. */
+    public OutputStream stdin() {
+        return require(stdin, "stdin");
+    }
+
+    /** The command's standard output, when it was asked as {@link Stdio#PIPE}. */
+    public InputStream stdout() {
+        return require(stdout, "stdout");
+    }
+
+    /** The command's standard error, when it was asked as {@link Stdio#PIPE}. */
+    public InputStream stderr() {
+        return require(stderr, "stderr");
+    }
+
+    /** What was weakened or worth knowing about this run (one line each). */
+    public List<String> notices() {
+        return notices;
+    }
+
+    /** Which resource limits were applied and how (cgroup v1, v2 or rlimits). */
+    public String limitsDescription() {
+        return resources.description();
+    }
+
+    /** Waits for the sandbox to end, enforcing the spec's timeout. */
+    public synchronized int waitFor() throws SandboxException {
+        while (status == null) {
+            int waitMillis = -1;
+            if (timeout != null) {
+                long left = timeout.toMillis() - Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+                if (left <= 0) {
+                    timedOut = true;
+                    kill(SIGKILL);
+                    nativeWait(-1);
+                    status = TIMEOUT_STATUS;
+                    break;
+                }
+                waitMillis = (int) Math.min(left, Integer.MAX_VALUE);
+            }
+            OptionalInt result = nativeWait(waitMillis);
+            if (result.isPresent()) {
+                status = result.getAsInt();
+            }
+        }
+        return status;
+    }
+
+    /** Waits at most {@code limit}; empty when the sandbox is still running. */
+    public synchronized OptionalInt waitFor(Duration limit) throws SandboxException {
+        if (status == null) {
+            OptionalInt result = nativeWait((int) Math.min(limit.toMillis(), Integer.MAX_VALUE));
+            if (result.isEmpty()) {
+                return result;
+            }
+            status = result.getAsInt();
+        }
+        return OptionalInt.of(status);
+    }
+
+    public synchronized boolean isAlive() {
+        return status == null;
+    }
+
+    /** True when the timeout killed the sandbox. */
+    public synchronized boolean timedOut() {
+        return timedOut;
+    }
+
+    /** True when the command was killed because it hit the memory limit (cgroups only). */
+    public boolean memoryLimitHit() {
+        return resources.memoryLimitHit();
+    }
+
+    /** Sends a signal to the command (SIGKILL ends everything in the sandbox at once). */
+    public synchronized void signal(int signal) throws SandboxException {
+        if (status == null) {
+            kill(signal);
+        }
+    }
+
+    /** Kills everything in the sandbox. */
+    public void kill() throws SandboxException {
+        signal(SIGKILL);
+    }
+
+    private void kill(int signal) throws SandboxException {
+        try {
+            process.kill(signal);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot signal the sandbox: " + e.getMessage());
+        }
+    }
+
+    private OptionalInt nativeWait(int timeoutMillis) throws SandboxException {
+        try {
+            return process.waitFor(timeoutMillis);
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot wait for the sandbox: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SandboxException {
+        try {
+            if (status == null) {
+                kill(SIGKILL);
+                OptionalInt result = nativeWait(-1);
+                status = result.orElse(128 + SIGKILL);
+            }
+        } finally {
+            process.release();
+            closeQuietly(stdin);
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            resources.close();
+        }
+    }
+
+    private static <T> T require(T stream, String name) {
+        if (stream == null) {
+            throw new IllegalStateException(name + " was not asked for as Stdio.PIPE");
+        }
+        return stream;
+    }
+
+    private static void closeQuietly(AutoCloseable stream) {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (Exception ignored) {
+                // the stream belongs to a finished process
+            }
+        }
+    }
+}

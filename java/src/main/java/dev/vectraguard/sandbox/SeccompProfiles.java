@@ -1,0 +1,183 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonException;
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+import dev.vectraguard.nativecore.SeccompArg;
+import dev.vectraguard.nativecore.SeccompRule;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Seccomp profiles in the OCI/Docker JSON format: the shipped ones by name (minimal, moderate,
+ * strict) or a user's file by path, compiled to BPF by the C core.
+ */
+public final class SeccompProfiles {
+    public static final List<String> SHIPPED = List.of("minimal", "moderate", "strict");
+
+    private static final int ACT_ALLOW = 0x7fff0000;
+    private static final int ACT_ERRNO = 0x00050000;
+    private static final int ACT_KILL_THREAD = 0x00000000;
+    private static final int ACT_KILL_PROCESS = 0x80000000;
+    private static final int ACT_TRAP = 0x00030000;
+    private static final int ACT_LOG = 0x7ffc0000;
+    private static final int EPERM = 1;
+
+    private static final Map<String, byte[]> COMPILED = new ConcurrentHashMap<>();
+
+    private SeccompProfiles() {}
+
+    /** A parsed profile: default action and rules. */
+    public record Profile(String source, int defaultAction, List<SeccompRule> rules) {}
+
+    /** The compiled BPF program of a shipped profile name or a JSON file path. */
+    public static byte[] compiled(String nameOrPath) throws SandboxException {
+        byte[] cached = COMPILED.get(nameOrPath);
+        if (cached != null) {
+            return cached;
+        }
+        Profile profile = load(nameOrPath);
+        try {
+            byte[] program = NativeCore.compileSeccomp(profile.rules(), profile.defaultAction());
+            COMPILED.put(nameOrPath, program);
+            return program;
+        } catch (NativeCoreException e) {
+            throw new SandboxException("seccomp profile " + profile.source() + ": " + e.getMessage());
+        }
+    }
+
+    public static Profile load(String nameOrPath) throws SandboxException {
+        if (SHIPPED.contains(nameOrPath)) {
+            String resource = "/dev/vectraguard/seccomp/" + nameOrPath + ".json";
+            try (InputStream in = SeccompProfiles.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new SandboxException("seccomp profile " + nameOrPath + " is missing from the vg jar (" + resource + ")");
+                }
+                return parse(nameOrPath, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
+            }
+        }
+        Path file = Path.of(nameOrPath);
+        try {
+            return parse(file.toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new SandboxException("cannot read seccomp profile " + file + " (not one of " + String.join(", ", SHIPPED)
+                    + " and not a readable file)");
+        }
+    }
+
+    static Profile parse(String source, String json) throws SandboxException {
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (JsonException e) {
+            throw new SandboxException("seccomp profile " + source + ": " + e.getMessage());
+        }
+        Map<?, ?> object = asObject(root, source, "top level");
+        int defaultAction = action(source, "defaultAction", string(object, "defaultAction", source), object.get("defaultErrnoRet"));
+        List<SeccompRule> rules = new ArrayList<>();
+        Object syscalls = object.get("syscalls");
+        if (syscalls != null) {
+            if (!(syscalls instanceof List<?> list)) {
+                throw new SandboxException("seccomp profile " + source + ": 'syscalls' must be an array");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String where = "syscalls[" + i + "]";
+                Map<?, ?> entry = asObject(list.get(i), source, where);
+                int action = action(source, where + ".action", string(entry, "action", source), entry.get("errnoRet"));
+                List<SeccompArg> args = args(source, where, entry.get("args"));
+                Object names = entry.get("names");
+                if (!(names instanceof List<?> nameList) || nameList.isEmpty()) {
+                    throw new SandboxException("seccomp profile " + source + ": " + where + ".names must be a non-empty array");
+                }
+                for (Object name : nameList) {
+                    if (!(name instanceof String syscall)) {
+                        throw new SandboxException("seccomp profile " + source + ": " + where + ".names must hold strings");
+                    }
+                    rules.add(new SeccompRule(syscall, action, args));
+                }
+            }
+        }
+        return new Profile(source, defaultAction, List.copyOf(rules));
+    }
+
+    private static List<SeccompArg> args(String source, String where, Object value) throws SandboxException {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || list.size() > 6) {
+            throw new SandboxException("seccomp profile " + source + ": " + where + ".args must be an array of at most 6");
+        }
+        List<SeccompArg> args = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String argWhere = where + ".args[" + i + "]";
+            Map<?, ?> arg = asObject(list.get(i), source, argWhere);
+            long index = number(arg, "index", source, argWhere);
+            if (index < 0 || index > 5) {
+                throw new SandboxException("seccomp profile " + source + ": " + argWhere + ".index must be 0..5");
+            }
+            long first = number(arg, "value", source, argWhere);
+            long second = arg.containsKey("valueTwo") ? number(arg, "valueTwo", source, argWhere) : 0;
+            args.add(new SeccompArg((int) index, operator(source, argWhere, string(arg, "op", source)), first, second));
+        }
+        return List.copyOf(args);
+    }
+
+    private static int operator(String source, String where, String op) throws SandboxException {
+        return switch (op) {
+            case "SCMP_CMP_NE" -> 1;
+            case "SCMP_CMP_LT" -> 2;
+            case "SCMP_CMP_LE" -> 3;
+            case "SCMP_CMP_EQ" -> 4;
+            case "SCMP_CMP_GE" -> 5;
+            case "SCMP_CMP_GT" -> 6;
+            case "SCMP_CMP_MASKED_EQ" -> 7;
+            default -> throw new SandboxException("seccomp profile " + source + ": " + where + ".op '" + op
+                    + "' is not one of SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT, _MASKED_EQ");
+        };
+    }
+
+    private static int action(String source, String where, String action, Object errnoRet) throws SandboxException {
+        return switch (action) {
+            case "SCMP_ACT_ALLOW" -> ACT_ALLOW;
+            case "SCMP_ACT_ERRNO" -> ACT_ERRNO | (errnoRet instanceof Number n ? (n.intValue() & 0xffff) : EPERM);
+            case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> ACT_KILL_THREAD;
+            case "SCMP_ACT_KILL_PROCESS" -> ACT_KILL_PROCESS;
+            case "SCMP_ACT_TRAP" -> ACT_TRAP;
+            case "SCMP_ACT_LOG" -> ACT_LOG;
+            default -> throw new SandboxException("seccomp profile " + source + ": " + where + " '" + action
+                    + "' is not supported (use SCMP_ACT_ALLOW, _ERRNO, _KILL, _KILL_PROCESS, _TRAP or _LOG)");
+        };
+    }
+
+    private static Map<?, ?> asObject(Object value, String source, String where) throws SandboxException {
+        if (value instanceof Map<?, ?> map) {
+            return map;
+        }
+        throw new SandboxException("seccomp profile " + source + ": " + where + " must be an object");
+    }
+
+    private static String string(Map<?, ?> object, String key, String source) throws SandboxException {
+        if (object.get(key) instanceof String s) {
+            return s;
+        }
+        throw new SandboxException("seccomp profile " + source + ": '" + key + "' must be a string");
+    }
+
+    private static long number(Map<?, ?> object, String key, String source, String where) throws SandboxException {
+        if (object.get(key) instanceof Number n) {
+            return n.longValue();
+        }
+        throw new SandboxException("seccomp profile " + source + ": " + where + "." + key + " must be a number");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vectraguard.sandbox;
+
+import java.util.Set;
+
+/**
+ * What a {@link SecurityLevel} means, as one row of the table in README.md.
+ *
+ * @param level            the level this row belongs to
+ * @param throwawayRoot    true: the system directories are a throwaway overlay (writes vanish);
+ *                         false: they are read-only
+ * @param network          network the level allows at most
+ * @param capabilities     capabilities kept inside the sandbox (numbers as in linux/capability.h)
+ * @param seccompProfile   name of the shipped seccomp profile
+ * @param memoryBytes      memory limit
+ * @param cpuMillis        CPU limit in thousandths of a CPU
+ * @param pids             maximum number of processes
+ */
+public record SecurityProfile(SecurityLevel level, boolean throwawayRoot, NetworkMode network, Set<Capability> capabilities,
+                              String seccompProfile, long memoryBytes, int cpuMillis, int pids) {
+
+    private static final long MIB = 1024L * 1024L;
+
+    public static SecurityProfile of(SecurityLevel level) {
+        return switch (level) {
+            case PERMISSIVE -> new SecurityProfile(level, true, NetworkMode.FULL, Capability.NAMESPACED_DEFAULT,
+                    "minimal", 2048 * MIB, 2000, 4096);
+            case BALANCED -> new SecurityProfile(level, true, NetworkMode.RESTRICTED, Capability.MINIMAL,
+                    "moderate", 1024 * MIB, 1000, 1024);
+            case STRICT -> new SecurityProfile(level, false, NetworkMode.RESTRICTED, Set.of(),
+                    "strict", 512 * MIB, 500, 256);
+            case PARANOID -> new SecurityProfile(level, false, NetworkMode.NONE, Set.of(),
+                    "strict", 256 * MIB, 250, 64);
+        };
+    }
+
+    /** The network actually used when {@code requested} is asked for at this level (never more than the level allows). */
+    public NetworkMode effectiveNetwork(NetworkMode requested) {
+        NetworkMode wanted = requested == null ? network : requested;
+        if (wanted.ordinal() > network.ordinal()) {
+            wanted = network;
+        }
+        // Restricted networking is not built yet: it must fall back to no network, never to full.
+        return wanted == NetworkMode.RESTRICTED ? NetworkMode.NONE : wanted;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.vectraguard.state;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+/** Where vg keeps its state files ({@code ~/.vectra-guard/} unless told otherwise), created mode 0700. */
+public final class StateDir {
+    /** Environment variable naming the state directory; {@code --state-dir} wins over it. */
+    public static final String ENV_VAR = "VECTRAGUARD_STATE_DIR";
+
+    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    private StateDir() {}
+
+    /**
+     * The state directory: {@code flag} (from {@code --state-dir}) if given, else $VECTRAGUARD_STATE_DIR,
+     * else {@code configured} (the config key {@code state_dir}) if not null, else {@code HOME/.vectra-guard}.
+     */
+    public static Path resolve(Path flag, Map<String, String> env, Path configured, Path home) {
+        if (flag != null) {
+            return flag.toAbsolutePath();
+        }
+        String fromEnv = env.get(ENV_VAR);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Path.of(fromEnv).toAbsolutePath();
+        }
+        if (configured != null) {
+            return configured.toAbsolutePath();
+        }
+        return home.resolve(".vectra-guard");
+    }
+
+    /** Creates {@code dir} (and parents) if missing; a directory vg creates gets mode 0700. */
+    public static Path ensure(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            // The umask may have removed bits we asked for; it cannot have added any.
+            Files.setPosixFilePermissions(dir, DIR_MODE);
+        } catch (FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(dir)) {
+                throw raced;
+            }
+        }
+        return dir;
+    }
+}

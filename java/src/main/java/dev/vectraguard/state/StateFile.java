@@ -1,0 +1,150 @@
+package dev.vectraguard.state;
+
+import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One JSON object in a file of the state directory, changed only by locked read-modify-write.
+ *
+ * <p>The lock is an exclusive {@link FileLock} on a separate {@code NAME.lock} file (so the data
+ * file itself can be replaced), plus an in-process lock because file locks are per process. The new
+ * content goes to a temporary file in the same directory, is fsynced, atomically renamed over the
+ * data file, and the directory is fsynced. Files are mode 0600. A data file that is not a JSON
+ * object is renamed to {@code NAME.corrupt-TIMESTAMP} and reported through the warning sink; the
+ * update then starts from an empty object.
+ */
+public final class StateFile {
+    private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
+    private static final Set<StandardOpenOption> CREATE_NEW_WRITE =
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private final Path dir;
+    private final Path file;
+    private final Path lockFile;
+    private final Consumer<String> warnings;
+
+    /**
+     * @param dir      the state directory (created 0700 on first write)
+     * @param name     file name, e.g. {@code trust.json}
+     * @param warnings receives one-line messages about files set aside
+     */
+    public StateFile(Path dir, String name, Consumer<String> warnings) {
+        this.dir = dir.toAbsolutePath();
+        this.file = this.dir.resolve(name);
+        this.lockFile = this.dir.resolve(name + ".lock");
+        this.warnings = warnings;
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /**
+     * Reads the object, lets {@code change} modify it in place, and writes it back, all under the
+     * lock. {@code change} returns the caller's result; it must not keep the map.
+     */
+    public <T> T update(Function<Map<String, Object>, T> change) {
+        return locked(true, change);
+    }
+
+    /** The current content, read under the lock (an absent file is an empty object). */
+    public Map<String, Object> read() {
+        return locked(false, content -> content);
+    }
+
+    private <T> T locked(boolean write, Function<Map<String, Object>, T> action) {
+        ReentrantLock inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        inProcess.lock();
+        try {
+            StateDir.ensure(dir);
+            try (FileChannel lockChannel = openLockFile(); FileLock lock = lockChannel.lock()) {
+                assert lock.isValid();
+                Map<String, Object> content = load();
+                T result = action.apply(content);
+                if (write) {
+                    store(content);
+                }
+                return result;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("vg: cannot update " + file + ": " + e.getMessage(), e);
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    private FileChannel openLockFile() throws IOException {
+        try {
+            return FileChannel.open(lockFile, CREATE_NEW_WRITE, PosixFilePermissions.asFileAttribute(StateDir.FILE_MODE));
+        } catch (FileAlreadyExistsException exists) {
+            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        }
+    }
+
+    private Map<String, Object> load() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException absent) {
+            return new LinkedHashMap<>();
+        }
+        String problem;
+        try {
+            return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonException e) {
+            problem = e.getMessage();
+        }
+        Path aside = dir.resolve(file.getFileName() + ".corrupt-" + Instant.now().toString().replace(':', '-'));
+        while (Files.exists(aside)) {
+            aside = dir.resolve(aside.getFileName() + "-" + ThreadLocalRandom.current().nextInt(1000));
+        }
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        warnings.accept("vg: " + file + " was not valid JSON (" + problem + "); kept it as " + aside + " and started a new one");
+        return new LinkedHashMap<>();
+    }
+
+    private void store(Map<String, Object> content) throws IOException {
+        byte[] bytes = (Json.writePretty(content) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
+        try {
+            try (FileChannel out = FileChannel.open(tmp, CREATE_NEW_WRITE, PosixFilePermissions.asFileAttribute(StateDir.FILE_MODE))) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            dirChannel.force(true);
+        }
+    }
+}

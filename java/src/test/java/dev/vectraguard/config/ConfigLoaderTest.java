@@ -1,0 +1,242 @@
+package dev.vectraguard.config;
+
+import dev.vectraguard.policy.GuardLevel;
+import dev.vectraguard.policy.SandboxMode;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.SecurityLevel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private Path home() throws IOException {
+        return Files.createDirectories(tmp.resolve("home"));
+    }
+
+    private Path project() throws IOException {
+        return Files.createDirectories(tmp.resolve("project"));
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    @Test
+    void defaultsWithoutAnyFile() throws Exception {
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(null, project(), home(), Map.of()));
+        VgConfig c = loaded.config();
+        assertEquals(VgConfig.defaults(), c);
+        assertEquals(GuardLevel.AUTO, c.guardLevel());
+        assertTrue(c.sandbox().enabled());
+        assertEquals(SandboxMode.ALWAYS, c.sandbox().mode());
+        assertEquals(SecurityLevel.BALANCED, c.sandbox().securityLevel());
+        assertEquals(SandboxRuntime.AUTO, c.sandbox().runtime());
+        assertNull(c.sandbox().networkMode());
+        assertEquals(NetworkMode.RESTRICTED, c.sandbox().effectiveNetworkMode());
+        assertEquals("moderate", c.sandbox().effectiveSeccompProfile().builtin());
+        assertFalse(c.sandbox().allowWeakerFallback());
+        assertEquals(Duration.ofDays(30), c.trustDefaultDuration());
+        assertTrue(c.metricsEnabled());
+        assertTrue(loaded.files().isEmpty());
+        assertTrue(loaded.settings().values().stream().allMatch(s -> s.source() instanceof ConfigSource.Default));
+        assertEquals(ConfigSchema.KEYS.keySet(), loaded.settings().keySet());
+    }
+
+    @Test
+    void laterFilesOverrideEarlierOnesKeyByKey() throws Exception {
+        Path home = home();
+        Path project = project();
+        Path user = write(home.resolve(".config/vectra-guard/config.yaml"),
+                "sandbox:\n  mode: auto\n  security_level: strict\npolicies:\n  allowlist: [\"ls *\", \"git status\"]\n");
+        Path local = write(project.resolve("vectra-guard.yaml"), "sandbox:\n  mode: risky\n");
+        Path explicit = write(tmp.resolve("other/explicit.yaml"), "# comment\nsandbox:\n\n  runtime: native\npolicies:\n  allowlist: [make]\n");
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(explicit, project, home, Map.of()));
+
+        assertEquals(List.of(user, local, explicit), loaded.files());
+        assertEquals(SandboxMode.RISKY, loaded.config().sandbox().mode());
+        assertEquals(SecurityLevel.STRICT, loaded.config().sandbox().securityLevel());
+        assertEquals(SandboxRuntime.NATIVE, loaded.config().sandbox().runtime());
+        assertEquals(List.of("make"), loaded.config().policies().allowlist(), "a list replaces the whole list");
+        assertEquals(NetworkMode.NONE, loaded.config().sandbox().effectiveNetworkMode(), "derived from strict");
+
+        assertEquals(new ConfigSource.File(local.toString(), 2, 9), loaded.settings().get("sandbox.mode").source());
+        assertEquals(new ConfigSource.File(user.toString(), 3, 19), loaded.settings().get("sandbox.security_level").source());
+        assertEquals(new ConfigSource.File(explicit.toString(), 4, 12), loaded.settings().get("sandbox.runtime").source());
+        assertEquals(ConfigSource.DEFAULT, loaded.settings().get("sandbox.enabled").source());
+        assertEquals(local + ":2", loaded.settings().get("sandbox.mode").source().toString());
+    }
+
+    @Test
+    void xdgConfigHomeIsRespected() throws Exception {
+        Path xdg = tmp.resolve("xdg");
+        write(xdg.resolve("vectra-guard/config.yaml"), "guard_level:\n  level: high\n");
+        write(home().resolve(".config/vectra-guard/config.yaml"), "guard_level:\n  level: low\n");
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(null, project(), home(), Map.of("XDG_CONFIG_HOME", xdg.toString())));
+        assertEquals(GuardLevel.HIGH, loaded.config().guardLevel());
+    }
+
+    @Test
+    void environmentOverridesWinOverFiles() throws Exception {
+        Path project = project();
+        write(project.resolve("vectra-guard.yaml"), "sandbox:\n  runtime: native\n");
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(null, project, home(),
+                Map.of("VECTRAGUARD_RUNTIME", "docker", "VECTRAGUARD_ENV", "prod", "VECTRAGUARD_STATE_DIR", "state")));
+        assertEquals(SandboxRuntime.DOCKER, loaded.config().sandbox().runtime(), "kept as asked; the CLI refuses it, never swaps");
+        assertEquals(new ConfigSource.Env("VECTRAGUARD_RUNTIME"), loaded.settings().get("sandbox.runtime").source());
+        assertEquals("env VECTRAGUARD_RUNTIME", loaded.settings().get("sandbox.runtime").source().toString());
+        assertEquals(DeploymentEnv.PRODUCTION, loaded.deploymentEnv());
+        assertEquals(project.resolve("state"), loaded.config().stateDir());
+    }
+
+    @Test
+    void pathsExpandHomeAndResolveAgainstTheFilesDirectory() throws Exception {
+        Path home = home();
+        Path project = project();
+        write(project.resolve("vectra-guard.yaml"), """
+                sandbox:
+                  workspace_dir: src
+                  cache_dirs: [~/.cache/custom, /opt/cache]
+                  bind_mounts:
+                    - /data:/mnt/data:ro
+                    - ~/notes
+                    - host_path: ../shared
+                      container_path: /shared
+                      read_only: true
+                    - {host_path: /srv}
+                """);
+        VgConfig c = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of())).config();
+        assertEquals(project.resolve("src"), c.sandbox().workspaceDir());
+        assertEquals(List.of(home.resolve(".cache/custom"), Path.of("/opt/cache")), c.sandbox().cacheDirs());
+        assertEquals(List.of(
+                new BindMount(Path.of("/data"), Path.of("/mnt/data"), true),
+                new BindMount(home.resolve("notes"), home.resolve("notes"), false),
+                new BindMount(tmp.resolve("shared"), Path.of("/shared"), true),
+                new BindMount(Path.of("/srv"), Path.of("/srv"), false)), c.sandbox().bindMounts());
+    }
+
+    @Test
+    void typedValues() throws Exception {
+        Path profile = Files.writeString(tmp.resolve("profile.json"), "{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
+        VgConfig c = ConfigLoader.loadText("t.yaml", """
+                sandbox:
+                  timeout: 5m
+                  memory_limit: 1g
+                  cpu_limit: 0.5
+                  pids_limit: 256
+                  seccomp_profile: ./profile.json
+                  capability_set: [chown, CAP_SETUID]
+                  env_whitelist: [PATH, "LC_*"]
+                  network_mode: FULL
+                  image: ubuntu:24.04
+                trust:
+                  default_duration: never
+                """, tmp, tmp).config();
+        assertEquals(Duration.ofMinutes(5), c.sandbox().timeout());
+        assertEquals(1L << 30, c.sandbox().memoryLimit());
+        assertEquals(0.5, c.sandbox().cpuLimit());
+        assertEquals(256, c.sandbox().pidsLimit());
+        assertEquals(profile, c.sandbox().seccompProfile().file());
+        assertEquals(List.of("CAP_CHOWN", "CAP_SETUID"), c.sandbox().capabilitySet().capabilities());
+        assertEquals(List.of("PATH", "LC_*"), c.sandbox().envWhitelist());
+        assertEquals(NetworkMode.FULL, c.sandbox().networkMode());
+        assertEquals("ubuntu:24.04", c.sandbox().image());
+        assertNull(c.trustDefaultDuration());
+        assertEquals(Duration.ofSeconds(90), ConfigLoader.loadText("t.yaml", "sandbox:\n  timeout: 90\n", tmp, tmp).config().sandbox().timeout());
+    }
+
+    @Test
+    void emptyFileAndEmptySectionsAreFine() throws Exception {
+        assertEquals(VgConfig.defaults(), ConfigLoader.loadText("t.yaml", "", tmp, tmp).config());
+        assertEquals(VgConfig.defaults(), ConfigLoader.loadText("t.yaml", "# nothing\nsandbox:\npolicies:\n", tmp, tmp).config());
+    }
+
+    @Test
+    void vectraGuardKeysWithoutEffectWarnAndAliasesApply() throws Exception {
+        LoadedConfig loaded = ConfigLoader.loadText("up.yaml", """
+                guard_level:
+                  level: auto
+                  allow_user_bypass: true
+                policies:
+                  monitor_git_ops: true
+                sandbox:
+                  runtime: process
+                  enable_metrics: false
+                logging:
+                  format: json
+                """, tmp, tmp);
+        assertEquals(List.of(
+                "up.yaml:3:3: warning: 'guard_level.allow_user_bypass' is a vectra-guard key that vg does not use; it has no effect",
+                "up.yaml:5:3: warning: 'policies.monitor_git_ops' is a vectra-guard key that vg does not use; it has no effect",
+                "up.yaml:7:12: warning: 'sandbox.runtime': 'process' (vectra-guard) is read as 'native'"), loaded.warnings());
+        assertEquals(SandboxRuntime.NATIVE, loaded.config().sandbox().runtime());
+        assertFalse(loaded.config().metricsEnabled());
+        assertEquals(new ConfigSource.File("up.yaml", 8, 19), loaded.settings().get("metrics.enabled").source());
+        assertEquals(LogFormat.JSON, loaded.config().logFormat());
+    }
+
+    @Test
+    void everyKeyHasAUserAndADescription() {
+        for (ConfigKey k : ConfigSchema.KEYS.values()) {
+            assertFalse(k.usedBy().isBlank(), k.name());
+            assertFalse(k.description().isBlank(), k.name());
+        }
+        for (String alias : ConfigSchema.ALIASES.values()) {
+            assertTrue(ConfigSchema.KEYS.containsKey(alias), alias);
+        }
+    }
+
+    @Test
+    void suggestionsUseEditDistance() {
+        assertEquals(1, Suggestions.distance("mdoe", "mode"));
+        assertEquals(2, Suggestions.distance("mod", "model"));
+        assertEquals(3, Suggestions.distance("kitten", "sitting"));
+    }
+
+    /** With no config file, loading must not touch snakeyaml (vg exec startup cost). */
+    @Test
+    void noConfigFileMeansSnakeyamlIsNeverLoaded() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        try (Isolated loader = new Isolated(urls.toArray(URL[]::new))) {
+            Class<?> request = loader.loadClass("dev.vectraguard.config.ConfigLoader$Request");
+            Object req = request.getConstructor(Path.class, Path.class, Path.class, Map.class)
+                    .newInstance(null, project(), home(), Map.of("VECTRAGUARD_RUNTIME", "native"));
+            Object loaded = loader.loadClass("dev.vectraguard.config.ConfigLoader").getMethod("load", request).invoke(null, req);
+            assertTrue(loaded.toString().contains("NATIVE"));
+            assertTrue(loader.loaded("dev.vectraguard.config.ConfigLoader"));
+            assertFalse(loader.loaded("dev.vectraguard.config.YamlReader"));
+            assertFalse(loader.loaded("org.snakeyaml.engine.v2.api.LoadSettings"));
+            assertFalse(loader.loaded("dev.vectraguard.json.Json"));
+        }
+    }
+
+    private static final class Isolated extends URLClassLoader {
+        Isolated(URL[] urls) {
+            super(urls, ClassLoader.getPlatformClassLoader());
+        }
+
+        boolean loaded(String name) {
+            return findLoadedClass(name) != null;
+        }
+    }
+}

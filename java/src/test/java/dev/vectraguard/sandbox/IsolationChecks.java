@@ -1,0 +1,440 @@
+package dev.vectraguard.sandbox;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The isolation properties of the native sandbox, each checked by running a real command in a real
+ * sandbox and looking from outside. Run in-process by {@link SandboxIsolationTest} (as the test
+ * user, root in CI) and in a child JVM as an unprivileged user by {@link UnprivilegedIsolationTest}.
+ */
+public final class IsolationChecks {
+    /** x86_64 numbers of the syscalls the moderate profile must deny. */
+    static final Map<String, Integer> MODERATE_DENIED = new LinkedHashMap<>();
+
+    static {
+        MODERATE_DENIED.put("init_module", 175);
+        MODERATE_DENIED.put("finit_module", 313);
+        MODERATE_DENIED.put("delete_module", 176);
+        MODERATE_DENIED.put("kexec_load", 246);
+        MODERATE_DENIED.put("kexec_file_load", 320);
+        MODERATE_DENIED.put("reboot", 169);
+        MODERATE_DENIED.put("swapon", 167);
+        MODERATE_DENIED.put("swapoff", 168);
+        MODERATE_DENIED.put("mount", 165);
+        MODERATE_DENIED.put("umount2", 166);
+        MODERATE_DENIED.put("pivot_root", 155);
+        MODERATE_DENIED.put("chroot", 161);
+        MODERATE_DENIED.put("ptrace", 101);
+        MODERATE_DENIED.put("process_vm_readv", 310);
+        MODERATE_DENIED.put("process_vm_writev", 311);
+        MODERATE_DENIED.put("bpf", 321);
+        MODERATE_DENIED.put("perf_event_open", 298);
+        MODERATE_DENIED.put("userfaultfd", 323);
+        MODERATE_DENIED.put("keyctl", 250);
+        MODERATE_DENIED.put("add_key", 248);
+        MODERATE_DENIED.put("request_key", 249);
+        MODERATE_DENIED.put("io_uring_setup", 425);
+        MODERATE_DENIED.put("io_uring_enter", 426);
+        MODERATE_DENIED.put("io_uring_register", 427);
+        MODERATE_DENIED.put("unshare", 272);
+        MODERATE_DENIED.put("setns", 308);
+        MODERATE_DENIED.put("open_by_handle_at", 304);
+        MODERATE_DENIED.put("settimeofday", 164);
+        MODERATE_DENIED.put("clock_settime", 227);
+        MODERATE_DENIED.put("clock_adjtime", 305);
+        MODERATE_DENIED.put("adjtimex", 159);
+    }
+
+    /** One check: throws AssertionError when the property does not hold. */
+    public record Check(String name, ThrowingRunnable body) {}
+
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** What a sandboxed command did. */
+    record Result(int status, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "status " + status + ", stdout [" + stdout.strip() + "], stderr [" + stderr.strip() + "]";
+        }
+    }
+
+    public static List<Check> all() {
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("workspace is writable", IsolationChecks::workspaceWritable));
+        checks.add(new Check("home outside the workspace leaves nothing on the host", IsolationChecks::homeLeavesNothing));
+        checks.add(new Check("host directory outside the workspace is not writable", IsolationChecks::outsideNotWritable));
+        checks.add(new Check("/usr and /etc are read-only at strict", IsolationChecks::systemReadOnlyStrict));
+        checks.add(new Check("/usr and /etc writes vanish at balanced", IsolationChecks::systemThrowawayBalanced));
+        checks.add(new Check("symlink in the workspace does not lead outside", IsolationChecks::symlinkDoesNotLeadOutside));
+        checks.add(new Check("/tmp is private", IsolationChecks::tmpPrivate));
+        checks.add(new Check("host processes are invisible and cannot be signalled", IsolationChecks::hostProcessesInvisible));
+        checks.add(new Check("/proc/1/root does not lead outside", IsolationChecks::procRootContained));
+        checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
+        checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
+        checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
+        checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
+        checks.add(new Check("moderate seccomp denies dangerous syscall families", IsolationChecks::moderateSyscallsDenied));
+        checks.add(new Check("/proc/sys is not writable", IsolationChecks::procSysReadOnly));
+        checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
+        checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
+        checks.add(new Check("timeout kills the whole sandbox", IsolationChecks::timeoutKills));
+        checks.add(new Check("exit codes pass through", IsolationChecks::exitCodes));
+        checks.add(new Check("unknown command is exit 127", IsolationChecks::notFound));
+        return checks;
+    }
+
+    // ---- checks -------------------------------------------------------------------------
+
+    static void workspaceWritable() throws Exception {
+        Path ws = tempDir("ws");
+        Result r = run(SecurityLevel.STRICT, ws, "echo sandboxed > out.txt");
+        expect(r.status == 0, "write in workspace failed: " + r);
+        expect(Files.readString(ws.resolve("out.txt")).equals("sandboxed\n"), "workspace file content wrong");
+    }
+
+    static void homeLeavesNothing() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "vg-probe-" + System.nanoTime();
+        Path home = Sandbox.homeDirectory(Map.of());
+        Result r = run(SecurityLevel.STRICT, ws, "echo x > \"$HOME/" + marker + "\"; cat \"$HOME/" + marker + "\"");
+        expect(!Files.exists(home.resolve(marker)), "file written to the real home " + home);
+        expect(r.status == 0, "home should be a private writable tmpfs: " + r);
+    }
+
+    static void outsideNotWritable() throws Exception {
+        Path ws = tempDir("ws");
+        Path outside = tempDir("outside");
+        Files.writeString(outside.resolve("keep"), "orig");
+        for (SecurityLevel level : SecurityLevel.values()) {
+            Result r = run(level, ws, "echo pwned > " + outside.resolve("new") + "; echo pwned > " + outside.resolve("keep")
+                    + "; rm -f " + outside.resolve("keep"));
+            expect(!Files.exists(outside.resolve("new")), level + ": file created outside the workspace: " + r);
+            expect(Files.readString(outside.resolve("keep")).equals("orig"), level + ": file outside modified: " + r);
+        }
+    }
+
+    static void systemReadOnlyStrict() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "vg-probe-" + System.nanoTime();
+        Result r = run(SecurityLevel.STRICT, ws, "touch /usr/" + marker + " && echo usr-writable; touch /etc/" + marker
+                + " && echo etc-writable; echo done");
+        expect(!r.stdout.contains("writable"), "system dirs writable at strict: " + r);
+        expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)), "marker reached the host");
+    }
+
+    static void systemThrowawayBalanced() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "vg-probe-" + System.nanoTime();
+        Result r = run(SecurityLevel.BALANCED, ws, "touch /usr/" + marker + " /etc/" + marker + "; ls /usr/" + marker);
+        expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)),
+                "balanced overlay write reached the host: " + r);
+        expect(r.status == 0, "balanced overlay should accept the write inside the sandbox: " + r);
+    }
+
+    static void symlinkDoesNotLeadOutside() throws Exception {
+        Path ws = tempDir("ws");
+        Path outside = tempDir("outside");
+        Path target = outside.resolve("target");
+        Files.writeString(target, "orig");
+        Files.createSymbolicLink(ws.resolve("link"), target);
+        Files.createSymbolicLink(ws.resolve("dirlink"), outside);
+        Result r = run(SecurityLevel.STRICT, ws, "echo pwned > link; echo pwned > dirlink/new; cat link");
+        expect(Files.readString(target).equals("orig"), "wrote through a symlink: " + r);
+        expect(!Files.exists(outside.resolve("new")), "created a file through a directory symlink: " + r);
+    }
+
+    static void tmpPrivate() throws Exception {
+        Path ws = tempDir("ws");
+        Path hostFile = Files.createTempFile("vg-host-secret", ".txt");
+        try {
+            String marker = "/tmp/vg-sandbox-" + System.nanoTime();
+            Result r = run(SecurityLevel.BALANCED, ws, "test -e " + hostFile + " && echo visible; echo x > " + marker + "; ls /tmp | wc -l");
+            expect(!r.stdout.contains("visible"), "host /tmp file visible: " + r);
+            expect(!Files.exists(Path.of(marker)), "sandbox /tmp file reached the host");
+        } finally {
+            Files.deleteIfExists(hostFile);
+        }
+    }
+
+    static void hostProcessesInvisible() throws Exception {
+        Path ws = tempDir("ws");
+        Process host = new ProcessBuilder("sleep", "60").start();
+        try {
+            long pid = host.pid();
+            Result r = run(SecurityLevel.BALANCED, ws, "ls /proc | grep -c '^[0-9]'; test -e /proc/" + pid
+                    + " && echo visible; kill -9 " + pid + " 2>/dev/null && echo killed; kill -9 1 2>/dev/null; echo end");
+            expect(!r.stdout.contains("visible"), "host pid visible in /proc: " + r);
+            expect(!r.stdout.contains("killed"), "kill of a host pid succeeded: " + r);
+            expect(host.isAlive(), "host process died");
+            int count = Integer.parseInt(r.stdout.lines().findFirst().orElse("99").trim());
+            expect(count <= 6, "sandbox /proc shows " + count + " processes, expected only its own: " + r);
+        } finally {
+            host.destroyForcibly();
+        }
+    }
+
+    static void procRootContained() throws Exception {
+        Path ws = tempDir("ws");
+        Path outside = tempDir("outside");
+        Files.writeString(outside.resolve("secret"), "host-secret");
+        Result r = run(SecurityLevel.STRICT, ws, "cat /proc/1/root" + outside.resolve("secret") + "; cat /proc/self/root"
+                + outside.resolve("secret") + "; echo end");
+        expect(!r.stdout.contains("host-secret"), "read a host file through /proc/*/root: " + r);
+    }
+
+    static void inheritedFdsClosed() throws Exception {
+        Path ws = tempDir("ws");
+        Path outside = tempDir("outside");
+        Path file = outside.resolve("leak");
+        try (FileOutputStream leaked = new FileOutputStream(file.toFile())) {
+            Result r = run(SecurityLevel.STRICT, ws, "for fd in 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do "
+                    + "(echo pwned >&$fd) 2>/dev/null && echo wrote-$fd; done; ls /proc/self/fd | wc -l");
+            leaked.flush();
+            expect(Files.size(file) == 0, "wrote to an inherited fd: " + r);
+            expect(!r.stdout.contains("wrote-"), "an inherited fd was writable: " + r);
+        }
+    }
+
+    static void noNetwork() throws Exception {
+        Path ws = tempDir("ws");
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            Result r = run(SecurityLevel.BALANCED, ws, "echo hello > /dev/tcp/127.0.0.1/" + server.getLocalPort()
+                    + " && echo connected; echo end", "bash");
+            expect(!r.stdout.contains("connected"), "connected to a host listener: " + r);
+            try (Socket ignored = server.accept()) {
+                throw new AssertionError("the host listener accepted a connection from the sandbox");
+            } catch (SocketTimeoutException expected) {
+                // nothing came in
+            }
+        }
+    }
+
+    static void environmentExact() throws Exception {
+        Path ws = tempDir("ws");
+        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("/usr/bin/env"))
+                .environment(Map.of("PATH", "/usr/bin:/bin", "VG_VISIBLE", "yes"))
+                .build();
+        Result r = run(spec);
+        List<String> names = r.stdout.lines().map(l -> l.substring(0, l.indexOf('='))).sorted().toList();
+        expect(names.equals(List.of("HOME", "PATH", "VG_VISIBLE")), "environment should be exactly HOME, PATH, VG_VISIBLE: " + r);
+    }
+
+    static void noOrphans() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "31." + (System.nanoTime() % 1000);
+        Result r = run(SecurityLevel.BALANCED, ws, "(sleep " + marker + " &) ; (setsid sleep " + marker + " &); echo started");
+        expect(r.status == 0 && r.stdout.contains("started"), "command failed: " + r);
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (!processesWithArgument(marker).isEmpty()) {
+            expect(System.nanoTime() < deadline, "background process survived: " + processesWithArgument(marker));
+            Thread.sleep(20);
+        }
+    }
+
+    static void moderateSyscallsDenied() throws Exception {
+        Path ws = tempDir("ws");
+        StringBuilder script = new StringBuilder();
+        for (Map.Entry<String, Integer> e : MODERATE_DENIED.entrySet()) {
+            script.append("$! = 0; $r = syscall(").append(e.getValue()).append(", 0, 0, 0, 0, 0); print \"")
+                    .append(e.getKey()).append(" \", ($r == -1 ? $!+0 : \"ok\"), \"\\n\";");
+        }
+        // unshare(CLONE_NEWUSER) would succeed without seccomp: it proves the filter is there.
+        script.append("$! = 0; $r = syscall(272, 0x10000000); print \"unshare_user \", ($r == -1 ? $!+0 : \"ok\"), \"\\n\";");
+        Result r = run(SecurityLevel.BALANCED, ws, List.of("perl", "-e", script.toString()));
+        if (r.status == 128 + 31) {
+            return; // killed by SIGSYS: also a denial
+        }
+        for (String name : MODERATE_DENIED.keySet()) {
+            expect(r.stdout.contains(name + " 1\n"), name + " was not denied with EPERM: " + r);
+        }
+        expect(r.stdout.contains("unshare_user 1\n"), "unshare(CLONE_NEWUSER) not denied: " + r);
+    }
+
+    static void procSysReadOnly() throws Exception {
+        Path ws = tempDir("ws");
+        String before = Files.readString(Path.of("/proc/sys/kernel/core_pattern"));
+        for (SecurityLevel level : SecurityLevel.values()) {
+            Result r = run(level, ws, "echo '|/bin/false' > /proc/sys/kernel/core_pattern && echo wrote; "
+                    + "echo 1 > /proc/sysrq-trigger && echo sysrq; echo end");
+            expect(!r.stdout.contains("wrote") && !r.stdout.contains("sysrq"), level + ": /proc/sys writable: " + r);
+        }
+        expect(Files.readString(Path.of("/proc/sys/kernel/core_pattern")).equals(before), "core_pattern changed");
+    }
+
+    static void memoryLimit() throws Exception {
+        Path ws = tempDir("ws");
+        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e", "$x = 'a' x (700*1024*1024); print \"allocated\\n\";"))
+                .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build();
+        Result r = run(spec);
+        expect(!r.stdout.contains("allocated") && r.status != 0, "700 MiB allocated under a 256 MiB limit: " + r);
+    }
+
+    static void pidsLimit() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "51." + (System.nanoTime() % 1000);
+        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e",
+                "my $failed = 0; for (1..60) { my $pid = fork(); if (!defined $pid) { $failed++; next; } "
+                        + "if ($pid == 0) { exec('sleep', '" + marker + "'); } } print \"failed $failed\\n\"; sleep 3;"))
+                .limits(new ResourceLimits(512L * 1024 * 1024, 1000, 20)).build();
+        try (SandboxProcess process = Sandbox.start(spec)) {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
+            int peak = 0;
+            for (int i = 0; i < 30; i++) {
+                peak = Math.max(peak, processesWithArgument(marker).size());
+                Thread.sleep(50);
+            }
+            process.waitFor();
+            String output = out.join();
+            expect(peak > 5, "the fork storm did not start (" + peak + " processes): " + output);
+            expect(peak < 20, peak + " processes running under a pids limit of 20");
+            expect(output.startsWith("failed ") && !output.startsWith("failed 0"), "no fork failed: " + output);
+        }
+    }
+
+    static void timeoutKills() throws Exception {
+        Path ws = tempDir("ws");
+        String marker = "41." + (System.nanoTime() % 1000);
+        SandboxSpec spec = spec(SecurityLevel.BALANCED, ws, List.of("sh", "-c", "sleep " + marker + " & sleep " + marker))
+                .timeout(Duration.ofMillis(800)).build();
+        long start = System.nanoTime();
+        Result r = run(spec);
+        long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        expect(r.status == SandboxProcess.TIMEOUT_STATUS, "timeout status should be 124: " + r);
+        expect(elapsed < 5000, "timeout took " + elapsed + " ms");
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (!processesWithArgument(marker).isEmpty()) {
+            expect(System.nanoTime() < deadline, "process survived the timeout");
+            Thread.sleep(20);
+        }
+    }
+
+    static void exitCodes() throws Exception {
+        Path ws = tempDir("ws");
+        expect(run(SecurityLevel.BALANCED, ws, "exit 42").status == 42, "exit code 42 did not pass through");
+        expect(run(SecurityLevel.BALANCED, ws, "kill -TERM $$").status == 128 + 15, "signal death should be 143");
+    }
+
+    static void notFound() throws Exception {
+        Path ws = tempDir("ws");
+        try {
+            run(spec(SecurityLevel.BALANCED, ws, List.of("vg-no-such-command-xyz")).build());
+            throw new AssertionError("unknown command started");
+        } catch (SandboxException e) {
+            expect(e.exitCode() == 127, "unknown command should be 127, got " + e.exitCode() + ": " + e.getMessage());
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    static SandboxSpec.Builder spec(SecurityLevel level, Path ws, List<String> command) {
+        return SandboxSpec.builder(command)
+                .workspace(ws)
+                .securityLevel(level)
+                .environment(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C"))
+                .timeout(Duration.ofSeconds(60))
+                .stdin(Stdio.DISCARD)
+                .stdout(Stdio.PIPE)
+                .stderr(Stdio.PIPE);
+    }
+
+    static Result run(SecurityLevel level, Path ws, String script) throws Exception {
+        return run(level, ws, script, "sh");
+    }
+
+    static Result run(SecurityLevel level, Path ws, String script, String shell) throws Exception {
+        return run(level, ws, List.of(shell, "-c", script));
+    }
+
+    static Result run(SecurityLevel level, Path ws, List<String> command) throws Exception {
+        return run(spec(level, ws, command).build());
+    }
+
+    static Result run(SandboxSpec spec) throws Exception {
+        try (SandboxProcess process = Sandbox.start(spec)) {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
+            int status = process.waitFor();
+            return new Result(status, out.join(), err.join());
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            in.transferTo(buffer);
+            return buffer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<read failed: " + e.getMessage() + ">";
+        }
+    }
+
+    static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory("vg-" + prefix + "-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        return dir.toRealPath();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    static List<Long> processesWithArgument(String argument) {
+        List<Long> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> p.info().arguments().ifPresent(args -> {
+            for (String arg : args) {
+                if (arg.equals(argument)) {
+                    found.add(p.pid());
+                }
+            }
+        }));
+        return found;
+    }
+
+    static void expect(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}; used as an unprivileged child. */
+    public static void main(String[] args) {
+        int failed = 0;
+        for (Check check : all()) {
+            try {
+                check.body().run();
+                System.out.println("PASS " + check.name());
+            } catch (Throwable t) {
+                failed++;
+                System.out.println("FAIL " + check.name() + ": " + String.valueOf(t.getMessage()).replace('\n', ' '));
+            }
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
+    }
+}
