@@ -9,7 +9,10 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -69,6 +72,28 @@ static void reset_signal_handlers(void)
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL); /* glibc-internal signals fail with EINVAL: fine */
+}
+
+/* A new network namespace has only `lo`, down: bring it up so that localhost works. */
+static int bring_up_loopback(vg_error *e)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return vg_fail(e, VG_STEP_CLONE, errno, "socket", "for lo");
+    struct ifreq ifr;
+    for (size_t i = 0; i < sizeof ifr; i++)
+        ((char *)&ifr)[i] = 0;
+    vg_strappend(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (rc == 0 && !(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(fd);
+    if (rc < 0)
+        return vg_fail(e, VG_STEP_CLONE, saved, "bring up", "lo");
+    return 0;
 }
 
 /* Makes spec fds 0, 1, 2 (a negative fd becomes /dev/null) and closes all others but keep_fd. */
@@ -296,6 +321,8 @@ int vg_sandbox_init(void *arg)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
         }
     }
+    if ((spec->namespaces & VG_NS_NET) && bring_up_loopback(&e) < 0)
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
     /* After joining the cgroups, so that the cgroup namespace is rooted at the sandbox's own. */
     if ((spec->namespaces & VG_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
         vg_fail(&e, VG_STEP_CGROUP, errno, "unshare", "cgroup namespace");

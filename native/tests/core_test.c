@@ -289,6 +289,16 @@ static void test_net_isolation(void)
     t_cleanup(&s);
 }
 
+/* The network namespace has a working loopback: localhost servers in the sandbox work. */
+static void test_loopback(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    CHECK((s.spec.namespaces & VG_NS_NET) && t_run(&s, VG_TEST_HELPER, "loopback", (char *)NULL) == 0 && s.status == 0,
+          "status %d: %s", s.status, s.out);
+    t_cleanup(&s);
+}
+
 static void test_no_survivors(void)
 {
     t_sandbox s;
@@ -753,6 +763,7 @@ static const struct {
     {"fd_leak", test_fd_leak},
     {"env_exact", test_env_exact},
     {"net_isolation", test_net_isolation},
+    {"loopback", test_loopback},
     {"no_survivors", test_no_survivors},
     {"signal_forward", test_signal_forward},
     {"exec_enoent", test_exec_enoent},
