@@ -174,18 +174,22 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     if (!ctx.own_mm)
         flags |= CLONE_VM;
 
-    /* No handler of the caller may run in the child; the child resets them all. */
+    /* No handler of the caller may run in the child; the child resets them all. Signals stay
+     * blocked until EOF: once the init execs, the command still runs in our memory with this
+     * thread's TLS, errno included, so this thread must not be interrupted (EINTR) nor let a
+     * failing call write errno under it. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int pidfd = -1;
     pid_t pid = clone(vg_sandbox_init, stacks + VG_GUARD_SIZE + VG_STACK_SIZE, flags, &ctx, &pidfd, NULL, NULL);
-    int clone_errno = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0) {
+        int clone_errno = errno;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "sandbox init");
+    }
     close(wfd);
     wfd = -1;
-    if (pid < 0)
-        return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "sandbox init");
 
     /* EOF: the init became vg-init and the command was exec'd (both left our memory, so the
      * stacks can go). A vg_error record first: setup failed. */
@@ -196,13 +200,12 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         char *dst = got < sizeof child_err ? (char *)&child_err + got : discard;
         size_t room = got < sizeof child_err ? sizeof child_err - got : sizeof discard;
         ssize_t n = read(rfd, dst, room);
-        if (n < 0 && errno == EINTR)
-            continue;
         if (n <= 0)
-            break;
+            break; /* EOF (no EINTR with every signal blocked) */
         if (got < sizeof child_err)
             got += (size_t)n;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (got == 0) {
         out->pid = pid;
         out->pidfd = pidfd;
