@@ -1,13 +1,19 @@
 /*
- * child.c - the sandbox init (pid 1 of the new pid namespace) and the command child.
- * Everything here runs between clone and execve: raw syscalls and async-signal-safe
- * calls only, no malloc, no stdio, no locks. Errors go to the CLOEXEC error pipe as a
+ * child.c - the sandbox init (pid 1 of the new pid namespace, until it execs vg-init) and
+ * the command child.
+ * Everything here runs between clone and execve, usually in the caller's memory (CLONE_VM):
+ * raw syscalls and async-signal-safe calls only, no malloc, no stdio, no locks. Errors go to the CLOEXEC error pipe as a
  * vg_error record; EOF on that pipe tells the parent the command was exec'd.
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -15,7 +21,6 @@
 
 #include "internal.h"
 
-#define VG_COMMAND_STACK (256 * 1024)
 #define VG_EXIT_SETUP 125
 
 static void write_all(int fd, const void *buf, size_t len)
@@ -67,6 +72,28 @@ static void reset_signal_handlers(void)
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL); /* glibc-internal signals fail with EINVAL: fine */
+}
+
+/* A new network namespace has only `lo`, down: bring it up so that localhost works. */
+static int bring_up_loopback(vg_error *e)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return vg_fail(e, VG_STEP_CLONE, errno, "socket", "for lo");
+    struct ifreq ifr;
+    for (size_t i = 0; i < sizeof ifr; i++)
+        ((char *)&ifr)[i] = 0;
+    vg_strappend(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (rc == 0 && !(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(fd);
+    if (rc < 0)
+        return vg_fail(e, VG_STEP_CLONE, saved, "bring up", "lo");
+    return 0;
 }
 
 /* Makes spec fds 0, 1, 2 (a negative fd becomes /dev/null) and closes all others but keep_fd. */
@@ -160,6 +187,14 @@ static int exec_command(const vg_spawn_spec *spec, vg_error *e)
     return vg_fail(e, VG_STEP_EXEC, seen_eacces ? EACCES : ENOENT, "exec", file);
 }
 
+/* The command child: waits, stopped, until the init has become the non-dumpable vg-init. */
+static int wait_for_reaper(vg_error *e)
+{
+    if (syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP) < 0)
+        return vg_fail(e, VG_STEP_REAPER, errno, "stop until vg-init runs", NULL);
+    return 0;
+}
+
 /* The command: session, limits, fds, cwd, caps, no_new_privs, Landlock, seccomp, exec. */
 static int command_main(void *arg)
 {
@@ -195,6 +230,8 @@ static int command_main(void *arg)
     }
     if (vg_apply_landlock(spec, &e) < 0)
         goto fail;
+    if (wait_for_reaper(&e) < 0)
+        goto fail;
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -206,46 +243,57 @@ fail:
     report(ctx->err_fd, &e, exec_status(&e));
 }
 
-static int exit_code(int status)
+/* Drops every capability of the init and sets no_new_privs: vg-init gains nothing by exec. */
+static int drop_init_privileges(vg_error *e)
 {
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return VG_EXIT_SETUP;
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct none[2] = {{0, 0, 0}, {0, 0, 0}};
+    if (syscall(SYS_capset, &hdr, none) < 0)
+        return vg_fail(e, VG_STEP_CAPS, errno, "capset", "sandbox init");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return vg_fail(e, VG_STEP_CAPS, errno, "ambient clear", "sandbox init");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return vg_fail(e, VG_STEP_NO_NEW_PRIVS, errno, "no_new_privs", "sandbox init");
+    return 0;
 }
 
-/* pid 1: forwards signals to the command, reaps everything, exits with the command's status. */
-static _Noreturn void reap(pid_t command)
+/* Becomes vg-init (the fd was opened by the parent, so this works after pivot_root). */
+static void exec_reaper(const struct vg_child_ctx *ctx, pid_t command, vg_error *e)
 {
-    sigset_t all;
-    sigfillset(&all);
-    for (;;) {
-        siginfo_t si;
-        int sig = (int)syscall(SYS_rt_sigtimedwait, &all, &si, NULL, (size_t)(NSIG / 8));
-        if (sig < 0)
-            continue;
-        if (sig != SIGCHLD) {
-            kill(command, sig);
-            continue;
-        }
-        for (;;) {
-            int status;
-            pid_t pid = waitpid(-1, &status, WNOHANG);
-            if (pid <= 0)
-                break;
-            if (pid == command)
-                _exit(exit_code(status)); /* the kernel kills what is left in the pid namespace */
-        }
+    static const char *const no_env[] = {NULL};
+    char pid[21];
+    vg_utoa((uint64_t)command, pid);
+    const char *const argv[] = {"vg-init", pid, NULL};
+    /* Every fd of the caller, stdio included, ends with the exec (the error pipe already does). */
+    if (syscall(SYS_close_range, 0U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        vg_fail(e, VG_STEP_FDS, errno, "close_range", "sandbox init");
+        return;
     }
+    if (drop_init_privileges(e) < 0)
+        return;
+    syscall(SYS_execveat, ctx->init_fd, "", argv, no_env, AT_EMPTY_PATH);
+    vg_fail(e, VG_STEP_REAPER, errno, "exec", "vg-init");
 }
 
-_Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
+/* Shares the caller's memory (CLONE_VM) unless ctx->own_mm; see spawn.c. */
+int vg_sandbox_init(void *arg)
 {
+    const struct vg_child_ctx *ctx = arg;
     const vg_spawn_spec *spec = ctx->spec;
     vg_error e = {.step = VG_STEP_NONE};
 
-    reset_signal_handlers(); /* every signal stays blocked: reap() takes them with sigtimedwait */
+    close(ctx->read_fd);
+    if (spec->flags & VG_SPAWN_DIE_WITH_PARENT) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+            vg_fail(&e, VG_STEP_REAPER, errno, "prctl", "PR_SET_PDEATHSIG");
+            report(ctx->err_fd, &e, VG_EXIT_SETUP);
+        }
+        /* The caller died before the prctl: its end of the error pipe is closed already. */
+        struct pollfd p = {.fd = ctx->err_fd, .events = 0};
+        if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
+            _exit(VG_EXIT_SETUP);
+    }
+    reset_signal_handlers(); /* every signal stays blocked: vg-init takes them with sigtimedwait */
 
     for (uint32_t i = 0; i < spec->cgroup_procs_fd_count; i++) {
         if (write(spec->cgroup_procs_fds[i], "0", 1) != 1) {
@@ -255,8 +303,10 @@ _Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
     }
     if (spec->namespaces & VG_NS_USER) {
         /* A caller that changed uids (setuid, setresuid) is not dumpable, which makes
-         * /proc/self/{uid,gid}_map root-owned: be dumpable while writing them. */
-        if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+         * /proc/self/{uid,gid}_map root-owned: be dumpable while writing them. Only with a
+         * memory of our own: dumpability belongs to the mm, which CLONE_VM shares with the
+         * caller (spawn.c uses CLONE_VM only for a dumpable caller). */
+        if (ctx->own_mm && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
             prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
             vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
@@ -271,6 +321,8 @@ _Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
         }
     }
+    if ((spec->namespaces & VG_NS_NET) && bring_up_loopback(&e) < 0)
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
     /* After joining the cgroups, so that the cgroup namespace is rooted at the sandbox's own. */
     if ((spec->namespaces & VG_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
         vg_fail(&e, VG_STEP_CGROUP, errno, "unshare", "cgroup namespace");
@@ -288,26 +340,26 @@ _Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx)
         vg_fail(&e, VG_STEP_HOSTNAME, errno, "sethostname", spec->hostname);
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     }
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
-        ((spec->flags & VG_SPAWN_DIE_WITH_PARENT) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)) {
-        vg_fail(&e, VG_STEP_REAPER, errno, "prctl", NULL);
+    if (ctx->own_mm && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        vg_fail(&e, VG_STEP_REAPER, errno, "prctl", "PR_SET_DUMPABLE");
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     }
 
-    /* The command shares our memory until it execs (vfork-style): cheap, and we are
-     * suspended meanwhile, so it cannot race with us. */
-    char *stack = mmap(NULL, VG_COMMAND_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                       -1, 0);
-    if (stack == MAP_FAILED) {
-        vg_fail(&e, VG_STEP_CLONE, errno, "mmap", "command stack");
-        report(ctx->err_fd, &e, VG_EXIT_SETUP);
-    }
-    pid_t command = clone(command_main, stack + VG_COMMAND_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)ctx);
+    /* The command shares our memory until it execs, on a stack the parent mapped (and unmaps
+     * once the command exec'd). No CLONE_VFORK: it sets up and stops itself while we wait in
+     * waitid; only then do we exec vg-init, which lets it go on. So the two never run at the
+     * same time in this memory (they share the caller's thread-local errno), and the command
+     * runs nothing of its own before pid 1 is the non-dumpable vg-init. */
+    pid_t command = clone(command_main, ctx->command_stack, CLONE_VM | SIGCHLD, (void *)ctx);
     if (command < 0) {
         vg_fail(&e, VG_STEP_CLONE, errno, "clone", "command");
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     }
-    munmap(stack, VG_COMMAND_STACK);
-    close(ctx->err_fd);
-    reap(command);
+    siginfo_t si;
+    while (syscall(SYS_waitid, P_PID, (id_t)command, &si, WSTOPPED | WEXITED | WNOWAIT, NULL) < 0 && errno == EINTR)
+        ;
+    /* Stopped: ready to exec. Ended: setup failed and was reported; vg-init reaps it. */
+    exec_reaper(ctx, command, &e);
+    kill(command, SIGKILL);
+    report(ctx->err_fd, &e, VG_EXIT_SETUP);
 }

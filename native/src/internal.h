@@ -74,6 +74,10 @@ void vg_utoa(uint64_t v, char *buf);
 struct vg_child_ctx {
     const vg_spawn_spec *spec;
     int err_fd;                /* write end of the CLOEXEC error pipe */
+    int read_fd;               /* its read end (the parent's), closed by the init */
+    int init_fd;               /* vg-init, O_PATH */
+    int own_mm;                /* 1: the init was cloned without CLONE_VM (non-dumpable caller) */
+    char *command_stack;       /* top of the command child's stack, mapped by the parent */
     int cap_last;              /* /proc/sys/kernel/cap_last_cap */
     char uid_map[48];
     char gid_map[48];
@@ -94,7 +98,8 @@ int vg_landlock_abi(void);
 /* Loads the compiled BPF program. */
 int vg_apply_seccomp(const uint8_t *filter, uint32_t len, vg_error *err);
 
-/* The sandbox init (pid 1): never returns. */
-_Noreturn void vg_sandbox_init(const struct vg_child_ctx *ctx);
+/* The sandbox init (pid 1), a clone() function: sets up, starts the command, execs vg-init.
+ * Never returns. */
+int vg_sandbox_init(void *ctx);
 
 #endif

@@ -1,11 +1,16 @@
 /* spawn.c - vg_spawn (parent side), vg_wait, vg_kill, vg_release. */
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h"
@@ -13,6 +18,13 @@
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
+
+/* Stacks of the sandbox init and of the command child, each above a guard page. */
+#define VG_STACK_SIZE (256 * 1024)
+#define VG_GUARD_SIZE 4096
+#define VG_STACKS_SIZE (2 * (VG_GUARD_SIZE + VG_STACK_SIZE))
+
+static const char VG_INIT_NAME[] = "vg-init";
 
 static void close_fd(int *fd)
 {
@@ -76,6 +88,50 @@ static uint64_t clone_flags(uint32_t ns)
     return flags;
 }
 
+/* Opens (O_PATH) the vg-init that lies next to this library, for execveat after pivot_root. */
+static int open_reaper(vg_error *err)
+{
+    Dl_info info;
+    if (dladdr((void *)vg_spawn, &info) == 0 || info.dli_fname == NULL)
+        return vg_fail(err, VG_STEP_REAPER, ENOENT, "locate", "libvgcore.so (dladdr)");
+    char path[PATH_MAX];
+    size_t dir_len = 0;
+    for (size_t i = 0; info.dli_fname[i] != '\0'; i++)
+        if (info.dli_fname[i] == '/')
+            dir_len = i + 1;
+    if (dir_len + sizeof VG_INIT_NAME > sizeof path)
+        return vg_fail(err, VG_STEP_REAPER, ENAMETOOLONG, "open vg-init next to", info.dli_fname);
+    memcpy(path, info.dli_fname, dir_len);
+    memcpy(path + dir_len, VG_INIT_NAME, sizeof VG_INIT_NAME);
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        return vg_fail(err, VG_STEP_REAPER, errno, "open", path);
+    return fd;
+}
+
+static void unmap_stacks(char **stacks)
+{
+    if (*stacks != MAP_FAILED)
+        munmap(*stacks, VG_STACKS_SIZE);
+}
+
+/* Two stacks, each above a PROT_NONE guard page: [guard|init stack|guard|command stack]. */
+static char *map_stacks(vg_error *err)
+{
+    char *m = mmap(NULL, VG_STACKS_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED) {
+        vg_fail(err, VG_STEP_CLONE, errno, "mmap", "stacks");
+        return MAP_FAILED;
+    }
+    if (mprotect(m, VG_GUARD_SIZE, PROT_NONE) < 0 ||
+        mprotect(m + VG_GUARD_SIZE + VG_STACK_SIZE, VG_GUARD_SIZE, PROT_NONE) < 0) {
+        vg_fail(err, VG_STEP_CLONE, errno, "mprotect", "stack guard");
+        munmap(m, VG_STACKS_SIZE);
+        return MAP_FAILED;
+    }
+    return m;
+}
+
 VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err)
 {
     if (spec == NULL || out == NULL || spec->argv == NULL || spec->argv[0] == NULL || spec->argv[0][0] == '\0')
@@ -100,39 +156,56 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         return vg_fail(err, VG_STEP_PIPE, errno, "fcntl", "error pipe");
     ctx.err_fd = wfd;
 
-    /* No handler of the caller may run in the child; the child resets them all. */
+    __attribute__((cleanup(close_fd))) int init_fd = open_reaper(err);
+    if (init_fd < 0)
+        return -1;
+    ctx.init_fd = init_fd;
+    __attribute__((cleanup(unmap_stacks))) char *stacks = map_stacks(err);
+    if (stacks == MAP_FAILED)
+        return -1;
+    ctx.read_fd = rfd;
+    ctx.command_stack = stacks + VG_STACKS_SIZE;
+    /* The init shares our memory (no page-table copy) and we stay suspended until it execs
+     * vg-init (CLONE_VFORK), which keeps spec and stacks alive. Dumpability belongs to the
+     * memory, and a non-dumpable caller (one that changed uids) needs the init to become
+     * dumpable to write its uid_map: that caller gets a fork-like copy instead. */
+    ctx.own_mm = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1;
+    int flags = CLONE_VFORK | CLONE_PIDFD | (int)clone_flags(spec->namespaces) | SIGCHLD;
+    if (!ctx.own_mm)
+        flags |= CLONE_VM;
+
+    /* No handler of the caller may run in the child; the child resets them all. Signals stay
+     * blocked until EOF: once the init execs, the command still runs in our memory with this
+     * thread's TLS, errno included, so this thread must not be interrupted (EINTR) nor let a
+     * failing call write errno under it. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int pidfd = -1;
-    struct clone_args args = {
-        .flags = CLONE_PIDFD | clone_flags(spec->namespaces),
-        .pidfd = (uint64_t)(uintptr_t)&pidfd,
-        .exit_signal = SIGCHLD,
-    };
-    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-    if (pid == 0) {
-        close(rfd);
-        vg_sandbox_init(&ctx);
+    pid_t pid = clone(vg_sandbox_init, stacks + VG_GUARD_SIZE + VG_STACK_SIZE, flags, &ctx, &pidfd, NULL, NULL);
+    if (pid < 0) {
+        int clone_errno = errno;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "sandbox init");
     }
-    int clone_errno = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(wfd);
     wfd = -1;
-    if (pid < 0)
-        return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone3", "sandbox init");
 
-    /* EOF: the command was exec'd. A record: setup failed. */
+    /* EOF: the init became vg-init and the command was exec'd (both left our memory, so the
+     * stacks can go). A vg_error record first: setup failed. */
     vg_error child_err;
     size_t got = 0;
-    while (got < sizeof child_err) {
-        ssize_t n = read(rfd, (char *)&child_err + got, sizeof child_err - got);
-        if (n < 0 && errno == EINTR)
-            continue;
+    for (;;) {
+        char discard[sizeof child_err];
+        char *dst = got < sizeof child_err ? (char *)&child_err + got : discard;
+        size_t room = got < sizeof child_err ? sizeof child_err - got : sizeof discard;
+        ssize_t n = read(rfd, dst, room);
         if (n <= 0)
-            break;
-        got += (size_t)n;
+            break; /* EOF (no EINTR with every signal blocked) */
+        if (got < sizeof child_err)
+            got += (size_t)n;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (got == 0) {
         out->pid = pid;
         out->pidfd = pidfd;

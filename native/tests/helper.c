@@ -27,6 +27,24 @@ int main(int argc, char **argv)
         printf("connected\n");
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "loopback") == 0) {
+        int l = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t alen = sizeof a;
+        if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
+            getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
+            printf("listen: %s\n", strerror(errno));
+            return 2;
+        }
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) < 0) {
+            printf("connect: %s\n", strerror(errno));
+            return 1;
+        }
+        printf("connected\n");
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "fds") == 0) {
         DIR *d = opendir("/proc/self/fd");
         if (d == NULL)
@@ -84,6 +102,6 @@ int main(int argc, char **argv)
         PROBE("io_uring", syscall(SYS_io_uring_setup, 1, NULL));
         return 0;
     }
-    fprintf(stderr, "usage: helper connect PORT | fds | alloc MB | remount PATH\n");
+    fprintf(stderr, "usage: helper connect PORT | loopback | fds | alloc MB | remount PATH\n");
     return 2;
 }

@@ -29,7 +29,12 @@ import java.util.Optional;
  * the class-path resource {@value #RESOURCE} directly when it is a plain file (running from
  * target/classes); otherwise the resource extracted once to
  * {@code ${XDG_CACHE_HOME:-~/.cache}/vectra-guard/native/<sha256-prefix>/libvgcore.so} (or, when that
- * is not writable, to a private temporary directory that is removed again right after loading).
+ * is not writable, to a private temporary directory that is removed when the JVM exits).
+ *
+ * <p>The library execs the sandbox reaper {@code vg-init} ({@value #INIT_RESOURCE}) from its own
+ * directory, so wherever the library is, {@code vg-init} must be next to it: it is extracted beside
+ * the library (the hash in the directory name covers both files), is there in target/classes, and
+ * must be copied next to a library named by {@code vg.native.path}.
  *
  * <p>The library is opened with {@link SymbolLookup#libraryLookup(Path, Arena)} in the global arena, so
  * it is never unloaded and is not tied to a class loader. Its {@code vg_abi_version()} must equal
@@ -41,10 +46,14 @@ public final class VgCoreLoader {
     /** The library inside the jar (and in target/classes). */
     public static final String RESOURCE = "/dev/vectraguard/nativecore/linux-x86_64/libvgcore.so";
 
+    /** The sandbox reaper the library execs, next to it in the jar (and in target/classes). */
+    public static final String INIT_RESOURCE = "/dev/vectraguard/nativecore/linux-x86_64/vg-init";
+
     /** System property naming a libvgcore.so to load instead of the bundled one. */
     public static final String PATH_PROPERTY = "vg.native.path";
 
     private static final String LIBRARY_NAME = "libvgcore.so";
+    private static final String INIT_NAME = "vg-init";
     private static final int HASH_PREFIX_HEX_CHARS = 16;
     private static final SymbolLookup NOTHING = name -> Optional.empty();
 
@@ -98,7 +107,7 @@ public final class VgCoreLoader {
                 return new State(NOTHING, path, "cannot load " + LIBRARY_NAME + ": " + path
                         + ": no such file (set by -D" + PATH_PROPERTY + ")");
             }
-            return open(path, false);
+            return open(path);
         }
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             return new State(NOTHING, null, "no native core for " + os + "/" + arch + " (only linux-x86_64)");
@@ -110,25 +119,37 @@ public final class VgCoreLoader {
         }
         if (url.getProtocol().equals("file")) {
             try {
-                return open(Path.of(url.toURI()), false);
+                return open(Path.of(url.toURI()));
             } catch (URISyntaxException e) {
                 return new State(NOTHING, null, "cannot load " + LIBRARY_NAME + ": bad resource URL " + url);
             }
         }
+        URL initUrl = VgCoreLoader.class.getResource(INIT_RESOURCE);
+        if (initUrl == null) {
+            return new State(NOTHING, null, "cannot load " + LIBRARY_NAME + ": " + INIT_NAME + " not bundled (resource "
+                    + INIT_RESOURCE + " missing)");
+        }
         byte[] content;
-        try (InputStream in = url.openStream()) {
+        byte[] init;
+        try (InputStream in = url.openStream(); InputStream initIn = initUrl.openStream()) {
             content = in.readAllBytes();
+            init = initIn.readAllBytes();
         } catch (IOException e) {
             return new State(NOTHING, null, "cannot load " + LIBRARY_NAME + ": cannot read " + url + ": " + oneLine(e));
         }
-        String hash = sha256Prefix(content);
+        String hash = sha256Prefix(content, init);
         try {
-            return open(extractToCache(content, hash), false);
+            return open(extractToCache(content, init, hash));
         } catch (IOException cacheFailure) {
             try {
                 Path privateDir = Files.createTempDirectory("vg-native-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                return open(writeLibrary(privateDir, content), true);
+                // Deleted in reverse order of registration: the files, then the directory.
+                privateDir.toFile().deleteOnExit();
+                privateDir.resolve(INIT_NAME).toFile().deleteOnExit();
+                privateDir.resolve(LIBRARY_NAME).toFile().deleteOnExit();
+                writeFile(privateDir, INIT_NAME, init);
+                return open(writeFile(privateDir, LIBRARY_NAME, content));
             } catch (IOException e) {
                 return new State(NOTHING, null, "cannot load " + LIBRARY_NAME + ": cannot extract it ("
                         + oneLine(cacheFailure) + "; " + oneLine(e) + ")");
@@ -136,7 +157,7 @@ public final class VgCoreLoader {
         }
     }
 
-    private static Path extractToCache(byte[] content, String hash) throws IOException {
+    private static Path extractToCache(byte[] content, byte[] init, String hash) throws IOException {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path cacheRoot;
         if (xdg != null && Path.of(xdg).isAbsolute()) {
@@ -150,18 +171,21 @@ public final class VgCoreLoader {
         }
         Path dir = cacheRoot.resolve("vectra-guard").resolve("native").resolve(hash);
         Path library = dir.resolve(LIBRARY_NAME);
-        if (Files.isRegularFile(library) && hash.equals(sha256Prefix(Files.readAllBytes(library)))) {
+        Path initFile = dir.resolve(INIT_NAME);
+        if (Files.isRegularFile(library) && Files.isRegularFile(initFile)
+                && hash.equals(sha256Prefix(Files.readAllBytes(library), Files.readAllBytes(initFile)))) {
             return library;
         }
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        return writeLibrary(dir, content);
+        writeFile(dir, INIT_NAME, init);
+        return writeFile(dir, LIBRARY_NAME, content);
     }
 
     /** Writes a temporary file next to the target and renames it over, so readers never see half a file. */
-    private static Path writeLibrary(Path dir, byte[] content) throws IOException {
-        Path target = dir.resolve(LIBRARY_NAME);
-        Path temp = Files.createTempFile(dir, LIBRARY_NAME + ".", ".tmp",
+    private static Path writeFile(Path dir, String name, byte[] content) throws IOException {
+        Path target = dir.resolve(name);
+        Path temp = Files.createTempFile(dir, name + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.write(temp, content);
@@ -177,25 +201,14 @@ public final class VgCoreLoader {
         }
     }
 
-    private static State open(Path path, boolean deleteAfterOpen) {
+    private static State open(Path path) {
+        SymbolLookup lookup;
         try {
-            SymbolLookup lookup;
-            try {
-                lookup = SymbolLookup.libraryLookup(path, Arena.global());
-            } catch (IllegalArgumentException e) {
-                return new State(NOTHING, path, "cannot load " + LIBRARY_NAME + ": " + dlopenError(path));
-            }
-            return checkAbi(lookup, path);
-        } finally {
-            if (deleteAfterOpen) {
-                try {
-                    Files.deleteIfExists(path);
-                    Files.deleteIfExists(path.getParent());
-                } catch (IOException ignored) {
-                    // a leftover private temp dir is harmless
-                }
-            }
+            lookup = SymbolLookup.libraryLookup(path, Arena.global());
+        } catch (IllegalArgumentException e) {
+            return new State(NOTHING, path, "cannot load " + LIBRARY_NAME + ": " + dlopenError(path));
         }
+        return checkAbi(lookup, path);
     }
 
     private static State checkAbi(SymbolLookup lookup, Path path) {
@@ -249,9 +262,15 @@ public final class VgCoreLoader {
         }
     }
 
-    private static String sha256Prefix(byte[] content) {
+    /** Of the library and vg-init together (each length-prefixed, so no two pairs hash alike). */
+    private static String sha256Prefix(byte[] library, byte[] init) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (byte[] part : new byte[][] {library, init}) {
+                sha.update(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(part.length).array());
+                sha.update(part);
+            }
+            byte[] digest = sha.digest();
             return HexFormat.of().formatHex(digest).substring(0, HASH_PREFIX_HEX_CHARS);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -120,8 +120,11 @@ class VgCoreLoaderTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(extracted.getParent())));
         assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(extracted)));
         assertArrayEquals(Files.readAllBytes(builtLibrary()), Files.readAllBytes(extracted));
+        Path init = extracted.resolveSibling("vg-init");
+        assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(init)));
+        assertArrayEquals(Files.readAllBytes(builtInit()), Files.readAllBytes(init));
         try (Stream<Path> files = Files.list(extracted.getParent())) {
-            assertEquals(List.of(extracted), files.toList(), "no temporary files left behind");
+            assertEquals(List.of(extracted, init), files.sorted().toList(), "no temporary files left behind");
         }
 
         // A damaged cached copy is replaced, not loaded.
@@ -131,6 +134,12 @@ class VgCoreLoaderTest {
         assertEquals("true", second.get("available"), second.toString());
         assertEquals(extracted.toString(), second.get("path"));
         assertArrayEquals(Files.readAllBytes(builtLibrary()), Files.readAllBytes(extracted));
+
+        // So is a cached copy whose vg-init is missing.
+        Files.delete(init);
+        Map<String, String> third = probe(List.of(), env, cp);
+        assertEquals("true", third.get("available"), third.toString());
+        assertArrayEquals(Files.readAllBytes(builtInit()), Files.readAllBytes(init));
     }
 
     @Test
@@ -145,7 +154,7 @@ class VgCoreLoaderTest {
         assertEquals("true", out.get("available"), out.toString());
         assertTrue(out.get("path").startsWith(tmp + "/vg-native-"), out.get("path"));
         try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals(List.of(), left.toList(), "the private copy is removed once loaded");
+            assertEquals(List.of(), left.toList(), "the private copy is removed when the JVM exits");
         }
     }
 
@@ -155,6 +164,13 @@ class VgCoreLoaderTest {
     static Path builtLibrary() throws Exception {
         Path path = mainClasses().resolve(VgCoreLoader.RESOURCE.substring(1));
         assertTrue(Files.isRegularFile(path), path + " (run the Maven build first)");
+        return path;
+    }
+
+    /** The vg-init the build bundled next to the library. */
+    static Path builtInit() throws Exception {
+        Path path = mainClasses().resolve(VgCoreLoader.INIT_RESOURCE.substring(1));
+        assertTrue(Files.isExecutable(path), path + " (run the Maven build first)");
         return path;
     }
 

@@ -1,0 +1,160 @@
+/*
+ * vg_init.c - vg-init, the reaper that the sandbox init becomes (pid 1 of the sandbox).
+ *
+ *   vg-init COMMAND-PID
+ *
+ * Never run by hand: libvgcore's sandbox init execs it (execveat on an fd opened before
+ * pivot_root) once the sandbox is set up, so the init stops being a copy of the caller.
+ * It starts with every signal blocked, no capabilities and no_new_privs. The command was
+ * started by the init and is waiting, stopped (SIGSTOP), until this process is no longer
+ * dumpable: nothing in the sandbox can ptrace it, not even right after the exec.
+ *
+ * Then it forwards every signal it receives to the command, reaps every child, and when the
+ * command ends exits with its status: the exit code, or 128+N when killed by signal N. In a
+ * pid namespace the kernel then kills whatever is left in it.
+ *
+ * Freestanding (no libc, static, a few KiB): it is exec'd once per sandbox, and a static
+ * glibc start-up costs several times the exec itself.
+ */
+#include <linux/errno.h>
+#include <linux/prctl.h>
+#include <linux/signal.h>
+#include <linux/wait.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#define VG_EXIT_SETUP 125
+#define KERNEL_SIGSET_BYTES 8
+
+long vg_syscall(long nr, long a, long b, long c, long d, long e);
+void vg_init_start(void);
+_Noreturn void vg_init_main(long *sp);
+
+#if defined(__x86_64__)
+__asm__(".text\n"
+        ".global vg_init_start\n"
+        "vg_init_start:\n"
+        "  xor %rbp, %rbp\n"
+        "  mov %rsp, %rdi\n"
+        "  and $-16, %rsp\n"
+        "  call vg_init_main\n"
+        "  hlt\n"
+        ".global vg_syscall\n"
+        "vg_syscall:\n"
+        "  mov %rdi, %rax\n"
+        "  mov %rsi, %rdi\n"
+        "  mov %rdx, %rsi\n"
+        "  mov %rcx, %rdx\n"
+        "  mov %r8, %r10\n"
+        "  mov %r9, %r8\n"
+        "  syscall\n"
+        "  ret\n");
+#elif defined(__aarch64__)
+__asm__(".text\n"
+        ".global vg_init_start\n"
+        "vg_init_start:\n"
+        "  mov x29, #0\n"
+        "  mov x30, #0\n"
+        "  mov x0, sp\n"
+        "  bl vg_init_main\n"
+        "  brk #0\n"
+        ".global vg_syscall\n"
+        "vg_syscall:\n"
+        "  mov x8, x0\n"
+        "  mov x0, x1\n"
+        "  mov x1, x2\n"
+        "  mov x2, x3\n"
+        "  mov x3, x4\n"
+        "  mov x4, x5\n"
+        "  svc #0\n"
+        "  ret\n");
+#else
+#error "vg-init: add the entry point and syscall convention of this architecture"
+#endif
+
+static _Noreturn void exit_now(int code)
+{
+    for (;;)
+        vg_syscall(SYS_exit_group, code, 0, 0, 0, 0);
+}
+
+static void say(const char *msg)
+{
+    size_t len = 0;
+    while (msg[len] != '\0')
+        len++;
+    vg_syscall(SYS_write, 2, (long)msg, (long)len, 0, 0);
+}
+
+static long parse_pid(const char *s)
+{
+    long v = 0;
+    if (s == NULL || *s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9' || v > 4194304)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v > 0 ? v : -1;
+}
+
+/* wait4 status: exit code, or 128+N for signal N. */
+static int exit_code(int status)
+{
+    int sig = status & 0x7f;
+    if (sig == 0)
+        return (status >> 8) & 0xff;
+    if (sig != 0x7f)
+        return 128 + sig;
+    return VG_EXIT_SETUP;
+}
+
+/* Reaps every child that has ended; exits when the command is one of them (or is no child). */
+static void reap_ended(long command)
+{
+    for (;;) {
+        int status = 0;
+        long pid = vg_syscall(SYS_wait4, -1, (long)&status, WNOHANG, 0, 0);
+        if (pid == -ECHILD)
+            exit_now(VG_EXIT_SETUP);
+        if (pid <= 0)
+            return;
+        if (pid == command)
+            exit_now(exit_code(status));
+    }
+}
+
+_Noreturn void vg_init_main(long *sp)
+{
+    long argc = sp[0];
+    char **argv = (char **)(sp + 1);
+    uint64_t all = ~(uint64_t)0;
+    vg_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, KERNEL_SIGSET_BYTES, 0); /* already so */
+
+    long command = argc == 2 ? parse_pid(argv[1]) : -1;
+    if (command < 0) {
+        say("vg-init: the reaper of a vg sandbox, started by libvgcore only\n");
+        exit_now(VG_EXIT_SETUP);
+    }
+    /* execve made us dumpable again: undo it before the command runs anything. */
+    if (vg_syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        vg_syscall(SYS_kill, command, SIGKILL, 0, 0, 0);
+        exit_now(VG_EXIT_SETUP);
+    }
+    vg_syscall(SYS_kill, command, SIGCONT, 0, 0, 0);
+
+    /* Signals that arrived before the exec (SIGCHLD too) are still pending. */
+    reap_ended(command);
+    for (;;) {
+        char info[128]; /* siginfo_t */
+        long sig = vg_syscall(SYS_rt_sigtimedwait, (long)&all, (long)info, 0, KERNEL_SIGSET_BYTES, 0);
+        if (sig < 0)
+            continue;
+        if (sig == SIGCHLD)
+            reap_ended(command);
+        else
+            vg_syscall(SYS_kill, command, sig, 0, 0, 0);
+    }
+}
