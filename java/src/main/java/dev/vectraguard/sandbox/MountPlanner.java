@@ -58,15 +58,14 @@ final class MountPlanner {
 
         rules.add(new LandlockPathRule("/", LandlockAccess.READ_DIR));
         long systemAccess = overlay ? LandlockAccess.READ_WRITE : LandlockAccess.READ_ONLY;
-        for (String dir : SYSTEM_DIRS) {
-            Path path = Path.of(dir);
-            if (Files.isSymbolicLink(path)) {
-                mounts.add(new MountOp(vg_core_h.VG_MOUNT_SYMLINK(), 0, null, dir, readLink(path)));
-            } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        for (SystemDir dir : SystemDir.ON_THIS_HOST) {
+            if (dir.linkTarget() != null) {
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_SYMLINK(), 0, null, dir.path(), dir.linkTarget()));
+            } else {
                 mounts.add(overlay
-                        ? new MountOp(vg_core_h.VG_MOUNT_OVERLAY(), 0, dir, dir, null)
-                        : new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), dir, dir, null));
-                rules.add(new LandlockPathRule(dir, systemAccess));
+                        ? new MountOp(vg_core_h.VG_MOUNT_OVERLAY(), 0, dir.path(), dir.path(), null)
+                        : new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), dir.path(), dir.path(), null));
+                rules.add(new LandlockPathRule(dir.path(), systemAccess));
             }
         }
         for (String secret : HOST_SECRETS) {
@@ -205,11 +204,28 @@ final class MountPlanner {
         }
     }
 
-    private static String readLink(Path link) throws SandboxException {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            throw new SandboxException("cannot read symlink " + link + ": " + e.getMessage());
+    /**
+     * One of {@link #SYSTEM_DIRS} as this host has it: a directory, or a symlink (merged /usr) that is
+     * recreated inside. Looked at once per JVM: the host's top-level layout does not change under it.
+     */
+    record SystemDir(String path, String linkTarget) {
+        static final List<SystemDir> ON_THIS_HOST = inspect();
+
+        private static List<SystemDir> inspect() {
+            List<SystemDir> dirs = new ArrayList<>();
+            for (String dir : SYSTEM_DIRS) {
+                Path path = Path.of(dir);
+                try {
+                    if (Files.isSymbolicLink(path)) {
+                        dirs.add(new SystemDir(dir, Files.readSymbolicLink(path).toString()));
+                    } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                        dirs.add(new SystemDir(dir, null));
+                    }
+                } catch (IOException unreadable) {
+                    // a link that cannot be read is left out, like a missing directory
+                }
+            }
+            return List.copyOf(dirs);
         }
     }
 }

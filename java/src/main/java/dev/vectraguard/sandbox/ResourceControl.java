@@ -5,10 +5,16 @@ import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.RLimit;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ResourceControl implements AutoCloseable {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
     private static final int RLIMIT_DATA = 2;
     private static final int RLIMIT_CORE = 4;
     private static final int RLIMIT_NPROC = 6;
@@ -33,6 +40,46 @@ final class ResourceControl implements AutoCloseable {
         this.procsFds = procsFds;
         this.rlimits = rlimits;
         this.description = description;
+    }
+
+    /**
+     * A set of limits ready for the next sandbox with the same limits: a JVM that starts more than
+     * one sandbox gets its cgroups created in the background, off the start-up path of the next one.
+     */
+    private static final Map<ResourceLimits, ResourceControl> PREPARED = new ConcurrentHashMap<>();
+    private static final AtomicInteger ACQUIRED = new AtomicInteger();
+    private static final ExecutorService PREPARER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "vg-cgroup-preparer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PREPARED.values().forEach(ResourceControl::close),
+                "vg-cgroup-cleanup"));
+    }
+
+    /** Limits for one sandbox: prepared ones if there are, else created now. */
+    static ResourceControl acquire(ResourceLimits limits) throws SandboxException {
+        ResourceControl ready = PREPARED.remove(limits);
+        if (ACQUIRED.incrementAndGet() > 1) {
+            PREPARER.execute(() -> prepare(limits));
+        }
+        return ready != null ? ready : apply(limits);
+    }
+
+    private static void prepare(ResourceLimits limits) {
+        if (PREPARED.containsKey(limits)) {
+            return;
+        }
+        try {
+            ResourceControl control = apply(limits);
+            if (PREPARED.putIfAbsent(limits, control) != null) {
+                control.close();
+            }
+        } catch (SandboxException e) {
+            // the next sandbox creates its own and reports the problem
+        }
     }
 
     static ResourceControl apply(ResourceLimits limits) throws SandboxException {
@@ -56,6 +103,11 @@ final class ResourceControl implements AutoCloseable {
     }
 
     private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
+        if (SWEPT.compareAndSet(false, true)) {
+            for (String controller : List.of("memory", "pids", "cpu")) {
+                removeStale(CGROUP_ROOT.resolve(controller).resolve("vectra-guard"));
+            }
+        }
         List<Path> dirs = new ArrayList<>();
         try {
             Path memory = create(CGROUP_ROOT.resolve("memory/vectra-guard").resolve(name), dirs);
@@ -75,6 +127,26 @@ final class ResourceControl implements AutoCloseable {
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
+        }
+    }
+
+    /** Removes the cgroups of vg processes that died without cleaning up (killed, power loss). */
+    private static void removeStale(Path parent) {
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(parent, "run-*")) {
+            for (Path run : runs) {
+                String[] parts = run.getFileName().toString().split("-");
+                boolean ownerAlive = parts.length == 3 && parts[1].chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(parts[1])).isPresent();
+                if (!ownerAlive) {
+                    try {
+                        Files.deleteIfExists(run);
+                    } catch (IOException busy) {
+                        // still has tasks: left for a later sweep
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException absent) {
+            // no vectra-guard cgroups yet
         }
     }
 

@@ -78,7 +78,7 @@ public final class Sandbox {
         environment.put("HOME", home.toString());
         String searchPath = environment.getOrDefault("PATH", DEFAULT_PATH);
 
-        ResourceControl resources = ResourceControl.apply(spec.limits());
+        ResourceControl resources = ResourceControl.acquire(spec.limits());
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
         try {
