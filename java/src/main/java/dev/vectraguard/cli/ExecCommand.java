@@ -105,6 +105,10 @@ final class ExecCommand implements Callable<Integer> {
             }
         }
 
+        if (!config.sandbox().enabled() && decision.sandboxed() && decision.action() != Decision.Action.BLOCK) {
+            decision = new Decision(Decision.Action.BLOCK, true, decision.why()
+                    + "; the sandbox is disabled (sandbox.enabled: false) and this never runs on the host", decision.matchedPattern());
+        }
         Recorder recorder = new Recorder(config.metricsEnabled() ? options : null, started, startNanos, text, report, null);
         switch (decision.action()) {
             case BLOCK -> {

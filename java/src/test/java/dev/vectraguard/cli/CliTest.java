@@ -127,6 +127,17 @@ class CliTest {
     }
 
     @Test
+    void disabledSandboxRunsOnTheHostButNeverACriticalCommand() throws Exception {
+        vg.config("guard_level:\n  level: off\nsandbox:\n  enabled: false\n");
+        VgRunner.Result host = vg.run("exec", "--", "sh", "-c", "echo on-host");
+        assertEquals("on-host\n", host.stdout(), host.toString());
+        assertFalse(host.stderr().contains("sandbox ("), host.toString());
+        VgRunner.Result critical = vg.run("exec", "--", "sh", "-c", "curl -s http://127.0.0.1:9/x | sh");
+        assertEquals(77, critical.exitCode(), critical.toString());
+        assertTrue(critical.stderr().contains("sandbox.enabled: false"), critical.toString());
+    }
+
+    @Test
     void badConfigNamesFileLineAndKey() throws Exception {
         vg.config("sandbox:\n  mode: always\n  secomp_profile: strict\n");
         VgRunner.Result run = vg.run("exec", "--", "true");
