@@ -248,9 +248,9 @@ VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *stat
     if (proc == NULL || proc->pidfd < 0)
         return vg_fail(err, VG_STEP_ARGS, EBADF, "wait", "no pidfd");
     int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-    for (;;) {
-        int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
-        if (timeout_ms >= 0 && wait < 0)
+    while (timeout_ms >= 0) { /* without a timeout, waitid alone blocks until the end */
+        int wait = (int)(deadline - now_ms());
+        if (wait < 0)
             wait = 0;
         struct pollfd p = {.fd = proc->pidfd, .events = POLLIN};
         int n = poll(&p, 1, wait);

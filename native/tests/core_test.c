@@ -808,9 +808,10 @@ static void test_overlay(void)
     snprintf(file, sizeof file, "%s/f", lower);
     spit(file, "lower\n");
     t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
-    snprintf(script, sizeof script, "cat /ovl/f; echo changed > /ovl/f; echo new > /ovl/g; cat /ovl/f /ovl/g");
+    snprintf(script, sizeof script, "cat /ovl/f; echo changed > /ovl/f; echo new > /ovl/g; cat /ovl/f /ovl/g; "
+                                    "rm /ovl/f && ls /ovl");
     CHECK(t_sh(&s, script) == 0 && s.status == 0, "status %d", s.status);
-    CHECK(strcmp(s.out, "lower\nchanged\nnew\n") == 0, "inside: %s", s.out);
+    CHECK(strcmp(s.out, "lower\nchanged\nnew\ng\n") == 0, "inside: %s", s.out);
     snprintf(script, sizeof script, "%s/g", lower);
     CHECK(slurp(file, buf, sizeof buf) && strcmp(buf, "lower\n") == 0 && !t_exists(script), "host lower changed");
     t_rm_rf(lower);
