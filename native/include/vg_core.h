@@ -57,6 +57,9 @@
 #define VG_SPAWN_NEW_SESSION 0x1     /* setsid(): no controlling terminal, TIOCSTI harmless */
 #define VG_SPAWN_NO_NEW_PRIVS 0x2    /* PR_SET_NO_NEW_PRIVS */
 #define VG_SPAWN_DIE_WITH_PARENT 0x4 /* PR_SET_PDEATHSIG(SIGKILL) on the sandbox init */
+/* The sandbox is killed when the calling process exits (not just the calling thread);
+ * vg-init watches a pidfd of the caller. */
+#define VG_SPAWN_DIE_WITH_CALLER 0x8
 
 /* Mount operation kinds (vg_mount_op.kind), executed in list order. */
 #define VG_MOUNT_BIND 1        /* bind host `source` at `target` */

@@ -261,12 +261,18 @@ static int drop_init_privileges(vg_error *e)
 static void exec_reaper(const struct vg_child_ctx *ctx, pid_t command, vg_error *e)
 {
     static const char *const no_env[] = {NULL};
-    char pid[21];
+    char pid[21], caller[21];
     vg_utoa((uint64_t)command, pid);
-    const char *const argv[] = {"vg-init", pid, NULL};
-    /* Every fd of the caller, stdio included, ends with the exec (the error pipe already does). */
+    vg_utoa((uint64_t)ctx->caller_fd, caller);
+    const char *const argv[] = {"vg-init", pid, ctx->caller_fd >= 0 ? caller : NULL, NULL};
+    /* Every fd of the caller, stdio included, ends with the exec (the error pipe already does),
+     * except the caller's pidfd, which vg-init watches (the command closed its copy). */
     if (syscall(SYS_close_range, 0U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         vg_fail(e, VG_STEP_FDS, errno, "close_range", "sandbox init");
+        return;
+    }
+    if (ctx->caller_fd >= 0 && fcntl(ctx->caller_fd, F_SETFD, 0) < 0) {
+        vg_fail(e, VG_STEP_FDS, errno, "keep", "caller pidfd");
         return;
     }
     if (drop_init_privileges(e) < 0)

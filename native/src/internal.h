@@ -76,6 +76,7 @@ struct vg_child_ctx {
     int err_fd;                /* write end of the CLOEXEC error pipe */
     int read_fd;               /* its read end (the parent's), closed by the init */
     int init_fd;               /* vg-init, O_PATH */
+    int caller_fd;             /* pidfd of the calling process (VG_SPAWN_DIE_WITH_CALLER), else -1 */
     int own_mm;                /* 1: the init was cloned without CLONE_VM (non-dumpable caller) */
     char *command_stack;       /* top of the command child's stack, mapped by the parent */
     int cap_last;              /* /proc/sys/kernel/cap_last_cap */

@@ -7,7 +7,7 @@
  *   /oldroot   the host root: sources are resolved here, with RESOLVE_IN_ROOT, so
  *              absolute symlinks and ".." behave as on the host
  *   /newroot   the sandbox root tmpfs: targets are resolved here, with RESOLVE_IN_ROOT
- *   /ovlN      private tmpfs holding overlay N's upper and work dirs (throwaway)
+ *   /ovlN      overlay N's upper and work dirs (throwaway, on the staging tmpfs)
  * Mounts are built detached (open_tree / fsmount), get their attributes
  * (nosuid, nodev, ro, noexec) while detached, then move_mount onto the target.
  * Finally the old root is detached, /newroot becomes / and the staging root goes.
@@ -405,6 +405,20 @@ fail:
     return -1;
 }
 
+/* Sets overlay's lower layer to the directory `src`: by fd ("lowerdir+", Linux >= 6.8), else by
+ * its /proc/self/fd path (resolved in the old root's /proc). */
+static int set_overlay_lower(int fsfd, int src)
+{
+    if (fsconfig(fsfd, FSCONFIG_SET_FD, "lowerdir+", NULL, src) == 0)
+        return 0;
+    if (errno != EINVAL)
+        return -1;
+    char fdnum[21], lower[64] = "/oldroot/proc/self/fd/";
+    vg_utoa((uint64_t)src, fdnum);
+    vg_strappend(lower, sizeof lower, fdnum);
+    return fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0);
+}
+
 static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
 {
     int src = open_in(m->oldroot, op->source, O_PATH | O_DIRECTORY);
@@ -413,35 +427,26 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
             return 0;
         return vg_fail(m->err, VG_STEP_MOUNT, errno, "overlay", op->source);
     }
-    char num[21], fdnum[21];
+    char num[21];
     vg_utoa(index, num);
-    vg_utoa((uint64_t)src, fdnum);
-    char dir[64] = "/ovl", upper[80], work[80], lower[80] = "/oldroot/proc/self/fd/";
+    char dir[64] = "/ovl", upper[80], work[80];
     vg_strappend(dir, sizeof dir, num);
-    vg_strappend(lower, sizeof lower, fdnum);
     upper[0] = work[0] = '\0';
     vg_strappend(upper, sizeof upper, dir);
     vg_strappend(upper, sizeof upper, "/upper");
     vg_strappend(work, sizeof work, dir);
     vg_strappend(work, sizeof work, "/work");
 
-    int rc = -1, scratch = -1, tfd = -1, fsfd = -1, mnt = -1;
-    /* The upper layer lives on its own tmpfs in the staging root: gone with the sandbox. */
-    if (mkdir(dir, 0700) < 0 || (scratch = new_fs("tmpfs", "mode=0755", VG_BASE_ATTRS)) < 0)
+    int rc = -1, tfd = -1, fsfd = -1, mnt = -1;
+    /* The upper layer lives in the staging root (a private tmpfs, mode 0700, never visible in
+     * the sandbox): gone with the sandbox. */
+    if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
         goto fail;
-    {
-        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        rc = dfd < 0 ? -1 : attach(scratch, dfd);
-        close_keep_errno(dfd);
-        if (rc < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
-            goto fail;
-        rc = -1;
-    }
     for (int userxattr = 1; userxattr >= 0; userxattr--) {
         fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fsfd < 0)
             goto fail;
-        if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+        if (set_overlay_lower(fsfd, src) < 0 ||
             fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
             fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
             (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
@@ -465,7 +470,6 @@ out:
     close_keep_errno(mnt);
     close_keep_errno(fsfd);
     close_keep_errno(tfd);
-    close_keep_errno(scratch);
     close_keep_errno(src);
     return rc;
 }

@@ -160,6 +160,18 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     if (init_fd < 0)
         return -1;
     ctx.init_fd = init_fd;
+    /* A pidfd of the thread-group leader is readable once the whole process has exited:
+     * vg-init keeps it and kills the sandbox then, whichever thread called us. */
+    __attribute__((cleanup(close_fd))) int caller_fd = -1;
+    if (spec->flags & VG_SPAWN_DIE_WITH_CALLER) {
+        caller_fd = (int)syscall(SYS_pidfd_open, getpid(), 0U);
+        if (caller_fd < 0)
+            return vg_fail(err, VG_STEP_REAPER, errno, "pidfd_open", "caller");
+        caller_fd = above_stdio(caller_fd);
+        if (caller_fd < 0)
+            return vg_fail(err, VG_STEP_REAPER, errno, "fcntl", "caller pidfd");
+    }
+    ctx.caller_fd = caller_fd;
     __attribute__((cleanup(unmap_stacks))) char *stacks = map_stacks(err);
     if (stacks == MAP_FAILED)
         return -1;
@@ -236,9 +248,9 @@ VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *stat
     if (proc == NULL || proc->pidfd < 0)
         return vg_fail(err, VG_STEP_ARGS, EBADF, "wait", "no pidfd");
     int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-    for (;;) {
-        int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
-        if (timeout_ms >= 0 && wait < 0)
+    while (timeout_ms >= 0) { /* without a timeout, waitid alone blocks until the end */
+        int wait = (int)(deadline - now_ms());
+        if (wait < 0)
             wait = 0;
         struct pollfd p = {.fd = proc->pidfd, .events = POLLIN};
         int n = poll(&p, 1, wait);

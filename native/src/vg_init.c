@@ -1,7 +1,7 @@
 /*
  * vg_init.c - vg-init, the reaper that the sandbox init becomes (pid 1 of the sandbox).
  *
- *   vg-init COMMAND-PID
+ *   vg-init COMMAND-PID [CALLER-PIDFD]
  *
  * Never run by hand: libvgcore's sandbox init execs it (execveat on an fd opened before
  * pivot_root) once the sandbox is set up, so the init stops being a copy of the caller.
@@ -13,12 +13,20 @@
  * command ends exits with its status: the exit code, or 128+N when killed by signal N. In a
  * pid namespace the kernel then kills whatever is left in it.
  *
+ * With CALLER-PIDFD (VG_SPAWN_DIE_WITH_CALLER), an fd kept open across the exec: a pidfd of the
+ * process that called vg_spawn, readable once that whole process has exited. Then vg-init
+ * kills the command and everything else in the sandbox and exits. A caller that died before
+ * vg-init got here is seen at once (the pidfd stays readable).
+ *
  * Freestanding (no libc, static, a few KiB): it is exec'd once per sandbox, and a static
  * glibc start-up costs several times the exec itself.
  */
 #include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/poll.h>
 #include <linux/prctl.h>
 #include <linux/signal.h>
+#include <linux/signalfd.h>
 #include <linux/wait.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -87,7 +95,7 @@ static void say(const char *msg)
     vg_syscall(SYS_write, 2, (long)msg, (long)len, 0, 0);
 }
 
-static long parse_pid(const char *s)
+static long parse_number(const char *s)
 {
     long v = 0;
     if (s == NULL || *s == '\0')
@@ -97,7 +105,7 @@ static long parse_pid(const char *s)
             return -1;
         v = v * 10 + (*s - '0');
     }
-    return v > 0 ? v : -1;
+    return v;
 }
 
 /* wait4 status: exit code, or 128+N for signal N. */
@@ -126,6 +134,17 @@ static void reap_ended(long command)
     }
 }
 
+/* The caller is gone: nothing of the sandbox may outlive it. */
+static _Noreturn void kill_sandbox(long command)
+{
+    vg_syscall(SYS_kill, command, SIGKILL, 0, 0, 0);
+    vg_syscall(SYS_kill, -command, SIGKILL, 0, 0, 0); /* its process group, if it made one */
+    /* Only as pid 1 of our own pid namespace: there -1 means "everything in the sandbox". */
+    if (vg_syscall(SYS_getpid, 0, 0, 0, 0, 0) == 1)
+        vg_syscall(SYS_kill, -1, SIGKILL, 0, 0, 0);
+    exit_now(128 + SIGKILL);
+}
+
 _Noreturn void vg_init_main(long *sp)
 {
     long argc = sp[0];
@@ -133,13 +152,16 @@ _Noreturn void vg_init_main(long *sp)
     uint64_t all = ~(uint64_t)0;
     vg_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, KERNEL_SIGSET_BYTES, 0); /* already so */
 
-    long command = argc == 2 ? parse_pid(argv[1]) : -1;
-    if (command < 0) {
+    long command = argc == 2 || argc == 3 ? parse_number(argv[1]) : -1;
+    long caller = argc == 3 ? parse_number(argv[2]) : -1;
+    if (command <= 0 || (argc == 3 && caller < 0)) {
         say("vg-init: the reaper of a vg sandbox, started by libvgcore only\n");
         exit_now(VG_EXIT_SETUP);
     }
-    /* execve made us dumpable again: undo it before the command runs anything. */
-    if (vg_syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    /* Signals are taken from a signalfd, polled together with the caller's pidfd (if any).
+     * execve made us dumpable again: undo it before the command runs anything. */
+    long sigfd = vg_syscall(SYS_signalfd4, -1, (long)&all, KERNEL_SIGSET_BYTES, O_CLOEXEC, 0);
+    if (sigfd < 0 || vg_syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
         vg_syscall(SYS_kill, command, SIGKILL, 0, 0, 0);
         exit_now(VG_EXIT_SETUP);
     }
@@ -147,14 +169,22 @@ _Noreturn void vg_init_main(long *sp)
 
     /* Signals that arrived before the exec (SIGCHLD too) are still pending. */
     reap_ended(command);
+    struct pollfd watch[2] = {{.fd = (int)sigfd, .events = POLLIN}, {.fd = (int)caller, .events = POLLIN}};
     for (;;) {
-        char info[128]; /* siginfo_t */
-        long sig = vg_syscall(SYS_rt_sigtimedwait, (long)&all, (long)info, 0, KERNEL_SIGSET_BYTES, 0);
-        if (sig < 0)
+        if (vg_syscall(SYS_ppoll, (long)watch, caller >= 0 ? 2 : 1, 0, 0, 0) < 0)
             continue;
-        if (sig == SIGCHLD)
-            reap_ended(command);
-        else
-            vg_syscall(SYS_kill, command, sig, 0, 0, 0);
+        if (caller >= 0 && watch[1].revents != 0)
+            kill_sandbox(command);
+        if (!(watch[0].revents & POLLIN))
+            continue;
+        struct signalfd_siginfo info[8];
+        long got = vg_syscall(SYS_read, sigfd, (long)info, sizeof info, 0, 0);
+        for (long i = 0; i < got / (long)sizeof info[0]; i++) {
+            long sig = (long)info[i].ssi_signo;
+            if (sig == SIGCHLD)
+                reap_ended(command);
+            else
+                vg_syscall(SYS_kill, command, sig, 0, 0, 0);
+        }
     }
 }

@@ -1,22 +1,33 @@
 /*
- * bench.c - spawn latency of /bin/true in a balanced sandbox (vg_spawn + vg_wait).
+ * bench.c - spawn latency of /bin/true in vg sandboxes (vg_spawn + vg_wait).
  *
  *   vg_spawn_bench [runs] [ballast MiB]
  *
- * Prints the median spawn+wait time without and with a network namespace. A ballast of
- * touched memory and idle threads makes this process look like a JVM (the cost of a
- * fork-like clone grows with the caller's page tables; a CLONE_VM clone does not).
+ * Prints the median spawn+wait time of a small sandbox without and with a network namespace,
+ * then of the "balanced" profile the Java side builds (overlays of /usr /etc /opt, masks under
+ * /etc, proc, dev, scratch tmpfs, home, binds, Landlock with scoping, a ~50-rule seccomp
+ * filter, every namespace, cgroup v1 joins when /sys/fs/cgroup/{memory,pids,cpu} are
+ * writable), split into vg_spawn (until it returns) and vg_wait (until the exit is reaped).
+ * A ballast of touched memory and idle threads makes this process look like a JVM (the cost
+ * of a fork-like clone grows with the caller's page tables; a CLONE_VM clone does not).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vg_core.h"
 
 #define BALLAST_THREADS 16
+#define ALLOW 0x7fff0000U
+#define ERRNO_EPERM 0x00050001U
+#define LL_READ_ONLY ((1ULL << 0) | (1ULL << 2) | (1ULL << 3))
+#define LL_ALL ((1ULL << 16) - 1)
+#define LL_READ_WRITE (LL_ALL & ~((1ULL << 7) | (1ULL << 10) | (1ULL << 15)))
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -35,14 +46,19 @@ static void *idle_thread(void *arg)
     return arg;
 }
 
-/* Median spawn+wait time in ms over n runs (after n/10 warm-up runs), or -1. */
-static double median_spawn_wait(const vg_spawn_spec *spec, int n)
+struct timing {
+    double spawn, wait, total; /* medians, ms */
+};
+
+/* Medians over n runs (after n/10 warm-up runs); total < 0 on failure. */
+static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
 {
-    double *times = calloc((size_t)n, sizeof *times);
+    struct timing t = {-1, -1, -1};
+    double *times = calloc(3 * (size_t)n, sizeof *times);
     if (times == NULL)
-        return -1;
+        return t;
     for (int i = -n / 10; i < n; i++) {
-        struct timespec a, b;
+        struct timespec a, b, c;
         vg_process p;
         vg_error e;
         int status = -1;
@@ -50,23 +66,154 @@ static double median_spawn_wait(const vg_spawn_spec *spec, int n)
         if (vg_spawn(spec, &p, &e) < 0) {
             fprintf(stderr, "spawn: %s %s\n", vg_errno_name(e.errnum), e.detail);
             free(times);
-            return -1;
+            return t;
         }
-        vg_wait(&p, -1, &status, &e);
         clock_gettime(CLOCK_MONOTONIC, &b);
+        vg_wait(&p, -1, &status, &e);
+        clock_gettime(CLOCK_MONOTONIC, &c);
         vg_release(&p);
         if (status != 0) {
             fprintf(stderr, "/bin/true exited %d\n", status);
             free(times);
-            return -1;
+            return t;
         }
-        if (i >= 0)
+        if (i >= 0) {
             times[i] = elapsed_ms(&a, &b);
+            times[n + i] = elapsed_ms(&b, &c);
+            times[2 * n + i] = elapsed_ms(&a, &c);
+        }
     }
-    qsort(times, (size_t)n, sizeof *times, cmp_double);
-    double median = times[n / 2];
+    double *m[3] = {&t.spawn, &t.wait, &t.total};
+    for (int k = 0; k < 3; k++) {
+        qsort(times + k * n, (size_t)n, sizeof *times, cmp_double);
+        *m[k] = times[k * n + n / 2];
+    }
     free(times);
-    return median;
+    return t;
+}
+
+/* The seccomp rules of the shipped "moderate" profile: EPERM for what a sandbox never needs. */
+static const char *const denied_syscalls[] = {
+    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot", "swapon",
+    "swapoff", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime", "bpf",
+    "perf_event_open", "mount", "umount", "umount2", "pivot_root", "chroot", "fsopen", "fsmount", "fsconfig",
+    "fspick", "move_mount", "open_tree", "mount_setattr", "ptrace", "process_vm_readv", "process_vm_writev",
+    "kcmp", "userfaultfd", "keyctl", "add_key", "request_key", "io_uring_setup", "io_uring_enter",
+    "io_uring_register", "unshare", "setns", "clone3", "open_by_handle_at", "name_to_handle_at",
+};
+
+/* Opens cgroup.procs of /sys/fs/cgroup/{memory,pids,cpu}/vg-bench-PID (v1, when writable). */
+static uint32_t join_cgroups(int32_t *fds, char dirs[3][128])
+{
+    static const char *const controllers[] = {"memory", "pids", "cpu"};
+    uint32_t count = 0;
+    for (int i = 0; i < 3; i++) {
+        char procs[160];
+        snprintf(dirs[i], 128, "/sys/fs/cgroup/%s/vg-bench-%d", controllers[i], (int)getpid());
+        snprintf(procs, sizeof procs, "/sys/fs/cgroup/%s/vg-bench-%d/cgroup.procs", controllers[i], (int)getpid());
+        if (mkdir(dirs[i], 0755) < 0 || (fds[count] = open(procs, O_WRONLY | O_CLOEXEC)) < 0) {
+            dirs[i][0] = '\0';
+            continue;
+        }
+        count++;
+    }
+    return count;
+}
+
+static int balanced(vg_spawn_spec *spec, int n)
+{
+    char workspace[] = "/tmp/vg-bench-ws.XXXXXX", toolchain[] = "/tmp/vg-bench-tc.XXXXXX";
+    if (mkdtemp(workspace) == NULL || mkdtemp(toolchain) == NULL)
+        return -1;
+    const char *home = "/home/vg-bench";
+    vg_mount_op mounts[] = {
+        {VG_MOUNT_OVERLAY, 0, "/usr", "/usr", NULL},
+        {VG_MOUNT_SYMLINK, 0, NULL, "/bin", "usr/bin"},
+        {VG_MOUNT_SYMLINK, 0, NULL, "/sbin", "usr/sbin"},
+        {VG_MOUNT_SYMLINK, 0, NULL, "/lib", "usr/lib"},
+        {VG_MOUNT_SYMLINK, 0, NULL, "/lib64", "usr/lib64"},
+        {VG_MOUNT_OVERLAY, 0, "/etc", "/etc", NULL},
+        {VG_MOUNT_OVERLAY, VG_MF_OPTIONAL, "/opt", "/opt", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/shadow", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/gshadow", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/shadow-", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/gshadow-", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/sudoers", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/sudoers.d", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/ssh", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/security/opasswd", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/etc/ssl/private", NULL},
+        {VG_MOUNT_PROC, 0, NULL, "/proc", NULL},
+        {VG_MOUNT_DEV, 0, NULL, "/dev", NULL},
+        {VG_MOUNT_TMPFS, 0, NULL, "/tmp", "mode=1777"},
+        {VG_MOUNT_TMPFS, 0, NULL, "/var/tmp", "mode=1777"},
+        {VG_MOUNT_TMPFS, 0, NULL, "/run", "mode=1777"},
+        {VG_MOUNT_SYMLINK, VG_MF_OPTIONAL, NULL, "/var/run", "/run"},
+        {VG_MOUNT_TMPFS, 0, NULL, home, "mode=0700"},
+        {VG_MOUNT_BIND, VG_MF_READONLY | VG_MF_OPTIONAL, "/etc/hostname", "/home/vg-bench/.gitconfig", NULL},
+        {VG_MOUNT_BIND, VG_MF_READONLY, toolchain, "/home/vg-bench/.cargo", NULL},
+        {VG_MOUNT_BIND, 0, workspace, workspace, NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/home/vg-bench/.cargo/credentials", NULL},
+        {VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/home/vg-bench/.cargo/credentials.toml", NULL},
+    };
+    vg_landlock_path_rule rules[] = {
+        {"/", 1ULL << 3},       {"/usr", LL_READ_WRITE},     {"/etc", LL_READ_WRITE},
+        {"/opt", LL_READ_WRITE}, {"/proc", (1ULL << 2) | (1ULL << 3)},
+        {"/dev", (1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 14) | (1ULL << 15)},
+        {"/dev/shm", LL_READ_WRITE}, {"/tmp", LL_READ_WRITE}, {"/var/tmp", LL_READ_WRITE},
+        {"/run", LL_READ_WRITE}, {home, LL_READ_WRITE}, {"/home/vg-bench/.cargo", LL_READ_ONLY},
+        {workspace, LL_READ_WRITE}, {"/home/vg-bench/.gitconfig", LL_READ_ONLY}, {"/dev/null", LL_READ_WRITE},
+    };
+    size_t nsys = sizeof denied_syscalls / sizeof denied_syscalls[0];
+    vg_seccomp_rule sc[64];
+    memset(sc, 0, sizeof sc);
+    for (size_t i = 0; i < nsys; i++)
+        sc[i] = (vg_seccomp_rule){.syscall = denied_syscalls[i], .action = ERRNO_EPERM};
+    /* clone of a new user namespace, TIOCSTI / TIOCLINUX ioctls (MASKED_EQ) */
+    sc[nsys++] = (vg_seccomp_rule){.syscall = "clone", .action = ERRNO_EPERM, .arg_count = 1,
+                                   .args = {{0, 7, 0x10000000ULL, 0x10000000ULL}}};
+    sc[nsys++] = (vg_seccomp_rule){.syscall = "ioctl", .action = ERRNO_EPERM, .arg_count = 1,
+                                   .args = {{1, 7, 0xffffffffULL, 0x5412}}};
+    sc[nsys++] = (vg_seccomp_rule){.syscall = "ioctl", .action = ERRNO_EPERM, .arg_count = 1,
+                                   .args = {{1, 7, 0xffffffffULL, 0x541C}}};
+    uint8_t filter[8192];
+    uint32_t filter_len = 0;
+    vg_error e;
+    if (vg_seccomp_compile(sc, (uint32_t)nsys, ALLOW, filter, sizeof filter, &filter_len, &e) < 0) {
+        fprintf(stderr, "seccomp: %s\n", e.detail);
+        return -1;
+    }
+    int32_t cgroup_fds[3];
+    char cgroup_dirs[3][128];
+    uint32_t cgroups = join_cgroups(cgroup_fds, cgroup_dirs);
+
+    vg_spawn_spec b = *spec;
+    b.namespaces |= VG_NS_NET | VG_NS_CGROUP;
+    b.hostname = "vg-sandbox";
+    b.cwd = workspace;
+    b.mounts = mounts;
+    b.mount_count = sizeof mounts / sizeof mounts[0];
+    b.landlock_path_rules = rules;
+    b.landlock_path_rule_count = sizeof rules / sizeof rules[0];
+    b.landlock_handled_fs = LL_ALL;
+    b.landlock_scoped = 3;
+    b.seccomp_filter = filter;
+    b.seccomp_filter_len = filter_len;
+    b.cgroup_procs_fds = cgroup_fds;
+    b.cgroup_procs_fd_count = cgroups;
+    struct timing t = median_spawn_wait(&b, n);
+    for (uint32_t i = 0; i < cgroups; i++)
+        close(cgroup_fds[i]);
+    for (int i = 0; i < 3; i++)
+        if (cgroup_dirs[i][0] != '\0')
+            rmdir(cgroup_dirs[i]);
+    rmdir(workspace);
+    rmdir(toolchain);
+    if (t.total < 0)
+        return -1;
+    printf("  balanced profile:       %.3f ms (vg_spawn %.3f, vg_wait %.3f; %u mounts, %u cgroups, %u BPF insns)\n",
+           t.total, t.spawn, t.wait, b.mount_count, cgroups, filter_len / 8);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -101,19 +248,21 @@ int main(int argc, char **argv)
     vg_spawn_spec spec = {
         .argv = args, .envp = env, .search_path = "/usr/bin", .cwd = "/",
         .namespaces = VG_NS_USER | VG_NS_MOUNT | VG_NS_PID | VG_NS_IPC | VG_NS_UTS,
-        .flags = VG_SPAWN_NEW_SESSION | VG_SPAWN_NO_NEW_PRIVS | VG_SPAWN_DIE_WITH_PARENT,
+        .flags = VG_SPAWN_NEW_SESSION | VG_SPAWN_NO_NEW_PRIVS | VG_SPAWN_DIE_WITH_CALLER,
         .uid = (uint32_t)getuid(), .gid = (uint32_t)getgid(),
         .mounts = mounts, .mount_count = sizeof mounts / sizeof mounts[0],
         .stdin_fd = -1, .stdout_fd = 1, .stderr_fd = 2,
     };
-    double without_net = median_spawn_wait(&spec, n);
-    spec.namespaces |= VG_NS_NET;
-    double with_net = median_spawn_wait(&spec, n);
-    if (without_net < 0 || with_net < 0)
-        return 1;
     printf("vg_spawn+vg_wait of /bin/true, median of %d runs, ballast %ld MiB + %d threads:\n", n, ballast_mib,
            ballast_mib > 0 ? BALLAST_THREADS : 0);
-    printf("  no network namespace:   %.3f ms\n", without_net);
-    printf("  with network namespace: %.3f ms\n", with_net);
-    return 0;
+    struct timing without_net = median_spawn_wait(&spec, n);
+    if (without_net.total < 0)
+        return 1;
+    printf("  no network namespace:   %.3f ms\n", without_net.total);
+    spec.namespaces |= VG_NS_NET;
+    struct timing with_net = median_spawn_wait(&spec, n);
+    if (with_net.total < 0)
+        return 1;
+    printf("  with network namespace: %.3f ms\n", with_net.total);
+    return balanced(&spec, n) < 0 ? 1 : 0;
 }

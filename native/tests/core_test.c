@@ -4,6 +4,7 @@
  * Exit 0 pass, 1 fail, 77 skip.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -672,6 +674,104 @@ static void test_die_with_parent(void)
     t_cleanup(&s);
 }
 
+/* Whether some process has `arg` as one of its arguments. */
+static int arg_running(const char *arg)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    int found = 0;
+    while (d != NULL && !found && (de = readdir(d)) != NULL) {
+        char path[300], cmdline[256];
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, cmdline, sizeof cmdline - 1);
+        if (fd >= 0)
+            close(fd);
+        for (ssize_t i = 0; i < n && !found; i += (ssize_t)strlen(cmdline + i) + 1) {
+            cmdline[n] = '\0';
+            found = strcmp(cmdline + i, arg) == 0;
+        }
+    }
+    if (d != NULL)
+        closedir(d);
+    return found;
+}
+
+/* A process that starts `s` from a thread that ends at once; reports the init's pid on `fd`,
+ * then exits right away (`linger` 0) or lives until killed. */
+static pid_t caller_process(t_sandbox *s, int fd, int linger)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    pthread_t thread;
+    void *result = NULL;
+    if (pthread_create(&thread, NULL, spawn_sleep, s) != 0 || pthread_join(thread, &result) != 0 || result == NULL)
+        _exit(1);
+    int32_t init_pid = ((vg_process *)result)->pid;
+    if (write(fd, &init_pid, sizeof init_pid) != sizeof init_pid)
+        _exit(1);
+    while (linger)
+        pause();
+    _exit(0);
+}
+
+/* Waits up to ~1 s for no process to have `arg`; returns the ms it took, -1 when it stays. */
+static int wait_gone(const char *arg)
+{
+    for (int ms = 0; ms <= 1000; ms += 10) {
+        if (!arg_running(arg))
+            return ms;
+        usleep(10000);
+    }
+    return -1;
+}
+
+/* VG_SPAWN_DIE_WITH_CALLER: the sandbox outlives the thread that started it, but not the process. */
+static void test_die_with_caller(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    s.spec.flags = (s.spec.flags & ~(uint32_t)VG_SPAWN_DIE_WITH_PARENT) | VG_SPAWN_DIE_WITH_CALLER;
+    /* vg-init keeps the caller's pidfd; the command must not get it. */
+    CHECK(t_run(&s, VG_TEST_HELPER, "fds", (char *)NULL) == 0 && s.status == 0, "status %d", s.status);
+    CHECK(strcmp(s.out, "0\n1\n2\n") == 0, "open fds: %s", s.out);
+
+    char marker[32];
+    snprintf(marker, sizeof marker, "1000.%d", (int)getpid());
+    s.argv[0] = "sleep";
+    s.argv[1] = marker;
+    s.argv[2] = NULL;
+    s.spec.stdout_fd = s.spec.stderr_fd = -1;
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) < 0)
+        return;
+    pid_t caller = caller_process(&s, report[1], 1);
+    int32_t init_pid = 0;
+    CHECK(read(report[0], &init_pid, sizeof init_pid) == sizeof init_pid, "the caller could not spawn");
+    usleep(200000);
+    CHECK(kill(init_pid, 0) == 0 && arg_running(marker), "the sandbox ended with the thread that started it");
+    kill(caller, SIGKILL);
+    waitpid(caller, NULL, 0);
+    int ms = wait_gone(marker);
+    printf("  sandbox gone %d ms after its caller was killed\n", ms);
+    CHECK(ms >= 0, "the sandbox outlived its caller");
+
+    /* The caller exits as soon as vg_spawn returned, maybe before vg-init watches it. */
+    snprintf(marker, sizeof marker, "1001.%d", (int)getpid());
+    caller = caller_process(&s, report[1], 0);
+    CHECK(read(report[0], &init_pid, sizeof init_pid) == sizeof init_pid, "the caller could not spawn");
+    waitpid(caller, NULL, 0);
+    ms = wait_gone(marker);
+    printf("  sandbox gone %d ms after its caller exited\n", ms);
+    CHECK(ms >= 0, "the sandbox outlived its caller");
+    close(report[0]);
+    close(report[1]);
+    t_cleanup(&s);
+}
+
 static void test_hostname(void)
 {
     t_sandbox s;
@@ -708,9 +808,10 @@ static void test_overlay(void)
     snprintf(file, sizeof file, "%s/f", lower);
     spit(file, "lower\n");
     t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
-    snprintf(script, sizeof script, "cat /ovl/f; echo changed > /ovl/f; echo new > /ovl/g; cat /ovl/f /ovl/g");
+    snprintf(script, sizeof script, "cat /ovl/f; echo changed > /ovl/f; echo new > /ovl/g; cat /ovl/f /ovl/g; "
+                                    "rm /ovl/f && ls /ovl");
     CHECK(t_sh(&s, script) == 0 && s.status == 0, "status %d", s.status);
-    CHECK(strcmp(s.out, "lower\nchanged\nnew\n") == 0, "inside: %s", s.out);
+    CHECK(strcmp(s.out, "lower\nchanged\nnew\ng\n") == 0, "inside: %s", s.out);
     snprintf(script, sizeof script, "%s/g", lower);
     CHECK(slurp(file, buf, sizeof buf) && strcmp(buf, "lower\n") == 0 && !t_exists(script), "host lower changed");
     t_rm_rf(lower);
@@ -779,6 +880,7 @@ static const struct {
     {"init_hardened", test_init_hardened},
     {"init_missing", test_init_missing},
     {"die_with_parent", test_die_with_parent},
+    {"die_with_caller", test_die_with_caller},
     {"hostname", test_hostname},
     {"dev_nodes", test_dev_nodes},
     {"overlay", test_overlay},

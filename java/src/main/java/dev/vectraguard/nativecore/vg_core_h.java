@@ -368,6 +368,15 @@ public class vg_core_h {
     public static int VG_SPAWN_DIE_WITH_PARENT() {
         return VG_SPAWN_DIE_WITH_PARENT;
     }
+    private static final int VG_SPAWN_DIE_WITH_CALLER = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_SPAWN_DIE_WITH_CALLER 0x8
+     * }
+     */
+    public static int VG_SPAWN_DIE_WITH_CALLER() {
+        return VG_SPAWN_DIE_WITH_CALLER;
+    }
     private static final int VG_MOUNT_BIND = (int)1L;
     /**
      * {@snippet lang=c :
