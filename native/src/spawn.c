@@ -115,6 +115,13 @@ static void unmap_stacks(char **stacks)
         munmap(*stacks, VG_STACKS_SIZE);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define VG_ASAN_UNPOISON(addr, size) __asan_unpoison_memory_region((addr), (size))
+#else
+#define VG_ASAN_UNPOISON(addr, size) ((void)0)
+#endif
+
 /* Two stacks, each above a PROT_NONE guard page: [guard|init stack|guard|command stack]. */
 static char *map_stacks(vg_error *err)
 {
@@ -129,6 +136,9 @@ static char *map_stacks(vg_error *err)
         munmap(m, VG_STACKS_SIZE);
         return MAP_FAILED;
     }
+    /* ASan keeps shadow bytes for address ranges it did not allocate: a stack mapped where an
+     * earlier one (or a thread's) lived may still carry its redzones and trip false reports. */
+    VG_ASAN_UNPOISON(m, VG_STACKS_SIZE);
     return m;
 }
 

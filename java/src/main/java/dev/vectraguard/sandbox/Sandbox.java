@@ -16,10 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Starts commands in the native sandbox. See {@link SandboxSpec} for an example.
@@ -31,14 +27,7 @@ import java.util.concurrent.Future;
  */
 public final class Sandbox {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        /** The sandbox dies with the thread that cloned it (PR_SET_PDEATHSIG), so clone from one that lives as long as the JVM. */
-    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "vg-sandbox-spawner");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private Sandbox() {}
+        private Sandbox() {}
 
     /** Whether the native sandbox can run on this machine; {@link #unavailableReason()} says why not. */
     public static boolean available() {
@@ -93,7 +82,7 @@ public final class Sandbox {
             int namespaces = vg_core_h.VG_NS_USER() | vg_core_h.VG_NS_MOUNT() | vg_core_h.VG_NS_PID()
                     | vg_core_h.VG_NS_IPC() | vg_core_h.VG_NS_UTS() | vg_core_h.VG_NS_CGROUP()
                     | (network == NetworkMode.FULL ? 0 : vg_core_h.VG_NS_NET());
-            int flags = vg_core_h.VG_SPAWN_NO_NEW_PRIVS() | vg_core_h.VG_SPAWN_DIE_WITH_PARENT()
+            int flags = vg_core_h.VG_SPAWN_NO_NEW_PRIVS() | vg_core_h.VG_SPAWN_DIE_WITH_CALLER()
                     | (spec.stdin() == Stdio.INHERIT ? 0 : vg_core_h.VG_SPAWN_NEW_SESSION());
             int[] ids = callerIds();
             SpawnRequest request = new SpawnRequest(
@@ -107,7 +96,7 @@ public final class Sandbox {
                     stdio(spec.stderr(), stderrPipe, 1, 2, devNull));
             NativeProcess process;
             try {
-                process = spawn(request);
+                process = NativeCore.spawn(request);
             } catch (NativeCoreException failure) {
                 if (!landlockMissing(failure)) {
                     throw translate(failure, spec.command().getFirst());
@@ -133,24 +122,9 @@ public final class Sandbox {
         }
     }
 
-    private static NativeProcess spawn(SpawnRequest request) throws SandboxException, NativeCoreException {
-        Future<NativeProcess> result = SPAWNER.submit(() -> NativeCore.spawn(request));
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while starting the sandbox");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof NativeCoreException failure) {
-                throw failure;
-            }
-            throw new SandboxException("sandbox setup failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     private static NativeProcess spawnOrTranslate(SpawnRequest request, String command) throws SandboxException {
         try {
-            return spawn(request);
+            return NativeCore.spawn(request);
         } catch (NativeCoreException failure) {
             throw translate(failure, command);
         }
