@@ -9,7 +9,6 @@ import dev.vectraguard.metrics.RunDecision;
 import dev.vectraguard.metrics.RunRecord;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
-import dev.vectraguard.policy.RiskAnalyzer;
 import dev.vectraguard.policy.RiskLevel;
 import dev.vectraguard.policy.RiskReport;
 import dev.vectraguard.sandbox.NetworkMode;
@@ -32,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg exec}: judges a command, then runs it on the host, in the sandbox, after approval, or not at all. */
@@ -66,6 +66,8 @@ final class ExecCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    private Notices notices;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -84,6 +86,7 @@ final class ExecCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         VgConfig config = loaded.config();
+        notices = new Notices(config.logFormat());
         SandboxRuntime runtime = config.sandbox().runtime();
         if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
             return fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
@@ -91,7 +94,7 @@ final class ExecCommand implements Callable<Integer> {
         }
 
         String text = ShellWords.join(command);
-        RiskReport report = RiskAnalyzer.analyze(text);
+        RiskReport report = PolicyEngines.rate(loaded, text);
         DecisionEngine engine = PolicyEngines.of(loaded, PolicyEngines.guardLevel(loaded));
         boolean interactive = Approval.interactive();
         Decision decision = engine.decide(report, false, interactive);
@@ -113,15 +116,15 @@ final class ExecCommand implements Callable<Integer> {
         switch (decision.action()) {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
-                System.err.println("vg: blocked — " + decision.why() + (approvalNeeded
+                notices.print("blocked", "blocked — " + decision.why() + (approvalNeeded
                         ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
-                        : ""));
+                        : ""), Map.of("why", decision.why(), "risk", report.risk().label()));
                 return recorder.blocked(decision.why());
             }
             case ASK -> {
                 Approval.Answer answer = Approval.ask(decision.why(), text);
                 if (answer == Approval.Answer.CANCEL) {
-                    System.err.println("vg: cancelled");
+                    notices.print("cancelled", "cancelled");
                     return recorder.blocked("approval refused: " + decision.why());
                 }
                 if (answer == Approval.Answer.REMEMBER) {
@@ -139,7 +142,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         if (!decision.sandboxed()) {
             if (!quiet && report.risk() != RiskLevel.LOW) {
-                System.err.println("vg: host — " + decision.why());
+                notices.print("host", "host — " + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
             }
             return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command), decision.why());
         }
@@ -169,17 +172,17 @@ final class ExecCommand implements Callable<Integer> {
         try (SandboxProcess process = Sandbox.start(spec)) {
             forwardSignals(process);
             if (!quiet) {
-                System.err.println(Notices.sandbox(spec, process, cached, decision.why()));
+                notices.sandbox(spec, process, cached, decision.why());
             }
             int status = process.waitFor();
             if (process.timedOut()) {
-                System.err.println("vg: timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
+                notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
-                System.err.println("vg: the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
+                notices.print("memory", "the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
             }
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
-            System.err.println("vg: " + e.getMessage());
+            notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
         }
     }

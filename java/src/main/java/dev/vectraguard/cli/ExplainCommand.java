@@ -6,7 +6,6 @@ import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.json.Json;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
-import dev.vectraguard.policy.RiskAnalyzer;
 import dev.vectraguard.policy.RiskFinding;
 import dev.vectraguard.policy.RiskReport;
 import picocli.CommandLine.Command;
@@ -67,17 +66,17 @@ final class ExplainCommand implements Callable<Integer> {
         if (jsonl != null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(Json.write(explanation(line, engine)));
+                out.println(Json.write(explanation(line, loaded, engine)));
             }
             out.flush();
             return ExitCodes.OK;
         }
         String text = String.join(" ", words);
         if (json) {
-            out.println(Json.write(explanation(text, engine)));
+            out.println(Json.write(explanation(text, loaded, engine)));
             return ExitCodes.OK;
         }
-        RiskReport report = RiskAnalyzer.analyze(text);
+        RiskReport report = PolicyEngines.rate(loaded, text);
         Decision decision = engine.decide(report, false, true);
         out.println("command:  " + text);
         out.println("risk:     " + report.risk().label());
@@ -94,8 +93,8 @@ final class ExplainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static Map<String, Object> explanation(String text, DecisionEngine engine) {
-        RiskReport report = RiskAnalyzer.analyze(text);
+    static Map<String, Object> explanation(String text, LoadedConfig loaded, DecisionEngine engine) {
+        RiskReport report = PolicyEngines.rate(loaded, text);
         Decision decision = engine.decide(report, false, true);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", text);

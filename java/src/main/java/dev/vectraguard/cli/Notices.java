@@ -1,14 +1,43 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.config.LogFormat;
+import dev.vectraguard.json.Json;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 
-/** The one notice line vg prints on stderr about a sandboxed run. */
-final class Notices {
-    private Notices() {}
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-    static String sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
-        StringBuilder line = new StringBuilder("vg: sandbox (")
+/**
+ * vg's lines on stderr about a run, as text ({@code vg: sandbox (...) — why}) or, with
+ * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
+ */
+final class Notices {
+    private final LogFormat format;
+
+    Notices(LogFormat format) {
+        this.format = format;
+    }
+
+    /** One line: {@code kind} is sandbox, host, blocked, cancelled, timeout, memory or error. */
+    void print(String kind, String message, Map<String, Object> fields) {
+        if (format == LogFormat.JSON) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("vg", kind);
+            line.put("message", message);
+            line.putAll(fields);
+            System.err.println(Json.write(line));
+        } else {
+            System.err.println("vg: " + message);
+        }
+    }
+
+    void print(String kind, String message) {
+        print(kind, message, Map.of());
+    }
+
+    void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
+        StringBuilder line = new StringBuilder("sandbox (")
                 .append(spec.securityLevel().label())
                 .append(cached ? ", cached" : "")
                 .append(", network ").append(spec.network().label())
@@ -17,6 +46,13 @@ final class Notices {
         for (String notice : process.notices()) {
             line.append("; ").append(notice);
         }
-        return line.toString();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("level", spec.securityLevel().label());
+        fields.put("cached", cached);
+        fields.put("network", spec.network().label());
+        fields.put("limits", process.limitsDescription());
+        fields.put("why", why);
+        fields.put("notices", process.notices());
+        print("sandbox", line.toString(), fields);
     }
 }

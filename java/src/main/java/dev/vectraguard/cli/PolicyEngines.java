@@ -7,6 +7,9 @@ import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.GlobPattern;
 import dev.vectraguard.policy.PolicySettings;
+import dev.vectraguard.policy.ProductionContext;
+import dev.vectraguard.policy.RiskAnalyzer;
+import dev.vectraguard.policy.RiskReport;
 import dev.vectraguard.policy.SandboxMode;
 
 import java.nio.file.Path;
@@ -15,6 +18,11 @@ import java.util.Map;
 /** The decision engine the effective config describes, with the guard level resolved for this environment. */
 final class PolicyEngines {
     private PolicyEngines() {}
+
+    /** The command's risk, raised one step where it names production (production_indicators.keywords). */
+    static RiskReport rate(LoadedConfig loaded, String command) {
+        return new ProductionContext(loaded.config().productionIndicators().keywords()).escalate(RiskAnalyzer.analyze(command));
+    }
 
     static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
         VgConfig config = loaded.config();

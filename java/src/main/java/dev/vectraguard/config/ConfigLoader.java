@@ -98,6 +98,12 @@ public final class ConfigLoader {
     private static LoadedConfig finish(Map<String, Setting> settings, List<Path> files, List<String> warnings, DeploymentEnv env) {
         Map<String, Object> values = new LinkedHashMap<>();
         settings.forEach((k, s) -> values.put(k, s.value()));
+        Setting image = settings.get("sandbox.image");
+        Object runtime = settings.get("sandbox.runtime").value();
+        if (image.value() != null && runtime != SandboxRuntime.DOCKER && runtime != SandboxRuntime.PODMAN) {
+            warnings.add(image.source() + ": warning: 'sandbox.image' is only used by the docker and podman runtimes; "
+                    + "with sandbox.runtime " + ((SandboxRuntime) runtime).label() + " it has no effect");
+        }
         return new LoadedConfig(VgConfig.from(values), java.util.Collections.unmodifiableMap(settings), List.copyOf(files),
                 List.copyOf(warnings), env);
     }

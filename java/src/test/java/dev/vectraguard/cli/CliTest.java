@@ -86,6 +86,20 @@ class CliTest {
     }
 
     @Test
+    void jsonNoticesAndWarningsForKeysWithoutEffect() throws Exception {
+        vg.config(LOW_GUARD + "logging:\n  format: json\nsandbox:\n  image: debian:12\n");
+        VgRunner.Result run = vg.run("exec", "--", "true");
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> lines = run.stderr().lines().toList();
+        assertTrue(lines.getFirst().contains("vectra-guard.yaml:6: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
+                run.toString());
+        Map<String, Object> notice = Json.parseObject(lines.get(1));
+        assertEquals("sandbox", notice.get("vg"));
+        assertEquals("balanced", notice.get("level"));
+        assertEquals(2, lines.size(), run.toString());
+    }
+
+    @Test
     void lowRiskHostRunsAreSilent() throws Exception {
         vg.config(LOW_GUARD + "sandbox:\n  mode: auto\n");
         vg.env("VG_HOST_MARKER", "on-the-host");
