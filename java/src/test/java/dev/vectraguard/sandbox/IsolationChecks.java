@@ -95,6 +95,9 @@ public final class IsolationChecks {
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
         checks.add(new Check("moderate seccomp denies dangerous syscall families", IsolationChecks::moderateSyscallsDenied));
+        checks.add(new Check("strict seccomp denies packet, raw and netlink sockets and personality changes",
+                IsolationChecks::strictSocketsAndPersonalityDenied));
+        checks.add(new Check("a seccomp profile file of the user is applied", IsolationChecks::userSeccompProfile));
         checks.add(new Check("/proc/sys is not writable", IsolationChecks::procSysReadOnly));
         checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
         checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
@@ -271,6 +274,36 @@ public final class IsolationChecks {
             expect(r.stdout.contains(name + " 1\n"), name + " was not denied with EPERM: " + r);
         }
         expect(r.stdout.contains("unshare_user 1\n"), "unshare(CLONE_NEWUSER) not denied: " + r);
+    }
+
+    static void strictSocketsAndPersonalityDenied() throws Exception {
+        Path ws = tempDir("ws");
+        // AF_NETLINK/NETLINK_ROUTE and personality(ADDR_NO_RANDOMIZE) need no privilege: only the filter stops them.
+        String script = "use Socket; "
+                + "print 'netlink ', (socket(my $n, 16, 3, 0) ? 'ok' : $!+0), \"\\n\"; "
+                + "print 'packet ', (socket(my $p, 17, 3, 0) ? 'ok' : $!+0), \"\\n\"; "
+                + "print 'raw ', (socket(my $r, 2, 3, 1) ? 'ok' : $!+0), \"\\n\"; "
+                + "$! = 0; my $rc = syscall(135, 0x0040000); print 'personality ', ($rc == -1 ? $!+0 : 'ok'), \"\\n\";";
+        Result strict = run(SecurityLevel.STRICT, ws, List.of("perl", "-e", script));
+        for (String what : List.of("netlink", "packet", "raw", "personality")) {
+            expect(strict.stdout.contains(what + " 1\n"), what + " not denied with EPERM at strict: " + strict);
+        }
+        Result balanced = run(SecurityLevel.BALANCED, ws, List.of("perl", "-e", script));
+        expect(balanced.stdout.contains("netlink ok") && balanced.stdout.contains("personality ok"),
+                "netlink sockets and personality are allowed below strict, so the check above tests the filter: " + balanced);
+    }
+
+    static void userSeccompProfile() throws Exception {
+        Path ws = tempDir("ws");
+        Path profile = tempDir("profile").resolve("no-mkdir.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], "
+                + "\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}");
+        SandboxSpec spec = spec(SecurityLevel.BALANCED, ws, List.of("sh", "-c", "mkdir made; touch file"))
+                .seccompProfile(profile.toString()).build();
+        Result r = run(spec);
+        expect(!Files.exists(ws.resolve("made")), "mkdir ran despite the user's profile: " + r);
+        expect(Files.exists(ws.resolve("file")), "the rest ran: " + r);
+        expect(r.stderr.contains("Permission denied"), "errnoRet 13 (EACCES) expected: " + r);
     }
 
     static void procSysReadOnly() throws Exception {
