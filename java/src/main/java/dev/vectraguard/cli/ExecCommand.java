@@ -116,7 +116,7 @@ final class ExecCommand implements Callable<Integer> {
         switch (decision.action()) {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
-                notices.print("blocked", "blocked — " + decision.why() + (approvalNeeded
+                notices.print("blocked", "blocked" + Notices.DASH + decision.why() + (approvalNeeded
                         ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
                         : ""), Map.of("why", decision.why(), "risk", report.risk().label()));
                 return recorder.blocked(decision.why());
@@ -142,7 +142,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         if (!decision.sandboxed()) {
             if (!quiet && report.risk() != RiskLevel.LOW) {
-                notices.print("host", "host — " + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
+                notices.print("host", "host" + Notices.DASH + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
             }
             return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command), decision.why());
         }

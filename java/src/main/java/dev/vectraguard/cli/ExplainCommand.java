@@ -88,7 +88,7 @@ final class ExplainCommand implements Callable<Integer> {
                 out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), finding.reason());
             }
         }
-        out.println("decision: " + label(decision) + " — " + decision.why());
+        out.println("decision: " + label(decision) + Notices.DASH + decision.why());
         out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
         return ExitCodes.OK;
     }

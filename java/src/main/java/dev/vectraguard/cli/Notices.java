@@ -13,6 +13,9 @@ import java.util.Map;
  * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
  */
 final class Notices {
+    /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
+    static final String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+
     private final LogFormat format;
 
     Notices(LogFormat format) {
@@ -42,7 +45,7 @@ final class Notices {
                 .append(cached ? ", cached" : "")
                 .append(", network ").append(spec.network().label())
                 .append(", ").append(process.limitsDescription())
-                .append(") — ").append(why);
+                .append(")").append(DASH).append(why);
         for (String notice : process.notices()) {
             line.append("; ").append(notice);
         }
