@@ -74,11 +74,6 @@ public final class Sandbox {
             int[] stdinPipe = spec.stdin() == Stdio.PIPE ? pipe(parentEnds, childEnds, 1) : null;
             int[] stdoutPipe = spec.stdout() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
             int[] stderrPipe = spec.stderr() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
-            int devNull = -1;
-            if (spec.stdin() == Stdio.DISCARD || spec.stdout() == Stdio.DISCARD || spec.stderr() == Stdio.DISCARD) {
-                devNull = open("/dev/null", NativeCore.O_RDWR);
-                childEnds.add(devNull);
-            }
             int namespaces = vg_core_h.VG_NS_USER() | vg_core_h.VG_NS_MOUNT() | vg_core_h.VG_NS_PID()
                     | vg_core_h.VG_NS_IPC() | vg_core_h.VG_NS_UTS() | vg_core_h.VG_NS_CGROUP()
                     | (network == NetworkMode.FULL ? 0 : vg_core_h.VG_NS_NET());
@@ -92,8 +87,8 @@ public final class Sandbox {
                     plan.mounts(), plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
-                    stdio(spec.stdin(), stdinPipe, 0, 0, devNull), stdio(spec.stdout(), stdoutPipe, 1, 1, devNull),
-                    stdio(spec.stderr(), stderrPipe, 1, 2, devNull));
+                    stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
+                    stdio(spec.stderr(), stderrPipe, 1, 2));
             NativeProcess process;
             try {
                 process = NativeCore.spawn(request);
@@ -170,11 +165,12 @@ public final class Sandbox {
         return fds;
     }
 
-    private static int stdio(Stdio mode, int[] pipe, int childIndex, int inherited, int devNull) {
+    /** The caller's fd that becomes the command's stdin, stdout or stderr; -1 makes the C core use /dev/null. */
+    private static int stdio(Stdio mode, int[] pipe, int childIndex, int inherited) {
         return switch (mode) {
             case INHERIT -> inherited;
             case PIPE -> pipe[childIndex];
-            case DISCARD -> devNull;
+            case DISCARD -> -1;
         };
     }
 
@@ -196,14 +192,6 @@ public final class Sandbox {
             throw new SandboxException("cannot open pipe: " + e.getMessage());
         } finally {
             NativeCore.close(fd);
-        }
-    }
-
-    private static int open(String path, int flags) throws SandboxException {
-        try {
-            return NativeCore.open(path, flags);
-        } catch (NativeCoreException e) {
-            throw new SandboxException("cannot open " + path + ": " + e.errnoName());
         }
     }
 
