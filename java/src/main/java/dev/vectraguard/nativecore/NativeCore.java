@@ -128,10 +128,8 @@ public final class NativeCore {
         }
     }
 
-    /** O_RDONLY, O_WRONLY, O_RDWR for {@link #open}. */
-    public static final int O_RDONLY = 0;
+    /** open(2) flag for {@link #open}: write only. */
     public static final int O_WRONLY = 1;
-    public static final int O_RDWR = 2;
 
     /** Opens {@code path} with {@code flags} (O_CLOEXEC always added); the raw descriptor, to close with {@link #close}. */
     public static int open(String path, int flags) throws NativeCoreException {

@@ -17,11 +17,6 @@ public class SandboxException extends Exception {
         this.exitCode = exitCode;
     }
 
-    public SandboxException(String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = SETUP_FAILED;
-    }
-
     public int exitCode() {
         return exitCode;
     }
