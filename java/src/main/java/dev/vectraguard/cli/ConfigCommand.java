@@ -18,14 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Show the effective configuration or validate a config file.",
         subcommands = {ConfigCommand.Show.class, ConfigCommand.Validate.class})
-final class ConfigCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: show or validate");
-    }
+final class ConfigCommand extends CommandGroup {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print the effective configuration and where each value comes from (default, file:line, env).")

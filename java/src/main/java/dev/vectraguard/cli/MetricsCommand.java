@@ -11,14 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = "Show or reset the metrics recorded on every vg exec (metrics.json under the state dir).",
         subcommands = {MetricsCommand.Show.class, MetricsCommand.Reset.class})
-final class MetricsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: show or reset");
-    }
+final class MetricsCommand extends CommandGroup {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Totals (host, sandbox, cached, blocked), average duration, by risk, by runtime, recent runs.")

@@ -27,14 +27,7 @@ import java.util.concurrent.Callable;
                 "Entries are keyed by the SHA-256 of the normalised command, in trust.json under the state dir."},
         subcommands = {TrustCommand.ListEntries.class, TrustCommand.Add.class, TrustCommand.Remove.class, TrustCommand.Clean.class},
         footer = {"", "Example:", "  vg trust add 'npm install' --note 'project deps' --duration 7d"})
-final class TrustCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, add, remove or clean");
-    }
+final class TrustCommand extends CommandGroup {
 
     static TrustStore open(ConfigOptions options) throws ConfigException, IOException {
         return new TrustStore(options.stateDirectory(), Clock.systemUTC(), w -> System.err.println("vg: " + w));

@@ -17,12 +17,5 @@ import picocli.CommandLine.Command;
                 "126:command not executable",
                 "127:command not found",
                 "128+N:command killed by signal N"})
-public final class VgCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (try 'vg exec -- CMD')");
-    }
+public final class VgCommand extends CommandGroup {
 }
