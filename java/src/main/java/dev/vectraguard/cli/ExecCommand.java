@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.VgConfig;
@@ -26,7 +27,9 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +172,8 @@ final class ExecCommand implements Callable<Integer> {
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds)), home);
         boolean cached = !spec.cacheDirs().isEmpty();
+        Path projectConfig = Path.of(ConfigLoader.PROJECT_FILE).toAbsolutePath();
+        boolean projectConfigExisted = Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS);
         try (SandboxProcess process = Sandbox.start(spec)) {
             forwardSignals(process);
             if (!quiet) {
@@ -180,10 +185,33 @@ final class ExecCommand implements Callable<Integer> {
             } else if (process.memoryLimitHit()) {
                 notices.print("memory", "the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
             }
+            if (!projectConfigExisted) {
+                quarantineCreatedConfig(projectConfig);
+            }
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
+        }
+    }
+
+    /**
+     * A project config the sandboxed command created would loosen the next run's policy: it is
+     * moved aside (never deleted) and reported. An existing one is read-only inside the sandbox.
+     */
+    private void quarantineCreatedConfig(Path projectConfig) {
+        if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path aside = projectConfig.resolveSibling(projectConfig.getFileName() + ".from-sandbox-"
+                + Instant.now().toString().replace(':', '-'));
+        try {
+            Files.move(projectConfig, aside, StandardCopyOption.ATOMIC_MOVE);
+            notices.print("config", "the sandboxed command created " + projectConfig + "; moved it to " + aside
+                    + " so it is not used (review it and rename it back to use it)");
+        } catch (IOException e) {
+            notices.print("config", "the sandboxed command created " + projectConfig + " and it could not be moved aside ("
+                    + e.getMessage() + "): review it before the next run");
         }
     }
 

@@ -99,10 +99,12 @@ final class MountPlanner {
         }
 
         addReadWrite(mounts, rules, bound, workspace);
-        Path projectConfig = workspace.resolve(PROJECT_CONFIG);
-        if (Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
-            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), projectConfig.toString(),
-                    projectConfig.toString(), null));
+        Path workdir = cwd.toAbsolutePath().normalize();
+        for (Path projectConfig : new LinkedHashSet<>(List.of(workspace.resolve(PROJECT_CONFIG), workdir.resolve(PROJECT_CONFIG)))) {
+            if (projectConfig.startsWith(workspace) && Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), projectConfig.toString(),
+                        projectConfig.toString(), null));
+            }
         }
         for (Path cache : spec.cacheDirs()) {
             createDirectories(cache);
@@ -126,7 +128,6 @@ final class MountPlanner {
             }
         }
 
-        Path workdir = cwd.toAbsolutePath().normalize();
         String sandboxCwd = workdir.startsWith(workspace) ? workdir.toString() : workspace.toString();
         return new FilesystemPlan(List.copyOf(mounts), List.copyOf(rules), sandboxCwd);
     }

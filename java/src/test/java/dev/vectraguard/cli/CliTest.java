@@ -152,6 +152,19 @@ class CliTest {
     }
 
     @Test
+    void aProjectConfigCreatedInTheSandboxIsMovedAsideAndNotUsed() throws Exception {
+        VgRunner.Result run = vg.run("exec", "--", "sh", "-c", "printf 'guard_level:\\n  level: off\\n' > vectra-guard.yaml");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("vectra-guard.yaml")), run.toString());
+        try (var aside = Files.list(vg.workspace)) {
+            List<Path> moved = aside.filter(p -> p.getFileName().toString().startsWith("vectra-guard.yaml.from-sandbox-")).toList();
+            assertEquals(1, moved.size(), run.toString());
+            assertEquals("guard_level:\n  level: off\n", Files.readString(moved.getFirst()));
+        }
+        assertTrue(run.stderr().contains("so it is not used"), run.toString());
+    }
+
+    @Test
     void badConfigNamesFileLineAndKey() throws Exception {
         vg.config("sandbox:\n  mode: always\n  secomp_profile: strict\n");
         VgRunner.Result run = vg.run("exec", "--", "true");
