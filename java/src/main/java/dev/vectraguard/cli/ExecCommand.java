@@ -50,8 +50,8 @@ final class ExecCommand implements Callable<Integer> {
     SecurityLevel securityLevel;
 
     @Option(names = "--network", paramLabel = "MODE", converter = NetworkConverter.class,
-            description = "none or full; never more than the level allows (restricted is not built yet and means none). "
-                    + "Default: sandbox.network_mode, else the level's.")
+            description = "none, restricted or full; more than the level allows (full above permissive) is refused "
+                    + "with exit 125; restricted is not built yet and means none. Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
     @Option(names = "--workspace", paramLabel = "DIR",
