@@ -70,30 +70,39 @@ public class SpawnBenchmark {
 
     @Benchmark
     public int processBuilder() throws Exception {
-        return new ProcessBuilder("/bin/true").start().waitFor();
+        return succeeded(new ProcessBuilder("/bin/true").start().waitFor());
     }
 
     @Benchmark
     public int nativeSandbox(SandboxLevel level) throws Exception {
         try (SandboxProcess process = Sandbox.start(level.spec)) {
-            return process.waitFor();
+            return succeeded(process.waitFor());
         }
     }
 
     @Benchmark
     public int bubblewrap(Workspace workspace) throws Exception {
-        return new ProcessBuilder(workspace.bubblewrap).start().waitFor();
+        return succeeded(new ProcessBuilder(workspace.bubblewrap).start().waitFor());
     }
 
-    /** bubblewrap with the mounts and namespaces of the balanced/strict levels (no seccomp, no Landlock). */
-    static List<String> bubblewrapCommand(Path workspace) {
-        List<String> command = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--new-session"));
-        for (String dir : List.of("/usr", "/etc", "/opt")) {
-            if (Files.isDirectory(Path.of(dir))) {
-                command.addAll(List.of("--ro-bind", dir, dir));
-            }
+    /** A case that fails fast would measure its failure: every run must really run /bin/true. */
+    private static int succeeded(int status) {
+        if (status != 0) {
+            throw new IllegalStateException("the spawned /bin/true ended with status " + status);
         }
-        for (String dir : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
+        return status;
+    }
+
+    /**
+     * bubblewrap with the mount list of the strict level (read-only system dirs, the same hidden
+     * host secrets, proc, dev, private /tmp /var/tmp /run, an empty tmpfs home, the workspace), all
+     * namespaces, no capabilities, a new session, and an empty environment. It has no seccomp filter,
+     * Landlock or cgroup limits (bubblewrap takes a filter only as an inherited fd).
+     */
+    static List<String> bubblewrapCommand(Path workspace) {
+        List<String> command = new ArrayList<>(List.of("bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL"));
+        for (String dir : List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt")) {
             Path path = Path.of(dir);
             try {
                 if (Files.isSymbolicLink(path)) {
@@ -105,9 +114,22 @@ public class SpawnBenchmark {
                 throw new IllegalStateException(e);
             }
         }
+        for (String secret : List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers",
+                "/etc/security/opasswd")) {
+            if (Files.exists(Path.of(secret))) {
+                command.addAll(List.of("--ro-bind", "/dev/null", secret));
+            }
+        }
+        for (String secretDir : List.of("/etc/sudoers.d", "/etc/ssh", "/etc/ssl/private")) {
+            if (Files.isDirectory(Path.of(secretDir))) {
+                command.addAll(List.of("--tmpfs", secretDir, "--remount-ro", secretDir));
+            }
+        }
+        String home = System.getProperty("user.home");
         command.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp",
+                "--tmpfs", "/run", "--symlink", "/run", "/var/run", "--tmpfs", home,
                 "--bind", workspace.toString(), workspace.toString(), "--chdir", workspace.toString(),
-                "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "/bin/true"));
+                "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", home, "/bin/true"));
         return command;
     }
 }
