@@ -17,6 +17,8 @@ public final class Main {
 
     static int run(String[] args) {
         CommandLine commandLine = new CommandLine(new VgCommand());
+        // Everything after the command's name belongs to it: `vg exec ls -la` works like `vg exec -- ls -la`.
+        commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         PrintWriter err = new PrintWriter(System.err, true);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {

@@ -66,6 +66,8 @@ class CliTest {
         VgRunner.Result notExecutable = vg.run("exec", "-q", "--", "./not-executable.sh");
         assertEquals(126, notExecutable.exitCode(), notExecutable.toString());
         assertEquals(143, vg.run("exec", "-q", "--", "sh", "-c", "kill -TERM $$").exitCode());
+        VgRunner.Result withoutDashes = vg.run("exec", "-q", "sh", "-c", "echo $#", "x", "-q", "--timeout", "1");
+        assertEquals("3\n", withoutDashes.stdout(), "options after the command's name belong to the command: " + withoutDashes);
         VgRunner.Result timeout = vg.run("exec", "-q", "--timeout", "1", "--", "sleep", "30");
         assertEquals(124, timeout.exitCode(), timeout.toString());
         assertTrue(timeout.stderr().contains("timed out"), timeout.toString());
