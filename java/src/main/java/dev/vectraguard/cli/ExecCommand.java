@@ -71,7 +71,8 @@ final class ExecCommand implements Callable<Integer> {
 
     private Notices notices;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
+    @Parameters(arity = "1..*", paramLabel = "CMD",
+            description = "The command and its arguments; everything after its name belongs to it (-- before it is optional).")
     List<String> command;
 
     @Override
