@@ -3,6 +3,7 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.state.StateDir;
 import picocli.CommandLine.Option;
 
@@ -34,11 +35,7 @@ final class ConfigOptions {
 
     /** The state directory, created (0700) if needed. */
     Path stateDirectory() throws ConfigException, IOException {
-        Path home = Path.of(System.getProperty("user.home"));
-        String envHome = System.getenv("HOME");
-        if (envHome != null && envHome.startsWith("/")) {
-            home = Path.of(envHome);
-        }
+        Path home = Sandbox.homeDirectory(System.getenv());
         return StateDir.ensure(StateDir.resolve(stateDir, System.getenv(), load().config().stateDir(), home));
     }
 }

@@ -105,7 +105,7 @@ final class ExecCommand implements Callable<Integer> {
         boolean trusted = false;
         TrustStore trust = null;
         if (decision.action() == Decision.Action.ASK || decision.action() == Decision.Action.BLOCK) {
-            trust = trustStore(report.normalizedCommand());
+            trust = trustStore();
             trusted = trust != null && trust.isTrusted(report.normalizedCommand());
             if (trusted) {
                 decision = engine.decide(report, true, interactive);
@@ -217,7 +217,7 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     /** The trust store if its file exists (no JSON is loaded otherwise). */
-    private TrustStore trustStore(String normalized) {
+    private TrustStore trustStore() {
         try {
             Path dir = options.stateDirectory();
             return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), ExecCommand::warn) : null;

@@ -4,6 +4,7 @@ import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
+import dev.vectraguard.config.Globs;
 import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.Environment;
@@ -97,7 +98,7 @@ final class SandboxSpecs {
         Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(System.getenv(), loaded.config().sandbox().envWhitelist()));
         var protection = loaded.config().envProtection();
         if (protection.enabled()) {
-            env.keySet().removeIf(name -> Environment.whitelisted(Map.of(name, ""), protection.protectedVars()).containsKey(name));
+            env.keySet().removeIf(name -> Globs.matchesAny(protection.protectedVars(), name));
         }
         return env;
     }

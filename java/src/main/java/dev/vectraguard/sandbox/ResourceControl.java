@@ -3,6 +3,7 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.RLimit;
+import dev.vectraguard.probe.CgroupProbe;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -85,13 +86,13 @@ final class ResourceControl implements AutoCloseable {
     static ResourceControl apply(ResourceLimits limits) throws SandboxException {
         List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0));
         String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-        if (Files.isRegularFile(CGROUP_ROOT.resolve("cgroup.controllers"))) {
+        CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
+        if (cgroups.usableForLimits() && cgroups.version() == 2) {
             ResourceControl v2 = cgroupV2(limits, name, base);
             if (v2 != null) {
                 return v2;
             }
-        } else if (Files.isWritable(CGROUP_ROOT.resolve("memory")) && Files.isWritable(CGROUP_ROOT.resolve("pids"))
-                && Files.isWritable(CGROUP_ROOT.resolve("cpu"))) {
+        } else if (cgroups.usableForLimits() && cgroups.version() == 1) {
             return cgroupV1(limits, name, base);
         }
         List<RLimit> rlimits = new ArrayList<>(base);
@@ -150,15 +151,10 @@ final class ResourceControl implements AutoCloseable {
         }
     }
 
-    /** v2: usable when the memory, pids and cpu controllers can be enabled below a cgroup we may write. */
+    /** v2 (controllers available, {@link CgroupProbe}): null when they cannot be enabled below our cgroup. */
     private static ResourceControl cgroupV2(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
         Path parent = CGROUP_ROOT.resolve("vectra-guard");
         try {
-            String available = Files.readString(CGROUP_ROOT.resolve("cgroup.controllers"));
-            if (!(available.contains("memory") && available.contains("pids") && available.contains("cpu"))
-                    || !Files.isWritable(CGROUP_ROOT.resolve("cgroup.subtree_control"))) {
-                return null;
-            }
             write(CGROUP_ROOT.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
             Files.createDirectories(parent);
             write(parent.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
