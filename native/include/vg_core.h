@@ -171,7 +171,7 @@ typedef struct vg_spawn_spec {
     uint32_t rlimit_count;
     uint64_t landlock_scoped;       /* LANDLOCK_SCOPE_* (ABI >= 6), 0 = none */
     const vg_rlimit *rlimits;
-    const int32_t *cgroup_procs_fds; /* open cgroup.procs files the sandbox joins first */
+    const int32_t *cgroup_procs_fds; /* open cgroup.procs (v2) or tasks (v1) files: the init writes "0" to each first */
     uint32_t cgroup_procs_fd_count;
     uint32_t seccomp_filter_len;    /* bytes; a multiple of 8 (struct sock_filter) */
     const uint8_t *seccomp_filter;  /* compiled by vg_seccomp_compile; NULL = none */

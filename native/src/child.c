@@ -303,7 +303,7 @@ int vg_sandbox_init(void *arg)
 
     for (uint32_t i = 0; i < spec->cgroup_procs_fd_count; i++) {
         if (write(spec->cgroup_procs_fds[i], "0", 1) != 1) {
-            vg_fail(&e, VG_STEP_CGROUP, errno, "join cgroup", "cgroup.procs");
+            vg_fail(&e, VG_STEP_CGROUP, errno, "join cgroup", "(write to cgroup.procs or tasks)");
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
         }
     }

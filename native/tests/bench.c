@@ -8,6 +8,7 @@
  * /etc, proc, dev, scratch tmpfs, home, binds, Landlock with scoping, a ~50-rule seccomp
  * filter, every namespace, cgroup v1 joins when /sys/fs/cgroup/{memory,pids,cpu} are
  * writable), split into vg_spawn (until it returns) and vg_wait (until the exit is reaped).
+ * Means and 99th percentiles are printed too: JMH reports means, which rare slow runs move.
  * A ballast of touched memory and idle threads makes this process look like a JVM (the cost
  * of a fork-like clone grows with the caller's page tables; a CLONE_VM clone does not).
  */
@@ -48,12 +49,13 @@ static void *idle_thread(void *arg)
 
 struct timing {
     double spawn, wait, total; /* medians, ms */
+    double mean, p99;          /* of total, ms */
 };
 
 /* Medians over n runs (after n/10 warm-up runs); total < 0 on failure. */
 static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
 {
-    struct timing t = {-1, -1, -1};
+    struct timing t = {-1, -1, -1, -1, -1};
     double *times = calloc(3 * (size_t)n, sizeof *times);
     if (times == NULL)
         return t;
@@ -83,11 +85,16 @@ static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
             times[2 * n + i] = elapsed_ms(&a, &c);
         }
     }
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += times[2 * n + i];
+    t.mean = sum / n;
     double *m[3] = {&t.spawn, &t.wait, &t.total};
     for (int k = 0; k < 3; k++) {
         qsort(times + k * n, (size_t)n, sizeof *times, cmp_double);
         *m[k] = times[k * n + n / 2];
     }
+    t.p99 = times[2 * n + (n * 99) / 100];
     free(times);
     return t;
 }
@@ -102,15 +109,21 @@ static const char *const denied_syscalls[] = {
     "io_uring_register", "unshare", "setns", "clone3", "open_by_handle_at", "name_to_handle_at",
 };
 
-/* Opens cgroup.procs of /sys/fs/cgroup/{memory,pids,cpu}/vg-bench-PID (v1, when writable). */
+/* Opens the v1 "tasks" file of /sys/fs/cgroup/{memory,pids,cpu}/vg-bench-PID (when writable), as
+ * ResourceControl does; VG_BENCH_CGROUPS (e.g. "cpu", "none") limits the controllers. */
 static uint32_t join_cgroups(int32_t *fds, char dirs[3][128])
 {
     static const char *const controllers[] = {"memory", "pids", "cpu"};
     uint32_t count = 0;
     for (int i = 0; i < 3; i++) {
         char procs[160];
+        const char *only = getenv("VG_BENCH_CGROUPS");
+        if (only != NULL && strstr(only, controllers[i]) == NULL) {
+            dirs[i][0] = '\0';
+            continue;
+        }
         snprintf(dirs[i], 128, "/sys/fs/cgroup/%s/vg-bench-%d", controllers[i], (int)getpid());
-        snprintf(procs, sizeof procs, "/sys/fs/cgroup/%s/vg-bench-%d/cgroup.procs", controllers[i], (int)getpid());
+        snprintf(procs, sizeof procs, "/sys/fs/cgroup/%s/vg-bench-%d/tasks", controllers[i], (int)getpid());
         if (mkdir(dirs[i], 0755) < 0 || (fds[count] = open(procs, O_WRONLY | O_CLOEXEC)) < 0) {
             dirs[i][0] = '\0';
             continue;
@@ -211,8 +224,8 @@ static int balanced(vg_spawn_spec *spec, int n)
     rmdir(toolchain);
     if (t.total < 0)
         return -1;
-    printf("  balanced profile:       %.3f ms (vg_spawn %.3f, vg_wait %.3f; %u mounts, %u cgroups, %u BPF insns)\n",
-           t.total, t.spawn, t.wait, b.mount_count, cgroups, filter_len / 8);
+    printf("  balanced profile:       %.3f ms (vg_spawn %.3f, vg_wait %.3f; mean %.3f, p99 %.3f; %u mounts, %u cgroups, %u BPF insns)\n",
+           t.total, t.spawn, t.wait, t.mean, t.p99, b.mount_count, cgroups, filter_len / 8);
     return 0;
 }
 
@@ -253,16 +266,16 @@ int main(int argc, char **argv)
         .mounts = mounts, .mount_count = sizeof mounts / sizeof mounts[0],
         .stdin_fd = -1, .stdout_fd = 1, .stderr_fd = 2,
     };
-    printf("vg_spawn+vg_wait of /bin/true, median of %d runs, ballast %ld MiB + %d threads:\n", n, ballast_mib,
+    printf("vg_spawn+vg_wait of /bin/true, median (and mean, 99th percentile) of %d runs, ballast %ld MiB + %d threads:\n", n, ballast_mib,
            ballast_mib > 0 ? BALLAST_THREADS : 0);
     struct timing without_net = median_spawn_wait(&spec, n);
     if (without_net.total < 0)
         return 1;
-    printf("  no network namespace:   %.3f ms\n", without_net.total);
+    printf("  no network namespace:   %.3f ms (mean %.3f, p99 %.3f)\n", without_net.total, without_net.mean, without_net.p99);
     spec.namespaces |= VG_NS_NET;
     struct timing with_net = median_spawn_wait(&spec, n);
     if (with_net.total < 0)
         return 1;
-    printf("  with network namespace: %.3f ms\n", with_net.total);
+    printf("  with network namespace: %.3f ms (mean %.3f, p99 %.3f)\n", with_net.total, with_net.mean, with_net.p99);
     return balanced(&spec, n) < 0 ? 1 : 0;
 }

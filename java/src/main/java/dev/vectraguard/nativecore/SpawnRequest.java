@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param landlockHandledFs LANDLOCK_ACCESS_FS_* handled; 0 = no filesystem restriction
  * @param landlockHandledNet LANDLOCK_ACCESS_NET_* handled; 0 = no network restriction
  * @param landlockScoped LANDLOCK_SCOPE_* bits (ABI >= 6); 0 = none
- * @param cgroupProcsFds open cgroup.procs files the sandbox joins first
+ * @param cgroupProcsFds open cgroup.procs (v2) or tasks (v1) files; the sandbox init writes "0" to each first
  * @param seccompFilter a program from {@link NativeCore#compileSeccomp}; null = no filter
  * @param capabilitiesKeep bit N keeps capability N; 0 drops all
  * @param stdinFd caller fd that becomes fd 0 (likewise stdout, stderr)
