@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 1
+#define VG_CORE_ABI_VERSION 2
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -182,10 +182,12 @@ typedef struct vg_spawn_spec {
     int32_t reserved;
 } vg_spawn_spec;
 
-/* A running sandbox: the pid (in the caller's namespace) of its init, and a pidfd on it. */
+/* A running sandbox: the pid (in the caller's namespace) of its init, a pidfd on it, and the
+ * read end of the pipe on which the init reports the command's status (-1: none). */
 typedef struct vg_process {
     int32_t pid;
     int32_t pidfd;
+    int32_t status_fd;
 } vg_process;
 
 /* VG_CORE_ABI_VERSION of the loaded library. */
@@ -212,14 +214,20 @@ int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err);
 
 /* Waits up to timeout_ms (-1 = forever) for the sandbox to end. Returns 1 and
  * sets *status (exit code, or 128+N when killed by signal N) when it ended,
- * 0 on timeout. Reaps the sandbox init. */
+ * 0 on timeout. "Ended": the command and every other process in the sandbox
+ * are gone. The init reports that before it exits itself, so the kernel's
+ * teardown of the sandbox (its mounts, namespaces) is not waited for here;
+ * vg_release waits for it and reaps the init. (An init killed before it could
+ * report is waited for and reaped here.) */
 int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
 
 /* Sends `signal` to the command (the init forwards it); SIGKILL ends the
  * whole sandbox at once. */
 int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err);
 
-/* Releases the pidfd. */
+/* Ends the sandbox if it is still running (SIGKILL), waits until its init has
+ * exited and reaps it, then closes the descriptors. Usually a fraction of a
+ * millisecond after vg_wait; a caller in a hurry runs it on another thread. */
 int32_t vg_release(vg_process *proc);
 
 /* Symbolic name of an errno value ("EACCES"), or "E?" when unknown. */

@@ -261,18 +261,24 @@ static int drop_init_privileges(vg_error *e)
 static void exec_reaper(const struct vg_child_ctx *ctx, pid_t command, vg_error *e)
 {
     static const char *const no_env[] = {NULL};
-    char pid[21], caller[21];
+    char pid[21], caller[21], status[21];
     vg_utoa((uint64_t)command, pid);
     vg_utoa((uint64_t)ctx->caller_fd, caller);
-    const char *const argv[] = {"vg-init", pid, ctx->caller_fd >= 0 ? caller : NULL, NULL};
+    vg_utoa((uint64_t)ctx->status_fd, status);
+    const char *const argv[] = {"vg-init", pid, ctx->caller_fd >= 0 ? caller : "-", status, NULL};
     /* Every fd of the caller, stdio included, ends with the exec (the error pipe already does),
-     * except the caller's pidfd, which vg-init watches (the command closed its copy). */
+     * except the caller's pidfd, which vg-init watches, and the status pipe it reports on (the
+     * command closed its copies). */
     if (syscall(SYS_close_range, 0U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         vg_fail(e, VG_STEP_FDS, errno, "close_range", "sandbox init");
         return;
     }
     if (ctx->caller_fd >= 0 && fcntl(ctx->caller_fd, F_SETFD, 0) < 0) {
         vg_fail(e, VG_STEP_FDS, errno, "keep", "caller pidfd");
+        return;
+    }
+    if (fcntl(ctx->status_fd, F_SETFD, 0) < 0) {
+        vg_fail(e, VG_STEP_FDS, errno, "keep", "status pipe");
         return;
     }
     if (drop_init_privileges(e) < 0)
@@ -289,6 +295,7 @@ int vg_sandbox_init(void *arg)
     vg_error e = {.step = VG_STEP_NONE};
 
     close(ctx->read_fd);
+    close(ctx->status_read_fd);
     if (spec->flags & VG_SPAWN_DIE_WITH_PARENT) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
             vg_fail(&e, VG_STEP_REAPER, errno, "prctl", "PR_SET_PDEATHSIG");

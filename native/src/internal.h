@@ -77,6 +77,8 @@ struct vg_child_ctx {
     int read_fd;               /* its read end (the parent's), closed by the init */
     int init_fd;               /* vg-init, O_PATH */
     int caller_fd;             /* pidfd of the calling process (VG_SPAWN_DIE_WITH_CALLER), else -1 */
+    int status_fd;             /* write end of the status pipe, kept by vg-init */
+    int status_read_fd;        /* its read end (the parent's), closed by the init */
     int own_mm;                /* 1: the init was cloned without CLONE_VM (non-dumpable caller) */
     char *command_stack;       /* top of the command child's stack, mapped by the parent */
     int cap_last;              /* /proc/sys/kernel/cap_last_cap */

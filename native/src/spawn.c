@@ -166,6 +166,17 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         return vg_fail(err, VG_STEP_PIPE, errno, "fcntl", "error pipe");
     ctx.err_fd = wfd;
 
+    /* vg-init writes the command's status here once everything in the sandbox is gone. */
+    int status_pipe[2];
+    if (pipe2(status_pipe, O_CLOEXEC) < 0)
+        return vg_fail(err, VG_STEP_PIPE, errno, "pipe2", "status pipe");
+    __attribute__((cleanup(close_fd))) int status_rfd = above_stdio(status_pipe[0]);
+    __attribute__((cleanup(close_fd))) int status_wfd = above_stdio(status_pipe[1]);
+    if (status_rfd < 0 || status_wfd < 0)
+        return vg_fail(err, VG_STEP_PIPE, errno, "fcntl", "status pipe");
+    ctx.status_fd = status_wfd;
+    ctx.status_read_fd = status_rfd;
+
     __attribute__((cleanup(close_fd))) int init_fd = open_reaper(err);
     if (init_fd < 0)
         return -1;
@@ -212,6 +223,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     }
     close(wfd);
     wfd = -1;
+    close(status_wfd);
+    status_wfd = -1;
 
     /* EOF: the init became vg-init and the command was exec'd (both left our memory, so the
      * stacks can go). A vg_error record first: setup failed. */
@@ -231,6 +244,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     if (got == 0) {
         out->pid = pid;
         out->pidfd = pidfd;
+        out->status_fd = status_rfd;
+        status_rfd = -1;
         return 0;
     }
     siginfo_t si;
@@ -253,25 +268,9 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err)
+/* Reaps the init (blocking until it has exited); *status as vg_wait reports it. */
+static int reap_init(const vg_process *proc, int32_t *status, vg_error *err)
 {
-    if (proc == NULL || proc->pidfd < 0)
-        return vg_fail(err, VG_STEP_ARGS, EBADF, "wait", "no pidfd");
-    int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-    while (timeout_ms >= 0) { /* without a timeout, waitid alone blocks until the end */
-        int wait = (int)(deadline - now_ms());
-        if (wait < 0)
-            wait = 0;
-        struct pollfd p = {.fd = proc->pidfd, .events = POLLIN};
-        int n = poll(&p, 1, wait);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return vg_fail(err, VG_STEP_WAIT, errno, "poll", "pidfd");
-        if (n == 0)
-            return 0;
-        break;
-    }
     siginfo_t si = {.si_pid = 0};
     while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED) < 0) {
         if (errno != EINTR)
@@ -280,6 +279,51 @@ VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *stat
     if (status != NULL)
         *status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
     return 1;
+}
+
+VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err)
+{
+    if (proc == NULL || proc->pidfd < 0)
+        return vg_fail(err, VG_STEP_ARGS, EBADF, "wait", "no pidfd");
+    /* The status pipe is readable when vg-init reported (a record) or exited without reporting
+     * (EOF: killed); the pidfd only once the kernel has torn the sandbox down. */
+    int watched = proc->status_fd >= 0 ? proc->status_fd : proc->pidfd;
+    int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    for (;;) {
+        int wait = -1;
+        if (timeout_ms >= 0) {
+            wait = (int)(deadline - now_ms());
+            if (wait < 0)
+                wait = 0;
+        }
+        struct pollfd p = {.fd = watched, .events = POLLIN};
+        int n = poll(&p, 1, wait);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return vg_fail(err, VG_STEP_WAIT, errno, "poll", watched == proc->pidfd ? "pidfd" : "status pipe");
+        if (n == 0)
+            return 0;
+        break;
+    }
+    if (watched == proc->status_fd) {
+        int32_t reported = 0;
+        size_t got = 0;
+        while (got < sizeof reported) {
+            ssize_t n = read(proc->status_fd, (char *)&reported + got, sizeof reported - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (got == sizeof reported) {
+            if (status != NULL)
+                *status = reported;
+            return 1;
+        }
+    }
+    return reap_init(proc, status, err);
 }
 
 VG_API int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err)
@@ -295,9 +339,26 @@ VG_API int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err)
 
 VG_API int32_t vg_release(vg_process *proc)
 {
-    if (proc == NULL || proc->pidfd < 0)
+    if (proc == NULL)
         return 0;
-    int rc = close(proc->pidfd);
-    proc->pidfd = -1;
-    return rc < 0 && errno != EINTR ? -1 : 0;
+    int rc = 0;
+    if (proc->pidfd >= 0) {
+        /* Not exited yet: still running (nothing of it may outlive the handle), or past its
+         * report and exiting, where SIGKILL changes nothing. Already reaped (vg_wait's
+         * fallback): waitid fails with ECHILD, which is fine. */
+        struct pollfd p = {.fd = proc->pidfd, .events = POLLIN};
+        if (poll(&p, 1, 0) == 0)
+            syscall(SYS_pidfd_send_signal, proc->pidfd, SIGKILL, NULL, 0);
+        siginfo_t si;
+        while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+            ;
+        if (close(proc->pidfd) < 0 && errno != EINTR)
+            rc = -1;
+        proc->pidfd = -1;
+    }
+    if (proc->status_fd >= 0) {
+        close(proc->status_fd);
+        proc->status_fd = -1;
+    }
+    return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * vg_init.c - vg-init, the reaper that the sandbox init becomes (pid 1 of the sandbox).
  *
- *   vg-init COMMAND-PID [CALLER-PIDFD]
+ *   vg-init COMMAND-PID [CALLER-PIDFD|-] [STATUS-FD]
  *
  * Never run by hand: libvgcore's sandbox init execs it (execveat on an fd opened before
  * pivot_root) once the sandbox is set up, so the init stops being a copy of the caller.
@@ -12,6 +12,11 @@
  * Then it forwards every signal it receives to the command, reaps every child, and when the
  * command ends exits with its status: the exit code, or 128+N when killed by signal N. In a
  * pid namespace the kernel then kills whatever is left in it.
+ *
+ * With STATUS-FD (the write end of a pipe to the caller) and as pid 1 of its own pid namespace,
+ * it first kills and reaps everything left in the sandbox itself, then writes the status there
+ * (a native int32) and exits: the caller learns that the sandbox is empty without waiting for
+ * the kernel to unmount and free the namespaces, which happens after this process exits.
  *
  * With CALLER-PIDFD (VG_SPAWN_DIE_WITH_CALLER), an fd kept open across the exec: a pidfd of the
  * process that called vg_spawn, readable once that whole process has exited. Then vg-init
@@ -119,8 +124,29 @@ static int exit_code(int status)
     return VG_EXIT_SETUP;
 }
 
-/* Reaps every child that has ended; exits when the command is one of them (or is no child). */
-static void reap_ended(long command)
+/* The command ended with `code`: empty the sandbox, report, exit. Every process left is a
+ * child of ours (orphans are reparented to pid 1), so once wait4 finds none, none is left; each
+ * round kills again what a dying process may have forked meanwhile. A process that joined the
+ * pid namespace from outside is not our child: the kernel kills it when we exit, after the
+ * report. */
+static _Noreturn void finish(int code, long status_fd)
+{
+    if (status_fd < 0 || vg_syscall(SYS_getpid, 0, 0, 0, 0, 0) != 1)
+        exit_now(code);
+    long pid = vg_syscall(SYS_wait4, -1, 0, WNOHANG | __WALL, 0, 0);
+    while (pid != -ECHILD) {
+        if (pid < 0 && pid != -EINTR)
+            exit_now(code); /* cannot tell: leave it to the kernel, and the caller to the pidfd */
+        vg_syscall(SYS_kill, -1, SIGKILL, 0, 0, 0);
+        pid = vg_syscall(SYS_wait4, -1, 0, __WALL, 0, 0);
+    }
+    int32_t status = code;
+    vg_syscall(SYS_write, status_fd, (long)&status, sizeof status, 0, 0); /* atomic: < PIPE_BUF */
+    exit_now(code);
+}
+
+/* Reaps every child that has ended; finishes when the command is one of them (or is no child). */
+static void reap_ended(long command, long status_fd)
 {
     for (;;) {
         int status = 0;
@@ -130,7 +156,7 @@ static void reap_ended(long command)
         if (pid <= 0)
             return;
         if (pid == command)
-            exit_now(exit_code(status));
+            finish(exit_code(status), status_fd);
     }
 }
 
@@ -152,9 +178,11 @@ _Noreturn void vg_init_main(long *sp)
     uint64_t all = ~(uint64_t)0;
     vg_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, KERNEL_SIGSET_BYTES, 0); /* already so */
 
-    long command = argc == 2 || argc == 3 ? parse_number(argv[1]) : -1;
-    long caller = argc == 3 ? parse_number(argv[2]) : -1;
-    if (command <= 0 || (argc == 3 && caller < 0)) {
+    long command = argc >= 2 && argc <= 4 ? parse_number(argv[1]) : -1;
+    int no_caller = argc < 3 || (argv[2][0] == '-' && argv[2][1] == '\0');
+    long caller = no_caller ? -1 : parse_number(argv[2]);
+    long status_fd = argc == 4 ? parse_number(argv[3]) : -1;
+    if (command <= 0 || (!no_caller && caller < 0) || (argc == 4 && status_fd < 0)) {
         say("vg-init: the reaper of a vg sandbox, started by libvgcore only\n");
         exit_now(VG_EXIT_SETUP);
     }
@@ -168,7 +196,7 @@ _Noreturn void vg_init_main(long *sp)
     vg_syscall(SYS_kill, command, SIGCONT, 0, 0, 0);
 
     /* Signals that arrived before the exec (SIGCHLD too) are still pending. */
-    reap_ended(command);
+    reap_ended(command, status_fd);
     struct pollfd watch[2] = {{.fd = (int)sigfd, .events = POLLIN}, {.fd = (int)caller, .events = POLLIN}};
     for (;;) {
         if (vg_syscall(SYS_ppoll, (long)watch, caller >= 0 ? 2 : 1, 0, 0, 0) < 0)
@@ -182,7 +210,7 @@ _Noreturn void vg_init_main(long *sp)
         for (long i = 0; i < got / (long)sizeof info[0]; i++) {
             long sig = (long)info[i].ssi_signo;
             if (sig == SIGCHLD)
-                reap_ended(command);
+                reap_ended(command, status_fd);
             else
                 vg_syscall(SYS_kill, command, sig, 0, 0, 0);
         }

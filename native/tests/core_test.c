@@ -729,6 +729,61 @@ static int wait_gone(const char *arg)
     return -1;
 }
 
+/* vg_wait reports before the kernel's teardown, but only once the sandbox is empty: background
+ * processes that ignore SIGTERM and SIGHUP are gone when it returns, so the pipe they hold as
+ * stdout is already at EOF. */
+static void test_empty_when_reported(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    int out[2];
+    CHECK(pipe2(out, O_CLOEXEC) == 0, "pipe");
+    s.spec.stdout_fd = out[1];
+    s.argv[0] = "/bin/sh";
+    s.argv[1] = "-c";
+    s.argv[2] = "trap '' TERM HUP; (trap '' TERM HUP; sleep 30) & (setsid sleep 30 &); exit 4";
+    s.argv[3] = NULL;
+    vg_process p;
+    vg_error e;
+    int status = -1;
+    CHECK(vg_spawn(&s.spec, &p, &e) == 0, "spawn: %s", e.detail);
+    close(out[1]);
+    CHECK(p.status_fd >= 0, "a status pipe");
+    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 4, "status %d", status);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    char buf[64];
+    ssize_t n = read(out[0], buf, sizeof buf);
+    CHECK(n == 0, "stdout still open in the sandbox when vg_wait returned (read: %zd, %s)", n,
+          n < 0 ? strerror(errno) : "data");
+    CHECK(vg_release(&p) == 0 && p.pidfd == -1 && p.status_fd == -1, "released");
+    close(out[0]);
+    t_cleanup(&s);
+}
+
+/* vg_release of a sandbox that still runs kills and reaps it. */
+static void test_release_kills(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    char marker[32];
+    snprintf(marker, sizeof marker, "32.%d", (int)getpid() % 1000);
+    s.argv[0] = "sleep";
+    s.argv[1] = marker;
+    s.argv[2] = NULL;
+    vg_process p;
+    vg_error e;
+    CHECK(vg_spawn(&s.spec, &p, &e) == 0, "spawn: %s", e.detail);
+    for (int i = 0; i < 200 && !arg_running(marker); i++)
+        usleep(10000);
+    CHECK(arg_running(marker), "sleep started");
+    pid_t init = p.pid;
+    CHECK(vg_release(&p) == 0, "release");
+    CHECK(!arg_running(marker), "the command outlived vg_release");
+    siginfo_t si;
+    CHECK(waitid(P_PID, (id_t)init, &si, WEXITED | WNOHANG) < 0 && errno == ECHILD, "the init was reaped");
+    t_cleanup(&s);
+}
+
 /* VG_SPAWN_DIE_WITH_CALLER: the sandbox outlives the thread that started it, but not the process. */
 static void test_die_with_caller(void)
 {
@@ -866,6 +921,8 @@ static const struct {
     {"net_isolation", test_net_isolation},
     {"loopback", test_loopback},
     {"no_survivors", test_no_survivors},
+    {"empty_when_reported", test_empty_when_reported},
+    {"release_kills", test_release_kills},
     {"signal_forward", test_signal_forward},
     {"exec_enoent", test_exec_enoent},
     {"exec_eacces", test_exec_eacces},

@@ -87,6 +87,7 @@ int main(void)
     STRUCT(vg_process);
     FIELD(vg_process, pid);
     FIELD(vg_process, pidfd);
+    FIELD(vg_process, status_fd);
     CONST(VG_CORE_ABI_VERSION);
     CONST(VG_STEP_NONE);
     CONST(VG_STEP_ARGS);

@@ -160,7 +160,7 @@ public final class NativeCore {
             if (call("vg_spawn", () -> vg_core_h.vg_spawn(spec, process, err)) < 0) {
                 throw failure("sandbox setup", err);
             }
-            return new NativeProcess(vg_process.pid(process), vg_process.pidfd(process));
+            return new NativeProcess(vg_process.pid(process), vg_process.pidfd(process), vg_process.status_fd(process));
         }
     }
 

@@ -5,18 +5,21 @@ import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 
 /**
- * A running sandbox started by {@link NativeCore#spawn}: the pid of its init (in our pid namespace)
- * and a pidfd on it. {@link #release()} (or {@link #close()}) closes the pidfd; call it once done.
+ * A running sandbox started by {@link NativeCore#spawn}: the pid of its init (in our pid namespace),
+ * a pidfd on it and the pipe on which the init reports the command's status. {@link #release()} (or
+ * {@link #close()}) reaps the init and closes both; call it once done.
  */
 public final class NativeProcess implements AutoCloseable {
 
     private final int pid;
     private final int pidfd;
+    private final int statusFd;
     private volatile boolean released;
 
-    NativeProcess(int pid, int pidfd) {
+    NativeProcess(int pid, int pidfd, int statusFd) {
         this.pid = pid;
         this.pidfd = pidfd;
+        this.statusFd = statusFd;
     }
 
     public int pid() { return pid; }
@@ -24,7 +27,9 @@ public final class NativeProcess implements AutoCloseable {
     public int pidfd() { return pidfd; }
 
     /**
-     * Waits up to {@code timeoutMs} (-1 = forever) for the sandbox to end and reaps it.
+     * Waits up to {@code timeoutMs} (-1 = forever) for the sandbox to end: the command and every other
+     * process in it are gone. The kernel may still be tearing down its mounts and namespaces;
+     * {@link #release()} waits for that.
      *
      * @return the exit status (exit code, or 128+N when killed by signal N); empty on timeout
      */
@@ -54,7 +59,10 @@ public final class NativeProcess implements AutoCloseable {
         }
     }
 
-    /** Closes the pidfd. Idempotent. */
+    /**
+     * Kills the sandbox if it still runs, waits until its init has exited (a fraction of a millisecond
+     * after {@link #waitFor}: the kernel's teardown), reaps it and closes the descriptors. Idempotent.
+     */
     public synchronized void release() {
         if (released) {
             return;
@@ -80,6 +88,7 @@ public final class NativeProcess implements AutoCloseable {
         MemorySegment proc = vg_process.allocate(arena);
         vg_process.pid(proc, pid);
         vg_process.pidfd(proc, pidfd);
+        vg_process.status_fd(proc, statusFd);
         return proc;
     }
 

@@ -16,6 +16,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * typedef struct vg_process {
  *     int32_t pid;
  *     int32_t pidfd;
+ *     int32_t status_fd;
  * } vg_process;
  * }
  */
@@ -27,7 +28,8 @@ public class vg_process {
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         vg_core_h.C_INT.withName("pid"),
-        vg_core_h.C_INT.withName("pidfd")
+        vg_core_h.C_INT.withName("pidfd"),
+        vg_core_h.C_INT.withName("status_fd")
     ).withName("vg_process");
 
     /**
@@ -99,6 +101,38 @@ public class vg_process {
      */
     public static void pidfd(MemorySegment struct, int fieldValue) {
         struct.set(pidfd$LAYOUT, pidfd$OFFSET, fieldValue);
+    }
+
+    private static final OfInt status_fd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("status_fd"));
+
+    /**
+     * Layout for field {@code status_fd}
+     */
+    public static final OfInt status_fd$layout() {
+        return status_fd$LAYOUT;
+    }
+
+    private static final long status_fd$OFFSET = 8;
+
+    /**
+     * Offset for field {@code status_fd}
+     */
+    public static final long status_fd$offset() {
+        return status_fd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code status_fd}
+     */
+    public static int status_fd(MemorySegment struct) {
+        return struct.get(status_fd$LAYOUT, status_fd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code status_fd}
+     */
+    public static void status_fd(MemorySegment struct, int fieldValue) {
+        struct.set(status_fd$LAYOUT, status_fd$OFFSET, fieldValue);
     }
 
     /**

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Deque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,56 +31,48 @@ final class ResourceControl implements AutoCloseable {
     private static final int RLIMIT_CORE = 4;
     private static final int RLIMIT_NPROC = 6;
 
+    /** Cgroup sets kept for reuse per limits: as many as sandboxes have run at once, up to this. */
+    private static final int POOL_LIMIT = 8;
+
+    private final ResourceLimits limits;
     private final List<Path> cgroupDirs;
     private final int[] procsFds;
     private final List<RLimit> rlimits;
     private final String description;
+    /** Out-of-memory kills counted in these cgroups before this sandbox (they may be reused). */
+    private final long oomKillsBefore;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ResourceControl(List<Path> cgroupDirs, int[] procsFds, List<RLimit> rlimits, String description) {
+    private ResourceControl(ResourceLimits limits, List<Path> cgroupDirs, int[] procsFds, List<RLimit> rlimits,
+                            String description, long oomKillsBefore) {
+        this.limits = limits;
         this.cgroupDirs = cgroupDirs;
         this.procsFds = procsFds;
         this.rlimits = rlimits;
         this.description = description;
+        this.oomKillsBefore = oomKillsBefore;
     }
 
     /**
-     * A set of limits ready for the next sandbox with the same limits: a JVM that starts more than
-     * one sandbox gets its cgroups created in the background, off the start-up path of the next one.
+     * Cgroups of ended sandboxes, empty and ready for the next sandbox with the same limits: creating
+     * and removing three cgroups per sandbox costs more than the sandbox's own setup, and a JVM that
+     * starts sandboxes one after another needs just one set.
      */
-    private static final Map<ResourceLimits, ResourceControl> PREPARED = new ConcurrentHashMap<>();
-    private static final AtomicInteger ACQUIRED = new AtomicInteger();
-    private static final ExecutorService PREPARER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "vg-cgroup-preparer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final Map<ResourceLimits, Deque<ResourceControl>> POOL = new ConcurrentHashMap<>();
+    private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> PREPARED.values().forEach(ResourceControl::close),
-                "vg-cgroup-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SandboxCleanup.drain();
+            removePooled();
+        }, "vg-cgroup-cleanup"));
     }
 
-    /** Limits for one sandbox: prepared ones if there are, else created now. */
+    /** Limits for one sandbox: a pooled cgroup set if there is one, else new cgroups. */
     static ResourceControl acquire(ResourceLimits limits) throws SandboxException {
-        ResourceControl ready = PREPARED.remove(limits);
-        if (ACQUIRED.incrementAndGet() > 1) {
-            PREPARER.execute(() -> prepare(limits));
-        }
+        Deque<ResourceControl> pooled = POOL.get(limits);
+        ResourceControl ready = pooled == null ? null : pooled.pollFirst();
         return ready != null ? ready : apply(limits);
-    }
-
-    private static void prepare(ResourceLimits limits) {
-        if (PREPARED.containsKey(limits)) {
-            return;
-        }
-        try {
-            ResourceControl control = apply(limits);
-            if (PREPARED.putIfAbsent(limits, control) != null) {
-                control.close();
-            }
-        } catch (SandboxException e) {
-            // the next sandbox creates its own and reports the problem
-        }
     }
 
     static ResourceControl apply(ResourceLimits limits) throws SandboxException {
@@ -98,9 +90,9 @@ final class ResourceControl implements AutoCloseable {
         List<RLimit> rlimits = new ArrayList<>(base);
         rlimits.add(new RLimit(RLIMIT_DATA, limits.memoryBytes(), limits.memoryBytes()));
         rlimits.add(new RLimit(RLIMIT_NPROC, limits.pids(), limits.pids()));
-        return new ResourceControl(List.of(), new int[0], List.copyOf(rlimits),
+        return new ResourceControl(limits, List.of(), new int[0], List.copyOf(rlimits),
                 "rlimits (no usable cgroup): memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
-                        + ", cpu not limited");
+                        + ", cpu not limited", 0);
     }
 
     private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
@@ -126,8 +118,8 @@ final class ResourceControl implements AutoCloseable {
             // lock that a cgroup.procs write takes: that lock's RCU grace period made one spawn in
             // fifty wait 10-20 ms.
             int[] fds = openJoinFiles(dirs, "tasks");
-            return new ResourceControl(List.copyOf(dirs), fds, base,
-                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids());
+            return new ResourceControl(limits, List.copyOf(dirs), fds, base,
+                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(), 0);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
@@ -172,8 +164,8 @@ final class ResourceControl implements AutoCloseable {
             write(run.resolve("pids.max"), Integer.toString(limits.pids()));
             write(run.resolve("cpu.max"), (limits.cpuMillis() * 100L) + " 100000");
             int[] fds = openJoinFiles(dirs, "cgroup.procs");
-            return new ResourceControl(List.copyOf(dirs), fds, base,
-                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids());
+            return new ResourceControl(limits, List.copyOf(dirs), fds, base,
+                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(), 0);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
@@ -192,31 +184,87 @@ final class ResourceControl implements AutoCloseable {
         return description;
     }
 
+    /** The cgroup directories this sandbox joins (empty with rlimits). */
+    List<Path> cgroupDirs() {
+        return cgroupDirs;
+    }
+
     /** Whether the memory limit stopped the command (an out-of-memory kill happened in its cgroup). */
     boolean memoryLimitHit() {
+        return oomKills() > oomKillsBefore;
+    }
+
+    /** Out-of-memory kills counted so far in the memory cgroup (v1 memory.oom_control, v2 memory.events). */
+    private long oomKills() {
+        long kills = 0;
         for (Path dir : cgroupDirs) {
             for (String file : List.of("memory.events", "memory.oom_control")) {
                 try {
                     for (String line : Files.readAllLines(dir.resolve(file))) {
-                        if (line.startsWith("oom_kill ") && !line.equals("oom_kill 0")) {
-                            return true;
+                        if (line.startsWith("oom_kill ")) {
+                            kills += Long.parseLong(line.substring("oom_kill ".length()).trim());
                         }
                     }
-                } catch (IOException ignored) {
+                } catch (IOException | NumberFormatException ignored) {
                     // not a memory cgroup
                 }
             }
         }
-        return false;
+        return kills;
     }
 
-    /** Closes the fds and removes the run's cgroups (they are empty once the sandbox has ended). */
+    /**
+     * The sandbox has ended and its init is reaped: its cgroups are empty. They go back to the pool
+     * for the next sandbox with the same limits, or are removed when the pool is full, the JVM is
+     * exiting, or (never expected) a process is still in them.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // the cgroups may already serve another sandbox
+        }
+        if (!cgroupDirs.isEmpty() && !shuttingDown && empty()) {
+            Deque<ResourceControl> pooled = POOL.computeIfAbsent(limits, key -> new ConcurrentLinkedDeque<>());
+            if (pooled.size() < POOL_LIMIT) {
+                ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, oomKills());
+                pooled.addFirst(reused);
+                if (!shuttingDown || !pooled.remove(reused)) {
+                    return; // pooled, or removed by removePooled meanwhile
+                }
+            }
+        }
+        remove();
+    }
+
+    /** Closes the fds and removes the cgroups. */
+    private void remove() {
         for (int fd : procsFds) {
             NativeCore.close(fd);
         }
         removeAll(cgroupDirs);
+    }
+
+    private boolean empty() {
+        for (Path dir : cgroupDirs) {
+            try {
+                if (!Files.readString(dir.resolve("cgroup.procs")).isEmpty()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** At JVM exit (after the last sandbox's cleanup): removes every pooled cgroup. */
+    private static void removePooled() {
+        shuttingDown = true;
+        for (Deque<ResourceControl> pooled : POOL.values()) {
+            for (ResourceControl control; (control = pooled.pollFirst()) != null; ) {
+                control.remove();
+            }
+        }
     }
 
     /** The files the sandbox init writes "0" to, to join each cgroup. */

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * A running sandbox. Closing it kills whatever is still running inside and releases its resources.
+ * A running sandbox. Closing it kills whatever is still running inside and releases its resources
+ * (the kernel's teardown and the removal of its cgroups finish in the background).
  * Exit status: the command's exit code, 128+N when killed by signal N, 124 when its timeout expired.
  */
 public final class SandboxProcess implements AutoCloseable {
@@ -28,6 +29,7 @@ public final class SandboxProcess implements AutoCloseable {
     private final List<String> notices;
     private Integer status;
     private boolean timedOut;
+    private boolean closed;
 
     SandboxProcess(NativeProcess process, ResourceControl resources, Duration timeout, OutputStream stdin,
                    InputStream stdout, InputStream stderr, List<String> notices) {
@@ -64,6 +66,11 @@ public final class SandboxProcess implements AutoCloseable {
     /** What was weakened or worth knowing about this run (one line each). */
     public List<String> notices() {
         return notices;
+    }
+
+    /** The limits of this sandbox (for tests in this package). */
+    ResourceControl resources() {
+        return resources;
     }
 
     /** Which resource limits were applied and how (cgroup v1, v2 or rlimits). */
@@ -150,6 +157,10 @@ public final class SandboxProcess implements AutoCloseable {
 
     @Override
     public synchronized void close() throws SandboxException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (status == null) {
                 kill(SIGKILL);
@@ -157,11 +168,13 @@ public final class SandboxProcess implements AutoCloseable {
                 status = result.orElse(128 + SIGKILL);
             }
         } finally {
-            process.release();
             closeQuietly(stdin);
             closeQuietly(stdout);
             closeQuietly(stderr);
-            resources.close();
+            SandboxCleanup.later(() -> {
+                process.release();
+                resources.close();
+            });
         }
     }
 
