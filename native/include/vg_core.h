@@ -60,6 +60,9 @@
 /* The sandbox is killed when the calling process exits (not just the calling thread);
  * vg-init watches a pidfd of the caller. */
 #define VG_SPAWN_DIE_WITH_CALLER 0x8
+/* userns_fd and netns_fd hold a pair from vg_prepare_namespaces, joined instead of making new
+ * user and network namespaces (needs VG_NS_USER | VG_NS_NET). */
+#define VG_SPAWN_PREPARED_NAMESPACES 0x10
 
 /* Mount operation kinds (vg_mount_op.kind), executed in list order. */
 #define VG_MOUNT_BIND 1        /* bind host `source` at `target` */
@@ -179,6 +182,8 @@ typedef struct vg_spawn_spec {
     int32_t stdin_fd;               /* caller fds that become 0, 1, 2 */
     int32_t stdout_fd;
     int32_t stderr_fd;
+    int32_t userns_fd;              /* with VG_SPAWN_PREPARED_NAMESPACES: the pair from vg_prepare_namespaces */
+    int32_t netns_fd;
     int32_t reserved;
 } vg_spawn_spec;
 
@@ -206,6 +211,17 @@ int32_t vg_pipe(int32_t *fds, vg_error *err);
 
 /* Closes a file descriptor. */
 int32_t vg_close(int32_t fd);
+
+/* Makes, ahead of time, the user and network namespaces of one later sandbox:
+ * a user namespace mapping `uid` and `gid` to the caller's real ids (as
+ * vg_spawn does) and, owned by it, a network namespace with its loopback up.
+ * fds[0] receives the user namespace, fds[1] the network namespace (both
+ * O_CLOEXEC); give them to one vg_spawn_spec (VG_SPAWN_PREPARED_NAMESPACES)
+ * with the same uid and gid, then close them. A network namespace is the most expensive part of a sandbox to
+ * make (the kernel registers every sysctl of the network stack in it): a
+ * caller that starts many sandboxes makes the next pair off its spawn path.
+ * Needs a dumpable caller (fails with EPERM otherwise). */
+int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
 
 /* Starts the sandbox: returns once the command has been exec'd (0) or setup
  * failed (-1, with the step, errno and detail of the failure in `err`;

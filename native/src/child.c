@@ -287,6 +287,63 @@ static void exec_reaper(const struct vg_child_ctx *ctx, pid_t command, vg_error 
     vg_fail(e, VG_STEP_REAPER, errno, "exec", "vg-init");
 }
 
+/* Prepared user and network namespaces (vg_prepare_namespaces): only a process of its own may
+ * enter a user namespace, and a pid namespace's first process must be made inside it. This
+ * entry process (sharing the caller's memory, the caller suspended) joins both, then starts the
+ * init with the other new namespaces as the caller's child (CLONE_PARENT) and ends. */
+int vg_sandbox_entry(void *arg)
+{
+    struct vg_child_ctx *ctx = arg;
+    const vg_spawn_spec *spec = ctx->spec;
+    vg_error e = {.step = VG_STEP_NONE};
+    if (setns(spec->userns_fd, CLONE_NEWUSER) < 0) {
+        vg_fail(&e, VG_STEP_USERNS, errno, "setns", "prepared user namespace");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    if (setns(spec->netns_fd, CLONE_NEWNET) < 0) {
+        vg_fail(&e, VG_STEP_USERNS, errno, "setns", "prepared network namespace");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    pid_t init = clone(vg_sandbox_init, ctx->init_stack, ctx->init_clone_flags, (void *)ctx);
+    if (init < 0) {
+        vg_fail(&e, VG_STEP_CLONE, errno, "clone", "sandbox init");
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    }
+    ctx->init_pid = init;
+    _exit(0);
+}
+
+int vg_prepare_main(void *arg)
+{
+    struct vg_prepare_ctx *ctx = arg;
+    if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
+        _exit(1);
+    }
+    if (write_file("/proc/self/uid_map", ctx->uid_map) < 0) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/uid_map");
+        _exit(1);
+    }
+    if (write_file("/proc/self/gid_map", ctx->gid_map) < 0) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/gid_map");
+        _exit(1);
+    }
+    if (bring_up_loopback(&ctx->err) < 0)
+        _exit(1);
+    /* Into the caller's fd table (CLONE_FILES): they keep the namespaces alive after we exit. */
+    ctx->fds[0] = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+    if (ctx->fds[0] < 0) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/ns/user");
+        _exit(1);
+    }
+    ctx->fds[1] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (ctx->fds[1] < 0) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/ns/net");
+        _exit(1);
+    }
+    _exit(0);
+}
+
 /* Shares the caller's memory (CLONE_VM) unless ctx->own_mm; see spawn.c. */
 int vg_sandbox_init(void *arg)
 {
@@ -314,7 +371,7 @@ int vg_sandbox_init(void *arg)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
         }
     }
-    if (spec->namespaces & VG_NS_USER) {
+    if ((spec->namespaces & VG_NS_USER) && !ctx->prepared) {
         /* A caller that changed uids (setuid, setresuid) is not dumpable, which makes
          * /proc/self/{uid,gid}_map root-owned: be dumpable while writing them. Only with a
          * memory of our own: dumpability belongs to the mm, which CLONE_VM shares with the
@@ -334,7 +391,7 @@ int vg_sandbox_init(void *arg)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
         }
     }
-    if ((spec->namespaces & VG_NS_NET) && bring_up_loopback(&e) < 0)
+    if ((spec->namespaces & VG_NS_NET) && !ctx->prepared && bring_up_loopback(&e) < 0)
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     /* After joining the cgroups, so that the cgroup namespace is rooted at the sandbox's own. */
     if ((spec->namespaces & VG_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {

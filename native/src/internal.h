@@ -81,6 +81,10 @@ struct vg_child_ctx {
     int status_read_fd;        /* its read end (the parent's), closed by the init */
     int own_mm;                /* 1: the init was cloned without CLONE_VM (non-dumpable caller) */
     char *command_stack;       /* top of the command child's stack, mapped by the parent */
+    char *init_stack;          /* top of the init's stack when an entry process starts it (prepared namespaces) */
+    pid_t init_pid;            /* the init started by the entry process (0 until then) */
+    int prepared;              /* user and network namespaces come from vg_prepare_namespaces */
+    int init_clone_flags;      /* the entry's clone of the init: the other new namespaces */
     int cap_last;              /* /proc/sys/kernel/cap_last_cap */
     char uid_map[48];
     char gid_map[48];
@@ -104,5 +108,18 @@ int vg_apply_seccomp(const uint8_t *filter, uint32_t len, vg_error *err);
 /* The sandbox init (pid 1), a clone() function: sets up, starts the command, execs vg-init.
  * Never returns. */
 int vg_sandbox_init(void *ctx);
+
+/* With prepared namespaces: joins them, then starts the init (vg_sandbox_init) as a sibling. */
+int vg_sandbox_entry(void *ctx);
+
+/* vg_prepare_namespaces' child, in the new user and network namespaces, sharing the caller's
+ * memory and fd table while the caller is suspended. */
+struct vg_prepare_ctx {
+    char uid_map[48];
+    char gid_map[48];
+    int fds[2];    /* user and network namespace, opened by the child */
+    vg_error err;  /* the child's failure, step VG_STEP_NONE when it succeeded */
+};
+int vg_prepare_main(void *ctx);
 
 #endif

@@ -19,10 +19,12 @@
 #define P_PIDFD 3
 #endif
 
-/* Stacks of the sandbox init and of the command child, each above a guard page. */
+/* Stacks of the entry process (prepared namespaces), the sandbox init and the command child,
+ * each above a guard page. */
 #define VG_STACK_SIZE (256 * 1024)
 #define VG_GUARD_SIZE 4096
-#define VG_STACKS_SIZE (2 * (VG_GUARD_SIZE + VG_STACK_SIZE))
+#define VG_STACK_SLOT (VG_GUARD_SIZE + VG_STACK_SIZE)
+#define VG_STACKS_SIZE (3 * VG_STACK_SLOT)
 
 static const char VG_INIT_NAME[] = "vg-init";
 
@@ -67,6 +69,22 @@ static int above_stdio(int fd)
     int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
     close(fd);
     return moved;
+}
+
+/* A CLOEXEC pipe whose ends are both >= 3; -1 (both closed) on failure. */
+static int child_pipe(int fds[2], const char *what, vg_error *err)
+{
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return vg_fail(err, VG_STEP_PIPE, errno, "pipe2", what);
+    fds[0] = above_stdio(fds[0]);
+    fds[1] = above_stdio(fds[1]);
+    if (fds[0] < 0 || fds[1] < 0) {
+        int saved = errno;
+        close_fd(&fds[0]);
+        close_fd(&fds[1]);
+        return vg_fail(err, VG_STEP_PIPE, saved, "fcntl", what);
+    }
+    return 0;
 }
 
 static uint64_t clone_flags(uint32_t ns)
@@ -122,7 +140,7 @@ static void unmap_stacks(char **stacks)
 #define VG_ASAN_UNPOISON(addr, size) ((void)0)
 #endif
 
-/* Two stacks, each above a PROT_NONE guard page: [guard|init stack|guard|command stack]. */
+/* Three stacks, each above a PROT_NONE guard page: [guard|entry|guard|init|guard|command]. */
 static char *map_stacks(vg_error *err)
 {
     char *m = mmap(NULL, VG_STACKS_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -130,11 +148,12 @@ static char *map_stacks(vg_error *err)
         vg_fail(err, VG_STEP_CLONE, errno, "mmap", "stacks");
         return MAP_FAILED;
     }
-    if (mprotect(m, VG_GUARD_SIZE, PROT_NONE) < 0 ||
-        mprotect(m + VG_GUARD_SIZE + VG_STACK_SIZE, VG_GUARD_SIZE, PROT_NONE) < 0) {
-        vg_fail(err, VG_STEP_CLONE, errno, "mprotect", "stack guard");
-        munmap(m, VG_STACKS_SIZE);
-        return MAP_FAILED;
+    for (int i = 0; i < 3; i++) {
+        if (mprotect(m + i * VG_STACK_SLOT, VG_GUARD_SIZE, PROT_NONE) < 0) {
+            vg_fail(err, VG_STEP_CLONE, errno, "mprotect", "stack guard");
+            munmap(m, VG_STACKS_SIZE);
+            return MAP_FAILED;
+        }
     }
     /* ASan keeps shadow bytes for address ranges it did not allocate: a stack mapped where an
      * earlier one (or a thread's) lived may still carry its redzones and trip false reports. */
@@ -152,28 +171,28 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         (spec->rlimit_count > 0 && spec->rlimits == NULL) ||
         (spec->cgroup_procs_fd_count > 0 && spec->cgroup_procs_fds == NULL))
         return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "count without array");
+    int prepared = (spec->flags & VG_SPAWN_PREPARED_NAMESPACES) != 0;
+    if (prepared && (spec->userns_fd < 0 || spec->netns_fd < 0 ||
+                     (spec->namespaces & (VG_NS_USER | VG_NS_NET)) != (VG_NS_USER | VG_NS_NET)))
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn",
+                       "prepared namespaces need both fds and VG_NS_USER | VG_NS_NET");
 
     struct vg_child_ctx ctx = {.spec = spec, .cap_last = read_cap_last()};
     id_map(ctx.uid_map, sizeof ctx.uid_map, spec->uid, (uint32_t)getuid());
     id_map(ctx.gid_map, sizeof ctx.gid_map, spec->gid, (uint32_t)getgid());
 
     int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0)
-        return vg_fail(err, VG_STEP_PIPE, errno, "pipe2", "error pipe");
-    __attribute__((cleanup(close_fd))) int rfd = above_stdio(pipefd[0]);
-    __attribute__((cleanup(close_fd))) int wfd = above_stdio(pipefd[1]);
-    if (rfd < 0 || wfd < 0)
-        return vg_fail(err, VG_STEP_PIPE, errno, "fcntl", "error pipe");
+    if (child_pipe(pipefd, "error pipe", err) < 0)
+        return -1;
+    __attribute__((cleanup(close_fd))) int rfd = pipefd[0];
+    __attribute__((cleanup(close_fd))) int wfd = pipefd[1];
     ctx.err_fd = wfd;
 
     /* vg-init writes the command's status here once everything in the sandbox is gone. */
-    int status_pipe[2];
-    if (pipe2(status_pipe, O_CLOEXEC) < 0)
-        return vg_fail(err, VG_STEP_PIPE, errno, "pipe2", "status pipe");
-    __attribute__((cleanup(close_fd))) int status_rfd = above_stdio(status_pipe[0]);
-    __attribute__((cleanup(close_fd))) int status_wfd = above_stdio(status_pipe[1]);
-    if (status_rfd < 0 || status_wfd < 0)
-        return vg_fail(err, VG_STEP_PIPE, errno, "fcntl", "status pipe");
+    if (child_pipe(pipefd, "status pipe", err) < 0)
+        return -1;
+    __attribute__((cleanup(close_fd))) int status_rfd = pipefd[0];
+    __attribute__((cleanup(close_fd))) int status_wfd = pipefd[1];
     ctx.status_fd = status_wfd;
     ctx.status_read_fd = status_rfd;
 
@@ -198,14 +217,29 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         return -1;
     ctx.read_fd = rfd;
     ctx.command_stack = stacks + VG_STACKS_SIZE;
+    ctx.init_stack = stacks + 2 * VG_STACK_SLOT;
     /* The init shares our memory (no page-table copy) and we stay suspended until it execs
      * vg-init (CLONE_VFORK), which keeps spec and stacks alive. Dumpability belongs to the
      * memory, and a non-dumpable caller (one that changed uids) needs the init to become
      * dumpable to write its uid_map: that caller gets a fork-like copy instead. */
     ctx.own_mm = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1;
+    if (prepared && ctx.own_mm)
+        return vg_fail(err, VG_STEP_ARGS, EPERM, "spawn", "prepared namespaces need a dumpable caller");
     int flags = CLONE_VFORK | CLONE_PIDFD | (int)clone_flags(spec->namespaces) | SIGCHLD;
     if (!ctx.own_mm)
         flags |= CLONE_VM;
+    /* Prepared namespaces: an entry process joins them and starts the init (with the other new
+     * namespaces) as our child, then exits; only a process of its own may enter a user namespace. */
+    int (*first)(void *) = vg_sandbox_init;
+    char *first_stack = ctx.init_stack;
+    if (prepared) {
+        ctx.prepared = 1;
+        ctx.init_clone_flags = (int)clone_flags(spec->namespaces & ~(uint32_t)(VG_NS_USER | VG_NS_NET)) | CLONE_VM |
+                               CLONE_VFORK | CLONE_PARENT | SIGCHLD;
+        flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+        first = vg_sandbox_entry;
+        first_stack = stacks + VG_STACK_SLOT;
+    }
 
     /* No handler of the caller may run in the child; the child resets them all. Signals stay
      * blocked until EOF: once the init execs, the command still runs in our memory with this
@@ -215,11 +249,29 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int pidfd = -1;
-    pid_t pid = clone(vg_sandbox_init, stacks + VG_GUARD_SIZE + VG_STACK_SIZE, flags, &ctx, &pidfd, NULL, NULL);
+    pid_t pid = clone(first, first_stack, flags, &ctx, &pidfd, NULL, NULL);
     if (pid < 0) {
         int clone_errno = errno;
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "sandbox init");
+    }
+    if (prepared) {
+        /* The entry process has ended (it ran suspending us); the init, if it started, is our
+         * child (CLONE_PARENT) and not reaped, so its pid cannot have been reused. */
+        siginfo_t entry;
+        while (waitid(P_PID, (id_t)pid, &entry, WEXITED) < 0 && errno == EINTR)
+            ;
+        pid = ctx.init_pid;
+        pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0U) : -1;
+        if (pid > 0 && pidfd < 0) {
+            int open_errno = errno;
+            kill(pid, SIGKILL);
+            siginfo_t si;
+            while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
+                ;
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            return vg_fail(err, VG_STEP_CLONE, open_errno, "pidfd_open", "sandbox init");
+        }
     }
     close(wfd);
     wfd = -1;
@@ -241,6 +293,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
             got += (size_t)n;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (got == 0 && pidfd < 0)
+        return vg_fail(err, VG_STEP_CLONE, EIO, "start", "sandbox init");
     if (got == 0) {
         out->pid = pid;
         out->pidfd = pidfd;
@@ -248,10 +302,12 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         status_rfd = -1;
         return 0;
     }
-    siginfo_t si;
-    while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
-        ;
-    close(pidfd);
+    if (pidfd >= 0) {
+        siginfo_t si;
+        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+            ;
+        close(pidfd);
+    }
     if (got != sizeof child_err)
         return vg_fail(err, VG_STEP_CLONE, EIO, "short error record from", "sandbox init");
     if (err != NULL) {
@@ -259,6 +315,55 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         err->detail[sizeof err->detail - 1] = '\0';
     }
     return -1;
+}
+
+VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err)
+{
+    if (fds == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "prepare namespaces", "fds missing");
+    /* The child shares our memory and, to hand the namespaces over, our fd table; a
+     * non-dumpable caller's child could not write its uid_map (see vg_spawn). */
+    if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
+        return vg_fail(err, VG_STEP_USERNS, EPERM, "prepare namespaces", "caller not dumpable");
+    struct vg_prepare_ctx ctx = {.fds = {-1, -1}, .err = {.step = VG_STEP_NONE}};
+    id_map(ctx.uid_map, sizeof ctx.uid_map, uid, (uint32_t)getuid());
+    id_map(ctx.gid_map, sizeof ctx.gid_map, gid, (uint32_t)getgid());
+    char *stack = mmap(NULL, VG_STACK_SLOT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return vg_fail(err, VG_STEP_CLONE, errno, "mmap", "stack");
+    VG_ASAN_UNPOISON(stack, VG_STACK_SLOT);
+    if (mprotect(stack, VG_GUARD_SIZE, PROT_NONE) < 0) {
+        int saved = errno;
+        munmap(stack, VG_STACK_SLOT);
+        return vg_fail(err, VG_STEP_CLONE, saved, "mprotect", "stack guard");
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = clone(vg_prepare_main, stack + VG_STACK_SLOT,
+                      CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | CLONE_NEWNET | SIGCHLD, &ctx);
+    int clone_errno = errno;
+    if (pid > 0) {
+        siginfo_t si;
+        while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    munmap(stack, VG_STACK_SLOT);
+    if (pid < 0)
+        return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "prepared namespaces");
+    if (ctx.err.step != VG_STEP_NONE || ctx.fds[0] < 0 || ctx.fds[1] < 0) {
+        close_fd(&ctx.fds[0]);
+        close_fd(&ctx.fds[1]);
+        if (ctx.err.step == VG_STEP_NONE)
+            return vg_fail(err, VG_STEP_CLONE, EIO, "prepare namespaces", "child ended early");
+        if (err != NULL)
+            *err = ctx.err;
+        return -1;
+    }
+    fds[0] = ctx.fds[0];
+    fds[1] = ctx.fds[1];
+    return 0;
 }
 
 static int64_t now_ms(void)

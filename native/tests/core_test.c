@@ -291,6 +291,76 @@ static void test_net_isolation(void)
     t_cleanup(&s);
 }
 
+/* Namespaces made ahead of time (vg_prepare_namespaces) serve one sandbox: its loopback works, a
+ * listener of the host is out of reach, each pair is a network of its own, the ids are mapped. */
+static void test_prepared_namespaces(void)
+{
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 4) == 0, "listen");
+    getsockname(l, (struct sockaddr *)&a, &alen);
+    char port[16];
+    snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+
+    t_sandbox s;
+    t_init(&s);
+    vg_error e;
+    int32_t fds[2] = {-1, -1};
+    char nets[2][64];
+    /* A process that changed uids (as this test does for "nobody") is not dumpable: refused. A
+     * process started as that user is dumpable: the rest runs as one. */
+    int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    if (dumpable != 1) {
+        CHECK(vg_prepare_namespaces(s.spec.uid, s.spec.gid, fds, &e) < 0 && e.errnum == EPERM, "errno %d",
+              e.errnum);
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
+    s.spec.flags |= VG_SPAWN_PREPARED_NAMESPACES;
+    for (int i = 0; i < 2; i++) {
+        CHECK(vg_prepare_namespaces(s.spec.uid, s.spec.gid, fds, &e) == 0, "prepare: %s %s", vg_errno_name(e.errnum),
+              e.detail);
+        s.spec.userns_fd = fds[0];
+        s.spec.netns_fd = fds[1];
+        CHECK(t_run(&s, VG_TEST_HELPER, "loopback", (char *)NULL) == 0 && s.status == 0, "loopback: %d %s", s.status,
+              s.out);
+        CHECK(t_run(&s, VG_TEST_HELPER, "connect", port, (char *)NULL) == 0 && s.status == 1,
+              "the host's listener was reached: status %d", s.status);
+        CHECK(t_sh(&s, "readlink /proc/self/ns/net; cat /proc/self/uid_map") == 0 && s.status == 0, "status %d",
+              s.status);
+        snprintf(nets[i], sizeof nets[i], "%.63s", s.out);
+        char *nl = strchr(nets[i], '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        char map[64];
+        snprintf(map, sizeof map, "%u %u 1", (unsigned)s.spec.uid, (unsigned)getuid());
+        char squeezed[sizeof s.out];
+        size_t k = 0;
+        for (const char *c = s.out; *c != '\0' && k + 1 < sizeof squeezed; c++)
+            if (*c != ' ' || (k > 0 && squeezed[k - 1] != ' '))
+                squeezed[k++] = *c;
+        squeezed[k] = '\0';
+        CHECK(strstr(squeezed, map) != NULL, "uid_map %s expected in: %s", map, s.out);
+        close(fds[0]);
+        close(fds[1]);
+    }
+    char host[64] = "";
+    ssize_t n = readlink("/proc/self/ns/net", host, sizeof host - 1);
+    host[n < 0 ? 0 : n] = '\0';
+    CHECK(strncmp(nets[0], "net:[", 5) == 0 && strcmp(nets[0], nets[1]) != 0 && strcmp(nets[0], host) != 0,
+          "a network namespace per pair: %s %s (host %s)", nets[0], nets[1], host);
+    /* The flag without a pair is refused before anything starts. */
+    s.spec.userns_fd = -1;
+    s.spec.netns_fd = -1;
+    vg_process p;
+    CHECK(vg_spawn(&s.spec, &p, &e) < 0 && e.step == VG_STEP_ARGS && e.errnum == EINVAL, "step %d errno %d", e.step,
+          e.errnum);
+    prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+    close(l);
+    t_cleanup(&s);
+}
+
 /* The network namespace has a working loopback: localhost servers in the sandbox work. */
 static void test_loopback(void)
 {
@@ -920,6 +990,7 @@ static const struct {
     {"env_exact", test_env_exact},
     {"net_isolation", test_net_isolation},
     {"loopback", test_loopback},
+    {"prepared_namespaces", test_prepared_namespaces},
     {"no_survivors", test_no_survivors},
     {"empty_when_reported", test_empty_when_reported},
     {"release_kills", test_release_kills},

@@ -83,6 +83,8 @@ int main(void)
     FIELD(vg_spawn_spec, stdin_fd);
     FIELD(vg_spawn_spec, stdout_fd);
     FIELD(vg_spawn_spec, stderr_fd);
+    FIELD(vg_spawn_spec, userns_fd);
+    FIELD(vg_spawn_spec, netns_fd);
     FIELD(vg_spawn_spec, reserved);
     STRUCT(vg_process);
     FIELD(vg_process, pid);

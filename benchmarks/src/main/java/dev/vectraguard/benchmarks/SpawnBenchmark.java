@@ -68,6 +68,30 @@ public class SpawnBenchmark {
         }
     }
 
+    /** An idle pause before each operation (not timed), as between the commands of an agent. */
+    @State(Scope.Thread)
+    public static class Paced {
+        @Setup(Level.Invocation)
+        public void pause() throws InterruptedException {
+            Thread.sleep(10);
+        }
+    }
+
+    @Benchmark
+    public int processBuilderPaced(Paced paced) throws Exception {
+        return processBuilder();
+    }
+
+    @Benchmark
+    public int nativeSandboxPaced(SandboxLevel level, Paced paced) throws Exception {
+        return nativeSandbox(level);
+    }
+
+    @Benchmark
+    public int bubblewrapPaced(Workspace workspace, Paced paced) throws Exception {
+        return bubblewrap(workspace);
+    }
+
     @Benchmark
     public int processBuilder() throws Exception {
         return succeeded(new ProcessBuilder("/bin/true").start().waitFor());

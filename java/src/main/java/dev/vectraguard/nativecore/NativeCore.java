@@ -137,6 +137,22 @@ public final class NativeCore {
         return LibcFiles.open(path, flags);
     }
 
+    /**
+     * Makes the user and network namespaces of one later sandbox ahead of time ({@code vg_prepare_namespaces}):
+     * ids {@code uid}/{@code gid} inside, mapped to ours; loopback up. Close the result once used.
+     */
+    public static PreparedNamespaces prepareNamespaces(int uid, int gid) throws NativeCoreException {
+        requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(vg_core_h.C_INT, 2);
+            MemorySegment err = vg_error.allocate(arena);
+            if (call("vg_prepare_namespaces", () -> vg_core_h.vg_prepare_namespaces(uid, gid, fds, err)) < 0) {
+                throw failure("prepare namespaces", err);
+            }
+            return new PreparedNamespaces(uid, gid, fds.getAtIndex(vg_core_h.C_INT, 0), fds.getAtIndex(vg_core_h.C_INT, 1));
+        }
+    }
+
     /** Closes {@code fd}; false when close(2) failed (e.g. EBADF). */
     public static boolean close(int fd) {
         requireAvailable();
@@ -151,10 +167,27 @@ public final class NativeCore {
      *     when execve itself failed)
      */
     public static NativeProcess spawn(SpawnRequest request) throws NativeCoreException {
+        return spawn(request, null);
+    }
+
+    /**
+     * As {@link #spawn(SpawnRequest)}, in the user and network namespaces of {@code prepared} (from
+     * {@link #prepareNamespaces}; null makes new ones). The request must ask for both namespaces and
+     * have the uid and gid the pair was made with. The caller still closes the pair afterwards.
+     */
+    public static NativeProcess spawn(SpawnRequest request, PreparedNamespaces prepared) throws NativeCoreException {
         requireAvailable();
+        if (prepared != null && prepared.closed()) {
+            throw new IllegalStateException("prepared namespaces already closed");
+        }
         try (Arena arena = Arena.ofConfined()) {
             SegmentAllocator slab = SegmentAllocator.slicingAllocator(arena.allocate(spawnBytes(request), 8));
             MemorySegment spec = marshalSpawnSpec(request, slab);
+            if (prepared != null) {
+                vg_spawn_spec.flags(spec, request.flags() | vg_core_h.VG_SPAWN_PREPARED_NAMESPACES());
+                vg_spawn_spec.userns_fd(spec, prepared.usernsFd());
+                vg_spawn_spec.netns_fd(spec, prepared.netnsFd());
+            }
             MemorySegment process = vg_process.allocate(slab);
             MemorySegment err = vg_error.allocate(slab);
             if (call("vg_spawn", () -> vg_core_h.vg_spawn(spec, process, err)) < 0) {

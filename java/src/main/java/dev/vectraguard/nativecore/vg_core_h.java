@@ -377,6 +377,15 @@ public class vg_core_h {
     public static int VG_SPAWN_DIE_WITH_CALLER() {
         return VG_SPAWN_DIE_WITH_CALLER;
     }
+    private static final int VG_SPAWN_PREPARED_NAMESPACES = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_SPAWN_PREPARED_NAMESPACES 0x10
+     * }
+     */
+    public static int VG_SPAWN_PREPARED_NAMESPACES() {
+        return VG_SPAWN_PREPARED_NAMESPACES;
+    }
     private static final int VG_MOUNT_BIND = (int)1L;
     /**
      * {@snippet lang=c :
@@ -810,6 +819,69 @@ public class vg_core_h {
                 traceDowncall("vg_close", fd);
             }
             return (int)mh$.invokeExact(fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_prepare_namespaces {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_prepare_namespaces");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_prepare_namespaces$descriptor() {
+        return vg_prepare_namespaces.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_prepare_namespaces$handle() {
+        return vg_prepare_namespaces.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_prepare_namespaces$address() {
+        return vg_prepare_namespaces.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
+     * }
+     */
+    public static int vg_prepare_namespaces(int uid, int gid, MemorySegment fds, MemorySegment err) {
+        var mh$ = vg_prepare_namespaces.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_prepare_namespaces", uid, gid, fds, err);
+            }
+            return (int)mh$.invokeExact(uid, gid, fds, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -42,6 +42,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t stdin_fd;
  *     int32_t stdout_fd;
  *     int32_t stderr_fd;
+ *     int32_t userns_fd;
+ *     int32_t netns_fd;
  *     int32_t reserved;
  * } vg_spawn_spec;
  * }
@@ -81,6 +83,8 @@ public class vg_spawn_spec {
         vg_core_h.C_INT.withName("stdin_fd"),
         vg_core_h.C_INT.withName("stdout_fd"),
         vg_core_h.C_INT.withName("stderr_fd"),
+        vg_core_h.C_INT.withName("userns_fd"),
+        vg_core_h.C_INT.withName("netns_fd"),
         vg_core_h.C_INT.withName("reserved")
     ).withName("vg_spawn_spec");
 
@@ -987,6 +991,70 @@ public class vg_spawn_spec {
         struct.set(stderr_fd$LAYOUT, stderr_fd$OFFSET, fieldValue);
     }
 
+    private static final OfInt userns_fd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("userns_fd"));
+
+    /**
+     * Layout for field {@code userns_fd}
+     */
+    public static final OfInt userns_fd$layout() {
+        return userns_fd$LAYOUT;
+    }
+
+    private static final long userns_fd$OFFSET = 172;
+
+    /**
+     * Offset for field {@code userns_fd}
+     */
+    public static final long userns_fd$offset() {
+        return userns_fd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code userns_fd}
+     */
+    public static int userns_fd(MemorySegment struct) {
+        return struct.get(userns_fd$LAYOUT, userns_fd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code userns_fd}
+     */
+    public static void userns_fd(MemorySegment struct, int fieldValue) {
+        struct.set(userns_fd$LAYOUT, userns_fd$OFFSET, fieldValue);
+    }
+
+    private static final OfInt netns_fd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("netns_fd"));
+
+    /**
+     * Layout for field {@code netns_fd}
+     */
+    public static final OfInt netns_fd$layout() {
+        return netns_fd$LAYOUT;
+    }
+
+    private static final long netns_fd$OFFSET = 176;
+
+    /**
+     * Offset for field {@code netns_fd}
+     */
+    public static final long netns_fd$offset() {
+        return netns_fd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code netns_fd}
+     */
+    public static int netns_fd(MemorySegment struct) {
+        return struct.get(netns_fd$LAYOUT, netns_fd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code netns_fd}
+     */
+    public static void netns_fd(MemorySegment struct, int fieldValue) {
+        struct.set(netns_fd$LAYOUT, netns_fd$OFFSET, fieldValue);
+    }
+
     private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
 
     /**
@@ -996,7 +1064,7 @@ public class vg_spawn_spec {
         return reserved$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 172;
+    private static final long reserved$OFFSET = 180;
 
     /**
      * Offset for field {@code reserved}

@@ -3,6 +3,7 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
+import dev.vectraguard.nativecore.PreparedNamespaces;
 import dev.vectraguard.nativecore.SpawnRequest;
 import dev.vectraguard.nativecore.vg_core_h;
 
@@ -90,8 +91,9 @@ public final class Sandbox {
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
                     stdio(spec.stderr(), stderrPipe, 1, 2));
             NativeProcess process;
+            PreparedNamespaces prepared = network == NetworkMode.FULL ? null : NamespacePool.take(ids[0], ids[1]);
             try {
-                process = NativeCore.spawn(request);
+                process = NativeCore.spawn(request, prepared);
             } catch (NativeCoreException failure) {
                 if (!landlockMissing(failure)) {
                     throw translate(failure, spec.command().getFirst());
@@ -102,6 +104,13 @@ public final class Sandbox {
                 }
                 notices.add("Landlock is not available: filesystem access is limited by the mount plan only");
                 process = spawnOrTranslate(withoutLandlock(request), spec.command().getFirst());
+            } finally {
+                if (prepared != null) {
+                    prepared.close();
+                }
+            }
+            if (network != NetworkMode.FULL) {
+                NamespacePool.replenish(ids[0], ids[1]);
             }
             closeAll(childEnds);
             childEnds.clear();

@@ -1,9 +1,11 @@
 package dev.vectraguard.sandbox;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -92,6 +96,7 @@ public final class IsolationChecks {
         checks.add(new Check("/proc/1/root does not lead outside", IsolationChecks::procRootContained));
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
+        checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
         checks.add(new Check("moderate seccomp denies dangerous syscall families", IsolationChecks::moderateSyscallsDenied));
@@ -233,6 +238,45 @@ public final class IsolationChecks {
                 // nothing came in
             }
         }
+    }
+
+    /**
+     * From the second sandbox of a JVM on, the user and network namespaces are made ahead of time
+     * (NamespacePool): each sandbox must still get a network of its own. The sandboxes stay alive
+     * together while their namespaces are compared (a freed namespace's inode number is reused).
+     */
+    static void preparedNamespaces() throws Exception {
+        Path ws = tempDir("ws");
+        String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        long servedBefore = NamespacePool.served();
+        List<SandboxProcess> running = new ArrayList<>();
+        Set<String> networks = new HashSet<>();
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            String script = "readlink /proc/self/ns/net; "
+                    + "echo x > /dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo reached-host; "
+                    + "perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 1, LocalAddr => \"127.0.0.1\") or die; "
+                    + "IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $s->sockport) or die; print \"own-loopback\\n\"'; "
+                    + "echo done; exec sleep 30";
+            for (int i = 0; i < 5; i++) {
+                SandboxProcess process = Sandbox.start(spec(SecurityLevel.BALANCED, ws, List.of("bash", "-c", script)).build());
+                running.add(process);
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.stdout(), StandardCharsets.UTF_8));
+                List<String> lines = new ArrayList<>();
+                for (String line; (line = out.readLine()) != null && !line.equals("done"); ) {
+                    lines.add(line);
+                }
+                expect(lines.size() == 2 && lines.get(1).equals("own-loopback"), "run " + i + ": " + lines);
+                networks.add(lines.getFirst());
+                Thread.sleep(30); // time for the next pair to be made
+            }
+        } finally {
+            for (SandboxProcess process : running) {
+                process.close();
+            }
+        }
+        expect(NamespacePool.served() > servedBefore, "no sandbox was started from prepared namespaces");
+        expect(networks.size() == 5 && !networks.contains(hostNet) && networks.stream().allMatch(n -> n.startsWith("net:[")),
+                "every sandbox needs a network namespace of its own: " + networks + " (host " + hostNet + ")");
     }
 
     static void environmentExact() throws Exception {
