@@ -66,7 +66,9 @@
 
 /* Mount operation kinds (vg_mount_op.kind), executed in list order. */
 #define VG_MOUNT_BIND 1        /* bind host `source` at `target` */
-#define VG_MOUNT_TMPFS 2       /* tmpfs at `target`, options in `data` (e.g. "size=64m,mode=1777") */
+#define VG_MOUNT_TMPFS 2       /* fresh memory-backed directory at `target`: with `data` exactly "mode=NNNN", a
+                                * directory of the sandbox's scratch tmpfs (shared by such targets); with other
+                                * options (e.g. "size=64m,mode=1777") a tmpfs of its own */
 #define VG_MOUNT_PROC 3        /* new proc for the sandbox pid namespace at `target` */
 #define VG_MOUNT_DEV 4         /* minimal /dev at `target`: null zero full random urandom tty, pts, ptmx, shm, fd links */
 #define VG_MOUNT_OVERLAY 5     /* overlay: lowerdir host `source`, throwaway upper in sandbox memory, at `target` */

@@ -8,6 +8,10 @@
  *              absolute symlinks and ".." behave as on the host
  *   /newroot   the sandbox root tmpfs: targets are resolved here, with RESOLVE_IN_ROOT
  *   /ovlN      overlay N's upper and work dirs (throwaway, on the staging tmpfs)
+ *   /scratchN  a plain tmpfs target ("mode=..." only): a directory of the staging tmpfs,
+ *              bound at the target (one filesystem serves /tmp, /run, home...: making and
+ *              tearing down a superblock per target cost more than the bind)
+ *   /empty     an empty directory, bound read-only over each masked directory
  * Mounts are built detached (open_tree / fsmount), get their attributes
  * (nosuid, nodev, ro, noexec) while detached, then move_mount onto the target.
  * Finally the old root is detached, /newroot becomes / and the staging root goes.
@@ -27,6 +31,7 @@ struct mount_ctx {
     int oldroot;  /* O_PATH fd of the host root */
     int newroot;  /* O_PATH fd of the sandbox root */
     int devnull;  /* O_PATH fd of the host /dev/null, -1 when absent */
+    unsigned scratch; /* /scratchN directories made so far */
     vg_error *err;
 };
 
@@ -273,7 +278,24 @@ static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"
 static const char *const proc_masked[] = {"kcore", "keys", "timer_list", "timer_stats", "sched_debug",
                                           "latency_stats", "acpi", "scsi"};
 
-/* Hides what tfd points at: /dev/null over a file, an empty read-only tmpfs over a directory. */
+/* A detached bind of the staging root's directory `dir` (made with exactly `mode` if missing). */
+static int staging_dir_tree(const char *dir, mode_t mode, uint64_t attrs)
+{
+    if (mkdir(dir, 0700) == 0) {
+        if (chmod(dir, mode) < 0)
+            return -1;
+    } else if (errno != EEXIST) {
+        return -1;
+    }
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int tree = clone_tree(fd, attrs, 0);
+    close_keep_errno(fd);
+    return tree;
+}
+
+/* Hides what tfd points at: /dev/null over a file, an empty read-only directory over a directory. */
 static int cover_masked(struct mount_ctx *m, int tfd)
 {
     struct stat st;
@@ -281,8 +303,7 @@ static int cover_masked(struct mount_ctx *m, int tfd)
     if (fstat(tfd, &st) < 0)
         return -1;
     if (S_ISDIR(st.st_mode)) {
-        mnt = new_fs("tmpfs", "mode=0555,size=4k,nr_inodes=1",
-                     VG_BASE_ATTRS | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC);
+        mnt = staging_dir_tree("/empty", 0555, VG_BASE_ATTRS | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC);
     } else if (m->devnull >= 0) {
         mnt = clone_tree(m->devnull, MOUNT_ATTR_NOSUID | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC, 0);
     } else {
@@ -300,6 +321,53 @@ static int mask_at(struct mount_ctx *m, int dir, const char *name)
         return errno == ENOENT ? 0 : -1;
     int rc = cover_masked(m, tfd);
     close_keep_errno(tfd);
+    return rc;
+}
+
+/* "mode=NNNN" and nothing else: the octal mode in *mode. */
+static int only_mode(const char *data, mode_t *mode)
+{
+    static const char key[] = "mode=";
+    if (data == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof key - 1; i++)
+        if (data[i] != key[i])
+            return 0;
+    const char *digits = data + sizeof key - 1;
+    mode_t value = 0;
+    size_t n = 0;
+    for (; digits[n] != '\0'; n++) {
+        if (digits[n] < '0' || digits[n] > '7' || n >= 4)
+            return 0;
+        value = value * 8 + (mode_t)(digits[n] - '0');
+    }
+    if (n == 0)
+        return 0;
+    *mode = value;
+    return 1;
+}
+
+/* A tmpfs at op->target: a directory of the staging tmpfs when only a mode is asked, else its own. */
+static int do_tmpfs(struct mount_ctx *m, const vg_mount_op *op)
+{
+    mode_t mode;
+    if (!only_mode(op->data, &mode)) {
+        int mnt = mount_fs_at(m, "tmpfs", op->data, op_attrs(op), op->target, "tmpfs");
+        if (mnt < 0)
+            return -1;
+        close(mnt);
+        return 0;
+    }
+    char dir[32] = "/scratch", num[21];
+    vg_utoa(m->scratch++, num);
+    vg_strappend(dir, sizeof dir, num);
+    int tree = staging_dir_tree(dir, mode, op_attrs(op));
+    int tfd = tree < 0 ? -1 : make_target(m->newroot, op->target, 1);
+    int rc = tfd < 0 ? -1 : attach(tree, tfd);
+    if (rc < 0)
+        vg_fail(m->err, VG_STEP_MOUNT, errno, "tmpfs", op->target);
+    close_keep_errno(tfd);
+    close_keep_errno(tree);
     return rc;
 }
 
@@ -392,7 +460,7 @@ static int do_dev(struct mount_ctx *m, const vg_mount_op *op)
     if (rc < 0)
         goto fail;
     name = "shm";
-    int shm = new_fs("tmpfs", "mode=1777", VG_BASE_ATTRS);
+    int shm = staging_dir_tree("/scratch-shm", 01777, VG_BASE_ATTRS);
     rc = shm < 0 ? -1 : cover(dev, "shm", shm);
     close_keep_errno(shm);
     if (rc < 0)
@@ -549,13 +617,8 @@ static int run_op(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
         if (op->source == NULL)
             return vg_fail(m->err, VG_STEP_ARGS, EINVAL, "bind without source", op->target);
         return do_bind(m, op);
-    case VG_MOUNT_TMPFS: {
-        int mnt = mount_fs_at(m, "tmpfs", op->data, op_attrs(op), op->target, "tmpfs");
-        if (mnt < 0)
-            return -1;
-        close(mnt);
-        return 0;
-    }
+    case VG_MOUNT_TMPFS:
+        return do_tmpfs(m, op);
     case VG_MOUNT_PROC:
         return do_proc(m, op);
     case VG_MOUNT_DEV:

@@ -271,7 +271,8 @@ static void test_env_exact(void)
     t_cleanup(&s);
 }
 
-static void test_net_isolation(void)
+/* A listener of the host on 127.0.0.1; its port in `port`. */
+static int host_listener(char port[16])
 {
     int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in a = {.sin_family = AF_INET};
@@ -279,8 +280,14 @@ static void test_net_isolation(void)
     socklen_t alen = sizeof a;
     CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 4) == 0, "listen");
     getsockname(l, (struct sockaddr *)&a, &alen);
+    snprintf(port, 16, "%d", ntohs(a.sin_port));
+    return l;
+}
+
+static void test_net_isolation(void)
+{
     char port[16];
-    snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+    int l = host_listener(port);
     t_sandbox s;
     t_init(&s);
     CHECK(t_run(&s, VG_TEST_HELPER, "connect", port, (char *)NULL) == 0 && s.status == 1, "NET ns: status %d", s.status);
@@ -295,14 +302,8 @@ static void test_net_isolation(void)
  * listener of the host is out of reach, each pair is a network of its own, the ids are mapped. */
 static void test_prepared_namespaces(void)
 {
-    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t alen = sizeof a;
-    CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 4) == 0, "listen");
-    getsockname(l, (struct sockaddr *)&a, &alen);
     char port[16];
-    snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+    int l = host_listener(port);
 
     t_sandbox s;
     t_init(&s);
