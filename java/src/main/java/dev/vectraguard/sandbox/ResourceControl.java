@@ -30,6 +30,9 @@ final class ResourceControl implements AutoCloseable {
     private static final int RLIMIT_DATA = 2;
     private static final int RLIMIT_CORE = 4;
     private static final int RLIMIT_NPROC = 6;
+    private static final String V1_CPU_QUOTA = "cpu.cfs_quota_us";
+    private static final String V2_CPU_MAX = "cpu.max";
+    private static final int CPU_PERIOD_US = 100_000;
 
     /** Cgroup sets kept for reuse per limits: as many as sandboxes have run at once, up to this. */
     private static final int POOL_LIMIT = 8;
@@ -112,8 +115,8 @@ final class ResourceControl implements AutoCloseable {
             Path pids = create(CGROUP_ROOT.resolve("pids/vectra-guard").resolve(name), dirs);
             write(pids.resolve("pids.max"), Integer.toString(limits.pids()));
             Path cpu = create(CGROUP_ROOT.resolve("cpu/vectra-guard").resolve(name), dirs);
-            write(cpu.resolve("cpu.cfs_period_us"), "100000");
-            write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuMillis() * 100L));
+            write(cpu.resolve("cpu.cfs_period_us"), Integer.toString(CPU_PERIOD_US));
+            write(cpu.resolve(V1_CPU_QUOTA), v1CpuQuota(limits));
             // v1 "tasks" moves one thread (the sandbox init has one) without the global threadgroup
             // lock that a cgroup.procs write takes: that lock's RCU grace period made one spawn in
             // fifty wait 10-20 ms.
@@ -162,7 +165,7 @@ final class ResourceControl implements AutoCloseable {
             write(run.resolve("memory.max"), Long.toString(limits.memoryBytes()));
             write(run.resolve("memory.swap.max"), "0");
             write(run.resolve("pids.max"), Integer.toString(limits.pids()));
-            write(run.resolve("cpu.max"), (limits.cpuMillis() * 100L) + " 100000");
+            write(run.resolve(V2_CPU_MAX), v2CpuMax(limits));
             int[] fds = openJoinFiles(dirs, "cgroup.procs");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
                     "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(), 0);
@@ -223,7 +226,7 @@ final class ResourceControl implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return; // the cgroups may already serve another sandbox
         }
-        if (!cgroupDirs.isEmpty() && !shuttingDown && empty()) {
+        if (!cgroupDirs.isEmpty() && !shuttingDown && empty() && resetCpuBudget()) {
             Deque<ResourceControl> pooled = POOL.computeIfAbsent(limits, key -> new ConcurrentLinkedDeque<>());
             if (pooled.size() < POOL_LIMIT) {
                 ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, oomKills());
@@ -242,6 +245,33 @@ final class ResourceControl implements AutoCloseable {
             NativeCore.close(fd);
         }
         removeAll(cgroupDirs);
+    }
+
+    /**
+     * Writing the CPU quota again gives the next sandbox a full budget for the current period: the
+     * quota is per cgroup, and the ended sandbox may have used this period's share.
+     */
+    private boolean resetCpuBudget() {
+        try {
+            for (Path dir : cgroupDirs) {
+                if (Files.exists(dir.resolve(V1_CPU_QUOTA))) {
+                    write(dir.resolve(V1_CPU_QUOTA), v1CpuQuota(limits));
+                } else if (Files.exists(dir.resolve(V2_CPU_MAX))) {
+                    write(dir.resolve(V2_CPU_MAX), v2CpuMax(limits));
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String v1CpuQuota(ResourceLimits limits) {
+        return Long.toString(limits.cpuMillis() * 100L);
+    }
+
+    private static String v2CpuMax(ResourceLimits limits) {
+        return (limits.cpuMillis() * 100L) + " " + CPU_PERIOD_US;
     }
 
     private boolean empty() {
