@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spawn + wait of {@code /bin/true}: plain ProcessBuilder (the baseline), the native sandbox at each
- * level, and bubblewrap with an equivalent profile started through ProcessBuilder.
+ * level, and bubblewrap with an equivalent profile started through ProcessBuilder. Each back to back
+ * (throughput: the kernel's clean-up of one run overlaps the next) and paced, after an untimed idle
+ * pause (the latency of one command, as an agent runs them).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
