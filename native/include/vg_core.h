@@ -75,7 +75,7 @@
 #define VG_MOUNT_DIR 6         /* create directory `target` (and parents) */
 #define VG_MOUNT_SYMLINK 7     /* symlink at `target` pointing to `data` */
 #define VG_MOUNT_REMOUNT_RO 8  /* make the mount at `target` (recursively) read-only */
-#define VG_MOUNT_MASK 9        /* hide `target`: /dev/null over a file, empty read-only tmpfs over a directory */
+#define VG_MOUNT_MASK 9        /* hide `target`: /dev/null over a file, an empty read-only directory over a directory */
 
 /* Mount flags (vg_mount_op.flags). Every mount is nosuid and nodev. */
 #define VG_MF_READONLY 0x1  /* read-only, recursively */

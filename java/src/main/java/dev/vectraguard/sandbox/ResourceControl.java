@@ -30,8 +30,6 @@ final class ResourceControl implements AutoCloseable {
     private static final int RLIMIT_DATA = 2;
     private static final int RLIMIT_CORE = 4;
     private static final int RLIMIT_NPROC = 6;
-    private static final String V1_CPU_QUOTA = "cpu.cfs_quota_us";
-    private static final String V2_CPU_MAX = "cpu.max";
     private static final int CPU_PERIOD_US = 100_000;
 
     /** Cgroup sets kept for reuse per limits: as many as sandboxes have run at once, up to this. */
@@ -42,17 +40,26 @@ final class ResourceControl implements AutoCloseable {
     private final int[] procsFds;
     private final List<RLimit> rlimits;
     private final String description;
+    /** The files read and written again when the cgroups are reused; null with rlimits. */
+    private final CgroupFiles files;
     /** Out-of-memory kills counted in these cgroups before this sandbox (they may be reused). */
     private final long oomKillsBefore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * @param oomCounter the file with the memory cgroup's "oom_kill N" line (v1 memory.oom_control, v2 memory.events)
+     * @param cpuLimit   the CPU quota file (v1 cpu.cfs_quota_us, v2 cpu.max) and {@code cpuValue} its content
+     */
+    private record CgroupFiles(Path oomCounter, Path cpuLimit, String cpuValue) {}
+
     private ResourceControl(ResourceLimits limits, List<Path> cgroupDirs, int[] procsFds, List<RLimit> rlimits,
-                            String description, long oomKillsBefore) {
+                            String description, CgroupFiles files, long oomKillsBefore) {
         this.limits = limits;
         this.cgroupDirs = cgroupDirs;
         this.procsFds = procsFds;
         this.rlimits = rlimits;
         this.description = description;
+        this.files = files;
         this.oomKillsBefore = oomKillsBefore;
     }
 
@@ -95,7 +102,7 @@ final class ResourceControl implements AutoCloseable {
         rlimits.add(new RLimit(RLIMIT_NPROC, limits.pids(), limits.pids()));
         return new ResourceControl(limits, List.of(), new int[0], List.copyOf(rlimits),
                 "rlimits (no usable cgroup): memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
-                        + ", cpu not limited", 0);
+                        + ", cpu not limited", null, 0);
     }
 
     private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
@@ -116,13 +123,16 @@ final class ResourceControl implements AutoCloseable {
             write(pids.resolve("pids.max"), Integer.toString(limits.pids()));
             Path cpu = create(CGROUP_ROOT.resolve("cpu/vectra-guard").resolve(name), dirs);
             write(cpu.resolve("cpu.cfs_period_us"), Integer.toString(CPU_PERIOD_US));
-            write(cpu.resolve(V1_CPU_QUOTA), v1CpuQuota(limits));
+            CgroupFiles files = new CgroupFiles(memory.resolve("memory.oom_control"), cpu.resolve("cpu.cfs_quota_us"),
+                    Long.toString(limits.cpuMillis() * 100L));
+            write(files.cpuLimit(), files.cpuValue());
             // v1 "tasks" moves one thread (the sandbox init has one) without the global threadgroup
             // lock that a cgroup.procs write takes: that lock's RCU grace period made one spawn in
             // fifty wait 10-20 ms.
             int[] fds = openJoinFiles(dirs, "tasks");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
-                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(), 0);
+                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(),
+                    files, 0);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
@@ -165,10 +175,13 @@ final class ResourceControl implements AutoCloseable {
             write(run.resolve("memory.max"), Long.toString(limits.memoryBytes()));
             write(run.resolve("memory.swap.max"), "0");
             write(run.resolve("pids.max"), Integer.toString(limits.pids()));
-            write(run.resolve(V2_CPU_MAX), v2CpuMax(limits));
+            CgroupFiles files = new CgroupFiles(run.resolve("memory.events"), run.resolve("cpu.max"),
+                    (limits.cpuMillis() * 100L) + " " + CPU_PERIOD_US);
+            write(files.cpuLimit(), files.cpuValue());
             int[] fds = openJoinFiles(dirs, "cgroup.procs");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
-                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(), 0);
+                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(),
+                    files, 0);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
@@ -197,23 +210,21 @@ final class ResourceControl implements AutoCloseable {
         return oomKills() > oomKillsBefore;
     }
 
-    /** Out-of-memory kills counted so far in the memory cgroup (v1 memory.oom_control, v2 memory.events). */
+    /** Out-of-memory kills counted so far in the memory cgroup; 0 without cgroups. */
     private long oomKills() {
-        long kills = 0;
-        for (Path dir : cgroupDirs) {
-            for (String file : List.of("memory.events", "memory.oom_control")) {
-                try {
-                    for (String line : Files.readAllLines(dir.resolve(file))) {
-                        if (line.startsWith("oom_kill ")) {
-                            kills += Long.parseLong(line.substring("oom_kill ".length()).trim());
-                        }
-                    }
-                } catch (IOException | NumberFormatException ignored) {
-                    // not a memory cgroup
+        if (files == null) {
+            return 0;
+        }
+        try {
+            for (String line : Files.readAllLines(files.oomCounter())) {
+                if (line.startsWith("oom_kill ")) {
+                    return Long.parseLong(line.substring("oom_kill ".length()).trim());
                 }
             }
+        } catch (IOException | NumberFormatException unreadable) {
+            // counted as none
         }
-        return kills;
+        return 0;
     }
 
     /**
@@ -229,7 +240,7 @@ final class ResourceControl implements AutoCloseable {
         if (!cgroupDirs.isEmpty() && !shuttingDown && empty() && resetCpuBudget()) {
             Deque<ResourceControl> pooled = POOL.computeIfAbsent(limits, key -> new ConcurrentLinkedDeque<>());
             if (pooled.size() < POOL_LIMIT) {
-                ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, oomKills());
+                ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, files, oomKills());
                 pooled.addFirst(reused);
                 if (!shuttingDown || !pooled.remove(reused)) {
                     return; // pooled, or removed by removePooled meanwhile
@@ -253,25 +264,11 @@ final class ResourceControl implements AutoCloseable {
      */
     private boolean resetCpuBudget() {
         try {
-            for (Path dir : cgroupDirs) {
-                if (Files.exists(dir.resolve(V1_CPU_QUOTA))) {
-                    write(dir.resolve(V1_CPU_QUOTA), v1CpuQuota(limits));
-                } else if (Files.exists(dir.resolve(V2_CPU_MAX))) {
-                    write(dir.resolve(V2_CPU_MAX), v2CpuMax(limits));
-                }
-            }
+            write(files.cpuLimit(), files.cpuValue());
             return true;
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String v1CpuQuota(ResourceLimits limits) {
-        return Long.toString(limits.cpuMillis() * 100L);
-    }
-
-    private static String v2CpuMax(ResourceLimits limits) {
-        return (limits.cpuMillis() * 100L) + " " + CPU_PERIOD_US;
     }
 
     private boolean empty() {
