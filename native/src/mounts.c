@@ -14,7 +14,7 @@
  *   /empty     an empty directory, bound read-only over each masked directory
  * Mounts are built detached (open_tree / fsmount), get their attributes
  * (nosuid, nodev, ro, noexec) while detached, then move_mount onto the target.
- * Finally the old root is detached, /newroot becomes / and the staging root goes.
+ * Finally /newroot becomes / and the staging root goes, with the host's tree in it.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -682,8 +682,9 @@ int vg_setup_mounts(const vg_spawn_spec *spec, vg_error *err)
     if (rc < 0)
         return -1;
 
-    if (umount2("/oldroot", MNT_DETACH) < 0)
-        return vg_fail(err, VG_STEP_PIVOT, errno, "detach", "old root");
+    /* /newroot becomes /, with the staging root stacked under it (and in it, at /oldroot, the
+     * host's tree); one recursive detach drops both: every umount waits for an RCU grace period
+     * on every CPU, so there is only this one. */
     if (chdir("/newroot") < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
         chdir("/") < 0)
         return vg_fail(err, VG_STEP_PIVOT, errno, "pivot_root", "new root");
