@@ -62,6 +62,19 @@ static int write_file(const char *path, const char *data)
     return 0;
 }
 
+/* Maps our ids in the user namespace we are the first process of (setgroups denied first, as an
+ * unprivileged writer of gid_map must). */
+static int write_id_maps(const char *uid_map, const char *gid_map, vg_error *e)
+{
+    if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
+        return vg_fail(e, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
+    if (write_file("/proc/self/uid_map", uid_map) < 0)
+        return vg_fail(e, VG_STEP_USERNS, errno, "write", "/proc/self/uid_map");
+    if (write_file("/proc/self/gid_map", gid_map) < 0)
+        return vg_fail(e, VG_STEP_USERNS, errno, "write", "/proc/self/gid_map");
+    return 0;
+}
+
 /* No signal handler of the caller (the JVM's) may run in the sandbox. */
 static void reset_signal_handlers(void)
 {
@@ -316,19 +329,7 @@ int vg_sandbox_entry(void *arg)
 int vg_prepare_main(void *arg)
 {
     struct vg_prepare_ctx *ctx = arg;
-    if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
-        _exit(1);
-    }
-    if (write_file("/proc/self/uid_map", ctx->uid_map) < 0) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/uid_map");
-        _exit(1);
-    }
-    if (write_file("/proc/self/gid_map", ctx->gid_map) < 0) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "write", "/proc/self/gid_map");
-        _exit(1);
-    }
-    if (bring_up_loopback(&ctx->err) < 0)
+    if (write_id_maps(ctx->uid_map, ctx->gid_map, &ctx->err) < 0 || bring_up_loopback(&ctx->err) < 0)
         _exit(1);
     /* Into the caller's fd table (CLONE_FILES): they keep the namespaces alive after we exit. */
     ctx->fds[0] = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
@@ -378,18 +379,8 @@ int vg_sandbox_init(void *arg)
          * caller (spawn.c uses CLONE_VM only for a dumpable caller). */
         if (ctx->own_mm && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
             prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-        if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT) {
-            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/setgroups");
+        if (write_id_maps(ctx->uid_map, ctx->gid_map, &e) < 0)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
-        }
-        if (write_file("/proc/self/uid_map", ctx->uid_map) < 0) {
-            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/uid_map");
-            report(ctx->err_fd, &e, VG_EXIT_SETUP);
-        }
-        if (write_file("/proc/self/gid_map", ctx->gid_map) < 0) {
-            vg_fail(&e, VG_STEP_USERNS, errno, "write", "/proc/self/gid_map");
-            report(ctx->err_fd, &e, VG_EXIT_SETUP);
-        }
     }
     if ((spec->namespaces & VG_NS_NET) && !ctx->prepared && bring_up_loopback(&e) < 0)
         report(ctx->err_fd, &e, VG_EXIT_SETUP);

@@ -140,24 +140,26 @@ static void unmap_stacks(char **stacks)
 #define VG_ASAN_UNPOISON(addr, size) ((void)0)
 #endif
 
-/* Three stacks, each above a PROT_NONE guard page: [guard|entry|guard|init|guard|command]. */
-static char *map_stacks(vg_error *err)
+/* `count` stacks (count * VG_STACK_SLOT bytes), each above a PROT_NONE guard page; vg_spawn's
+ * three: [guard|entry|guard|init|guard|command]. */
+static char *map_stacks(int count, vg_error *err)
 {
-    char *m = mmap(NULL, VG_STACKS_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    size_t size = (size_t)count * VG_STACK_SLOT;
+    char *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (m == MAP_FAILED) {
         vg_fail(err, VG_STEP_CLONE, errno, "mmap", "stacks");
         return MAP_FAILED;
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < count; i++) {
         if (mprotect(m + i * VG_STACK_SLOT, VG_GUARD_SIZE, PROT_NONE) < 0) {
             vg_fail(err, VG_STEP_CLONE, errno, "mprotect", "stack guard");
-            munmap(m, VG_STACKS_SIZE);
+            munmap(m, size);
             return MAP_FAILED;
         }
     }
     /* ASan keeps shadow bytes for address ranges it did not allocate: a stack mapped where an
      * earlier one (or a thread's) lived may still carry its redzones and trip false reports. */
-    VG_ASAN_UNPOISON(m, VG_STACKS_SIZE);
+    VG_ASAN_UNPOISON(m, size);
     return m;
 }
 
@@ -212,7 +214,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
             return vg_fail(err, VG_STEP_REAPER, errno, "fcntl", "caller pidfd");
     }
     ctx.caller_fd = caller_fd;
-    __attribute__((cleanup(unmap_stacks))) char *stacks = map_stacks(err);
+    __attribute__((cleanup(unmap_stacks))) char *stacks = map_stacks(3, err);
     if (stacks == MAP_FAILED)
         return -1;
     ctx.read_fd = rfd;
@@ -328,15 +330,9 @@ VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, v
     struct vg_prepare_ctx ctx = {.fds = {-1, -1}, .err = {.step = VG_STEP_NONE}};
     id_map(ctx.uid_map, sizeof ctx.uid_map, uid, (uint32_t)getuid());
     id_map(ctx.gid_map, sizeof ctx.gid_map, gid, (uint32_t)getgid());
-    char *stack = mmap(NULL, VG_STACK_SLOT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    char *stack = map_stacks(1, err);
     if (stack == MAP_FAILED)
-        return vg_fail(err, VG_STEP_CLONE, errno, "mmap", "stack");
-    VG_ASAN_UNPOISON(stack, VG_STACK_SLOT);
-    if (mprotect(stack, VG_GUARD_SIZE, PROT_NONE) < 0) {
-        int saved = errno;
-        munmap(stack, VG_STACK_SLOT);
-        return vg_fail(err, VG_STEP_CLONE, saved, "mprotect", "stack guard");
-    }
+        return -1;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
