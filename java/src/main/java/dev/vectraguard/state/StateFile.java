@@ -146,7 +146,7 @@ public final class StateFile {
             aside = dir.resolve(aside.getFileName() + "-" + ThreadLocalRandom.current().nextInt(1000));
         }
         Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-        warnings.accept("vg: " + file + " was not valid JSON (" + problem + "); kept it as " + aside + " and started a new one");
+        warnings.accept(file + " was not valid JSON (" + problem + "); kept it as " + aside + " and started a new one");
         return new LinkedHashMap<>();
     }
 

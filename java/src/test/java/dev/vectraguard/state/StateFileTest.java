@@ -56,6 +56,8 @@ class StateFileTest {
         assertEquals("{\"total\": 3,", Files.readString(aside.getFirst()), "the corrupt content is kept, byte for byte");
         assertTrue(warnings.getFirst().contains(aside.getFirst().toString()), warnings.getFirst());
         assertTrue(warnings.getFirst().contains("was not valid JSON (line 1, column 13"), warnings.getFirst());
+        assertTrue(warnings.getFirst().startsWith(tmp.resolve("x.json") + " "),
+                "the caller adds its own prefix (\"vg: \"): " + warnings.getFirst());
         assertEquals(Map.of("fresh", true), Json.parseObject(Files.readString(tmp.resolve("x.json"))));
     }
 
