@@ -36,8 +36,7 @@ final class ConfigCommand extends CommandGroup {
                 System.out.print(json ? ConfigShow.json(loaded) + "\n" : ConfigShow.text(loaded));
                 return ExitCodes.OK;
             } catch (ConfigException e) {
-                System.err.println("vg: " + e.getMessage());
-                return ExitCodes.VG_FAILURE;
+                return Stderr.fail(e.getMessage());
             }
         }
     }
@@ -53,27 +52,24 @@ final class ConfigCommand extends CommandGroup {
             try {
                 if (file == null) {
                     LoadedConfig loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(null));
-                    loaded.warnings().forEach(w -> System.err.println("vg: " + w));
+                    loaded.warnings().forEach(Stderr::warn);
                     System.out.println(loaded.files().isEmpty() ? "no config file: defaults are in effect"
                             : "valid: " + String.join(", ", loaded.files().stream().map(Path::toString).toList()));
                     return ExitCodes.OK;
                 }
                 if (!Files.isRegularFile(file)) {
-                    System.err.println("vg: " + file + ": no such file");
-                    return ExitCodes.VG_FAILURE;
+                    return Stderr.fail(file + ": no such file");
                 }
                 Path home = Path.of(System.getProperty("user.home"));
                 LoadedConfig loaded = ConfigLoader.loadText(file.toString(), Files.readString(file),
                         file.toAbsolutePath().getParent(), home);
-                loaded.warnings().forEach(w -> System.err.println("vg: " + w));
+                loaded.warnings().forEach(Stderr::warn);
                 System.out.println("valid: " + file);
                 return ExitCodes.OK;
             } catch (ConfigException e) {
-                System.err.println("vg: " + e.getMessage());
-                return ExitCodes.VG_FAILURE;
+                return Stderr.fail(e.getMessage());
             } catch (IOException e) {
-                System.err.println("vg: cannot read " + file + ": " + e.getMessage());
-                return ExitCodes.VG_FAILURE;
+                return Stderr.fail("cannot read " + file + ": " + e.getMessage());
             }
         }
     }

@@ -27,7 +27,7 @@ final class ConfigOptions {
         if (loaded == null) {
             loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(configFile));
             for (String warning : loaded.warnings()) {
-                System.err.println("vg: " + warning);
+                Stderr.warn(warning);
             }
         }
         return loaded;

@@ -81,19 +81,19 @@ final class ExecCommand implements Callable<Integer> {
         long startNanos = System.nanoTime();
         quiet |= System.getenv("VG_QUIET") != null;
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            return fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
+            return Stderr.fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
         }
         LoadedConfig loaded;
         try {
             loaded = options.load();
         } catch (ConfigException e) {
-            return fail(e.getMessage());
+            return Stderr.fail(e.getMessage());
         }
         VgConfig config = loaded.config();
         notices = new Notices(config.logFormat());
         SandboxRuntime runtime = config.sandbox().runtime();
         if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
-            return fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
+            return Stderr.fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
                     + "(set sandbox.runtime: native or auto)");
         }
 
@@ -220,29 +220,20 @@ final class ExecCommand implements Callable<Integer> {
     private TrustStore trustStore() {
         try {
             Path dir = options.stateDirectory();
-            return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), ExecCommand::warn) : null;
+            return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), Stderr::warn) : null;
         } catch (ConfigException | IOException e) {
-            warn("cannot read the trust store: " + e.getMessage());
+            Stderr.warn("cannot read the trust store: " + e.getMessage());
             return null;
         }
     }
 
     private TrustStore openTrustStore() {
         try {
-            return new TrustStore(options.stateDirectory(), Clock.systemUTC(), ExecCommand::warn);
+            return new TrustStore(options.stateDirectory(), Clock.systemUTC(), Stderr::warn);
         } catch (ConfigException | IOException e) {
-            warn("cannot open the trust store: " + e.getMessage());
+            Stderr.warn("cannot open the trust store: " + e.getMessage());
             return null;
         }
-    }
-
-    private static void warn(String message) {
-        System.err.println("vg: " + message);
-    }
-
-    private static int fail(String message) {
-        System.err.println("vg: " + message);
-        return ExitCodes.VG_FAILURE;
     }
 
     /** Ctrl-C reaches the command through the terminal; TERM and HUP sent to vg are passed on. */
@@ -277,10 +268,10 @@ final class ExecCommand implements Callable<Integer> {
             if (options != null) {
                 long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
                 try {
-                    new MetricsStore(options.stateDirectory(), ExecCommand::warn).record(new RunRecord(started, command,
+                    new MetricsStore(options.stateDirectory(), Stderr::warn).record(new RunRecord(started, command,
                             decision, report.risk(), runtime, cached, millis, exitCode, reason));
                 } catch (ConfigException | IOException | RuntimeException e) {
-                    warn("cannot record metrics: " + e.getMessage());
+                    Stderr.warn("cannot record metrics: " + e.getMessage());
                 }
             }
             return exitCode;

@@ -46,19 +46,19 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (jsonl != null && !jsonl.equals("-")) {
-            return fail("--jsonl reads from stdin only: give '-' (got '" + jsonl + "')");
+            return Stderr.fail("--jsonl reads from stdin only: give '-' (got '" + jsonl + "')");
         }
         if (jsonl == null && (words == null || words.isEmpty())) {
-            return fail("missing COMMAND-TEXT (or --jsonl - to read commands from stdin)");
+            return Stderr.fail("missing COMMAND-TEXT (or --jsonl - to read commands from stdin)");
         }
         if (jsonl != null && words != null && !words.isEmpty()) {
-            return fail("give COMMAND-TEXT or --jsonl -, not both");
+            return Stderr.fail("give COMMAND-TEXT or --jsonl -, not both");
         }
         LoadedConfig loaded;
         try {
             loaded = options.load();
         } catch (ConfigException e) {
-            return fail(e.getMessage());
+            return Stderr.fail(e.getMessage());
         }
         GuardLevelResolver.Resolution guard = PolicyEngines.guardLevel(loaded);
         DecisionEngine engine = PolicyEngines.of(loaded, guard);
@@ -120,8 +120,4 @@ final class ExplainCommand implements Callable<Integer> {
         };
     }
 
-    private static int fail(String message) {
-        System.err.println("vg: " + message);
-        return ExitCodes.VG_FAILURE;
-    }
 }

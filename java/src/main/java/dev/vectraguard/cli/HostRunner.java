@@ -14,7 +14,7 @@ final class HostRunner {
         } catch (IOException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             boolean notFound = message.contains("error=2,");
-            System.err.println("vg: " + command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
+            Stderr.warn(command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
             return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
         }
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });

@@ -27,20 +27,17 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Presets.names().contains(preset)) {
-            System.err.println("vg: unknown preset '" + preset + "' (use one of " + String.join(", ", Presets.names()) + ")");
-            return ExitCodes.VG_FAILURE;
+            return Stderr.fail("unknown preset '" + preset + "' (use one of " + String.join(", ", Presets.names()) + ")");
         }
         Path target = Path.of(ConfigLoader.PROJECT_FILE);
         if (Files.exists(target) && !force) {
-            System.err.println("vg: " + target.toAbsolutePath() + " exists; pass --force to overwrite it");
-            return ExitCodes.VG_FAILURE;
+            return Stderr.fail(target.toAbsolutePath() + " exists; pass --force to overwrite it");
         }
         String text;
         try {
             text = Presets.read(preset);
         } catch (ConfigException e) {
-            System.err.println("vg: " + e.getMessage());
-            return ExitCodes.VG_FAILURE;
+            return Stderr.fail(e.getMessage());
         }
         Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".vectra-guard", ".yaml");
         Files.writeString(temp, text);

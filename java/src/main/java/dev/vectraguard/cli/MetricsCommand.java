@@ -27,7 +27,7 @@ final class MetricsCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            MetricsStore store = new MetricsStore(options.stateDirectory(), w -> System.err.println("vg: " + w));
+            MetricsStore store = new MetricsStore(options.stateDirectory(), Stderr::warn);
             System.out.println(json ? store.showJson() : store.showText(recent));
             return ExitCodes.OK;
         }
@@ -40,7 +40,7 @@ final class MetricsCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            new MetricsStore(options.stateDirectory(), w -> System.err.println("vg: " + w)).reset();
+            new MetricsStore(options.stateDirectory(), Stderr::warn).reset();
             System.out.println("metrics reset");
             return ExitCodes.OK;
         }

@@ -31,7 +31,7 @@ final class Notices {
             line.putAll(fields);
             System.err.println(Json.write(line));
         } else {
-            System.err.println("vg: " + message);
+            Stderr.warn(message);
         }
     }
 

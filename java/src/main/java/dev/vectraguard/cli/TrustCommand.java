@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 final class TrustCommand extends CommandGroup {
 
     static TrustStore open(ConfigOptions options) throws ConfigException, IOException {
-        return new TrustStore(options.stateDirectory(), Clock.systemUTC(), w -> System.err.println("vg: " + w));
+        return new TrustStore(options.stateDirectory(), Clock.systemUTC(), Stderr::warn);
     }
 
     static String normalise(List<String> words) {
@@ -98,8 +98,7 @@ final class TrustCommand extends CommandGroup {
                 lifetime = duration == null ? options.load().config().trustDefaultDuration()
                         : duration.equals("never") ? null : Durations.parse(duration);
             } catch (IllegalArgumentException e) {
-                System.err.println("vg: --duration: " + e.getMessage());
-                return ExitCodes.VG_FAILURE;
+                return Stderr.fail("--duration: " + e.getMessage());
             }
             TrustEntry entry = open(options).add(normalise(words), note, lifetime);
             System.out.println("trusted: " + entry.command() + (entry.expires() == null ? "" : " (until " + entry.expires() + ")"));
@@ -119,8 +118,7 @@ final class TrustCommand extends CommandGroup {
         public Integer call() throws Exception {
             String command = normalise(words);
             if (!open(options).remove(command)) {
-                System.err.println("vg: not trusted: " + command);
-                return ExitCodes.VG_FAILURE;
+                return Stderr.fail("not trusted: " + command);
             }
             System.out.println("removed: " + command);
             return ExitCodes.OK;

@@ -41,8 +41,7 @@ final class VersionCommand implements Callable<Integer> {
         try {
             features = NativeCore.probe();
         } catch (NativeCoreException e) {
-            System.err.println("vg: cannot probe kernel features: " + e.getMessage());
-            return ExitCodes.VG_FAILURE;
+            return Stderr.fail("cannot probe kernel features: " + e.getMessage());
         }
         if (json) {
             System.out.printf("{\"version\":\"%s\",\"native\":true,\"kernel\":\"%d.%d\",\"landlock_abi\":%d,"
