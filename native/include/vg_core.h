@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 2
+#define VG_CORE_ABI_VERSION 3
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -214,16 +214,26 @@ int32_t vg_pipe(int32_t *fds, vg_error *err);
 /* Closes a file descriptor. */
 int32_t vg_close(int32_t fd);
 
-/* Makes, ahead of time, the user and network namespaces of one later sandbox:
+/* Makes, ahead of time, the user and network namespaces of a later sandbox:
  * a user namespace mapping `uid` and `gid` to the caller's real ids (as
  * vg_spawn does) and, owned by it, a network namespace with its loopback up.
- * fds[0] receives the user namespace, fds[1] the network namespace (both
- * O_CLOEXEC); give them to one vg_spawn_spec (VG_SPAWN_PREPARED_NAMESPACES)
- * with the same uid and gid, then close them. A network namespace is the most expensive part of a sandbox to
- * make (the kernel registers every sysctl of the network stack in it): a
- * caller that starts many sandboxes makes the next pair off its spawn path.
+ * fds[0] receives the user namespace, fds[1] the network namespace and fds[2]
+ * that network namespace's /proc/net/sockstat, open for vg_netns_sockets (all
+ * O_CLOEXEC); give fds[0] and fds[1] to a vg_spawn_spec
+ * (VG_SPAWN_PREPARED_NAMESPACES) with the same uid and gid. A network
+ * namespace is the most expensive part of a sandbox to make and to free (the
+ * kernel registers every sysctl of the network stack in it): a caller that
+ * starts many sandboxes makes the next pair off its spawn path, and may give a
+ * pair to another sandbox once the one that used it is gone and
+ * vg_netns_sockets says that it holds nothing. Close the three fds when done.
  * Needs a dumpable caller (fails with EPERM otherwise). */
 int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, vg_error *err);
+
+/* What is left in the network namespace of a vg_prepare_namespaces pair, read
+ * from its fds[2]: the number of open sockets plus TCP connections in
+ * TIME_WAIT. 0 means that no socket of any sandbox that used the namespace
+ * survives it (nothing bound, listening, connected or closing); -1 on error. */
+int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
 
 /* Starts the sandbox: returns once the command has been exec'd (0) or setup
  * failed (-1, with the step, errno and detail of the failure in `err`;

@@ -342,6 +342,12 @@ int vg_prepare_main(void *arg)
         vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/ns/net");
         _exit(1);
     }
+    /* Bound to this network namespace for as long as it is open (vg_netns_sockets). */
+    ctx->fds[2] = open("/proc/self/net/sockstat", O_RDONLY | O_CLOEXEC);
+    if (ctx->fds[2] < 0) {
+        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/net/sockstat");
+        _exit(1);
+    }
     _exit(0);
 }
 

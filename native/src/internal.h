@@ -117,7 +117,7 @@ int vg_sandbox_entry(void *ctx);
 struct vg_prepare_ctx {
     char uid_map[48];
     char gid_map[48];
-    int fds[2];    /* user and network namespace, opened by the child */
+    int fds[3];    /* user and network namespace and its sockstat, opened by the child */
     vg_error err;  /* the child's failure, step VG_STEP_NONE when it succeeded */
 };
 int vg_prepare_main(void *ctx);

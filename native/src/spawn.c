@@ -327,7 +327,7 @@ VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, v
      * non-dumpable caller's child could not write its uid_map (see vg_spawn). */
     if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1)
         return vg_fail(err, VG_STEP_USERNS, EPERM, "prepare namespaces", "caller not dumpable");
-    struct vg_prepare_ctx ctx = {.fds = {-1, -1}, .err = {.step = VG_STEP_NONE}};
+    struct vg_prepare_ctx ctx = {.fds = {-1, -1, -1}, .err = {.step = VG_STEP_NONE}};
     id_map(ctx.uid_map, sizeof ctx.uid_map, uid, (uint32_t)getuid());
     id_map(ctx.gid_map, sizeof ctx.gid_map, gid, (uint32_t)getgid());
     char *stack = map_stacks(1, err);
@@ -348,18 +348,50 @@ VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, v
     munmap(stack, VG_STACK_SLOT);
     if (pid < 0)
         return vg_fail(err, VG_STEP_CLONE, clone_errno, "clone", "prepared namespaces");
-    if (ctx.err.step != VG_STEP_NONE || ctx.fds[0] < 0 || ctx.fds[1] < 0) {
-        close_fd(&ctx.fds[0]);
-        close_fd(&ctx.fds[1]);
+    if (ctx.err.step != VG_STEP_NONE || ctx.fds[0] < 0 || ctx.fds[1] < 0 || ctx.fds[2] < 0) {
+        for (int i = 0; i < 3; i++)
+            close_fd(&ctx.fds[i]);
         if (ctx.err.step == VG_STEP_NONE)
             return vg_fail(err, VG_STEP_CLONE, EIO, "prepare namespaces", "child ended early");
         if (err != NULL)
             *err = ctx.err;
         return -1;
     }
-    fds[0] = ctx.fds[0];
-    fds[1] = ctx.fds[1];
+    for (int i = 0; i < 3; i++)
+        fds[i] = ctx.fds[i];
     return 0;
+}
+
+/* The unsigned number after `key` in `text`, or -1. */
+static int64_t number_after(const char *text, const char *key)
+{
+    const char *at = strstr(text, key);
+    if (at == NULL)
+        return -1;
+    at += strlen(key);
+    int64_t n = 0;
+    int digits = 0;
+    for (; *at >= '0' && *at <= '9' && n < INT32_MAX; at++, digits++)
+        n = n * 10 + (*at - '0');
+    return digits > 0 ? n : -1;
+}
+
+VG_API int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err)
+{
+    /* "sockets: used N" counts every socket of the namespace that a process made (all families;
+     * closing TCP connections too, until freed); "TCP: ... tw N" the TIME_WAIT entries, which
+     * are not sockets any more. Re-read from the start: the kernel regenerates it. */
+    char text[1024];
+    ssize_t n = pread(sockstat_fd, text, sizeof text - 1, 0);
+    if (n < 0)
+        return vg_fail(err, VG_STEP_ARGS, errno, "read", "network namespace sockstat");
+    text[n] = '\0';
+    const char *tcp = strstr(text, "\nTCP:");
+    int64_t used = number_after(text, "sockets: used ");
+    int64_t timewait = tcp == NULL ? -1 : number_after(tcp, " tw ");
+    if (used < 0 || timewait < 0 || used + timewait > INT32_MAX)
+        return vg_fail(err, VG_STEP_ARGS, EPROTO, "parse", "network namespace sockstat");
+    return (int32_t)(used + timewait);
 }
 
 static int64_t now_ms(void)

@@ -298,8 +298,10 @@ static void test_net_isolation(void)
     t_cleanup(&s);
 }
 
-/* Namespaces made ahead of time (vg_prepare_namespaces) serve one sandbox: its loopback works, a
- * listener of the host is out of reach, each pair is a network of its own, the ids are mapped. */
+/* Namespaces made ahead of time (vg_prepare_namespaces): the sandbox's loopback works, a listener
+ * of the host is out of reach, each pair is a network of its own, the ids are mapped;
+ * vg_netns_sockets sees nothing left by sandboxes that used no socket, and a TIME_WAIT left by
+ * one that did. */
 static void test_prepared_namespaces(void)
 {
     char port[16];
@@ -308,7 +310,7 @@ static void test_prepared_namespaces(void)
     t_sandbox s;
     t_init(&s);
     vg_error e;
-    int32_t fds[2] = {-1, -1};
+    int32_t fds[3] = {-1, -1, -1};
     char nets[2][64];
     /* A process that changed uids (as this test does for "nobody") is not dumpable: refused. A
      * process started as that user is dumpable: the rest runs as one. */
@@ -324,6 +326,16 @@ static void test_prepared_namespaces(void)
               e.detail);
         s.spec.userns_fd = fds[0];
         s.spec.netns_fd = fds[1];
+        CHECK(vg_netns_sockets(fds[2], &e) == 0, "a new network namespace holds sockets: %d",
+              vg_netns_sockets(fds[2], &e));
+        CHECK(t_run(&s, "true", (char *)NULL) == 0 && s.status == 0 && vg_netns_sockets(fds[2], &e) == 0,
+              "a sandbox that made no socket left %d", vg_netns_sockets(fds[2], &e));
+        if (i == 0) {
+            CHECK(t_run(&s, VG_TEST_HELPER, "timewait", (char *)NULL) == 0 && s.status == 0, "timewait: %d %s",
+                  s.status, s.out);
+            CHECK(vg_netns_sockets(fds[2], &e) > 0, "the TIME_WAIT connection is not seen: %d",
+                  vg_netns_sockets(fds[2], &e));
+        }
         CHECK(t_run(&s, VG_TEST_HELPER, "loopback", (char *)NULL) == 0 && s.status == 0, "loopback: %d %s", s.status,
               s.out);
         CHECK(t_run(&s, VG_TEST_HELPER, "connect", port, (char *)NULL) == 0 && s.status == 1,
@@ -345,12 +357,18 @@ static void test_prepared_namespaces(void)
         CHECK(strstr(squeezed, map) != NULL, "uid_map %s expected in: %s", map, s.out);
         close(fds[0]);
         close(fds[1]);
+        close(fds[2]);
     }
     char host[64] = "";
     ssize_t n = readlink("/proc/self/ns/net", host, sizeof host - 1);
     host[n < 0 ? 0 : n] = '\0';
     CHECK(strncmp(nets[0], "net:[", 5) == 0 && strcmp(nets[0], nets[1]) != 0 && strcmp(nets[0], host) != 0,
           "a network namespace per pair: %s %s (host %s)", nets[0], nets[1], host);
+    /* Not a sockstat: an error, never "nothing left". */
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    CHECK(vg_netns_sockets(devnull, &e) < 0 && e.errnum == EPROTO, "errno %d", e.errnum);
+    close(devnull);
+    CHECK(vg_netns_sockets(-1, &e) < 0 && e.errnum == EBADF, "errno %d", e.errnum);
     /* The flag without a pair is refused before anything starts. */
     s.spec.userns_fd = -1;
     s.spec.netns_fd = -1;

@@ -45,6 +45,24 @@ int main(int argc, char **argv)
         printf("connected\n");
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "timewait") == 0) {
+        /* A loopback connection that the accepting side closes first: it stays in TIME_WAIT. */
+        int l = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t alen = sizeof a;
+        int c = -1, s = -1;
+        char byte;
+        if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
+            getsockname(l, (struct sockaddr *)&a, &alen) < 0 || (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+            connect(c, (struct sockaddr *)&a, sizeof a) < 0 || (s = accept(l, NULL, NULL)) < 0 || close(s) < 0 ||
+            read(c, &byte, 1) != 0 || close(c) < 0) {
+            printf("timewait: %s\n", strerror(errno));
+            return 1;
+        }
+        printf("closed\n");
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "fds") == 0) {
         DIR *d = opendir("/proc/self/fd");
         if (d == NULL)
@@ -102,6 +120,6 @@ int main(int argc, char **argv)
         PROBE("io_uring", syscall(SYS_io_uring_setup, 1, NULL));
         return 0;
     }
-    fprintf(stderr, "usage: helper connect PORT | loopback | fds | alloc MB | remount PATH\n");
+    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH\n");
     return 2;
 }

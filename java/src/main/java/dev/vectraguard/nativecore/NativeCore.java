@@ -138,18 +138,32 @@ public final class NativeCore {
     }
 
     /**
-     * Makes the user and network namespaces of one later sandbox ahead of time ({@code vg_prepare_namespaces}):
-     * ids {@code uid}/{@code gid} inside, mapped to ours; loopback up. Close the result once used.
+     * Makes the user and network namespaces of a later sandbox ahead of time ({@code vg_prepare_namespaces}):
+     * ids {@code uid}/{@code gid} inside, mapped to ours; loopback up. Close the result when done.
      */
     public static PreparedNamespaces prepareNamespaces(int uid, int gid) throws NativeCoreException {
         requireAvailable();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(vg_core_h.C_INT, 2);
+            MemorySegment fds = arena.allocate(vg_core_h.C_INT, 3);
             MemorySegment err = vg_error.allocate(arena);
             if (call("vg_prepare_namespaces", () -> vg_core_h.vg_prepare_namespaces(uid, gid, fds, err)) < 0) {
                 throw failure("prepare namespaces", err);
             }
-            return new PreparedNamespaces(uid, gid, fds.getAtIndex(vg_core_h.C_INT, 0), fds.getAtIndex(vg_core_h.C_INT, 1));
+            return new PreparedNamespaces(uid, gid, fds.getAtIndex(vg_core_h.C_INT, 0), fds.getAtIndex(vg_core_h.C_INT, 1),
+                    fds.getAtIndex(vg_core_h.C_INT, 2));
+        }
+    }
+
+    /** {@code vg_netns_sockets}: sockets plus TIME_WAIT connections left in a prepared network namespace. */
+    static int netnsSockets(int sockstatFd) throws NativeCoreException {
+        requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = vg_error.allocate(arena);
+            int left = call("vg_netns_sockets", () -> vg_core_h.vg_netns_sockets(sockstatFd, err));
+            if (left < 0) {
+                throw failure("count the sockets of a network namespace", err);
+            }
+            return left;
         }
     }
 

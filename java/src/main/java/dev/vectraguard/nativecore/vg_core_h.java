@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)2L;
+    private static final int VG_CORE_ABI_VERSION = (int)3L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 2
+     * #define VG_CORE_ABI_VERSION 3
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -882,6 +882,67 @@ public class vg_core_h {
                 traceDowncall("vg_prepare_namespaces", uid, gid, fds, err);
             }
             return (int)mh$.invokeExact(uid, gid, fds, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_netns_sockets {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_netns_sockets");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_netns_sockets$descriptor() {
+        return vg_netns_sockets.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_netns_sockets$handle() {
+        return vg_netns_sockets.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_netns_sockets$address() {
+        return vg_netns_sockets.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
+     * }
+     */
+    public static int vg_netns_sockets(int sockstat_fd, MemorySegment err) {
+        var mh$ = vg_netns_sockets.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_netns_sockets", sockstat_fd, err);
+            }
+            return (int)mh$.invokeExact(sockstat_fd, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

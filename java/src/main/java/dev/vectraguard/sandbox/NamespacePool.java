@@ -4,6 +4,8 @@ import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.PreparedNamespaces;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,18 +15,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The user and network namespaces of the next sandbox, made in the background while the current one
- * runs: a network namespace is the costliest part of a sandbox to make (the kernel registers every
- * sysctl of the network stack in it). Each pair serves exactly one sandbox, so every sandbox still
- * has a network of its own. A JVM starts making pairs at its second sandbox (a one-shot CLI run does
- * not pay for a pair it would never use); a caller that cannot make them (not dumpable) makes its
- * namespaces at spawn time, as without this pool.
+ * User and network namespaces for the next sandboxes, made in the background: a network namespace is
+ * the costliest part of a sandbox to make and to free (the kernel registers and unregisters every
+ * sysctl of the network stack in it). A JVM starts making pairs at its second sandbox (a one-shot CLI
+ * run does not pay for a pair it would never use); a caller that cannot make them (not dumpable) makes
+ * its namespaces at spawn time, as without this pool.
+ *
+ * <p>A pair serves one sandbox at a time, so every running sandbox has a network of its own. When that
+ * sandbox is gone (every process of it has exited), its pair serves a later sandbox only if
+ * {@link #reusable reusable} and its network namespace holds nothing: no socket open, bound or closing,
+ * no connection in TIME_WAIT. Otherwise it is freed. What a later sandbox can still observe of an
+ * earlier one in the same pair is the namespace's statistics counters ({@code /proc/net/snmp}).
  */
 final class NamespacePool {
-    private static final Map<Long, PreparedNamespaces> READY = new ConcurrentHashMap<>();
+    /** Pairs kept per ids: enough for a sandbox that starts while its predecessor is being cleaned up. */
+    static final int KEPT = 4;
+
+    private static final Map<Long, Deque<PreparedNamespaces>> READY = new ConcurrentHashMap<>();
     private static final Set<Long> PREPARING = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static final AtomicLong SERVED = new AtomicLong();
+    private static final AtomicLong REUSED = new AtomicLong();
     private static final ExecutorService PREPARER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "vg-namespace-preparer");
         thread.setDaemon(true);
@@ -34,10 +45,17 @@ final class NamespacePool {
 
     private NamespacePool() {}
 
-    /** A pair made for these ids, if one is ready (the caller closes it after the spawn); else null. */
+    /** A pair for these ids, if one is ready (give it back with {@link #giveBack} once the sandbox is gone); else null. */
     static PreparedNamespaces take(int uid, int gid) {
         STARTS.incrementAndGet();
-        PreparedNamespaces pair = unavailable ? null : READY.remove(key(uid, gid));
+        if (unavailable) {
+            return null;
+        }
+        Deque<PreparedNamespaces> ready = ready(key(uid, gid));
+        PreparedNamespaces pair;
+        synchronized (ready) {
+            pair = ready.pollLast();
+        }
         if (pair != null) {
             SERVED.incrementAndGet();
         }
@@ -49,17 +67,24 @@ final class NamespacePool {
         return SERVED.get();
     }
 
+    /** How many pairs of this JVM went back to the pool after their sandbox had ended. */
+    static long reused() {
+        return REUSED.get();
+    }
+
     /** Makes the next pair for these ids in the background, unless one is ready or being made. */
     static void replenish(int uid, int gid) {
         long key = key(uid, gid);
-        if (unavailable || STARTS.get() < 2 || READY.containsKey(key) || !PREPARING.add(key)) {
-            return;
+        Deque<PreparedNamespaces> ready = ready(key);
+        synchronized (ready) {
+            if (unavailable || STARTS.get() < 2 || !ready.isEmpty() || !PREPARING.add(key)) {
+                return;
+            }
         }
         PREPARER.execute(() -> {
             try {
                 PreparedNamespaces pair = NativeCore.prepareNamespaces(uid, gid);
-                PreparedNamespaces previous = READY.putIfAbsent(key, pair);
-                if (previous != null) {
+                if (!offer(pair)) {
                     pair.close();
                 }
             } catch (NativeCoreException | RuntimeException e) {
@@ -68,6 +93,50 @@ final class NamespacePool {
                 PREPARING.remove(key);
             }
         });
+    }
+
+    /**
+     * Called once every process of the sandbox that used {@code pair} has exited: keeps the pair for a
+     * later sandbox when {@code reusable} and its network namespace holds nothing; else closes it.
+     */
+    static void giveBack(PreparedNamespaces pair, boolean reusable) {
+        try {
+            if (reusable && !unavailable && pair.socketsLeft() == 0 && offer(pair)) {
+                REUSED.incrementAndGet();
+                return;
+            }
+        } catch (NativeCoreException | RuntimeException e) {
+            // unreadable statistics are never "nothing left": the pair is freed below
+        }
+        pair.close();
+    }
+
+    /**
+     * Whether the namespaces of a sandbox made from {@code spec} may serve a later one: only if nothing
+     * in it could change them beyond its sockets: a seccomp profile that denies the kernel keyrings
+     * (kept per user namespace; the shipped moderate and strict do) and no capability that administers
+     * the network (addresses, routes, firewall, raw packets) or the namespaces.
+     */
+    static boolean reusable(SandboxSpec spec) throws SandboxException {
+        return SeccompProfiles.deniesKeyrings(spec.seccompProfile())
+                && !spec.capabilities().contains(Capability.NET_ADMIN)
+                && !spec.capabilities().contains(Capability.NET_RAW)
+                && !spec.capabilities().contains(Capability.SYS_ADMIN);
+    }
+
+    private static boolean offer(PreparedNamespaces pair) {
+        Deque<PreparedNamespaces> ready = ready(key(pair.uid(), pair.gid()));
+        synchronized (ready) {
+            if (ready.size() >= KEPT) {
+                return false;
+            }
+            ready.addLast(pair);
+            return true;
+        }
+    }
+
+    private static Deque<PreparedNamespaces> ready(long key) {
+        return READY.computeIfAbsent(key, k -> new ArrayDeque<>());
     }
 
     private static long key(int uid, int gid) {

@@ -91,10 +91,15 @@ public final class Sandbox {
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
                     stdio(spec.stderr(), stderrPipe, 1, 2));
             NativeProcess process;
+            boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
             PreparedNamespaces prepared = network == NetworkMode.FULL ? null : NamespacePool.take(ids[0], ids[1]);
             try {
                 process = NativeCore.spawn(request, prepared);
             } catch (NativeCoreException failure) {
+                if (prepared != null) {
+                    prepared.close();
+                    prepared = null;
+                }
                 if (!landlockMissing(failure)) {
                     throw translate(failure, spec.command().getFirst());
                 }
@@ -104,17 +109,15 @@ public final class Sandbox {
                 }
                 notices.add("Landlock is not available: filesystem access is limited by the mount plan only");
                 process = spawnOrTranslate(withoutLandlock(request), spec.command().getFirst());
-            } finally {
-                if (prepared != null) {
-                    prepared.close();
-                }
             }
             if (network != NetworkMode.FULL) {
                 NamespacePool.replenish(ids[0], ids[1]);
             }
+            SandboxProcess.Namespaces namespacesAfter = prepared == null ? null
+                    : new SandboxProcess.Namespaces(prepared, reusableNamespaces);
             closeAll(childEnds);
             childEnds.clear();
-            return new SandboxProcess(process, resources, spec.timeout().orElse(null),
+            return new SandboxProcess(process, resources, namespacesAfter, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);

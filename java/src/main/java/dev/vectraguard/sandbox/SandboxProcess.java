@@ -2,6 +2,7 @@ package dev.vectraguard.sandbox;
 
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
+import dev.vectraguard.nativecore.PreparedNamespaces;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ public final class SandboxProcess implements AutoCloseable {
 
     private final NativeProcess process;
     private final ResourceControl resources;
+    private final Namespaces namespaces;
     private final Duration timeout;
     private final long startNanos;
     private final OutputStream stdin;
@@ -31,10 +33,14 @@ public final class SandboxProcess implements AutoCloseable {
     private boolean timedOut;
     private boolean closed;
 
-    SandboxProcess(NativeProcess process, ResourceControl resources, Duration timeout, OutputStream stdin,
-                   InputStream stdout, InputStream stderr, List<String> notices) {
+    /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
+    record Namespaces(PreparedNamespaces pair, boolean reusable) {}
+
+    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, Duration timeout,
+                   OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
         this.resources = resources;
+        this.namespaces = namespaces;
         this.timeout = timeout;
         this.startNanos = System.nanoTime();
         this.stdin = stdin;
@@ -172,7 +178,10 @@ public final class SandboxProcess implements AutoCloseable {
             closeQuietly(stdout);
             closeQuietly(stderr);
             SandboxCleanup.later(() -> {
-                process.release();
+                process.release(); // every process of the sandbox has exited
+                if (namespaces != null) {
+                    NamespacePool.giveBack(namespaces.pair(), namespaces.reusable());
+                }
                 resources.close();
             });
         }

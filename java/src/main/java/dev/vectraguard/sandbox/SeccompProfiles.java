@@ -32,24 +32,57 @@ public final class SeccompProfiles {
     private static final int ACT_LOG = 0x7ffc0000;
     private static final int EPERM = 1;
 
-    private static final Map<String, byte[]> COMPILED = new ConcurrentHashMap<>();
+    /** The system calls of the kernel keyrings, whose keys a user namespace keeps after its processes end. */
+    static final List<String> KEYRING_CALLS = List.of("keyctl", "add_key", "request_key");
+
+    private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
 
     private SeccompProfiles() {}
 
     /** A parsed profile: default action and rules. */
-    public record Profile(String source, int defaultAction, List<SeccompRule> rules) {}
+    public record Profile(String source, int defaultAction, List<SeccompRule> rules) {
+        /** Whether every call of {@code syscall} is stopped (errno, trap or kill), whatever its arguments. */
+        public boolean denies(String syscall) {
+            boolean unconditionalDeny = false;
+            for (SeccompRule rule : rules) {
+                if (rule.syscall().equals(syscall)) {
+                    if (permits(rule.action())) {
+                        return false;
+                    }
+                    unconditionalDeny |= rule.args().isEmpty();
+                }
+            }
+            return unconditionalDeny || !permits(defaultAction);
+        }
+
+        private static boolean permits(int action) {
+            return action == ACT_ALLOW || action == ACT_LOG;
+        }
+    }
+
+    private record Compiled(byte[] program, boolean deniesKeyrings) {}
 
     /** The compiled BPF program of a shipped profile name or a JSON file path. */
     public static byte[] compiled(String nameOrPath) throws SandboxException {
-        byte[] cached = COMPILED.get(nameOrPath);
+        return compile(nameOrPath).program();
+    }
+
+    /** Whether the profile stops every use of the kernel keyrings ({@link #KEYRING_CALLS}). */
+    static boolean deniesKeyrings(String nameOrPath) throws SandboxException {
+        return compile(nameOrPath).deniesKeyrings();
+    }
+
+    private static Compiled compile(String nameOrPath) throws SandboxException {
+        Compiled cached = COMPILED.get(nameOrPath);
         if (cached != null) {
             return cached;
         }
         Profile profile = load(nameOrPath);
         try {
-            byte[] program = NativeCore.compileSeccomp(profile.rules(), profile.defaultAction());
-            COMPILED.put(nameOrPath, program);
-            return program;
+            Compiled compiled = new Compiled(NativeCore.compileSeccomp(profile.rules(), profile.defaultAction()),
+                    KEYRING_CALLS.stream().allMatch(profile::denies));
+            COMPILED.put(nameOrPath, compiled);
+            return compiled;
         } catch (NativeCoreException e) {
             throw new SandboxException("seccomp profile " + profile.source() + ": " + e.getMessage());
         }

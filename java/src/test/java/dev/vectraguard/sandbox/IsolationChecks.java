@@ -97,6 +97,8 @@ public final class IsolationChecks {
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
         checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
+        checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them",
+                IsolationChecks::namespacesReusedOnlyWhenClean));
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
         checks.add(new Check("moderate seccomp denies dangerous syscall families", IsolationChecks::moderateSyscallsDenied));
@@ -277,6 +279,57 @@ public final class IsolationChecks {
         expect(NamespacePool.served() > servedBefore, "no sandbox was started from prepared namespaces");
         expect(networks.size() == 5 && !networks.contains(hostNet) && networks.stream().allMatch(n -> n.startsWith("net:[")),
                 "every sandbox needs a network namespace of its own: " + networks + " (host " + hostNet + ")");
+    }
+
+    /**
+     * The namespaces of an ended sandbox serve a later one (NamespacePool.giveBack), but only when it
+     * left nothing in its network namespace. Seen from outside: the test holds the network namespace
+     * of each sandbox open (so no inode number is recycled) and finds a later sandbox in the same one;
+     * then a sandbox leaves a connection in TIME_WAIT on a fixed port, and no later sandbox sees that
+     * connection or is refused that port.
+     */
+    static void namespacesReusedOnlyWhenClean() throws Exception {
+        Path ws = tempDir("ws");
+        long reusedBefore = NamespacePool.reused();
+        List<java.nio.channels.FileChannel> held = new ArrayList<>();
+        try {
+            Set<String> seen = new HashSet<>();
+            boolean again = false;
+            for (int i = 0; i < 12 && !again; i++) {
+                try (SandboxProcess process = Sandbox.start(spec(SecurityLevel.BALANCED, ws, List.of("sleep", "5")).build())) {
+                    Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
+                    held.add(java.nio.channels.FileChannel.open(net));
+                    again = !seen.add(Files.readSymbolicLink(net).toString());
+                }
+                SandboxCleanup.awaitIdle();
+            }
+            expect(again && NamespacePool.reused() > reusedBefore, "no sandbox ran in the namespaces of an ended one "
+                    + "(reused " + (NamespacePool.reused() - reusedBefore) + ")");
+        } finally {
+            for (java.nio.channels.FileChannel channel : held) {
+                channel.close();
+            }
+        }
+
+        int port = 47000 + (int) (ProcessHandle.current().pid() % 1000);
+        String bind = "$l = IO::Socket::INET->new(Listen => 1, LocalAddr => \"127.0.0.1\", LocalPort => " + port
+                + ", ReuseAddr => 0) or die \"bind: $!\\n\"; ";
+        String timeWait = "perl -MIO::Socket::INET -e '" + bind
+                + "$c = IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => " + port + ") or die \"connect: $!\\n\"; "
+                + "$s = $l->accept or die; close $s; sysread($c, $b, 1); close $c; print \"left\\n\"'; "
+                + "grep -c ' 06 ' /proc/net/tcp";
+        long servedBefore = NamespacePool.served();
+        Result dirty = run(SecurityLevel.BALANCED, ws, timeWait);
+        SandboxCleanup.awaitIdle();
+        expect(dirty.status == 0 && dirty.stdout.equals("left\n1\n"), "the TIME_WAIT connection was not made: " + dirty);
+        expect(NamespacePool.served() > servedBefore, "the sandbox did not run in reusable namespaces");
+        String after = "perl -MIO::Socket::INET -e '" + bind + "print \"bound\\n\"'; tail -n +2 /proc/net/tcp | wc -l";
+        for (int i = 0; i < 3; i++) {
+            Result later = run(SecurityLevel.BALANCED, ws, after);
+            SandboxCleanup.awaitIdle();
+            expect(later.status == 0 && later.stdout.equals("bound\n0\n"),
+                    "run " + i + " after the TIME_WAIT sees it (namespaces reused although not empty): " + later);
+        }
     }
 
     static void environmentExact() throws Exception {
