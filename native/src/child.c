@@ -396,7 +396,7 @@ int vg_sandbox_init(void *arg)
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     }
     if (spec->namespaces & VG_NS_MOUNT) {
-        if (vg_setup_mounts(spec, &e) < 0)
+        if (vg_setup_mounts(spec, ctx->overlay_owned, &e) < 0)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
     } else if (spec->mount_count > 0) {
         vg_fail(&e, VG_STEP_ARGS, EINVAL, "mounts need", "VG_NS_MOUNT");

@@ -86,12 +86,14 @@ struct vg_child_ctx {
     int prepared;              /* user and network namespaces come from vg_prepare_namespaces */
     int init_clone_flags;      /* the entry's clone of the init: the other new namespaces */
     int cap_last;              /* /proc/sys/kernel/cap_last_cap */
+    uint64_t overlay_owned;    /* for vg_setup_mounts */
     char uid_map[48];
     char gid_map[48];
 };
 
-/* Runs the mount list in a fresh tmpfs root and pivots into it. */
-int vg_setup_mounts(const vg_spawn_spec *spec, vg_error *err);
+/* Runs the mount list in a fresh tmpfs root and pivots into it. Bit N of overlay_owned: the
+ * lower directory of the mount list's overlay N belongs to the caller's uid and gid. */
+int vg_setup_mounts(const vg_spawn_spec *spec, uint64_t overlay_owned, vg_error *err);
 
 /* Drops every capability not in `keep`, locks securebits. */
 int vg_drop_caps(uint64_t keep, int cap_last, vg_error *err);

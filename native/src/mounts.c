@@ -32,6 +32,8 @@ struct mount_ctx {
     int newroot;  /* O_PATH fd of the sandbox root */
     int devnull;  /* O_PATH fd of the host /dev/null, -1 when absent */
     unsigned scratch; /* /scratchN directories made so far */
+    uint64_t overlay_owned; /* bit N: the lower directory of overlay N is the caller's */
+    unsigned overlays;      /* overlay ops seen so far */
     vg_error *err;
 };
 
@@ -487,8 +489,27 @@ static int set_overlay_lower(int fsfd, int src)
     return fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0);
 }
 
+/* The root of an overlay shows the owner and mode of the upper directory: give it the lower
+ * directory's. When the sandbox's user namespace does not map the lower one's owner (root's
+ * /usr, for a user), that owner cannot be given: the upper directory stays the sandbox user's,
+ * without write permission for anybody, as the lower one is to that user (else the user could
+ * write at the top of /usr). `owned`: the caller's ids own it (vg_spawn checked, from outside:
+ * in here an unmapped owner and a user who is "nobody" both read as 65534). */
+static int match_lower_root(int lower, const char *upper, int owned)
+{
+    struct stat st;
+    if (fstat(lower, &st) < 0)
+        return -1;
+    mode_t mode = st.st_mode & 07777;
+    if (!owned || chown(upper, st.st_uid, st.st_gid) < 0)
+        mode &= ~(mode_t)0222;
+    return chmod(upper, mode);
+}
+
 static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
 {
+    unsigned ordinal = m->overlays++;
+    int owned = ordinal < 64 && ((m->overlay_owned >> ordinal) & 1);
     int src = open_in(m->oldroot, op->source, O_PATH | O_DIRECTORY);
     if (src < 0) {
         if (errno == ENOENT && (op->flags & VG_MF_OPTIONAL))
@@ -508,7 +529,8 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
     int rc = -1, tfd = -1, fsfd = -1, mnt = -1;
     /* The upper layer lives in the staging root (a private tmpfs, mode 0700, never visible in
      * the sandbox): gone with the sandbox. */
-    if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+    if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 ||
+        match_lower_root(src, upper, owned) < 0)
         goto fail;
     for (int userxattr = 1; userxattr >= 0; userxattr--) {
         fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -644,7 +666,7 @@ static int run_op(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
 
 static const char *const staging_dirs[] = {"/tmp", "/mnt", "/run", "/var/tmp", "/home"};
 
-int vg_setup_mounts(const vg_spawn_spec *spec, vg_error *err)
+int vg_setup_mounts(const vg_spawn_spec *spec, uint64_t overlay_owned, vg_error *err)
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return vg_fail(err, VG_STEP_MOUNT, errno, "make-rprivate", "/");
@@ -663,7 +685,7 @@ int vg_setup_mounts(const vg_spawn_spec *spec, vg_error *err)
     if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
         return vg_fail(err, VG_STEP_PIVOT, errno, "pivot_root", staging);
 
-    struct mount_ctx m = {.oldroot = -1, .newroot = -1, .devnull = -1, .err = err};
+    struct mount_ctx m = {.oldroot = -1, .newroot = -1, .devnull = -1, .overlay_owned = overlay_owned, .err = err};
     m.oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     m.newroot = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (m.oldroot < 0 || m.newroot < 0)

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <string.h>
@@ -163,6 +164,26 @@ static char *map_stacks(int count, vg_error *err)
     return m;
 }
 
+/* Bit N: the source of the mount list's overlay N belongs to the caller's uid and gid, the only
+ * ids the sandbox's user namespace maps (without one, every id is what it is). Seen from here,
+ * where ids are not translated; the overlay's root gets the owner only when it is mapped. */
+static uint64_t overlays_owned(const vg_spawn_spec *spec)
+{
+    uint64_t owned = 0;
+    unsigned n = 0;
+    for (uint32_t i = 0; i < spec->mount_count && n < 64; i++) {
+        const vg_mount_op *op = &spec->mounts[i];
+        if (op->kind != VG_MOUNT_OVERLAY)
+            continue;
+        struct stat st;
+        if (!(spec->namespaces & VG_NS_USER) ||
+            (op->source != NULL && stat(op->source, &st) == 0 && st.st_uid == getuid() && st.st_gid == getgid()))
+            owned |= 1ULL << n;
+        n++;
+    }
+    return owned;
+}
+
 VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err)
 {
     if (spec == NULL || out == NULL || spec->argv == NULL || spec->argv[0] == NULL || spec->argv[0][0] == '\0')
@@ -179,7 +200,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn",
                        "prepared namespaces need both fds and VG_NS_USER | VG_NS_NET");
 
-    struct vg_child_ctx ctx = {.spec = spec, .cap_last = read_cap_last()};
+    struct vg_child_ctx ctx = {.spec = spec, .cap_last = read_cap_last(), .overlay_owned = overlays_owned(spec)};
     id_map(ctx.uid_map, sizeof ctx.uid_map, spec->uid, (uint32_t)getuid());
     id_map(ctx.gid_map, sizeof ctx.gid_map, spec->gid, (uint32_t)getgid());
 

@@ -958,6 +958,19 @@ static void test_overlay(void)
     CHECK(strcmp(s.out, "lower\nchanged\nnew\ng\n") == 0, "inside: %s", s.out);
     snprintf(script, sizeof script, "%s/g", lower);
     CHECK(slurp(file, buf, sizeof buf) && strcmp(buf, "lower\n") == 0 && !t_exists(script), "host lower changed");
+
+    /* The overlay's root has the lower directory's mode (and owner, ours here)... */
+    chmod(lower, 0751);
+    char expect[64];
+    snprintf(expect, sizeof expect, "751 %u\n", (unsigned)getuid());
+    CHECK(t_sh(&s, "stat -c '%a %u' /ovl") == 0 && s.status == 0 && strcmp(s.out, expect) == 0,
+          "overlay root: %s (expected %s)", s.out, expect);
+    /* ...and when the lower one belongs to somebody the sandbox does not map (root's /usr, for a
+     * user), nobody may write at its top, as in the lower directory. */
+    if (getuid() == 0 && chown(lower, 12345, 12345) == 0) {
+        CHECK(t_sh(&s, "stat -c %a /ovl; touch /ovl/new 2>/dev/null && echo written") == 0 && strcmp(s.out, "551\n") == 0,
+              "overlay root of an unmapped owner: %s", s.out);
+    }
     t_rm_rf(lower);
     t_cleanup(&s);
 }

@@ -154,13 +154,33 @@ public final class IsolationChecks {
         expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)), "marker reached the host");
     }
 
+    /**
+     * Balanced: the system directories are a throwaway overlay. Root's writes there succeed and
+     * vanish; a user may write there no more than on the host (the overlay's root keeps the lower
+     * directory's owner and mode, or loses its write bits when that owner is not mapped).
+     */
     static void systemThrowawayBalanced() throws Exception {
         Path ws = tempDir("ws");
         String marker = "vg-probe-" + System.nanoTime();
-        Result r = run(SecurityLevel.BALANCED, ws, "touch /usr/" + marker + " /etc/" + marker + "; ls /usr/" + marker);
+        Result r = run(SecurityLevel.BALANCED, ws, "touch /usr/" + marker + " /etc/" + marker + "; ls /usr/" + marker
+                + "; stat -c %a /usr /etc");
         expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)),
                 "balanced overlay write reached the host: " + r);
-        expect(r.status == 0, "balanced overlay should accept the write inside the sandbox: " + r);
+        String modes = modeOf("/usr") + "\n" + modeOf("/etc") + "\n";
+        if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
+            expect(r.status == 0 && r.stdout.equals("/usr/" + marker + "\n" + modes),
+                    "balanced overlay should accept root's write inside the sandbox, with the host's modes: " + r);
+        } else {
+            String readOnly = Integer.toOctalString(Integer.parseInt(modeOf("/usr"), 8) & ~0222) + "\n"
+                    + Integer.toOctalString(Integer.parseInt(modeOf("/etc"), 8) & ~0222) + "\n";
+            expect(r.stdout.equals(readOnly) && r.stderr.contains("Permission denied"),
+                    "a user must not write at the top of root's /usr, /etc in the overlay: " + r);
+        }
+    }
+
+    private static String modeOf(String path) throws IOException {
+        int mode = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & 07777;
+        return Integer.toOctalString(mode);
     }
 
     static void symlinkDoesNotLeadOutside() throws Exception {
