@@ -44,6 +44,13 @@ VG_API int32_t vg_seccomp_compile(const vg_seccomp_rule *rules, uint32_t rule_co
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
     if (rc < 0)
         return vg_fail(err, VG_STEP_SECCOMP_COMPILE, -rc, "seccomp_attr_set", "CTL_NNP");
+    /* Syscall numbers in a binary tree instead of one long chain of comparisons. Besides each
+     * syscall's check, this shortens what the kernel does when the filter is loaded: it runs
+     * the filter once per syscall number of every architecture to find those it always allows
+     * (its action cache), with interrupts off. */
+    rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+    if (rc < 0)
+        return vg_fail(err, VG_STEP_SECCOMP_COMPILE, -rc, "seccomp_attr_set", "CTL_OPTIMIZE");
 
     for (uint32_t i = 0; i < rule_count; i++) {
         const vg_seccomp_rule *r = &rules[i];
