@@ -32,6 +32,8 @@ struct mount_ctx {
     int newroot;  /* O_PATH fd of the sandbox root */
     int devnull;  /* O_PATH fd of the host /dev/null, -1 when absent */
     unsigned scratch; /* /scratchN directories made so far */
+    const vg_mount_op *ops; /* the whole mount list */
+    uint32_t op_count;
     uint64_t overlay_owned; /* bit N: the lower directory of overlay N is the caller's */
     unsigned overlays;      /* overlay ops seen so far */
     vg_error *err;
@@ -506,6 +508,52 @@ static int match_lower_root(int lower, const char *upper, int owned)
     return chmod(upper, mode);
 }
 
+/* The entry name of `path` if it lies right below `dir` ("/etc/shadow" below "/etc"), else NULL. */
+static const char *child_name(const char *path, const char *dir)
+{
+    size_t len = vg_strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    if (len <= 1)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if (path[i] != dir[i])
+            return NULL;
+    if (path[len] != '/')
+        return NULL;
+    const char *name = path + len + 1;
+    if (name[0] == '\0' || (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))))
+        return NULL;
+    for (const char *c = name; *c != '\0'; c++)
+        if (*c == '/')
+            return NULL;
+    return name;
+}
+
+/* An optional mask (VG_MF_OPTIONAL) of an entry right below the root of overlay op `index`
+ * becomes a whiteout in its upper layer, made before the overlay is: the entry is absent, the
+ * mask later finds nothing to cover, and the sandbox has one mount less per hidden entry. What
+ * the sandbox creates there in its place is new (over a whiteout, a directory is opaque): the
+ * lower entry never shows. A whiteout that cannot be made (a kernel before 5.8 refuses them
+ * without CAP_MKNOD) leaves the entry to the mask. */
+static void whiteout_masks(struct mount_ctx *m, uint32_t index, int lower, const char *upper)
+{
+    for (uint32_t i = index + 1; i < m->op_count; i++) {
+        const vg_mount_op *mask = &m->ops[i];
+        if (mask->kind != VG_MOUNT_MASK || !(mask->flags & VG_MF_OPTIONAL) || mask->target == NULL)
+            continue;
+        const char *name = child_name(mask->target, m->ops[index].target);
+        struct stat st;
+        if (name == NULL || fstatat(lower, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        char path[PATH_MAX] = "";
+        if (vg_strappend(path, sizeof path, upper) == (size_t)-1 || vg_strappend(path, sizeof path, "/") == (size_t)-1 ||
+            vg_strappend(path, sizeof path, name) == (size_t)-1)
+            continue;
+        mknod(path, S_IFCHR | 0000, 0);
+    }
+}
+
 static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
 {
     unsigned ordinal = m->overlays++;
@@ -532,6 +580,7 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
     if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 ||
         match_lower_root(src, upper, owned) < 0)
         goto fail;
+    whiteout_masks(m, index, src, upper);
     for (int userxattr = 1; userxattr >= 0; userxattr--) {
         fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fsfd < 0)
@@ -685,7 +734,8 @@ int vg_setup_mounts(const vg_spawn_spec *spec, uint64_t overlay_owned, vg_error 
     if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
         return vg_fail(err, VG_STEP_PIVOT, errno, "pivot_root", staging);
 
-    struct mount_ctx m = {.oldroot = -1, .newroot = -1, .devnull = -1, .overlay_owned = overlay_owned, .err = err};
+    struct mount_ctx m = {.oldroot = -1, .newroot = -1, .devnull = -1, .ops = spec->mounts, .op_count = spec->mount_count,
+                          .overlay_owned = overlay_owned, .err = err};
     m.oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     m.newroot = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (m.oldroot < 0 || m.newroot < 0)

@@ -975,6 +975,45 @@ static void test_overlay(void)
     t_cleanup(&s);
 }
 
+/* Optional masks right below an overlay's root are whiteouts: hidden with no mount of their own,
+ * and what the sandbox writes in their place never shows the lower entry. A deeper mask is
+ * still a mount. */
+static void test_overlay_masks(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    char lower[64], path[160], script[1024];
+    t_tmpdir(lower, sizeof lower);
+    snprintf(path, sizeof path, "%s/secret", lower);
+    spit(path, "token\n");
+    snprintf(path, sizeof path, "%s/keys", lower);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/keys/k", lower);
+    spit(path, "key\n");
+    snprintf(path, sizeof path, "%s/deep", lower);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/deep/d", lower);
+    spit(path, "deep\n");
+    snprintf(path, sizeof path, "%s/kept", lower);
+    spit(path, "kept\n");
+    t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
+    t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/secret", NULL);
+    t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/keys", NULL);
+    t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/absent", NULL);
+    t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/deep/d", NULL);
+    snprintf(script, sizeof script,
+             "ls /ovl | tr '\\n' ' '; echo; cat /ovl/secret /ovl/keys/k /ovl/deep/d 2>/dev/null; "
+             "grep -c ' /ovl' /proc/self/mountinfo; "
+             "echo mine > /ovl/secret && cat /ovl/secret; mkdir /ovl/keys && ls -A /ovl/keys | wc -l");
+    CHECK(t_sh(&s, script) == 0 && s.status == 0, "status %d: %s", s.status, s.out);
+    CHECK(strcmp(s.out, "deep kept \n2\nmine\n0\n") == 0, "inside: %s", s.out);
+    snprintf(path, sizeof path, "%s/secret", lower);
+    char buf[32];
+    CHECK(slurp(path, buf, sizeof buf) && strcmp(buf, "token\n") == 0, "host lower changed: %s", buf);
+    t_rm_rf(lower);
+    t_cleanup(&s);
+}
+
 static void test_mask(void)
 {
     t_sandbox s;
@@ -1044,6 +1083,7 @@ static const struct {
     {"hostname", test_hostname},
     {"dev_nodes", test_dev_nodes},
     {"overlay", test_overlay},
+    {"overlay_masks", test_overlay_masks},
     {"mask", test_mask},
 };
 

@@ -89,6 +89,7 @@ public final class IsolationChecks {
         checks.add(new Check("home outside the workspace leaves nothing on the host", IsolationChecks::homeLeavesNothing));
         checks.add(new Check("host directory outside the workspace is not writable", IsolationChecks::outsideNotWritable));
         checks.add(new Check("/usr and /etc are read-only at strict", IsolationChecks::systemReadOnlyStrict));
+        checks.add(new Check("root-only host secrets under /etc are hidden at every level", IsolationChecks::hostSecretsHidden));
         checks.add(new Check("/usr and /etc writes vanish at balanced", IsolationChecks::systemThrowawayBalanced));
         checks.add(new Check("symlink in the workspace does not lead outside", IsolationChecks::symlinkDoesNotLeadOutside));
         checks.add(new Check("/tmp is private", IsolationChecks::tmpPrivate));
@@ -152,6 +153,28 @@ public final class IsolationChecks {
                 + " && echo etc-writable; echo done");
         expect(!r.stdout.contains("writable"), "system dirs writable at strict: " + r);
         expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)), "marker reached the host");
+    }
+
+    /**
+     * /etc/shadow and the other files only root may read on the host show nothing in the sandbox, at
+     * every level (a root-run sandbox could read them otherwise): masked by a mount (read-only
+     * levels, nested paths) or a whiteout in the overlay (balanced, permissive).
+     */
+    static void hostSecretsHidden() throws Exception {
+        Path ws = tempDir("ws");
+        List<String> secrets = new ArrayList<>();
+        for (String secret : MountPlanner.HOST_SECRETS) {
+            if (Files.exists(Path.of(secret))) {
+                secrets.add(secret);
+            }
+        }
+        expect(!secrets.isEmpty(), "no host secret to hide on this machine: the check would prove nothing");
+        String script = "for f in " + String.join(" ", secrets) + "; do "
+                + "if [ -d \"$f\" ]; then ls -A \"$f\"; else cat \"$f\"; fi; done 2>/dev/null | wc -c";
+        for (SecurityLevel level : SecurityLevel.values()) {
+            Result r = run(level, ws, script);
+            expect(r.status == 0 && r.stdout.strip().equals("0"), level + ": host secrets readable: " + r);
+        }
     }
 
     /**
