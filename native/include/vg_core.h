@@ -237,7 +237,9 @@ int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
 
 /* Starts the sandbox: returns once the command has been exec'd (0) or setup
  * failed (-1, with the step, errno and detail of the failure in `err`;
- * step VG_STEP_EXEC with ENOENT / EACCES means not found / not executable). */
+ * step VG_STEP_EXEC with ENOENT / EACCES means not found / not executable).
+ * The caller gets one SIGCHLD per sandbox, when its pid 1 (the caller's child)
+ * ends; the short-lived processes before it end without an exit signal. */
 int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err);
 
 /* Waits up to timeout_ms (-1 = forever) for the sandbox to end. Returns 1 and

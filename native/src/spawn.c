@@ -248,7 +248,11 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     ctx.own_mm = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 1;
     if (prepared && ctx.own_mm)
         return vg_fail(err, VG_STEP_ARGS, EPERM, "spawn", "prepared namespaces need a dumpable caller");
-    int flags = CLONE_VFORK | CLONE_PIDFD | (int)clone_flags(spec->namespaces) | SIGCHLD;
+    /* No exit signal (0, not SIGCHLD) for the processes we start: the entry process ends while
+     * this thread blocks every signal, and a SIGCHLD would then wake another thread of the caller
+     * just to take it (a JVM's main thread). Waits for them need __WALL. The init gets SIGCHLD
+     * back as its exit signal when it execs vg-init: the caller hears of the sandbox's end. */
+    int flags = CLONE_VFORK | CLONE_PIDFD | (int)clone_flags(spec->namespaces);
     if (!ctx.own_mm)
         flags |= CLONE_VM;
     /* Prepared namespaces: an entry process joins them and starts the init (with the other new
@@ -258,8 +262,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     if (prepared) {
         ctx.prepared = 1;
         ctx.init_clone_flags = (int)clone_flags(spec->namespaces & ~(uint32_t)(VG_NS_USER | VG_NS_NET)) | CLONE_VM |
-                               CLONE_VFORK | CLONE_PARENT | SIGCHLD;
-        flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+                               CLONE_VFORK | CLONE_PARENT;
+        flags = CLONE_VM | CLONE_VFORK;
         first = vg_sandbox_entry;
         first_stack = stacks + VG_STACK_SLOT;
     }
@@ -282,7 +286,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         /* The entry process has ended (it ran suspending us); the init, if it started, is our
          * child (CLONE_PARENT) and not reaped, so its pid cannot have been reused. */
         siginfo_t entry;
-        while (waitid(P_PID, (id_t)pid, &entry, WEXITED) < 0 && errno == EINTR)
+        while (waitid(P_PID, (id_t)pid, &entry, WEXITED | __WALL) < 0 && errno == EINTR)
             ;
         pid = ctx.init_pid;
         pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0U) : -1;
@@ -290,7 +294,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
             int open_errno = errno;
             kill(pid, SIGKILL);
             siginfo_t si;
-            while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
+            while (waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL) < 0 && errno == EINTR)
                 ;
             pthread_sigmask(SIG_SETMASK, &old, NULL);
             return vg_fail(err, VG_STEP_CLONE, open_errno, "pidfd_open", "sandbox init");
@@ -327,7 +331,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     }
     if (pidfd >= 0) {
         siginfo_t si;
-        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | __WALL) < 0 && errno == EINTR)
             ;
         close(pidfd);
     }
@@ -358,11 +362,11 @@ VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, v
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = clone(vg_prepare_main, stack + VG_STACK_SLOT,
-                      CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | CLONE_NEWNET | SIGCHLD, &ctx);
+                      CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | CLONE_NEWNET, &ctx);
     int clone_errno = errno;
     if (pid > 0) {
         siginfo_t si;
-        while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
+        while (waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL) < 0 && errno == EINTR)
             ;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -426,7 +430,7 @@ static int64_t now_ms(void)
 static int reap_init(const vg_process *proc, int32_t *status, vg_error *err)
 {
     siginfo_t si = {.si_pid = 0};
-    while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED) < 0) {
+    while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | __WALL) < 0) {
         if (errno != EINTR)
             return vg_fail(err, VG_STEP_WAIT, errno, "waitid", "sandbox init");
     }
@@ -504,7 +508,7 @@ VG_API int32_t vg_release(vg_process *proc)
         if (poll(&p, 1, 0) == 0)
             syscall(SYS_pidfd_send_signal, proc->pidfd, SIGKILL, NULL, 0);
         siginfo_t si;
-        while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+        while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | __WALL) < 0 && errno == EINTR)
             ;
         if (close(proc->pidfd) < 0 && errno != EINTR)
             rc = -1;

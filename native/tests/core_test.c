@@ -975,6 +975,45 @@ static void test_overlay(void)
     t_cleanup(&s);
 }
 
+static volatile sig_atomic_t g_sigchld;
+
+static void count_sigchld(int sig)
+{
+    (void)sig;
+    g_sigchld++;
+}
+
+/* The processes vg starts before the sandbox's pid 1 execs vg-init (the entry process of prepared
+ * namespaces, the preparer's child) end with no exit signal: they end while the caller's thread
+ * blocks signals, so a SIGCHLD would wake another thread of the caller just to take it. Only
+ * pid 1 sends one when the sandbox ends (exec makes SIGCHLD its exit signal again). */
+static void test_no_sigchld(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    struct sigaction count = {.sa_handler = count_sigchld}, old;
+    sigemptyset(&count.sa_mask);
+    sigaction(SIGCHLD, &count, &old);
+    g_sigchld = 0;
+    CHECK(t_sh(&s, "exit 3") == 0 && s.status == 3, "status %d", s.status);
+    int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    int32_t fds[3];
+    vg_error e;
+    s.spec.namespaces |= VG_NS_NET;
+    CHECK(vg_prepare_namespaces(s.spec.uid, s.spec.gid, fds, &e) == 0, "prepare: %s", e.detail);
+    s.spec.flags |= VG_SPAWN_PREPARED_NAMESPACES;
+    s.spec.userns_fd = fds[0];
+    s.spec.netns_fd = fds[1];
+    CHECK(t_sh(&s, "exit 4") == 0 && s.status == 4, "prepared: status %d", s.status);
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+    prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+    CHECK(g_sigchld == 2, "the caller got %d SIGCHLD for two sandboxes, one prepared", (int)g_sigchld);
+    sigaction(SIGCHLD, &old, NULL);
+    t_cleanup(&s);
+}
+
 /* Optional masks right below an overlay's root are whiteouts: hidden with no mount of their own,
  * and what the sandbox writes in their place never shows the lower entry. A deeper mask is
  * still a mount. */
@@ -1084,6 +1123,7 @@ static const struct {
     {"dev_nodes", test_dev_nodes},
     {"overlay", test_overlay},
     {"overlay_masks", test_overlay_masks},
+    {"no_sigchld", test_no_sigchld},
     {"mask", test_mask},
 };
 
