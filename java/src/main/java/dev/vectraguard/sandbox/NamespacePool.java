@@ -25,13 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * sandbox is gone (every process of it has exited), its pair serves a later sandbox only if
  * {@link #reusable reusable} and its network namespace holds nothing: no socket open, bound or closing,
  * no connection in TIME_WAIT. Otherwise it is freed. What a later sandbox can still observe of an
- * earlier one in the same pair is the namespace's statistics counters ({@code /proc/net/snmp}).
+ * earlier one in the same pair is the namespace's statistics counters ({@code /proc/net/snmp}). A
+ * sandbox whose pair may not be reused (paranoid, for one) also takes only a pair that served no
+ * sandbox before.
  */
 final class NamespacePool {
     /** Pairs kept per ids: enough for a sandbox that starts while its predecessor is being cleaned up. */
     static final int KEPT = 4;
 
-    private static final Map<Long, Deque<PreparedNamespaces>> READY = new ConcurrentHashMap<>();
+    /** A pair in the pool; {@code used}: it served a sandbox already. */
+    private record Ready(PreparedNamespaces pair, boolean used) {}
+
+    private static final Map<Long, Deque<Ready>> READY = new ConcurrentHashMap<>();
     private static final Set<Long> PREPARING = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static final AtomicLong SERVED = new AtomicLong();
@@ -45,21 +50,31 @@ final class NamespacePool {
 
     private NamespacePool() {}
 
-    /** A pair for these ids, if one is ready (give it back with {@link #giveBack} once the sandbox is gone); else null. */
-    static PreparedNamespaces take(int uid, int gid) {
+    /**
+     * A pair for these ids, if one is ready (give it back with {@link #giveBack} once the sandbox is
+     * gone); else null. {@code freshOnly}: only a pair that served no sandbox yet.
+     */
+    static PreparedNamespaces take(int uid, int gid, boolean freshOnly) {
         STARTS.incrementAndGet();
         if (unavailable) {
             return null;
         }
-        Deque<PreparedNamespaces> ready = ready(key(uid, gid));
-        PreparedNamespaces pair;
+        Deque<Ready> ready = ready(key(uid, gid));
+        Ready taken = null;
         synchronized (ready) {
-            pair = ready.pollLast();
+            for (var it = ready.descendingIterator(); it.hasNext() && taken == null; ) {
+                Ready candidate = it.next();
+                if (!freshOnly || !candidate.used()) {
+                    taken = candidate;
+                    it.remove();
+                }
+            }
         }
-        if (pair != null) {
-            SERVED.incrementAndGet();
+        if (taken == null) {
+            return null;
         }
-        return pair;
+        SERVED.incrementAndGet();
+        return taken.pair();
     }
 
     /** How many sandboxes of this JVM started from prepared namespaces. */
@@ -72,19 +87,23 @@ final class NamespacePool {
         return REUSED.get();
     }
 
-    /** Makes the next pair for these ids in the background, unless one is ready or being made. */
-    static void replenish(int uid, int gid) {
+    /**
+     * Makes the next pair for these ids in the background, unless one is ready (a fresh one, with
+     * {@code freshOnly}) or being made.
+     */
+    static void replenish(int uid, int gid, boolean freshOnly) {
         long key = key(uid, gid);
-        Deque<PreparedNamespaces> ready = ready(key);
+        Deque<Ready> ready = ready(key);
         synchronized (ready) {
-            if (unavailable || STARTS.get() < 2 || !ready.isEmpty() || !PREPARING.add(key)) {
+            boolean available = freshOnly ? ready.stream().anyMatch(r -> !r.used()) : !ready.isEmpty();
+            if (unavailable || STARTS.get() < 2 || available || !PREPARING.add(key)) {
                 return;
             }
         }
         PREPARER.execute(() -> {
             try {
                 PreparedNamespaces pair = NativeCore.prepareNamespaces(uid, gid);
-                if (!offer(pair)) {
+                if (!offer(pair, false)) {
                     pair.close();
                 }
             } catch (NativeCoreException | RuntimeException e) {
@@ -101,7 +120,7 @@ final class NamespacePool {
      */
     static void giveBack(PreparedNamespaces pair, boolean reusable) {
         try {
-            if (reusable && !unavailable && pair.socketsLeft() == 0 && offer(pair)) {
+            if (reusable && !unavailable && pair.socketsLeft() == 0 && offer(pair, true)) {
                 REUSED.incrementAndGet();
                 return;
             }
@@ -112,30 +131,32 @@ final class NamespacePool {
     }
 
     /**
-     * Whether the namespaces of a sandbox made from {@code spec} may serve a later one: only if nothing
-     * in it could change them beyond its sockets: a seccomp profile that denies the kernel keyrings
-     * (kept per user namespace; the shipped moderate and strict do) and no capability that administers
-     * the network (addresses, routes, firewall, raw packets) or the namespaces.
+     * Whether the namespaces of a sandbox made from {@code spec} may serve a later one: never at the
+     * paranoid level (nothing of one sandbox reaches the next, not even network statistics); else
+     * only if nothing in it could change them beyond its sockets: a seccomp profile that denies the
+     * kernel keyrings (kept per user namespace; the shipped moderate and strict do) and no capability
+     * that administers the network (addresses, routes, firewall, raw packets) or the namespaces.
      */
     static boolean reusable(SandboxSpec spec) throws SandboxException {
-        return SeccompProfiles.deniesKeyrings(spec.seccompProfile())
+        return spec.profile().level() != SecurityLevel.PARANOID
+                && SeccompProfiles.deniesKeyrings(spec.seccompProfile())
                 && !spec.capabilities().contains(Capability.NET_ADMIN)
                 && !spec.capabilities().contains(Capability.NET_RAW)
                 && !spec.capabilities().contains(Capability.SYS_ADMIN);
     }
 
-    private static boolean offer(PreparedNamespaces pair) {
-        Deque<PreparedNamespaces> ready = ready(key(pair.uid(), pair.gid()));
+    private static boolean offer(PreparedNamespaces pair, boolean used) {
+        Deque<Ready> ready = ready(key(pair.uid(), pair.gid()));
         synchronized (ready) {
             if (ready.size() >= KEPT) {
                 return false;
             }
-            ready.addLast(pair);
+            ready.addLast(new Ready(pair, used));
             return true;
         }
     }
 
-    private static Deque<PreparedNamespaces> ready(long key) {
+    private static Deque<Ready> ready(long key) {
         return READY.computeIfAbsent(key, k -> new ArrayDeque<>());
     }
 

@@ -92,7 +92,8 @@ public final class Sandbox {
                     stdio(spec.stderr(), stderrPipe, 1, 2));
             NativeProcess process;
             boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
-            PreparedNamespaces prepared = network == NetworkMode.FULL ? null : NamespacePool.take(ids[0], ids[1]);
+            PreparedNamespaces prepared = network == NetworkMode.FULL ? null
+                    : NamespacePool.take(ids[0], ids[1], !reusableNamespaces);
             try {
                 process = NativeCore.spawn(request, prepared);
             } catch (NativeCoreException failure) {
@@ -111,7 +112,7 @@ public final class Sandbox {
                 process = spawnOrTranslate(withoutLandlock(request), spec.command().getFirst());
             }
             if (network != NetworkMode.FULL) {
-                NamespacePool.replenish(ids[0], ids[1]);
+                NamespacePool.replenish(ids[0], ids[1], !reusableNamespaces);
             }
             SandboxProcess.Namespaces namespacesAfter = prepared == null ? null
                     : new SandboxProcess.Namespaces(prepared, reusableNamespaces);

@@ -98,7 +98,7 @@ public final class IsolationChecks {
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
         checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
-        checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them",
+        checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
                 IsolationChecks::namespacesReusedOnlyWhenClean));
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
@@ -348,6 +348,17 @@ public final class IsolationChecks {
             }
             expect(again && NamespacePool.reused() > reusedBefore, "no sandbox ran in the namespaces of an ended one "
                     + "(reused " + (NamespacePool.reused() - reusedBefore) + ")");
+            // paranoid: never in the namespaces of an earlier sandbox
+            Set<String> paranoid = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                try (SandboxProcess process = Sandbox.start(spec(SecurityLevel.PARANOID, ws, List.of("sleep", "5")).build())) {
+                    Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
+                    held.add(java.nio.channels.FileChannel.open(net));
+                    String name = Files.readSymbolicLink(net).toString();
+                    expect(!seen.contains(name) && paranoid.add(name), "paranoid sandbox " + i + " ran in used namespaces");
+                }
+                SandboxCleanup.awaitIdle();
+            }
         } finally {
             for (java.nio.channels.FileChannel channel : held) {
                 channel.close();

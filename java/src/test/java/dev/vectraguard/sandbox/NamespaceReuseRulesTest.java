@@ -25,10 +25,12 @@ class NamespaceReuseRulesTest {
     }
 
     @Test
-    void shippedLevelsWithTheirOwnNetworkAreReusable() throws Exception {
-        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT, SecurityLevel.PARANOID)) {
+    void shippedLevelsWithTheirOwnNetworkAreReusableButParanoid() throws Exception {
+        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
             assertTrue(NamespacePool.reusable(SandboxSpec.builder(List.of("true")).securityLevel(level).build()), level.label());
         }
+        assertFalse(NamespacePool.reusable(SandboxSpec.builder(List.of("true")).securityLevel(SecurityLevel.PARANOID).build()),
+                "paranoid: fresh namespaces for every sandbox");
     }
 
     @Test
