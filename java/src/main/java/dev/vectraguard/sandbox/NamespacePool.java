@@ -145,11 +145,17 @@ final class NamespacePool {
                 && !spec.capabilities().contains(Capability.SYS_ADMIN);
     }
 
+    /** Adds a pair unless {@link #KEPT} are there; a fresh pair takes the place of the oldest used one. */
     private static boolean offer(PreparedNamespaces pair, boolean used) {
         Deque<Ready> ready = ready(key(pair.uid(), pair.gid()));
         synchronized (ready) {
             if (ready.size() >= KEPT) {
-                return false;
+                Ready oldestUsed = used ? null : ready.stream().filter(Ready::used).findFirst().orElse(null);
+                if (oldestUsed == null) {
+                    return false;
+                }
+                ready.remove(oldestUsed);
+                oldestUsed.pair().close();
             }
             ready.addLast(new Ready(pair, used));
             return true;
