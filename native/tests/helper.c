@@ -1,4 +1,5 @@
-/* helper.c - tiny probe run INSIDE test sandboxes (things /bin/sh cannot do). */
+/* helper.c - tiny probe run INSIDE test sandboxes (things /bin/sh cannot do), and
+ * "without-landlock CMD...": runs CMD as on a kernel without Landlock (for the Java tests). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -9,13 +10,50 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* Execs argv[0] with the three Landlock syscalls failing with ENOSYS, as on a kernel before 5.13
+ * (or one built without Landlock): a seccomp filter, inherited by everything CMD starts. */
+static int without_landlock(char **argv)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SYS_landlock_create_ruleset, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, SYS_landlock_restrict_self, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog program = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) < 0) {
+        fprintf(stderr, "without-landlock: %s\n", strerror(errno));
+        return 2;
+    }
+    execvp(argv[0], argv);
+    fprintf(stderr, "without-landlock: exec %s: %s\n", argv[0], strerror(errno));
+    return 127;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "without-landlock") == 0)
+        return without_landlock(argv + 2);
     if (argc >= 3 && strcmp(argv[1], "connect") == 0) {
         int s = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
@@ -120,6 +158,6 @@ int main(int argc, char **argv)
         PROBE("io_uring", syscall(SYS_io_uring_setup, 1, NULL));
         return 0;
     }
-    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH\n");
+    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH | without-landlock CMD...\n");
     return 2;
 }
