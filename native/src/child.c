@@ -138,7 +138,7 @@ static int setup_fds(const vg_spawn_spec *spec, int keep_fd, vg_error *e)
     if (rc == 0)
         rc = (int)syscall(SYS_close_range, (unsigned)keep_fd + 1, ~0U, 0U);
     if (rc < 0 && errno == ENOSYS) {
-        for (int fd = 3; fd < 65536; fd++)
+        for (int fd = 3; fd < VG_FD_SCAN_LIMIT; fd++)
             if (fd != keep_fd)
                 close(fd);
         rc = 0;
@@ -283,8 +283,14 @@ static void exec_reaper(const struct vg_child_ctx *ctx, pid_t command, vg_error 
      * except the caller's pidfd, which vg-init watches, and the status pipe it reports on (the
      * command closed its copies). */
     if (syscall(SYS_close_range, 0U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        vg_fail(e, VG_STEP_FDS, errno, "close_range", "sandbox init");
-        return;
+        if (errno != ENOSYS) {
+            vg_fail(e, VG_STEP_FDS, errno, "close_range", "sandbox init");
+            return;
+        }
+        /* close_range hidden (a container runtime's seccomp profile may answer ENOSYS): one by
+         * one, up to the same bound as the command's fallback. */
+        for (int fd = 0; fd < VG_FD_SCAN_LIMIT; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
     if (ctx->caller_fd >= 0 && fcntl(ctx->caller_fd, F_SETFD, 0) < 0) {
         vg_fail(e, VG_STEP_FDS, errno, "keep", "caller pidfd");

@@ -649,14 +649,9 @@ static int do_remount_ro(struct mount_ctx *m, const vg_mount_op *op)
             return 0;
         return vg_fail(m->err, VG_STEP_MOUNT, errno, "remount-ro", op->target);
     }
+    /* mount_setattr (Linux >= 5.12) sets every mount's attributes here: without it the setup
+     * fails (ENOSYS), it never goes on with weaker mounts. */
     int rc = set_attrs(tfd, MOUNT_ATTR_RDONLY, 1);
-    if (rc < 0 && errno == ENOSYS) {
-        /* Kernel < 5.12: remount this one mount (not its submounts). */
-        char fdnum[21], path[64] = "/oldroot/proc/self/fd/";
-        vg_utoa((uint64_t)tfd, fdnum);
-        vg_strappend(path, sizeof path, fdnum);
-        rc = mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
-    }
     if (rc < 0)
         vg_fail(m->err, VG_STEP_MOUNT, errno, "remount-ro", op->target);
     close_keep_errno(tfd);
