@@ -337,22 +337,15 @@ int vg_prepare_main(void *arg)
     struct vg_prepare_ctx *ctx = arg;
     if (write_id_maps(ctx->uid_map, ctx->gid_map, &ctx->err) < 0 || bring_up_loopback(&ctx->err) < 0)
         _exit(1);
-    /* Into the caller's fd table (CLONE_FILES): they keep the namespaces alive after we exit. */
-    ctx->fds[0] = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-    if (ctx->fds[0] < 0) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/ns/user");
-        _exit(1);
-    }
-    ctx->fds[1] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (ctx->fds[1] < 0) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/ns/net");
-        _exit(1);
-    }
-    /* Bound to this network namespace for as long as it is open (vg_netns_sockets). */
-    ctx->fds[2] = open("/proc/self/net/sockstat", O_RDONLY | O_CLOEXEC);
-    if (ctx->fds[2] < 0) {
-        vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", "/proc/self/net/sockstat");
-        _exit(1);
+    /* Into the caller's fd table (CLONE_FILES): they keep the namespaces alive after we exit. The
+     * sockstat file stays bound to this network namespace while open (vg_netns_sockets). */
+    static const char *const files[] = {"/proc/self/ns/user", "/proc/self/ns/net", "/proc/self/net/sockstat"};
+    for (int i = 0; i < 3; i++) {
+        ctx->fds[i] = open(files[i], O_RDONLY | O_CLOEXEC);
+        if (ctx->fds[i] < 0) {
+            vg_fail(&ctx->err, VG_STEP_USERNS, errno, "open", files[i]);
+            _exit(1);
+        }
     }
     _exit(0);
 }

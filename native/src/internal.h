@@ -70,10 +70,10 @@ void vg_utoa(uint64_t v, char *buf);
 
 /* ---- Child-side steps (raw syscalls only) ---- */
 
-/* Context the parent prepares before clone; read-only in the children. */
 /* Without close_range (ENOSYS), descriptors below this are closed or marked close-on-exec one by one. */
 #define VG_FD_SCAN_LIMIT 65536
 
+/* Context the parent prepares before clone; read-only in the children. */
 struct vg_child_ctx {
     const vg_spawn_spec *spec;
     int err_fd;                /* write end of the CLOEXEC error pipe */

@@ -88,6 +88,15 @@ static int child_pipe(int fds[2], const char *what, vg_error *err)
     return 0;
 }
 
+/* Waits until the child has exited and reaps it, whatever its exit signal (ours end without one:
+ * __WALL). Errors other than EINTR (ECHILD: reaped already) end the wait. */
+static void reap(idtype_t type, id_t id)
+{
+    siginfo_t si;
+    while (waitid(type, id, &si, WEXITED | __WALL) < 0 && errno == EINTR)
+        ;
+}
+
 static uint64_t clone_flags(uint32_t ns)
 {
     uint64_t flags = 0;
@@ -285,17 +294,13 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
     if (prepared) {
         /* The entry process has ended (it ran suspending us); the init, if it started, is our
          * child (CLONE_PARENT) and not reaped, so its pid cannot have been reused. */
-        siginfo_t entry;
-        while (waitid(P_PID, (id_t)pid, &entry, WEXITED | __WALL) < 0 && errno == EINTR)
-            ;
+        reap(P_PID, (id_t)pid);
         pid = ctx.init_pid;
         pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0U) : -1;
         if (pid > 0 && pidfd < 0) {
             int open_errno = errno;
             kill(pid, SIGKILL);
-            siginfo_t si;
-            while (waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL) < 0 && errno == EINTR)
-                ;
+            reap(P_PID, (id_t)pid);
             pthread_sigmask(SIG_SETMASK, &old, NULL);
             return vg_fail(err, VG_STEP_CLONE, open_errno, "pidfd_open", "sandbox init");
         }
@@ -330,9 +335,7 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         return 0;
     }
     if (pidfd >= 0) {
-        siginfo_t si;
-        while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | __WALL) < 0 && errno == EINTR)
-            ;
+        reap(P_PIDFD, (id_t)pidfd);
         close(pidfd);
     }
     if (got != sizeof child_err)
@@ -364,11 +367,8 @@ VG_API int32_t vg_prepare_namespaces(uint32_t uid, uint32_t gid, int32_t *fds, v
     pid_t pid = clone(vg_prepare_main, stack + VG_STACK_SLOT,
                       CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | CLONE_NEWNET, &ctx);
     int clone_errno = errno;
-    if (pid > 0) {
-        siginfo_t si;
-        while (waitid(P_PID, (id_t)pid, &si, WEXITED | __WALL) < 0 && errno == EINTR)
-            ;
-    }
+    if (pid > 0)
+        reap(P_PID, (id_t)pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     munmap(stack, VG_STACK_SLOT);
     if (pid < 0)
@@ -507,9 +507,7 @@ VG_API int32_t vg_release(vg_process *proc)
         struct pollfd p = {.fd = proc->pidfd, .events = POLLIN};
         if (poll(&p, 1, 0) == 0)
             syscall(SYS_pidfd_send_signal, proc->pidfd, SIGKILL, NULL, 0);
-        siginfo_t si;
-        while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | __WALL) < 0 && errno == EINTR)
-            ;
+        reap(P_PIDFD, (id_t)proc->pidfd);
         if (close(proc->pidfd) < 0 && errno != EINTR)
             rc = -1;
         proc->pidfd = -1;
