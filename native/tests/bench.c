@@ -59,6 +59,14 @@ struct ns_pool {
     int ready, wanted, stop, taken, missed, reused;
 };
 
+/* Closes the three descriptors of a vg_prepare_namespaces pair (-1s: none). */
+static void close_pair(const int32_t fds[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
 static void *ns_preparer(void *arg)
 {
     struct ns_pool *pool = arg;
@@ -75,11 +83,9 @@ static void *ns_preparer(void *arg)
         int rc = vg_prepare_namespaces(pool->uid, pool->gid, fds, &e);
         pthread_mutex_lock(&pool->lock);
         if (rc == 0 && pool->ready) {
-            for (int i = 0; i < 3; i++)
-                close(fds[i]);
+            close_pair(fds);
         } else if (rc == 0) {
-            for (int i = 0; i < 3; i++)
-                pool->fds[i] = fds[i];
+            memcpy(pool->fds, fds, sizeof pool->fds);
             pool->ready = 1;
         }
     }
@@ -112,8 +118,7 @@ static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
         if (g_pool != NULL) {
             pthread_mutex_lock(&g_pool->lock);
             if (g_pool->ready) {
-                for (int k = 0; k < 3; k++)
-                    pair[k] = g_pool->fds[k];
+                memcpy(pair, g_pool->fds, sizeof pair);
                 g_pool->ready = 0;
                 g_pool->taken++;
             } else {
@@ -134,9 +139,7 @@ static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
         }
         clock_gettime(CLOCK_MONOTONIC, &b);
         if (g_pool != NULL && !g_pool->reuse) {
-            if (pair[0] >= 0)
-                for (int k = 0; k < 3; k++)
-                    close(pair[k]);
+            close_pair(pair);
             pthread_mutex_lock(&g_pool->lock);
             if (!g_pool->ready)
                 g_pool->wanted = 1;
@@ -153,14 +156,11 @@ static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
             int left = pair[0] >= 0 ? vg_netns_sockets(pair[2], &e) : -1;
             pthread_mutex_lock(&g_pool->lock);
             if (left == 0 && !g_pool->ready) {
-                for (int k = 0; k < 3; k++)
-                    g_pool->fds[k] = pair[k];
+                memcpy(g_pool->fds, pair, sizeof pair);
                 g_pool->ready = 1;
                 g_pool->reused++;
             } else {
-                if (pair[0] >= 0)
-                    for (int k = 0; k < 3; k++)
-                        close(pair[k]);
+                close_pair(pair);
                 if (!g_pool->ready)
                     g_pool->wanted = 1;
                 pthread_cond_signal(&g_pool->cond);
@@ -328,8 +328,7 @@ static int balanced(vg_spawn_spec *spec, int n)
         pthread_mutex_unlock(&pool->lock);
         pthread_join(preparer, NULL);
         if (pool->ready)
-            for (int k = 0; k < 3; k++)
-                close(pool->fds[k]);
+            close_pair(pool->fds);
     }
     for (uint32_t i = 0; i < cgroups; i++)
         close(cgroup_fds[i]);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
@@ -52,6 +53,17 @@ static void spit(const char *path, const char *text)
     }
     fputs(text, f);
     fclose(f);
+}
+
+/* Writes `text` to dir/name, or makes dir/name a directory (0755) when text is NULL. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (text != NULL)
+        spit(path, text);
+    else if (mkdir(path, 0755) < 0)
+        perror(path);
 }
 
 static void test_abi(void) { CHECK(vg_abi_version() == VG_CORE_ABI_VERSION, "abi %d", vg_abi_version()); }
@@ -1090,18 +1102,12 @@ static void test_overlay_masks(void)
     t_init(&s);
     char lower[64], path[160], script[1024];
     t_tmpdir(lower, sizeof lower);
-    snprintf(path, sizeof path, "%s/secret", lower);
-    spit(path, "token\n");
-    snprintf(path, sizeof path, "%s/keys", lower);
-    mkdir(path, 0755);
-    snprintf(path, sizeof path, "%s/keys/k", lower);
-    spit(path, "key\n");
-    snprintf(path, sizeof path, "%s/deep", lower);
-    mkdir(path, 0755);
-    snprintf(path, sizeof path, "%s/deep/d", lower);
-    spit(path, "deep\n");
-    snprintf(path, sizeof path, "%s/kept", lower);
-    spit(path, "kept\n");
+    put(lower, "secret", "token\n");
+    put(lower, "keys", NULL);
+    put(lower, "keys/k", "key\n");
+    put(lower, "deep", NULL);
+    put(lower, "deep/d", "deep\n");
+    put(lower, "kept", "kept\n");
     t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
     t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/secret", NULL);
     t_mount(&s, VG_MOUNT_MASK, VG_MF_OPTIONAL, NULL, "/ovl/keys", NULL);
@@ -1126,12 +1132,10 @@ static void test_mask(void)
     t_init(&s);
     char dir[64], path[128], sub[128];
     t_tmpdir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/secret", dir);
-    spit(path, "token\n");
+    put(dir, "secret", "token\n");
+    put(dir, "sub", NULL);
+    put(dir, "sub/key", "key\n");
     snprintf(sub, sizeof sub, "%s/sub", dir);
-    mkdir(sub, 0755);
-    snprintf(path, sizeof path, "%s/sub/key", dir);
-    spit(path, "key\n");
     t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY, dir, dir, NULL);
     snprintf(path, sizeof path, "%s/secret", dir);
     t_mount(&s, VG_MOUNT_MASK, 0, NULL, path, NULL);

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -334,33 +335,23 @@ public final class IsolationChecks {
     static void namespacesReusedOnlyWhenClean() throws Exception {
         Path ws = tempDir("ws");
         long reusedBefore = NamespacePool.reused();
-        List<java.nio.channels.FileChannel> held = new ArrayList<>();
+        List<FileChannel> held = new ArrayList<>();
         try {
             Set<String> seen = new HashSet<>();
             boolean again = false;
             for (int i = 0; i < 12 && !again; i++) {
-                try (SandboxProcess process = Sandbox.start(spec(SecurityLevel.BALANCED, ws, List.of("sleep", "5")).build())) {
-                    Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
-                    held.add(java.nio.channels.FileChannel.open(net));
-                    again = !seen.add(Files.readSymbolicLink(net).toString());
-                }
-                SandboxCleanup.awaitIdle();
+                again = !seen.add(heldNetwork(SecurityLevel.BALANCED, ws, held));
             }
             expect(again && NamespacePool.reused() > reusedBefore, "no sandbox ran in the namespaces of an ended one "
                     + "(reused " + (NamespacePool.reused() - reusedBefore) + ")");
             // paranoid: never in the namespaces of an earlier sandbox
             Set<String> paranoid = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                try (SandboxProcess process = Sandbox.start(spec(SecurityLevel.PARANOID, ws, List.of("sleep", "5")).build())) {
-                    Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
-                    held.add(java.nio.channels.FileChannel.open(net));
-                    String name = Files.readSymbolicLink(net).toString();
-                    expect(!seen.contains(name) && paranoid.add(name), "paranoid sandbox " + i + " ran in used namespaces");
-                }
-                SandboxCleanup.awaitIdle();
+                String name = heldNetwork(SecurityLevel.PARANOID, ws, held);
+                expect(!seen.contains(name) && paranoid.add(name), "paranoid sandbox " + i + " ran in used namespaces");
             }
         } finally {
-            for (java.nio.channels.FileChannel channel : held) {
+            for (FileChannel channel : held) {
                 channel.close();
             }
         }
@@ -384,6 +375,21 @@ public final class IsolationChecks {
             expect(later.status == 0 && later.stdout.equals("bound\n0\n"),
                     "run " + i + " after the TIME_WAIT sees it (namespaces reused although not empty): " + later);
         }
+    }
+
+    /**
+     * Runs one sandbox of {@code level} until its cleanup is done; its network namespace stays open in
+     * {@code held} (so no later namespace gets its inode number). Returns the namespace's name.
+     */
+    private static String heldNetwork(SecurityLevel level, Path ws, List<FileChannel> held) throws Exception {
+        String name;
+        try (SandboxProcess process = Sandbox.start(spec(level, ws, List.of("sleep", "5")).build())) {
+            Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
+            held.add(FileChannel.open(net));
+            name = Files.readSymbolicLink(net).toString();
+        }
+        SandboxCleanup.awaitIdle();
+        return name;
     }
 
     static void environmentExact() throws Exception {
