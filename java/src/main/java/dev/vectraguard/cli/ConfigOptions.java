@@ -13,19 +13,23 @@ import java.nio.file.Path;
 /** Options every command that reads the config or the state files shares. */
 final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file read last (after ~/.config/vectra-guard/config.yaml and ./vectra-guard.yaml).")
+            description = "Config file read last (after ~/.config/vectra-guard/config.yaml and vectra-guard.yaml); trusted "
+                    + "unless it lies in the current directory or workspace tree.")
     Path configFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where trust.json and metrics.json live (default: $VECTRAGUARD_STATE_DIR, state_dir, ~/.vectra-guard).")
     Path stateDir;
 
+    /** {@code vg exec --workspace}: its {@code vectra-guard.yaml} is read too. */
+    Path workspace;
+
     private LoadedConfig loaded;
 
     /** The effective config; its warnings are printed once, on stderr. */
     LoadedConfig load() throws ConfigException {
         if (loaded == null) {
-            loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(configFile));
+            loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(configFile).with(workspace, stateDir));
             for (String warning : loaded.warnings()) {
                 Stderr.warn(warning);
             }

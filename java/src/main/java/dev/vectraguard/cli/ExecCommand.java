@@ -33,8 +33,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code vg exec}: judges a command, then runs it on the host, in the sandbox, after approval, or not at all. */
@@ -84,6 +86,7 @@ final class ExecCommand implements Callable<Integer> {
             return Stderr.fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
         }
         LoadedConfig loaded;
+        options.workspace = workspace;
         try {
             loaded = options.load();
         } catch (ConfigException e) {
@@ -91,6 +94,9 @@ final class ExecCommand implements Callable<Integer> {
         }
         VgConfig config = loaded.config();
         notices = new Notices(config.logFormat());
+        for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
+            notices.print("config", notice);
+        }
         SandboxRuntime runtime = config.sandbox().runtime();
         if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
             return Stderr.fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
@@ -173,8 +179,13 @@ final class ExecCommand implements Callable<Integer> {
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds)), home);
         boolean cached = !spec.cacheDirs().isEmpty();
-        Path projectConfig = Path.of(ConfigLoader.PROJECT_FILE).toAbsolutePath();
-        boolean projectConfigExisted = Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS);
+        Set<Path> absentProjectConfigs = new LinkedHashSet<>();
+        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Path.of("").toAbsolutePath())) {
+            Path projectConfig = dir.normalize().resolve(ConfigLoader.PROJECT_FILE);
+            if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+                absentProjectConfigs.add(projectConfig);
+            }
+        }
         try (SandboxProcess process = Sandbox.start(spec)) {
             forwardSignals(process);
             if (!quiet) {
@@ -186,9 +197,7 @@ final class ExecCommand implements Callable<Integer> {
             } else if (process.memoryLimitHit()) {
                 notices.print("memory", "the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
             }
-            if (!projectConfigExisted) {
-                quarantineCreatedConfig(projectConfig);
-            }
+            absentProjectConfigs.forEach(this::quarantineCreatedConfig);
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
@@ -197,8 +206,10 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     /**
-     * A project config the sandboxed command created would loosen the next run's policy: it is
-     * moved aside (never deleted) and reported. An existing one is read-only inside the sandbox.
+     * A project config (in the workspace root or the current directory) that the sandboxed command
+     * created could only tighten the next run's policy, since it is not approved; but a planted
+     * tightening (a denylist of everything, a 1s timeout) would still get in the way, so it is moved
+     * aside (never deleted) and reported. An existing one is read-only inside the sandbox.
      */
     private void quarantineCreatedConfig(Path projectConfig) {
         if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {

@@ -5,6 +5,7 @@ import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.policy.DecisionEngine;
+import dev.vectraguard.policy.GuardLevel;
 import dev.vectraguard.policy.GlobPattern;
 import dev.vectraguard.policy.PolicySettings;
 import dev.vectraguard.policy.ProductionContext;
@@ -24,11 +25,22 @@ final class PolicyEngines {
         return new ProductionContext(loaded.config().productionIndicators().keywords()).escalate(RiskAnalyzer.analyze(command));
     }
 
+    /**
+     * The guard level for this environment. A level an unapproved file set over a trusted {@code auto}
+     * is a floor: {@code auto}'s result wins when it is stricter.
+     */
     static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
         VgConfig config = loaded.config();
         Map<String, String> env = System.getenv();
-        return GuardLevelResolver.resolve(config.guardLevel(), loaded.deploymentEnv(), env,
-                EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
+        boolean floor = loaded.tightenedByUntrustedFile("guard_level.level")
+                && loaded.trustedSettings().get("guard_level.level").value() == GuardLevel.AUTO;
+        GuardLevelResolver.Resolution resolution = GuardLevelResolver.resolve(floor ? GuardLevel.AUTO : config.guardLevel(),
+                loaded.deploymentEnv(), env, EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
+        if (floor && config.guardLevel().ordinal() > resolution.level().ordinal()) {
+            return new GuardLevelResolver.Resolution(config.guardLevel(), "guard_level.level is " + config.guardLevel().label()
+                    + " (" + loaded.settings().get("guard_level.level").source() + "; " + resolution.reason() + ")");
+        }
+        return resolution;
     }
 
     static DecisionEngine of(LoadedConfig loaded, GuardLevelResolver.Resolution guard) {

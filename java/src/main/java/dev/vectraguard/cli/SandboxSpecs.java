@@ -2,6 +2,7 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
+import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
 import dev.vectraguard.config.Globs;
@@ -55,16 +56,26 @@ final class SandboxSpecs {
                 .timeout(timeout)
                 .allowWeakerFallback(config.allowWeakerFallback())
                 .limits(new ResourceLimits(
-                        config.memoryLimit() != null ? config.memoryLimit() : profile.memoryBytes(),
-                        config.cpuLimit() != null ? (int) Math.round(config.cpuLimit() * 1000) : profile.cpuMillis(),
-                        config.pidsLimit() != null ? config.pidsLimit() : profile.pids()));
+                        limit(loaded, "sandbox.memory_limit", config.memoryLimit(), profile.memoryBytes()),
+                        (int) limit(loaded, "sandbox.cpu_limit", config.cpuLimit() == null ? null : Math.round(config.cpuLimit() * 1000),
+                                profile.cpuMillis()),
+                        (int) limit(loaded, "sandbox.pids_limit", config.pidsLimit() == null ? null : config.pidsLimit().longValue(),
+                                profile.pids())));
         if (fromFile(loaded, "sandbox.seccomp_profile")) {
-            builder.seccompProfile(config.seccompProfile().toString());
+            String named = config.seccompProfile().toString();
+            if (loaded.tightenedByUntrustedFile("sandbox.seccomp_profile")) {
+                String levels = SandboxConfig.seccompFor(level).builtin();
+                named = SeccompProfile.BUILTINS.indexOf(levels) > SeccompProfile.BUILTINS.indexOf(named) ? levels : named;
+            }
+            builder.seccompProfile(named);
         }
         if (fromFile(loaded, "sandbox.capability_set")) {
             Set<Capability> capabilities = new HashSet<>();
             for (String name : config.capabilitySet().expand()) {
                 capabilities.add(Capability.named(name));
+            }
+            if (loaded.tightenedByUntrustedFile("sandbox.capability_set")) {
+                capabilities.retainAll(profile.capabilities());
             }
             builder.capabilities(capabilities);
         }
@@ -101,6 +112,17 @@ final class SandboxSpecs {
             env.keySet().removeIf(name -> Globs.matchesAny(protection.protectedVars(), name));
         }
         return env;
+    }
+
+    /**
+     * The configured limit, else the level's. A limit an unapproved file tightened was checked
+     * against the configured level only: with {@code --security-level} it never exceeds that level's.
+     */
+    private static long limit(LoadedConfig loaded, String key, Long configured, long levels) {
+        if (configured == null) {
+            return levels;
+        }
+        return loaded.tightenedByUntrustedFile(key) ? Math.min(configured, levels) : configured;
     }
 
     private static boolean fromFile(LoadedConfig loaded, String key) {

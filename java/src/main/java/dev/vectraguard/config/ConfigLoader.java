@@ -1,23 +1,39 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.state.StateDir;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the effective configuration: defaults, then the user file
  * ({@code $XDG_CONFIG_HOME/vectra-guard/config.yaml}, else {@code ~/.config/vectra-guard/config.yaml}),
- * then {@code ./vectra-guard.yaml}, then the {@code --config} file (which must exist), then the
- * environment ({@code VECTRAGUARD_RUNTIME}, {@code VECTRAGUARD_STATE_DIR}; {@code VECTRAGUARD_ENV} is
- * validated and passed on). Later sources override earlier ones key by key; a list value replaces the
- * whole list. Relative paths in a file are resolved against that file's directory.
+ * then {@code vectra-guard.yaml} in the workspace root and in the current directory, then the
+ * {@code --config} file (which must exist), then the environment ({@code VECTRAGUARD_RUNTIME},
+ * {@code VECTRAGUARD_STATE_DIR}; {@code VECTRAGUARD_ENV} is validated and passed on). Later sources
+ * override earlier ones key by key; a list value replaces the whole list. Relative paths in a file
+ * are resolved against that file's directory.
+ *
+ * <p>Config trust: the user file (when owned by the real uid and not group/world-writable) and the
+ * {@code --config} file are trusted unless they lie in the current directory or workspace tree,
+ * which the sandbox can write; project files are never trusted implicitly. A file that is not
+ * trusted applies only if {@code vg config trust} approved its exact content ({@link ConfigApprovals});
+ * otherwise each of its values applies only where it tightens the trusted result ({@link Tightening})
+ * and the rest is listed in {@link LoadedConfig#ignored()}.
  *
  * <p>YAML is only parsed (and snakeyaml only loaded) when a config file exists.
  */
@@ -35,53 +51,250 @@ public final class ConfigLoader {
      * @param workingDir     where {@code vectra-guard.yaml} is looked for
      * @param home           the user's home ({@code ~})
      * @param env            the environment
+     * @param workspace      the {@code --workspace} directory (its {@code vectra-guard.yaml} is read too), or null
+     * @param stateDirFlag   the {@code --state-dir} directory, or null
      */
-    public record Request(Path explicitConfig, Path workingDir, Path home, Map<String, String> env) {
+    public record Request(Path explicitConfig, Path workingDir, Path home, Map<String, String> env, Path workspace,
+                          Path stateDirFlag) {
+        public Request(Path explicitConfig, Path workingDir, Path home, Map<String, String> env) {
+            this(explicitConfig, workingDir, home, env, null, null);
+        }
+
         /** This process's working directory, home and environment. */
         public static Request ofProcess(Path explicitConfig) {
             Map<String, String> env = System.getenv();
             String home = env.getOrDefault("HOME", System.getProperty("user.home"));
             return new Request(explicitConfig, Path.of("").toAbsolutePath(), Path.of(home), env);
         }
-    }
 
-    /** The files that {@code request} would read, lowest precedence first (the explicit one even if missing). */
-    public static List<Path> candidateFiles(Request request) {
-        List<Path> files = new ArrayList<>();
-        String xdg = request.env().get("XDG_CONFIG_HOME");
-        Path userDir = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : request.home().resolve(".config");
-        addIfFile(files, userDir.resolve("vectra-guard").resolve("config.yaml"));
-        addIfFile(files, request.workingDir().resolve(PROJECT_FILE));
-        if (request.explicitConfig() != null) {
-            Path explicit = request.workingDir().resolve(request.explicitConfig());
-            if (!files.contains(explicit.normalize())) {
-                files.add(explicit.normalize());
-            }
+        public Request with(Path workspace, Path stateDirFlag) {
+            return new Request(explicitConfig, workingDir, home, env, workspace, stateDirFlag);
         }
-        return files;
     }
 
-    private static void addIfFile(List<Path> files, Path p) {
-        if (Files.isRegularFile(p)) {
-            files.add(p.normalize());
+    /** One config file as read: its bytes' hash and the settings it writes (only the keys it names). */
+    private record ParsedFile(Path path, ConfigFileTrust.Kind kind, Path canonical, String sha256, Map<String, Setting> settings) {
+        boolean sets(String key) {
+            return settings.containsKey(key);
         }
     }
 
     public static LoadedConfig load(Request request) throws ConfigException {
-        Map<String, Setting> settings = defaults();
         List<String> warnings = new ArrayList<>();
-        List<Path> files = candidateFiles(request);
-        for (Path file : files) {
-            String text = readFile(file);
-            Path baseDir = file.toAbsolutePath().getParent();
-            apply(YamlReader.read(file.toString(), text), new ValueType.Context(baseDir, request.home(), warnings), settings);
+        Path cwd = request.workingDir().toAbsolutePath().normalize();
+        String xdg = request.env().get("XDG_CONFIG_HOME");
+        Path userDir = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : request.home().resolve(".config");
+        ParsedFile user = parseIfFile(userDir.resolve("vectra-guard").resolve("config.yaml"), ConfigFileTrust.Kind.USER, request, warnings);
+        ParsedFile explicit = null;
+        if (request.explicitConfig() != null) {
+            Path file = cwd.resolve(request.explicitConfig()).normalize();
+            explicit = parse(file, readFile(file), ConfigFileTrust.Kind.EXPLICIT, request, warnings);
+        }
+
+        Set<Path> writableTrees = new LinkedHashSet<>(List.of(canonical(cwd)));
+        if (request.workspace() != null) {
+            writableTrees.add(canonical(cwd.resolve(request.workspace())));
+        }
+        Map<ParsedFile, String> distrust = new LinkedHashMap<>();
+        classify(user, explicit, writableTrees, distrust);
+        Path workspaceRoot = request.workspace() != null ? cwd.resolve(request.workspace())
+                : trustedValue("sandbox.workspace_dir", distrust, explicit, user) instanceof Path p ? p : cwd;
+        if (writableTrees.add(canonical(workspaceRoot))) {
+            classify(user, explicit, writableTrees, distrust);
+        }
+
+        List<ParsedFile> files = new ArrayList<>();
+        if (user != null) {
+            files.add(user);
+        }
+        Set<Path> seen = new LinkedHashSet<>();
+        files.forEach(f -> seen.add(f.canonical()));
+        if (explicit != null) {
+            seen.add(explicit.canonical());
+        }
+        for (Path dir : new LinkedHashSet<>(List.of(workspaceRoot.toAbsolutePath().normalize(), cwd))) {
+            Path file = dir.resolve(PROJECT_FILE);
+            if (Files.isRegularFile(file) && seen.add(canonical(file))) {
+                ParsedFile project = parse(file, readFile(file), ConfigFileTrust.Kind.PROJECT, request, warnings);
+                files.add(project);
+                distrust.put(project, "the file is not approved");
+            }
+        }
+        if (explicit != null) {
+            files.add(explicit);
+        }
+
+        Map<ParsedFile, ConfigFileTrust.Status> status = new LinkedHashMap<>();
+        for (ParsedFile file : files) {
+            status.put(file, distrust.containsKey(file) ? ConfigFileTrust.Status.UNTRUSTED : ConfigFileTrust.Status.TRUSTED);
+        }
+        Path approvalsDir = StateDir.resolve(request.stateDirFlag(), request.env(),
+                (Path) trustedValue("state_dir", distrust, explicit, user), request.home());
+        if (!distrust.isEmpty()) {
+            ConfigApprovals approvals = new ConfigApprovals(approvalsDir, warnings::add);
+            for (ParsedFile file : distrust.keySet()) {
+                ConfigApprovals.Match match;
+                try {
+                    match = approvals.match(file.canonical(), file.sha256());
+                } catch (UncheckedIOException e) {
+                    warnings.add("cannot read " + approvals.path() + " (" + e.getCause().getMessage() + "): approvals of config files are not applied");
+                    match = ConfigApprovals.Match.NONE;
+                }
+                if (match == ConfigApprovals.Match.APPROVED) {
+                    status.put(file, ConfigFileTrust.Status.APPROVED);
+                } else if (match == ConfigApprovals.Match.CHANGED) {
+                    distrust.put(file, "its approval no longer matches (the file changed after vg config trust)");
+                }
+            }
+        }
+
+        Map<String, Setting> settings = defaults();
+        for (ParsedFile file : files) {
+            if (status.get(file) != ConfigFileTrust.Status.UNTRUSTED) {
+                settings.putAll(file.settings());
+            }
         }
         ValueType.Context envContext = new ValueType.Context(request.workingDir(), request.home(), warnings);
         applyEnv(request.env(), RUNTIME_ENV, "sandbox.runtime", envContext, settings);
         applyEnv(request.env(), STATE_DIR_ENV, "state_dir", envContext, settings);
+        Map<String, Setting> trusted = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+
+        List<IgnoredSetting> ignored = new ArrayList<>();
+        for (ParsedFile file : files) {
+            if (status.get(file) == ConfigFileTrust.Status.UNTRUSTED) {
+                tighten(file, trusted, settings, ignored);
+            }
+        }
+        List<ConfigFileTrust> fileTrust = files.stream().map(f -> new ConfigFileTrust(f.path(), f.kind(), status.get(f),
+                status.get(f) == ConfigFileTrust.Status.UNTRUSTED ? distrust.get(f) : null)).toList();
+
         String declared = request.env().get(DeploymentEnv.ENV_VAR);
         DeploymentEnv deploymentEnv = declared == null || declared.isBlank() ? null : DeploymentEnv.parse(declared);
-        return finish(settings, files, warnings, deploymentEnv);
+        return finish(settings, files.stream().map(ParsedFile::path).toList(), warnings, deploymentEnv, fileTrust, trusted,
+                ignored, approvalsDir);
+    }
+
+    /** Applies the values of an untrusted file that tighten the trusted result; records the others. */
+    private static void tighten(ParsedFile file, Map<String, Setting> trusted, Map<String, Setting> settings,
+                                List<IgnoredSetting> ignored) {
+        for (Setting candidate : file.settings().values()) {
+            String key = candidate.key();
+            if (Tightening.ADDITIVE.contains(key)) {
+                List<Object> merged = Tightening.union(settings.get(key).value(), candidate.value());
+                if (!merged.equals(settings.get(key).value())) {
+                    settings.put(key, new Setting(key, merged, candidate.source()));
+                }
+                continue;
+            }
+            Tightening.Verdict againstTrusted = Tightening.compare(key, candidate.value(), trusted);
+            if (againstTrusted == Tightening.Verdict.LOOSER) {
+                ignored.add(new IgnoredSetting(key, candidate.value(), (ConfigSource.File) candidate.source()));
+            } else if (againstTrusted == Tightening.Verdict.TIGHTER
+                    && Tightening.compare(key, candidate.value(), settings) == Tightening.Verdict.TIGHTER) {
+                settings.put(key, candidate);
+            }
+        }
+    }
+
+    /**
+     * Marks the user file untrusted when another user owns it, it is group/world-writable, or it lies
+     * in a tree the sandbox can write; the {@code --config} file in the last case only.
+     */
+    private static void classify(ParsedFile user, ParsedFile explicit, Set<Path> writableTrees, Map<ParsedFile, String> distrust) {
+        if (user != null) {
+            String problem = ownershipProblem(user.path());
+            if (problem == null) {
+                problem = insideWritableTree(user, writableTrees);
+            }
+            if (problem != null) {
+                distrust.put(user, problem);
+            }
+        }
+        if (explicit != null) {
+            String problem = insideWritableTree(explicit, writableTrees);
+            if (problem != null) {
+                distrust.put(explicit, problem);
+            }
+        }
+    }
+
+    private static String insideWritableTree(ParsedFile file, Set<Path> writableTrees) {
+        for (Path tree : writableTrees) {
+            if (file.canonical().startsWith(tree)) {
+                return "it lies inside " + tree + ", which a sandboxed command can write";
+            }
+        }
+        return null;
+    }
+
+    /** Why the user's own config file cannot be trusted as is (git's safe.directory rule), or null. */
+    private static String ownershipProblem(Path file) {
+        try {
+            int owner = (Integer) Files.getAttribute(file, "unix:uid");
+            int uid = realUid();
+            if (owner != uid) {
+                return "it is owned by uid " + owner + ", not by you (uid " + uid + ")";
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                return "it is group- or world-writable (chmod go-w " + file + ")";
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "its owner and mode cannot be checked (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The real uid, from /proc/self/status (the first of the "Uid:" line's four ids). */
+    private static int realUid() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) {
+                return Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no Uid line in /proc/self/status");
+    }
+
+    /** {@code key} from the --config file, else the user file, where that file is trusted and sets it; null otherwise. */
+    private static Object trustedValue(String key, Map<ParsedFile, String> distrust, ParsedFile explicit, ParsedFile user) {
+        for (ParsedFile file : java.util.Arrays.asList(explicit, user)) {
+            if (file != null && !distrust.containsKey(file) && file.sets(key)) {
+                return file.settings().get(key).value();
+            }
+        }
+        return null;
+    }
+
+    private static Path canonical(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    private static ParsedFile parseIfFile(Path file, ConfigFileTrust.Kind kind, Request request, List<String> warnings)
+            throws ConfigException {
+        return Files.isRegularFile(file) ? parse(file.normalize(), readFile(file), kind, request, warnings) : null;
+    }
+
+    private static ParsedFile parse(Path file, byte[] bytes, ConfigFileTrust.Kind kind, Request request, List<String> warnings)
+            throws ConfigException {
+        Path path = file.toAbsolutePath().normalize();
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(path + ": config file is not valid UTF-8");
+        }
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        apply(YamlReader.read(path.toString(), text), new ValueType.Context(path.getParent(), request.home(), warnings), settings);
+        return new ParsedFile(path, kind, canonical(path), ConfigApprovals.sha256(bytes), settings);
+    }
+
+    /** {@code file}'s path with symlinks resolved, as approvals are keyed. */
+    public static Path canonicalPath(Path file) {
+        return canonical(file.toAbsolutePath().normalize());
     }
 
     /**
@@ -92,10 +305,12 @@ public final class ConfigLoader {
         Map<String, Setting> settings = defaults();
         List<String> warnings = new ArrayList<>();
         apply(YamlReader.read(fileName, yaml), new ValueType.Context(baseDir, home, warnings), settings);
-        return finish(settings, List.of(), warnings, null);
+        return finish(settings, List.of(), warnings, null, List.of(), settings, List.of(), null);
     }
 
-    private static LoadedConfig finish(Map<String, Setting> settings, List<Path> files, List<String> warnings, DeploymentEnv env) {
+    private static LoadedConfig finish(Map<String, Setting> settings, List<Path> files, List<String> warnings, DeploymentEnv env,
+                                       List<ConfigFileTrust> fileTrust, Map<String, Setting> trusted,
+                                       List<IgnoredSetting> ignored, Path approvalsDir) {
         Map<String, Object> values = new LinkedHashMap<>();
         settings.forEach((k, s) -> values.put(k, s.value()));
         Setting image = settings.get("sandbox.image");
@@ -105,7 +320,8 @@ public final class ConfigLoader {
                     + "with sandbox.runtime " + ((SandboxRuntime) runtime).label() + " it has no effect");
         }
         return new LoadedConfig(VgConfig.from(values), java.util.Collections.unmodifiableMap(settings), List.copyOf(files),
-                List.copyOf(warnings), env);
+                List.copyOf(warnings), env, List.copyOf(fileTrust), java.util.Collections.unmodifiableMap(trusted),
+                List.copyOf(ignored), approvalsDir);
     }
 
     private static Map<String, Setting> defaults() {
@@ -116,13 +332,11 @@ public final class ConfigLoader {
         return settings;
     }
 
-    private static String readFile(Path file) throws ConfigException {
+    private static byte[] readFile(Path file) throws ConfigException {
         try {
-            return Files.readString(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": config file not found");
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file + ": config file is not valid UTF-8");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read config file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }

@@ -29,7 +29,8 @@ public final class ConfigShow {
         out.append("# effective vg configuration");
         if (!loaded.files().isEmpty()) {
             out.append("; files read, later ones win: ");
-            out.append(String.join(", ", loaded.files().stream().map(Path::toString).toList()));
+            out.append(String.join(", ", loaded.fileTrust().isEmpty() ? loaded.files().stream().map(Path::toString).toList()
+                    : loaded.fileTrust().stream().map(t -> t.file() + " (" + fileLabel(t) + ")").toList()));
         }
         out.append('\n');
         String section = null;
@@ -50,7 +51,17 @@ public final class ConfigShow {
             if (s.value() == null && derived(s.key())) {
                 out.append(": ").append(yaml(effective(s, loaded.config())));
             }
+            String trust = trustOf(s, loaded);
+            if (!trust.equals("trusted")) {
+                out.append(" (").append(trust.equals("tightening") ? "tightens; file not approved" : trust).append(')');
+            }
             out.append('\n');
+            for (IgnoredSetting ignored : loaded.ignored()) {
+                if (ignored.key().equals(s.key())) {
+                    out.append("#   ignored: ").append(ignored.source()).append(" sets ").append(yaml(plain(ignored.value())))
+                            .append(" (would loosen; file not approved)\n");
+                }
+            }
         }
         if (loaded.deploymentEnv() != null) {
             out.append("# ").append(DeploymentEnv.ENV_VAR).append('=').append(loaded.deploymentEnv().label()).append('\n');
@@ -58,16 +69,56 @@ public final class ConfigShow {
         return out.toString();
     }
 
-    /** {@code {"sandbox.mode":{"value":"always","source":"default"}, ...}} in schema order. */
+    /**
+     * {@code {"sandbox.mode":{"value":"always","source":"default","trust":"trusted"}, ...}} in schema order;
+     * trust is trusted, approved or tightening (from a file that is not approved); a key with values
+     * that were not applied also has {@code "ignored":[{"value":...,"source":"FILE:LINE","file":FILE}]}.
+     */
     public static String json(LoadedConfig loaded) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Setting s : loaded.settings().values()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("value", effective(s, loaded.config()));
             entry.put("source", sourceText(s));
+            entry.put("trust", trustOf(s, loaded));
+            List<Object> ignored = new ArrayList<>();
+            for (IgnoredSetting i : loaded.ignored()) {
+                if (i.key().equals(s.key())) {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("value", plain(i.value()));
+                    item.put("source", i.source().toString());
+                    item.put("file", i.source().path());
+                    ignored.add(item);
+                }
+            }
+            if (!ignored.isEmpty()) {
+                entry.put("ignored", ignored);
+            }
             out.put(s.key(), entry);
         }
         return Json.writePretty(out);
+    }
+
+    /** trusted (defaults, trusted files, environment), approved, or tightening (an unapproved file's stricter value). */
+    private static String trustOf(Setting s, LoadedConfig loaded) {
+        if (s.source() instanceof ConfigSource.File f) {
+            ConfigFileTrust.Status status = loaded.trustOf(f.path());
+            if (status == ConfigFileTrust.Status.APPROVED) {
+                return "approved";
+            }
+            if (status == ConfigFileTrust.Status.UNTRUSTED) {
+                return "tightening";
+            }
+        }
+        return "trusted";
+    }
+
+    private static String fileLabel(ConfigFileTrust t) {
+        return switch (t.status()) {
+            case TRUSTED -> "trusted";
+            case APPROVED -> "approved";
+            case UNTRUSTED -> "not trusted, may only tighten: " + t.reason();
+        };
     }
 
     private static String sourceText(Setting s) {
