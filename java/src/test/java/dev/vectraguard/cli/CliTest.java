@@ -93,7 +93,7 @@ class CliTest {
         VgRunner.Result run = vg.run("exec", "--", "true");
         assertEquals(0, run.exitCode(), run.toString());
         List<String> lines = run.stderr().lines().toList();
-        assertTrue(lines.getFirst().contains("vectra-guard.yaml:6: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
+        assertTrue(lines.getFirst().contains("config.yaml:6: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
                 run.toString());
         Map<String, Object> notice = Json.parseObject(lines.get(1));
         assertEquals("sandbox", notice.get("vg"));
@@ -168,7 +168,7 @@ class CliTest {
 
     @Test
     void badConfigNamesFileLineAndKey() throws Exception {
-        vg.config("sandbox:\n  mode: always\n  secomp_profile: strict\n");
+        vg.projectConfig("sandbox:\n  mode: always\n  secomp_profile: strict\n");
         VgRunner.Result run = vg.run("exec", "--", "true");
         assertEquals(125, run.exitCode(), run.toString());
         assertTrue(run.stderr().contains("vectra-guard.yaml:3:3: unknown key 'sandbox.secomp_profile' (did you mean 'sandbox.seccomp_profile'?)"),
@@ -280,7 +280,9 @@ class CliTest {
             List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
             command.addAll(VgRunner.javaCommand(classpath.classpath(), List.of("exec", "--", "sh", "-c", "id -u; echo x > made-here")));
             vg.config(LOW_GUARD);
-            Files.setAttribute(vg.workspace.resolve("vectra-guard.yaml"), "unix:uid", 65534);
+            for (Path owned : List.of(vg.userConfig, vg.userConfig.getParent(), vg.userConfig.getParent().getParent())) {
+                Files.setAttribute(owned, "unix:uid", 65534);
+            }
             VgRunner.Result run = vg.exec(command, null);
             assertEquals(0, run.exitCode(), run.toString());
             assertEquals("65534\n", run.stdout(), run.toString());

@@ -16,7 +16,9 @@ final class VgRunner {
     final Path home;
     final Path workspace;
     final Path stateDir;
+    final Path userConfig;
     private final Map<String, String> env = new HashMap<>();
+    private Path workingDir;
 
     record Result(int exitCode, String stdout, String stderr) {
         @Override
@@ -29,10 +31,18 @@ final class VgRunner {
         this.home = Files.createDirectories(root.resolve("home"));
         this.workspace = Files.createDirectories(root.resolve("work"));
         this.stateDir = root.resolve("state");
+        this.userConfig = home.resolve(".config/vectra-guard/config.yaml");
+        this.workingDir = workspace;
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.put("HOME", home.toString());
         env.put("LANG", "C.UTF-8");
         env.put("VECTRAGUARD_STATE_DIR", stateDir.toString());
+    }
+
+    /** Runs the next commands in {@code dir} instead of the workspace. */
+    VgRunner cd(Path dir) {
+        workingDir = dir;
+        return this;
     }
 
     VgRunner env(String name, String value) {
@@ -40,8 +50,15 @@ final class VgRunner {
         return this;
     }
 
-    /** Writes ./vectra-guard.yaml in the workspace. */
+    /** Writes the user's config (~/.config/vectra-guard/config.yaml), which vg trusts: it may loosen. */
     VgRunner config(String yaml) throws IOException {
+        Files.createDirectories(userConfig.getParent());
+        Files.writeString(userConfig, yaml);
+        return this;
+    }
+
+    /** Writes ./vectra-guard.yaml in the workspace, a project config: it may only tighten until approved. */
+    VgRunner projectConfig(String yaml) throws IOException {
         Files.writeString(workspace.resolve("vectra-guard.yaml"), yaml);
         return this;
     }
@@ -64,7 +81,7 @@ final class VgRunner {
 
     /** Runs {@code command} (a whole command line) with this runner's environment and directory. */
     Result exec(List<String> command, String stdin) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         if (stdin == null) {

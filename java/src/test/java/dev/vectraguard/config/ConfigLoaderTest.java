@@ -66,12 +66,12 @@ class ConfigLoaderTest {
         Path project = project();
         Path user = write(home.resolve(".config/vectra-guard/config.yaml"),
                 "sandbox:\n  mode: auto\n  security_level: strict\npolicies:\n  allowlist: [\"ls *\", \"git status\"]\n");
-        Path local = write(project.resolve("vectra-guard.yaml"), "sandbox:\n  mode: risky\n");
+        Path local = write(project.resolve("vectra-guard.yaml"), "sandbox:\n  mode: always\n");
         Path explicit = write(tmp.resolve("other/explicit.yaml"), "# comment\nsandbox:\n\n  runtime: native\npolicies:\n  allowlist: [make]\n");
         LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(explicit, project, home, Map.of()));
 
         assertEquals(List.of(user, local, explicit), loaded.files());
-        assertEquals(SandboxMode.RISKY, loaded.config().sandbox().mode());
+        assertEquals(SandboxMode.ALWAYS, loaded.config().sandbox().mode(), "a project file may tighten");
         assertEquals(SecurityLevel.STRICT, loaded.config().sandbox().securityLevel());
         assertEquals(SandboxRuntime.NATIVE, loaded.config().sandbox().runtime());
         assertEquals(List.of("make"), loaded.config().policies().allowlist(), "a list replaces the whole list");
@@ -110,7 +110,7 @@ class ConfigLoaderTest {
     void pathsExpandHomeAndResolveAgainstTheFilesDirectory() throws Exception {
         Path home = home();
         Path project = project();
-        write(project.resolve("vectra-guard.yaml"), """
+        Path explicit = write(tmp.resolve("conf/vg.yaml"), """
                 sandbox:
                   workspace_dir: src
                   cache_dirs: [~/.cache/custom, /opt/cache]
@@ -122,8 +122,8 @@ class ConfigLoaderTest {
                       read_only: true
                     - {host_path: /srv}
                 """);
-        VgConfig c = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of())).config();
-        assertEquals(project.resolve("src"), c.sandbox().workspaceDir());
+        VgConfig c = ConfigLoader.load(new ConfigLoader.Request(explicit, project, home, Map.of())).config();
+        assertEquals(tmp.resolve("conf/src"), c.sandbox().workspaceDir());
         assertEquals(List.of(home.resolve(".cache/custom"), Path.of("/opt/cache")), c.sandbox().cacheDirs());
         assertEquals(List.of(
                 new BindMount(Path.of("/data"), Path.of("/mnt/data"), true),
@@ -190,6 +190,62 @@ class ConfigLoaderTest {
         assertFalse(loaded.config().metricsEnabled());
         assertEquals(new ConfigSource.File("up.yaml", 8, 19), loaded.settings().get("metrics.enabled").source());
         assertEquals(LogFormat.JSON, loaded.config().logFormat());
+    }
+
+    @Test
+    void aProjectFileOnlyTightensAndKeysWithoutAComparatorAreIgnored() throws Exception {
+        Path home = home();
+        Path project = project();
+        write(home.resolve(".config/vectra-guard/config.yaml"), """
+                guard_level: {level: low}
+                sandbox: {security_level: balanced, memory_limit: 1g, env_whitelist: [PATH, HOME, "LC_*"]}
+                policies: {denylist: ["echo user*"], allowlist: ["make*"]}
+                """);
+        write(project.resolve("vectra-guard.yaml"), """
+                guard_level: {level: high}
+                sandbox:
+                  mode: never
+                  security_level: strict
+                  network_mode: full
+                  memory_limit: 2g
+                  pids_limit: 10
+                  env_whitelist: [PATH, LC_ALL]
+                  seccomp_profile: minimal
+                  capability_set: [sys_admin]
+                  runtime: native
+                  image: evil
+                  allow_weaker_fallback: true
+                policies: {denylist: ["rm *"], allowlist: ["make*", "curl*"]}
+                env_protection: {enabled: false, protected_vars: [MY_KEY]}
+                trust: {default_duration: never}
+                metrics: {enabled: false}
+                state_dir: /tmp/elsewhere
+                """);
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()));
+        VgConfig c = loaded.config();
+        assertEquals(GuardLevel.HIGH, c.guardLevel());
+        assertEquals(SecurityLevel.STRICT, c.sandbox().securityLevel());
+        assertEquals(10, c.sandbox().pidsLimit());
+        assertEquals(List.of("PATH", "LC_ALL"), c.sandbox().envWhitelist(), "LC_ALL is covered by the trusted LC_*");
+        assertEquals(List.of("echo user*", "rm *"), c.policies().denylist(), "a project's denylist is added to the trusted one");
+        assertTrue(c.envProtection().protectedVars().containsAll(List.of("AWS_*", "MY_KEY")), c.envProtection().toString());
+        assertEquals(VgConfig.defaults().sandbox().mode(), c.sandbox().mode());
+        assertNull(c.sandbox().networkMode());
+        assertEquals(1L << 30, c.sandbox().memoryLimit());
+        assertNull(c.sandbox().seccompProfile());
+        assertEquals(CapabilitySet.NONE, c.sandbox().capabilitySet());
+        assertEquals(SandboxRuntime.AUTO, c.sandbox().runtime());
+        assertNull(c.sandbox().image());
+        assertFalse(c.sandbox().allowWeakerFallback());
+        assertEquals(List.of("make*"), c.policies().allowlist());
+        assertTrue(c.envProtection().enabled());
+        assertEquals(Duration.ofDays(30), c.trustDefaultDuration());
+        assertTrue(c.metricsEnabled());
+        assertNull(c.stateDir());
+        assertEquals(List.of("sandbox.mode", "sandbox.network_mode", "sandbox.memory_limit", "sandbox.seccomp_profile",
+                        "sandbox.capability_set", "sandbox.runtime", "sandbox.image", "sandbox.allow_weaker_fallback", "policies.allowlist",
+                        "env_protection.enabled", "trust.default_duration", "metrics.enabled", "state_dir"),
+                loaded.ignored().stream().map(IgnoredSetting::key).toList(), "keys without a comparator (runtime, image, state_dir) are ignored");
     }
 
     @Test

@@ -37,8 +37,8 @@ class ConfigShowTest {
     void jsonHasValueAndSourcePerKey() throws Exception {
         LoadedConfig loaded = ConfigLoader.loadText("a.yaml", "sandbox:\n  mode: never\n", tmp, tmp);
         Map<String, Object> json = Json.parseObject(ConfigShow.json(loaded));
-        assertEquals(Map.of("value", "never", "source", "from a.yaml:2"), json.get("sandbox.mode"));
-        assertEquals(Map.of("value", "always", "source", "default"),
+        assertEquals(Map.of("value", "never", "source", "from a.yaml:2", "trust", "trusted"), json.get("sandbox.mode"));
+        assertEquals(Map.of("value", "always", "source", "default", "trust", "trusted"),
                 Json.parseObject(ConfigShow.json(ConfigLoader.loadText("b.yaml", "", tmp, tmp))).get("sandbox.mode"));
         assertEquals(ConfigSchema.KEYS.keySet(), json.keySet());
     }
