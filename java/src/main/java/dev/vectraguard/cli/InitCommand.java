@@ -43,6 +43,8 @@ final class InitCommand implements Callable<Integer> {
         Files.writeString(temp, text);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("wrote " + target.toAbsolutePath() + " (preset " + preset + ")");
+        System.out.println("as a project config it may only tighten the policy; to let all its keys apply: vg config trust "
+                + ConfigLoader.PROJECT_FILE);
         return ExitCodes.OK;
     }
 
