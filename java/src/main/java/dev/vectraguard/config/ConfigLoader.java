@@ -91,15 +91,17 @@ public final class ConfigLoader {
             explicit = parse(file, readFile(file), ConfigFileTrust.Kind.EXPLICIT, request, warnings);
         }
 
-        Set<Path> writableTrees = new LinkedHashSet<>(List.of(canonical(cwd)));
+        Path home = canonical(request.home());
+        Set<Path> writableTrees = new LinkedHashSet<>();
+        addWritableTree(writableTrees, cwd, home);
         if (request.workspace() != null) {
-            writableTrees.add(canonical(cwd.resolve(request.workspace())));
+            addWritableTree(writableTrees, cwd.resolve(request.workspace()), home);
         }
         Map<ParsedFile, String> distrust = new LinkedHashMap<>();
         classify(user, explicit, writableTrees, distrust);
         Path workspaceRoot = request.workspace() != null ? cwd.resolve(request.workspace())
                 : trustedValue("sandbox.workspace_dir", distrust, explicit, user) instanceof Path p ? p : cwd;
-        if (writableTrees.add(canonical(workspaceRoot))) {
+        if (addWritableTree(writableTrees, workspaceRoot, home)) {
             classify(user, explicit, writableTrees, distrust);
         }
 
@@ -216,6 +218,15 @@ public final class ConfigLoader {
                 distrust.put(explicit, problem);
             }
         }
+    }
+
+    /**
+     * A directory tree a sandboxed command may have been given to write. One that contains the home
+     * directory is left out: vg refuses it as a workspace (and the user config lies in it).
+     */
+    private static boolean addWritableTree(Set<Path> trees, Path dir, Path home) {
+        Path tree = canonical(dir);
+        return !home.startsWith(tree) && trees.add(tree);
     }
 
     private static String insideWritableTree(ParsedFile file, Set<Path> writableTrees) {

@@ -249,6 +249,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theUserConfigIsTrustedFromHomeButNotInsideAProjectTree() throws Exception {
+        Path home = home();
+        write(home.resolve(".config/vectra-guard/config.yaml"), "sandbox:\n  mode: never\n");
+        LoadedConfig fromHome = ConfigLoader.load(new ConfigLoader.Request(null, home, home, Map.of()));
+        assertEquals(SandboxMode.NEVER, fromHome.config().sandbox().mode(), "a tree holding home is never a workspace");
+
+        Path project = project();
+        Path xdg = project.resolve("xdg");
+        write(xdg.resolve("vectra-guard/config.yaml"), "sandbox:\n  mode: never\n");
+        LoadedConfig inside = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of("XDG_CONFIG_HOME", xdg.toString())));
+        assertEquals(SandboxMode.ALWAYS, inside.config().sandbox().mode());
+        assertEquals(ConfigFileTrust.Status.UNTRUSTED, inside.fileTrust().getFirst().status());
+        assertTrue(inside.fileTrust().getFirst().reason().contains("which a sandboxed command can write"), inside.fileTrust().toString());
+    }
+
+    @Test
     void everyKeyHasAUserAndADescription() {
         for (ConfigKey k : ConfigSchema.KEYS.values()) {
             assertFalse(k.usedBy().isBlank(), k.name());
