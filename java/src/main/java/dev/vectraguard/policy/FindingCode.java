@@ -73,5 +73,7 @@ public enum FindingCode {
     /** Kills every process the user can signal ({@code kill -9 -1}). */
     KILL_ALL_PROCESSES,
     /** Flushes firewall rules. */
-    FIREWALL_FLUSH
+    FIREWALL_FLUSH,
+    /** Approves something for vg itself ({@code vg config trust}, {@code vg trust add}). */
+    GUARD_APPROVAL
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 final class RuleBook {
     private static final List<CommandRule> RULES = List.of(new DeleteRules(), new DiskRules(), new PermissionRules(),
             new ReverseShellRules(), new DownloadRules(), new SystemFileRules(), new SecretRules(), new GitRules(),
-            new DatabaseRules(), new InfrastructureRules(), new PackageRules(), new SystemRules());
+            new DatabaseRules(), new InfrastructureRules(), new PackageRules(), new SystemRules(),
+            new GuardApprovalRules());
     private static final Map<String, List<CommandRule>> BY_COMMAND = index();
 
     private RuleBook() {

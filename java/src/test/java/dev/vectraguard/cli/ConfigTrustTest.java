@@ -199,4 +199,17 @@ class ConfigTrustTest {
         assertEquals("approved", approved.get("trust"));
         assertFalse(approved.containsKey("ignored"), approved.toString());
     }
+
+    @Test
+    void aCommandRunThroughVgCannotApproveAConfig() throws Exception {
+        vg.projectConfig("sandbox:\n  mode: never\n");
+        for (List<String> approval : List.of(List.of("vg", "config", "trust"), List.of("vg", "trust", "add", "rm -rf /"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("exec", "--"));
+            args.addAll(approval);
+            VgRunner.Result run = vg.run(args.toArray(String[]::new));
+            assertEquals(77, run.exitCode(), "an approval needs the user: " + run);
+            assertTrue(run.stderr().contains("blocked"), run.toString());
+        }
+        assertFalse(Files.exists(vg.stateDir.resolve("config-trust.json")));
+    }
 }
