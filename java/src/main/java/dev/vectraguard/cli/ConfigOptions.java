@@ -18,7 +18,7 @@ final class ConfigOptions {
     Path configFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where trust.json and metrics.json live (default: $VECTRAGUARD_STATE_DIR, state_dir, ~/.vectra-guard).")
+            description = "Where trust.json, config-trust.json and metrics.json live (default: $VECTRAGUARD_STATE_DIR, state_dir, ~/.vectra-guard).")
     Path stateDir;
 
     /** {@code vg exec --workspace}: its {@code vectra-guard.yaml} is read too. */

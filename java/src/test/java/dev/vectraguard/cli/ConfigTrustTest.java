@@ -212,4 +212,14 @@ class ConfigTrustTest {
         }
         assertFalse(Files.exists(vg.stateDir.resolve("config-trust.json")));
     }
+
+    @Test
+    void aProjectConfigCreatedInTheWorkspaceRootIsMovedAside() throws Exception {
+        Path sub = Files.createDirectories(vg.workspace.resolve("sub"));
+        VgRunner.Result run = vg.cd(sub).run("exec", "--workspace", vg.workspace.toString(), "--", "sh", "-c",
+                "printf 'policies:\\n  denylist: [rm*]\\n' > ../vectra-guard.yaml");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("vectra-guard.yaml")), "a planted config stays in the workspace root: " + run);
+        assertTrue(run.stderr().contains("moved it to " + vg.workspace.resolve("vectra-guard.yaml.from-sandbox-")), run.toString());
+    }
 }
