@@ -1,7 +1,9 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.json.Json;
+import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,5 +223,29 @@ class ConfigTrustTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertFalse(Files.exists(vg.workspace.resolve("vectra-guard.yaml")), "a planted config stays in the workspace root: " + run);
         assertTrue(run.stderr().contains("moved it to " + vg.workspace.resolve("vectra-guard.yaml.from-sandbox-")), run.toString());
+    }
+
+    @Test
+    void anUnprivilegedUsersOwnConfigIsTrustedOnlyWhileOthersCannotWriteIt() throws Exception {
+        Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "switches to uid 65534, needs root");
+        vg.config(LOW_GUARD + "sandbox:\n  mode: never\n");
+        try (PortableClasspath classpath = PortableClasspath.create()) {
+            for (Path owned : List.of(vg.home, vg.workspace, root, vg.userConfig, vg.userConfig.getParent(), vg.userConfig.getParent().getParent())) {
+                Files.setAttribute(owned, "unix:uid", 65534);
+                Files.setAttribute(owned, "unix:gid", 65534);
+            }
+            List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            command.addAll(VgRunner.javaCommand(classpath.classpath(), List.of("exec", "--", "sh", "-c", touchProbe())));
+
+            Files.setPosixFilePermissions(vg.userConfig, PosixFilePermissions.fromString("rw-rw-rw-"));
+            VgRunner.Result worldWritable = vg.exec(command, null);
+            assertFalse(Files.exists(hostProbe), "a world-writable user config turned the sandbox off: " + worldWritable);
+            assertTrue(worldWritable.stderr().contains("it is group- or world-writable"), worldWritable.toString());
+
+            Files.setPosixFilePermissions(vg.userConfig, PosixFilePermissions.fromString("rw-r--r--"));
+            VgRunner.Result own = vg.exec(command, null);
+            assertEquals(0, own.exitCode(), own.toString());
+            assertTrue(Files.exists(hostProbe), "the user's own config applies as written: " + own);
+        }
     }
 }
