@@ -73,7 +73,7 @@ public final class ConfigLoader {
     }
 
     /** One config file as read: its bytes' hash and the settings it writes (only the keys it names). */
-    private record ParsedFile(Path path, ConfigFileTrust.Kind kind, Path canonical, String sha256, Map<String, Setting> settings) {
+    private record ParsedFile(Path path, Path canonical, String sha256, Map<String, Setting> settings) {
         boolean sets(String key) {
             return settings.containsKey(key);
         }
@@ -84,11 +84,11 @@ public final class ConfigLoader {
         Path cwd = request.workingDir().toAbsolutePath().normalize();
         String xdg = request.env().get("XDG_CONFIG_HOME");
         Path userDir = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : request.home().resolve(".config");
-        ParsedFile user = parseIfFile(userDir.resolve("vectra-guard").resolve("config.yaml"), ConfigFileTrust.Kind.USER, request, warnings);
+        ParsedFile user = parseIfFile(userDir.resolve("vectra-guard").resolve("config.yaml"), request, warnings);
         ParsedFile explicit = null;
         if (request.explicitConfig() != null) {
             Path file = cwd.resolve(request.explicitConfig()).normalize();
-            explicit = parse(file, readFile(file), ConfigFileTrust.Kind.EXPLICIT, request, warnings);
+            explicit = parse(file, readFile(file), request, warnings);
         }
 
         Path home = canonical(request.home());
@@ -117,7 +117,7 @@ public final class ConfigLoader {
         for (Path dir : new LinkedHashSet<>(List.of(workspaceRoot.toAbsolutePath().normalize(), cwd))) {
             Path file = dir.resolve(PROJECT_FILE);
             if (Files.isRegularFile(file) && seen.add(canonical(file))) {
-                ParsedFile project = parse(file, readFile(file), ConfigFileTrust.Kind.PROJECT, request, warnings);
+                ParsedFile project = parse(file, readFile(file), request, warnings);
                 files.add(project);
                 distrust.put(project, "the file is not approved");
             }
@@ -167,7 +167,7 @@ public final class ConfigLoader {
                 tighten(file, trusted, settings, ignored);
             }
         }
-        List<ConfigFileTrust> fileTrust = files.stream().map(f -> new ConfigFileTrust(f.path(), f.kind(), status.get(f),
+        List<ConfigFileTrust> fileTrust = files.stream().map(f -> new ConfigFileTrust(f.path(), status.get(f),
                 status.get(f) == ConfigFileTrust.Status.UNTRUSTED ? distrust.get(f) : null)).toList();
 
         String declared = request.env().get(DeploymentEnv.ENV_VAR);
@@ -284,12 +284,11 @@ public final class ConfigLoader {
         }
     }
 
-    private static ParsedFile parseIfFile(Path file, ConfigFileTrust.Kind kind, Request request, List<String> warnings)
-            throws ConfigException {
-        return Files.isRegularFile(file) ? parse(file.normalize(), readFile(file), kind, request, warnings) : null;
+    private static ParsedFile parseIfFile(Path file, Request request, List<String> warnings) throws ConfigException {
+        return Files.isRegularFile(file) ? parse(file.normalize(), readFile(file), request, warnings) : null;
     }
 
-    private static ParsedFile parse(Path file, byte[] bytes, ConfigFileTrust.Kind kind, Request request, List<String> warnings)
+    private static ParsedFile parse(Path file, byte[] bytes, Request request, List<String> warnings)
             throws ConfigException {
         Path path = file.toAbsolutePath().normalize();
         String text;
@@ -300,7 +299,7 @@ public final class ConfigLoader {
         }
         Map<String, Setting> settings = new LinkedHashMap<>();
         apply(YamlReader.read(path.toString(), text), new ValueType.Context(path.getParent(), request.home(), warnings), settings);
-        return new ParsedFile(path, kind, canonical(path), ConfigApprovals.sha256(bytes), settings);
+        return new ParsedFile(path, canonical(path), ConfigApprovals.sha256(bytes), settings);
     }
 
     /** {@code file}'s path with symlinks resolved, as approvals are keyed. */
