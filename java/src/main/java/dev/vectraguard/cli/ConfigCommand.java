@@ -62,6 +62,7 @@ final class ConfigCommand extends CommandGroup {
                 if (file == null) {
                     LoadedConfig loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(null));
                     loaded.warnings().forEach(Stderr::warn);
+                    loaded.trustNotices(Path.of("").toAbsolutePath()).forEach(Stderr::warn);
                     System.out.println(loaded.files().isEmpty() ? "no config file: defaults are in effect"
                             : "valid: " + String.join(", ", loaded.files().stream().map(Path::toString).toList()));
                     return ExitCodes.OK;
