@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
 import dev.vectraguard.config.SeccompProfile;
@@ -56,26 +57,24 @@ final class SandboxSpecs {
                 .timeout(timeout)
                 .allowWeakerFallback(config.allowWeakerFallback())
                 .limits(new ResourceLimits(
-                        limit(loaded, "sandbox.memory_limit", config.memoryLimit(), profile.memoryBytes()),
-                        (int) limit(loaded, "sandbox.cpu_limit", config.cpuLimit() == null ? null : Math.round(config.cpuLimit() * 1000),
-                                profile.cpuMillis()),
-                        (int) limit(loaded, "sandbox.pids_limit", config.pidsLimit() == null ? null : config.pidsLimit().longValue(),
-                                profile.pids())));
+                        limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
+                        (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),
+                        (int) limit(loaded, "sandbox.pids_limit", profile.pids())));
         if (fromFile(loaded, "sandbox.seccomp_profile")) {
             String named = config.seccompProfile().toString();
             if (loaded.tightenedByUntrustedFile("sandbox.seccomp_profile")) {
-                String levels = SandboxConfig.seccompFor(level).builtin();
-                named = SeccompProfile.BUILTINS.indexOf(levels) > SeccompProfile.BUILTINS.indexOf(named) ? levels : named;
+                Object trusted = loaded.trustedSettings().get("sandbox.seccomp_profile").value();
+                String before = (trusted != null ? (SeccompProfile) trusted : SandboxConfig.seccompFor(level)).builtin();
+                named = SeccompProfile.BUILTINS.indexOf(before) > SeccompProfile.BUILTINS.indexOf(named) ? before : named;
             }
             builder.seccompProfile(named);
         }
         if (fromFile(loaded, "sandbox.capability_set")) {
-            Set<Capability> capabilities = new HashSet<>();
-            for (String name : config.capabilitySet().expand()) {
-                capabilities.add(Capability.named(name));
-            }
+            Set<Capability> capabilities = capabilities(config.capabilitySet());
             if (loaded.tightenedByUntrustedFile("sandbox.capability_set")) {
-                capabilities.retainAll(profile.capabilities());
+                Setting trusted = loaded.trustedSettings().get("sandbox.capability_set");
+                capabilities.retainAll(trusted.source() instanceof ConfigSource.Default ? profile.capabilities()
+                        : capabilities((CapabilitySet) trusted.value()));
             }
             builder.capabilities(capabilities);
         }
@@ -115,14 +114,37 @@ final class SandboxSpecs {
     }
 
     /**
-     * The configured limit, else the level's. A limit an unapproved file tightened was checked
-     * against the configured level only: with {@code --security-level} it never exceeds that level's.
+     * The configured limit (memory in bytes, CPU in thousandths, processes), else the level's. A limit
+     * an unapproved file tightened was checked against the configured level only: with
+     * {@code --security-level} it never exceeds what the trusted config gives at that level.
      */
-    private static long limit(LoadedConfig loaded, String key, Long configured, long levels) {
+    private static long limit(LoadedConfig loaded, String key, long levels) {
+        Long configured = units(loaded.settings().get(key).value());
         if (configured == null) {
             return levels;
         }
-        return loaded.tightenedByUntrustedFile(key) ? Math.min(configured, levels) : configured;
+        if (!loaded.tightenedByUntrustedFile(key)) {
+            return configured;
+        }
+        Long trusted = units(loaded.trustedSettings().get(key).value());
+        return Math.min(configured, trusted != null ? trusted : levels);
+    }
+
+    private static Long units(Object limit) {
+        return switch (limit) {
+            case null -> null;
+            case Double cpus -> Math.round(cpus * 1000);
+            case Number n -> n.longValue();
+            default -> throw new IllegalArgumentException("not a limit: " + limit);
+        };
+    }
+
+    private static Set<Capability> capabilities(CapabilitySet set) {
+        Set<Capability> capabilities = new HashSet<>();
+        for (String name : set.expand()) {
+            capabilities.add(Capability.named(name));
+        }
+        return capabilities;
     }
 
     private static boolean fromFile(LoadedConfig loaded, String key) {

@@ -248,4 +248,18 @@ class ConfigTrustTest {
             assertTrue(Files.exists(hostProbe), "the user's own config applies as written: " + own);
         }
     }
+
+    @Test
+    void aLimitAProjectTightensNeverExceedsTheTrustedOneAtTheLevelAsked() throws Exception {
+        vg.projectConfig("sandbox:\n  memory_limit: 900m\n");
+        VgRunner.Result balanced = vg.run("exec", "--", "true");
+        assertTrue(balanced.stderr().contains("memory 900 MiB"), "900m is below balanced's 1 GiB: " + balanced);
+        VgRunner.Result paranoid = vg.run("exec", "--security-level", "paranoid", "--", "true");
+        assertTrue(paranoid.stderr().contains("memory 256 MiB"), "paranoid's own limit is lower: " + paranoid);
+
+        vg.config(LOW_GUARD + "sandbox:\n  memory_limit: 8g\n");
+        vg.projectConfig("sandbox:\n  memory_limit: 4g\n");
+        VgRunner.Result raised = vg.run("exec", "--", "true");
+        assertTrue(raised.stderr().contains("memory 4096 MiB"), "below the user's 8g: " + raised);
+    }
 }
