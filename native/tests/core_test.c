@@ -1149,6 +1149,34 @@ static void test_mask(void)
     t_cleanup(&s);
 }
 
+/* The scratch tmpfs ("mode=" targets, /dev/shm, overlay uppers) holds scratch_size bytes and
+ * scratch_inodes inodes in all: what one of them uses, the others lack; freed space serves again. */
+static void test_scratch_bound(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    char lower[64];
+    t_tmpdir(lower, sizeof lower);
+    s.spec.scratch_size = 8u << 20;
+    s.spec.scratch_inodes = 256;
+    t_mount(&s, VG_MOUNT_TMPFS, 0, NULL, "/scratch-a", "mode=1777");
+    t_mount(&s, VG_MOUNT_TMPFS, 0, NULL, "/scratch-b", "mode=1777");
+    t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
+    CHECK(t_sh(&s, "w() { head -c $2 /dev/zero > $1 2>/dev/null && echo ok || echo full; }; "
+                   "w /scratch-a/f 6291456; w /dev/shm/f 4194304; w /ovl/f 4194304; "
+                   "rm -f /scratch-a/f /dev/shm/f /ovl/f; w /ovl/f 6291456; w /scratch-b/f 4194304; "
+                   "rm -f /ovl/f /scratch-b/f; i=0; while [ $i -lt 400 ] && true 2>/dev/null >/scratch-a/n$i; do "
+                   "i=$((i+1)); done; echo $i") == 0 && s.status == 0,
+          "status %d: %s", s.status, s.out);
+    int files = 0;
+    char sizes[64] = "";
+    CHECK(sscanf(s.out, "%63[a-z\n]%d", sizes, &files) == 2 && strcmp(sizes, "ok\nfull\nfull\nok\nfull\n") == 0,
+          "writes: %s", s.out);
+    CHECK(files > 128 && files < 256, "%d files in a scratch tmpfs of 256 inodes", files);
+    CHECK(!t_exists(lower) || rmdir(lower) == 0, "the overlay's lower directory stayed empty on the host");
+    t_cleanup(&s);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -1198,6 +1226,7 @@ static const struct {
     {"overlay_masks", test_overlay_masks},
     {"no_sigchld", test_no_sigchld},
     {"mask", test_mask},
+    {"scratch_bound", test_scratch_bound},
 };
 
 int main(int argc, char **argv)

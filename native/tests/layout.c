@@ -86,6 +86,8 @@ int main(void)
     FIELD(vg_spawn_spec, userns_fd);
     FIELD(vg_spawn_spec, netns_fd);
     FIELD(vg_spawn_spec, reserved);
+    FIELD(vg_spawn_spec, scratch_size);
+    FIELD(vg_spawn_spec, scratch_inodes);
     STRUCT(vg_process);
     FIELD(vg_process, pid);
     FIELD(vg_process, pidfd);

@@ -93,7 +93,7 @@ public final class Sandbox {
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
-                    stdio(spec.stderr(), stderrPipe, 1, 2));
+                    stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes());
             NativeProcess process;
             boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
             PreparedNamespaces prepared = network == NetworkMode.FULL ? null
@@ -150,7 +150,7 @@ public final class Sandbox {
     private static SpawnRequest withoutLandlock(SpawnRequest r) {
         return new SpawnRequest(r.argv(), r.env(), r.searchPath(), r.cwd(), r.hostname(), r.namespaces(), r.flags(), r.uid(),
                 r.gid(), r.mounts(), List.of(), 0L, 0L, List.of(), 0L, r.rlimits(), r.cgroupProcsFds(), r.seccompFilter(),
-                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd());
+                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd(), r.scratchSize(), r.scratchInodes());
     }
 
     static SandboxException translate(NativeCoreException failure, String command) {
