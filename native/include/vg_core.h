@@ -81,6 +81,8 @@
 #define VG_MF_READONLY 0x1  /* read-only, recursively */
 #define VG_MF_OPTIONAL 0x2  /* skip silently when `source` (or `target` for MASK/REMOUNT_RO) does not exist */
 #define VG_MF_NOEXEC 0x4    /* noexec */
+#define VG_MF_NO_SYMLINKS 0x8 /* BIND: `source` is resolved without following any symlink (ELOOP when one is
+                               * met), so the path the caller checked is the path mounted */
 
 /* Error report of every function. `detail` names the operation and path,
  * e.g. "bind /home/u/.npm", NUL-terminated. */

@@ -40,10 +40,15 @@ struct mount_ctx {
     vg_error *err;
 };
 
+static int open_resolved(int root, const char *path, int flags, uint64_t resolve)
+{
+    struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | resolve};
+    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
 static int open_in(int root, const char *path, int flags)
 {
-    struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT};
-    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+    return open_resolved(root, path, flags, 0);
 }
 
 static void close_keep_errno(int fd)
@@ -219,7 +224,7 @@ static uint64_t op_attrs(const vg_mount_op *op)
 
 static int do_bind(struct mount_ctx *m, const vg_mount_op *op)
 {
-    int src = open_in(m->oldroot, op->source, O_PATH);
+    int src = open_resolved(m->oldroot, op->source, O_PATH, (op->flags & VG_MF_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0);
     if (src < 0) {
         if (errno == ENOENT && (op->flags & VG_MF_OPTIONAL))
             return 0;

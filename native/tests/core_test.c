@@ -1149,6 +1149,38 @@ static void test_mask(void)
     t_cleanup(&s);
 }
 
+/* VG_MF_NO_SYMLINKS: a bind source with a symlink anywhere in its path is refused (ELOOP), not
+ * followed: what the caller checked cannot be swapped for a link to somewhere else. */
+static void test_bind_no_symlinks(void)
+{
+    char dir[64], real[96], link[96], through[128], script[256];
+    t_tmpdir(dir, sizeof dir);
+    put(dir, "real", NULL);
+    put(dir, "real/f", "real\n");
+    snprintf(real, sizeof real, "%s/real", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(through, sizeof through, "%s/link/f", dir);
+    CHECK(symlink("real", link) == 0, "symlink");
+    const char *sources[] = {link, through};
+    for (size_t i = 0; i < 2; i++) {
+        t_sandbox s;
+        t_init(&s);
+        t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY | VG_MF_NO_SYMLINKS, sources[i], "/bound", NULL);
+        CHECK(t_sh(&s, "cat /bound/f /bound") == -1 && s.err.step == VG_STEP_MOUNT && s.err.errnum == ELOOP,
+              "%s: step %d %s %s", sources[i], s.err.step, vg_errno_name(s.err.errnum), s.err.detail);
+        t_cleanup(&s);
+    }
+    t_sandbox s;
+    t_init(&s);
+    t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY | VG_MF_NO_SYMLINKS, real, "/bound", NULL);
+    t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY, link, "/followed", NULL);
+    snprintf(script, sizeof script, "cat /bound/f /followed/f");
+    CHECK(t_sh(&s, script) == 0 && s.status == 0 && strcmp(s.out, "real\nreal\n") == 0, "status %d: %s", s.status,
+          s.out);
+    t_cleanup(&s);
+    t_rm_rf(dir);
+}
+
 /* The scratch tmpfs ("mode=" targets, /dev/shm, overlay uppers) holds scratch_size bytes and
  * scratch_inodes inodes in all: what one of them uses, the others lack; freed space serves again. */
 static void test_scratch_bound(void)
@@ -1227,6 +1259,7 @@ static const struct {
     {"no_sigchld", test_no_sigchld},
     {"mask", test_mask},
     {"scratch_bound", test_scratch_bound},
+    {"bind_no_symlinks", test_bind_no_symlinks},
 };
 
 int main(int argc, char **argv)

@@ -138,5 +138,6 @@ int main(void)
     CONST(VG_MF_READONLY);
     CONST(VG_MF_OPTIONAL);
     CONST(VG_MF_NOEXEC);
+    CONST(VG_MF_NO_SYMLINKS);
     return 0;
 }

@@ -494,6 +494,15 @@ public class vg_core_h {
     public static int VG_MF_NOEXEC() {
         return VG_MF_NOEXEC;
     }
+    private static final int VG_MF_NO_SYMLINKS = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_MF_NO_SYMLINKS 0x8
+     * }
+     */
+    public static int VG_MF_NO_SYMLINKS() {
+        return VG_MF_NO_SYMLINKS;
+    }
     /**
      * {@snippet lang=c :
      * typedef int int32_t

@@ -110,8 +110,8 @@ final class MountPlanner {
         Path workdir = cwd.toAbsolutePath().normalize();
         for (Path projectConfig : new LinkedHashSet<>(List.of(workspace.resolve(PROJECT_CONFIG), workdir.resolve(PROJECT_CONFIG)))) {
             if (projectConfig.startsWith(workspace) && Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
-                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), projectConfig.toString(),
-                        projectConfig.toString(), null));
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_NO_SYMLINKS(),
+                        projectConfig.toString(), projectConfig.toString(), null));
             }
         }
         for (Path cache : spec.cacheDirs()) {
@@ -130,7 +130,8 @@ final class MountPlanner {
             if (!bind.readOnly()) {
                 writable.check("writable bind mount", real, "bind it read-only (:ro) or bind another directory");
             }
-            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0,
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(),
+                    (bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0) | vg_core_h.VG_MF_NO_SYMLINKS(),
                     real.toString(), bind.sandboxPath().toString(), null));
             rules.add(new LandlockPathRule(bind.sandboxPath().toString(),
                     bind.readOnly() ? LandlockAccess.READ_ONLY : LandlockAccess.READ_WRITE));
@@ -219,7 +220,8 @@ final class MountPlanner {
 
     private static void addReadWrite(List<MountOp> mounts, List<LandlockPathRule> rules, List<Bound> bound, Path source,
                                      Path target) {
-        mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), 0, source.toString(), target.toString(), null));
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_NO_SYMLINKS(), source.toString(), target.toString(),
+                null));
         rules.add(new LandlockPathRule(target.toString(), LandlockAccess.READ_WRITE));
         bound.add(new Bound(source, target));
     }
