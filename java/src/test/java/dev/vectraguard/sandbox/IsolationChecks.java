@@ -527,8 +527,9 @@ public final class IsolationChecks {
                 expect(!rc.equals("0") && err.contains("No space left on device"),
                         level + ": " + mebibytes + " MiB into " + targets.get(i) + " must end in ENOSPC: rc " + rc + ", " + err);
             }
-            long slack = 32L * 1024 * 1024;
-            expect(grown <= bound + slack, level + ": host shared memory grew by " + grown / (1024 * 1024)
+            // Other processes on the host may add some shared memory meanwhile: half the bound is
+            // allowed for them; without the bound the growth is at least twice the limit (4 times the bound).
+            expect(grown <= bound + bound / 2, level + ": host shared memory grew by " + grown / (1024 * 1024)
                     + " MiB, more than the bound of " + bound / (1024 * 1024) + " MiB");
         }
     }
