@@ -11,10 +11,10 @@ import java.util.Set;
 
 /**
  * Where a sandbox may be given write access on the host. A workspace, cache dir or writable bind
- * is refused when it (symlinks resolved) is, contains or lies inside a system directory, contains a
- * home directory, or is, contains or lies inside a credential path of a home: a command writing
- * there could change the host system, another user's files, the user's login files or the vg config
- * of later runs.
+ * is refused when it (symlinks resolved) is, contains or lies inside a system directory, is the
+ * shared /tmp or /var/tmp, contains a home directory, or is, contains or lies inside a credential
+ * path of a home: a command writing there could change the host system, reach other processes'
+ * sockets, another user's files, the user's login files or the vg config of later runs.
  *
  * @param homes       the homes whose credentials and whose containers are protected: the account's
  *                    home from the password database and the home the sandbox shows ({@code $HOME})
@@ -27,6 +27,9 @@ record WritableLocations(Set<Path> homes, Set<Path> credentials) {
 
     /** The scratch directory inside a system directory that may hold workspaces. */
     static final Path SYSTEM_SCRATCH = Path.of("/var/tmp");
+
+    /** Scratch directories every process of the host shares (their unix sockets, such as ssh-agent's, too). */
+    static final List<Path> SHARED_SCRATCH = List.of(Path.of("/tmp"), SYSTEM_SCRATCH);
 
     /** Directories holding every user's home: refused when a path is or contains one. */
     static final List<Path> HOME_PARENTS = List.of(Path.of("/home"), Path.of("/root"));
@@ -71,6 +74,10 @@ record WritableLocations(Set<Path> homes, Set<Path> credentials) {
         String top = real.getName(0).toString();
         if ((SYSTEM_TOP_LEVEL.contains(top) || top.startsWith("lib")) && !real.startsWith(SYSTEM_SCRATCH)) {
             return (real.getNameCount() == 1 ? "is" : "lies inside") + " the system directory /" + top;
+        }
+        if (SHARED_SCRATCH.contains(real)) {
+            return "is the host's shared scratch directory (every process's files and sockets, ssh-agent's too); "
+                    + "use a directory inside it";
         }
         for (Path home : homes) {
             if (home.startsWith(real)) {

@@ -21,7 +21,7 @@ public final class WritableLocationChecks {
 
     public static List<IsolationChecks.Check> all() {
         return List.of(
-                new IsolationChecks.Check("system directories are refused as workspace, cache dir and writable bind",
+                new IsolationChecks.Check("system directories and the shared /tmp are refused as workspace, cache dir and writable bind",
                         WritableLocationChecks::systemDirectoriesRefused),
                 new IsolationChecks.Check("a workspace or bind that is a symlink into /etc is refused",
                         WritableLocationChecks::symlinksIntoEtcRefused),
@@ -42,7 +42,7 @@ public final class WritableLocationChecks {
     static void systemDirectoriesRefused() throws Exception {
         List<Path> dirs = new ArrayList<>();
         for (String dir : List.of("/etc/cron.d", "/etc", "/usr/local/bin", "/var", "/var/spool", "/boot", "/home", "/opt",
-                "/srv", "/run", "/")) {
+                "/srv", "/run", "/", "/tmp", "/var/tmp")) {
             if (Files.isDirectory(Path.of(dir))) {
                 dirs.add(Path.of(dir));
             }
