@@ -17,10 +17,14 @@ import java.util.Set;
  * sockets, another user's files, the user's login files or the vg config of later runs.
  *
  * @param homes       the homes whose credentials and whose containers are protected: the account's
- *                    home from the password database and the home the sandbox shows ({@code $HOME})
+ *                    home from the password database and the home the sandbox shows ({@code $HOME}),
+ *                    literal and resolved
+ * @param accountHome the account's home, resolved, when paths inside it are the account's own even
+ *                    under a system directory (a home under /var, as /var/lib/jenkins or Silverblue's
+ *                    /var/home/u); null for a home of fewer than two levels ("/", "/root")
  * @param credentials the credential paths of those homes, literal and resolved
  */
-record WritableLocations(Set<Path> homes, Set<Path> credentials) {
+record WritableLocations(Set<Path> homes, Path accountHome, Set<Path> credentials) {
     /** Top-level system directories (and every /lib*): refused when a path is one or lies inside one. */
     static final Set<String> SYSTEM_TOP_LEVEL = Set.of("etc", "usr", "bin", "sbin", "boot", "var", "opt", "srv", "proc",
             "sys", "dev", "run");
@@ -36,23 +40,33 @@ record WritableLocations(Set<Path> homes, Set<Path> credentials) {
 
     static WritableLocations of(Path accountHome, Path sandboxHome) {
         Set<Path> homes = new LinkedHashSet<>();
-        homes.add(accountHome);
-        homes.add(sandboxHome);
+        for (Path home : List.of(accountHome, sandboxHome)) {
+            homes.add(home);
+            homes.add(real(home));
+        }
         Set<Path> credentials = new LinkedHashSet<>();
         for (Path home : homes) {
             for (String credential : MountPlanner.HOME_CREDENTIALS) {
                 Path path = home.resolve(credential);
                 credentials.add(path);
-                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        credentials.add(path.toRealPath());
-                    } catch (IOException unresolvable) {
-                        // a dangling link hides nothing more than its own path
-                    }
-                }
+                credentials.add(real(path));
             }
         }
-        return new WritableLocations(Collections.unmodifiableSet(homes), Collections.unmodifiableSet(credentials));
+        Path ownHome = real(accountHome);
+        return new WritableLocations(Collections.unmodifiableSet(homes), ownHome.getNameCount() >= 2 ? ownHome : null,
+                Collections.unmodifiableSet(credentials));
+    }
+
+    /** {@code path} with its symlinks resolved; itself when it does not exist or cannot be resolved. */
+    private static Path real(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return path;
+        }
+        try {
+            return path.toRealPath();
+        } catch (IOException unresolvable) {
+            return path; // a dangling link hides nothing more than its own path
+        }
     }
 
     /**
@@ -72,7 +86,8 @@ record WritableLocations(Set<Path> homes, Set<Path> credentials) {
             return "is the root directory";
         }
         String top = real.getName(0).toString();
-        if ((SYSTEM_TOP_LEVEL.contains(top) || top.startsWith("lib")) && !real.startsWith(SYSTEM_SCRATCH)) {
+        boolean ownFiles = accountHome != null && real.startsWith(accountHome) && !real.equals(accountHome);
+        if ((SYSTEM_TOP_LEVEL.contains(top) || top.startsWith("lib")) && !real.startsWith(SYSTEM_SCRATCH) && !ownFiles) {
             return (real.getNameCount() == 1 ? "is" : "lies inside") + " the system directory /" + top;
         }
         if (SHARED_SCRATCH.contains(real)) {
