@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 3
+#define VG_CORE_ABI_VERSION 4
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -67,11 +67,11 @@
 /* Mount operation kinds (vg_mount_op.kind), executed in list order. */
 #define VG_MOUNT_BIND 1        /* bind host `source` at `target` */
 #define VG_MOUNT_TMPFS 2       /* fresh memory-backed directory at `target`: with `data` exactly "mode=NNNN", a
-                                * directory of the sandbox's scratch tmpfs (shared by such targets); with other
-                                * options (e.g. "size=64m,mode=1777") a tmpfs of its own */
+                                * directory of the sandbox's scratch tmpfs (shared by such targets, bounded by
+                                * scratch_size); with other options (e.g. "size=64m,mode=1777") a tmpfs of its own */
 #define VG_MOUNT_PROC 3        /* new proc for the sandbox pid namespace at `target` */
 #define VG_MOUNT_DEV 4         /* minimal /dev at `target`: null zero full random urandom tty, pts, ptmx, shm, fd links */
-#define VG_MOUNT_OVERLAY 5     /* overlay: lowerdir host `source`, throwaway upper in sandbox memory, at `target` */
+#define VG_MOUNT_OVERLAY 5     /* overlay: lowerdir host `source`, throwaway upper in the scratch tmpfs, at `target` */
 #define VG_MOUNT_DIR 6         /* create directory `target` (and parents) */
 #define VG_MOUNT_SYMLINK 7     /* symlink at `target` pointing to `data` */
 #define VG_MOUNT_REMOUNT_RO 8  /* make the mount at `target` (recursively) read-only */
@@ -81,6 +81,8 @@
 #define VG_MF_READONLY 0x1  /* read-only, recursively */
 #define VG_MF_OPTIONAL 0x2  /* skip silently when `source` (or `target` for MASK/REMOUNT_RO) does not exist */
 #define VG_MF_NOEXEC 0x4    /* noexec */
+#define VG_MF_NO_SYMLINKS 0x8 /* BIND: `source` is resolved without following any symlink (ELOOP when one is
+                               * met), so the path the caller checked is the path mounted */
 
 /* Error report of every function. `detail` names the operation and path,
  * e.g. "bind /home/u/.npm", NUL-terminated. */
@@ -187,6 +189,11 @@ typedef struct vg_spawn_spec {
     int32_t userns_fd;              /* with VG_SPAWN_PREPARED_NAMESPACES: the pair from vg_prepare_namespaces */
     int32_t netns_fd;
     int32_t reserved;
+    /* The sandbox's scratch tmpfs: the memory that the "mode=NNNN" tmpfs targets, /dev/shm and the
+     * overlay uppers share. Its size in bytes and its number of inodes; 0 = the kernel's default
+     * (half of the host's RAM, unbounded for the sandbox). */
+    uint64_t scratch_size;
+    uint64_t scratch_inodes;
 } vg_spawn_spec;
 
 /* A running sandbox: the pid (in the caller's namespace) of its init, a pidfd on it, and the

@@ -3,7 +3,8 @@
  * between clone and execve: raw syscalls only).
  *
  * Layout while the list runs:
- *   /          a staging tmpfs (mounted over the host's /tmp, then pivoted into)
+ *   /          a staging tmpfs (mounted over the host's /tmp, then pivoted into), of
+ *              spec->scratch_size bytes and spec->scratch_inodes inodes
  *   /oldroot   the host root: sources are resolved here, with RESOLVE_IN_ROOT, so
  *              absolute symlinks and ".." behave as on the host
  *   /newroot   the sandbox root tmpfs: targets are resolved here, with RESOLVE_IN_ROOT
@@ -39,10 +40,15 @@ struct mount_ctx {
     vg_error *err;
 };
 
+static int open_resolved(int root, const char *path, int flags, uint64_t resolve)
+{
+    struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | resolve};
+    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
 static int open_in(int root, const char *path, int flags)
 {
-    struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT};
-    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+    return open_resolved(root, path, flags, 0);
 }
 
 static void close_keep_errno(int fd)
@@ -218,7 +224,7 @@ static uint64_t op_attrs(const vg_mount_op *op)
 
 static int do_bind(struct mount_ctx *m, const vg_mount_op *op)
 {
-    int src = open_in(m->oldroot, op->source, O_PATH);
+    int src = open_resolved(m->oldroot, op->source, O_PATH, (op->flags & VG_MF_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0);
     if (src < 0) {
         if (errno == ENOENT && (op->flags & VG_MF_OPTIONAL))
             return 0;
@@ -421,7 +427,7 @@ static const char *const dev_links[][2] = {
 
 static int do_dev(struct mount_ctx *m, const vg_mount_op *op)
 {
-    int dev = mount_fs_at(m, "tmpfs", "mode=0755,size=64k", VG_BASE_ATTRS | MOUNT_ATTR_NOEXEC, op->target, "dev");
+    int dev = mount_fs_at(m, "tmpfs", "mode=0755,size=64k,nr_inodes=64", VG_BASE_ATTRS | MOUNT_ATTR_NOEXEC, op->target, "dev");
     if (dev < 0)
         return -1;
     const char *what = "dev";
@@ -714,9 +720,22 @@ int vg_setup_mounts(const vg_spawn_spec *spec, uint64_t overlay_owned, vg_error 
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return vg_fail(err, VG_STEP_MOUNT, errno, "make-rprivate", "/");
+    /* The staging tmpfs is the scratch tmpfs: every "mode=" target, /dev/shm and overlay upper is
+     * a directory of it, so its size bounds them all together. */
+    char options[96] = "mode=0700", num[21];
+    if (spec->scratch_size > 0) {
+        vg_utoa(spec->scratch_size, num);
+        vg_strappend(options, sizeof options, ",size=");
+        vg_strappend(options, sizeof options, num);
+    }
+    if (spec->scratch_inodes > 0) {
+        vg_utoa(spec->scratch_inodes, num);
+        vg_strappend(options, sizeof options, ",nr_inodes=");
+        vg_strappend(options, sizeof options, num);
+    }
     const char *staging = NULL;
     for (size_t i = 0; i < sizeof staging_dirs / sizeof staging_dirs[0]; i++) {
-        if (mount("tmpfs", staging_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == 0) {
+        if (mount("tmpfs", staging_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV, options) == 0) {
             staging = staging_dirs[i];
             break;
         }

@@ -1149,6 +1149,66 @@ static void test_mask(void)
     t_cleanup(&s);
 }
 
+/* VG_MF_NO_SYMLINKS: a bind source with a symlink anywhere in its path is refused (ELOOP), not
+ * followed: what the caller checked cannot be swapped for a link to somewhere else. */
+static void test_bind_no_symlinks(void)
+{
+    char dir[64], real[96], link[96], through[128], script[256];
+    t_tmpdir(dir, sizeof dir);
+    put(dir, "real", NULL);
+    put(dir, "real/f", "real\n");
+    snprintf(real, sizeof real, "%s/real", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(through, sizeof through, "%s/link/f", dir);
+    CHECK(symlink("real", link) == 0, "symlink");
+    const char *sources[] = {link, through};
+    for (size_t i = 0; i < 2; i++) {
+        t_sandbox s;
+        t_init(&s);
+        t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY | VG_MF_NO_SYMLINKS, sources[i], "/bound", NULL);
+        CHECK(t_sh(&s, "cat /bound/f /bound") == -1 && s.err.step == VG_STEP_MOUNT && s.err.errnum == ELOOP,
+              "%s: step %d %s %s", sources[i], s.err.step, vg_errno_name(s.err.errnum), s.err.detail);
+        t_cleanup(&s);
+    }
+    t_sandbox s;
+    t_init(&s);
+    t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY | VG_MF_NO_SYMLINKS, real, "/bound", NULL);
+    t_mount(&s, VG_MOUNT_BIND, VG_MF_READONLY, link, "/followed", NULL);
+    snprintf(script, sizeof script, "cat /bound/f /followed/f");
+    CHECK(t_sh(&s, script) == 0 && s.status == 0 && strcmp(s.out, "real\nreal\n") == 0, "status %d: %s", s.status,
+          s.out);
+    t_cleanup(&s);
+    t_rm_rf(dir);
+}
+
+/* The scratch tmpfs ("mode=" targets, /dev/shm, overlay uppers) holds scratch_size bytes and
+ * scratch_inodes inodes in all: what one of them uses, the others lack; freed space serves again. */
+static void test_scratch_bound(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    char lower[64];
+    t_tmpdir(lower, sizeof lower);
+    s.spec.scratch_size = 8u << 20;
+    s.spec.scratch_inodes = 256;
+    t_mount(&s, VG_MOUNT_TMPFS, 0, NULL, "/scratch-a", "mode=1777");
+    t_mount(&s, VG_MOUNT_TMPFS, 0, NULL, "/scratch-b", "mode=1777");
+    t_mount(&s, VG_MOUNT_OVERLAY, 0, lower, "/ovl", NULL);
+    CHECK(t_sh(&s, "w() { head -c $2 /dev/zero > $1 2>/dev/null && echo ok || echo full; }; "
+                   "w /scratch-a/f 6291456; w /dev/shm/f 4194304; w /ovl/f 4194304; "
+                   "rm -f /scratch-a/f /dev/shm/f /ovl/f; w /ovl/f 6291456; w /scratch-b/f 4194304; "
+                   "rm -f /ovl/f /scratch-b/f; i=0; while [ $i -lt 400 ] && true 2>/dev/null >/scratch-a/n$i; do "
+                   "i=$((i+1)); done; echo $i") == 0 && s.status == 0,
+          "status %d: %s", s.status, s.out);
+    int files = 0;
+    char sizes[64] = "";
+    CHECK(sscanf(s.out, "%63[a-z\n]%d", sizes, &files) == 2 && strcmp(sizes, "ok\nfull\nfull\nok\nfull\n") == 0,
+          "writes: %s", s.out);
+    CHECK(files > 128 && files < 256, "%d files in a scratch tmpfs of 256 inodes", files);
+    CHECK(!t_exists(lower) || rmdir(lower) == 0, "the overlay's lower directory stayed empty on the host");
+    t_cleanup(&s);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -1198,6 +1258,8 @@ static const struct {
     {"overlay_masks", test_overlay_masks},
     {"no_sigchld", test_no_sigchld},
     {"mask", test_mask},
+    {"scratch_bound", test_scratch_bound},
+    {"bind_no_symlinks", test_bind_no_symlinks},
 };
 
 int main(int argc, char **argv)

@@ -86,6 +86,8 @@ int main(void)
     FIELD(vg_spawn_spec, userns_fd);
     FIELD(vg_spawn_spec, netns_fd);
     FIELD(vg_spawn_spec, reserved);
+    FIELD(vg_spawn_spec, scratch_size);
+    FIELD(vg_spawn_spec, scratch_inodes);
     STRUCT(vg_process);
     FIELD(vg_process, pid);
     FIELD(vg_process, pidfd);
@@ -136,5 +138,6 @@ int main(void)
     CONST(VG_MF_READONLY);
     CONST(VG_MF_OPTIONAL);
     CONST(VG_MF_NOEXEC);
+    CONST(VG_MF_NO_SYMLINKS);
     return 0;
 }

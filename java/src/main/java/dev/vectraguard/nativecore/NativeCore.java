@@ -316,6 +316,8 @@ public final class NativeCore {
         vg_spawn_spec.stdin_fd(spec, r.stdinFd());
         vg_spawn_spec.stdout_fd(spec, r.stdoutFd());
         vg_spawn_spec.stderr_fd(spec, r.stderrFd());
+        vg_spawn_spec.scratch_size(spec, r.scratchSize());
+        vg_spawn_spec.scratch_inodes(spec, r.scratchInodes());
         return spec;
     }
 

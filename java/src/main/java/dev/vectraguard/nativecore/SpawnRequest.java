@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param seccompFilter a program from {@link NativeCore#compileSeccomp}; null = no filter
  * @param capabilitiesKeep bit N keeps capability N; 0 drops all
  * @param stdinFd caller fd that becomes fd 0 (likewise stdout, stderr)
+ * @param scratchSize bytes of the sandbox's scratch tmpfs ("mode=" tmpfs targets, /dev/shm, overlay uppers
+ *                    together); 0 = the kernel's default (half of the host's RAM)
+ * @param scratchInodes inodes of the scratch tmpfs; 0 = the kernel's default
  */
 public record SpawnRequest(
         List<String> argv,
@@ -45,7 +48,9 @@ public record SpawnRequest(
         long capabilitiesKeep,
         int stdinFd,
         int stdoutFd,
-        int stderrFd) {
+        int stderrFd,
+        long scratchSize,
+        long scratchInodes) {
 
     public static final int NS_USER = vg_core_h.VG_NS_USER();
     public static final int NS_MOUNT = vg_core_h.VG_NS_MOUNT();
@@ -77,6 +82,10 @@ public record SpawnRequest(
         landlockPathRules = List.copyOf(landlockPathRules);
         landlockPortRules = List.copyOf(landlockPortRules);
         rlimits = List.copyOf(rlimits);
+        if (scratchSize < 0 || scratchInodes < 0) {
+            throw new IllegalArgumentException("scratch bounds must not be negative: " + scratchSize + " bytes, "
+                    + scratchInodes + " inodes");
+        }
         cgroupProcsFds = cgroupProcsFds == null ? new int[0] : cgroupProcsFds.clone();
         if (seccompFilter != null) {
             if (seccompFilter.length == 0 || seccompFilter.length % 8 != 0) {
@@ -134,6 +143,8 @@ public record SpawnRequest(
         private int stdinFd = 0;
         private int stdoutFd = 1;
         private int stderrFd = 2;
+        private long scratchSize;
+        private long scratchInodes;
 
         private Builder(List<String> argv) {
             this.argv = Objects.requireNonNull(argv, "argv");
@@ -165,10 +176,17 @@ public record SpawnRequest(
             return this;
         }
 
+        public Builder scratch(long bytes, long inodes) {
+            this.scratchSize = bytes;
+            this.scratchInodes = inodes;
+            return this;
+        }
+
         public SpawnRequest build() {
             return new SpawnRequest(argv, env, searchPath, cwd, hostname, namespaces, flags, uid, gid, mounts,
                     landlockPathRules, landlockHandledFs, landlockHandledNet, landlockPortRules, landlockScoped,
-                    rlimits, cgroupProcsFds, seccompFilter, capabilitiesKeep, stdinFd, stdoutFd, stderrFd);
+                    rlimits, cgroupProcsFds, seccompFilter, capabilitiesKeep, stdinFd, stdoutFd, stderrFd, scratchSize,
+                    scratchInodes);
         }
     }
 }

@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)3L;
+    private static final int VG_CORE_ABI_VERSION = (int)4L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 3
+     * #define VG_CORE_ABI_VERSION 4
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -493,6 +493,15 @@ public class vg_core_h {
      */
     public static int VG_MF_NOEXEC() {
         return VG_MF_NOEXEC;
+    }
+    private static final int VG_MF_NO_SYMLINKS = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_MF_NO_SYMLINKS 0x8
+     * }
+     */
+    public static int VG_MF_NO_SYMLINKS() {
+        return VG_MF_NO_SYMLINKS;
     }
     /**
      * {@snippet lang=c :

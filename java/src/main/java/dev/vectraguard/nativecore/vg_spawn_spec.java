@@ -45,6 +45,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t userns_fd;
  *     int32_t netns_fd;
  *     int32_t reserved;
+ *     uint64_t scratch_size;
+ *     uint64_t scratch_inodes;
  * } vg_spawn_spec;
  * }
  */
@@ -85,7 +87,9 @@ public class vg_spawn_spec {
         vg_core_h.C_INT.withName("stderr_fd"),
         vg_core_h.C_INT.withName("userns_fd"),
         vg_core_h.C_INT.withName("netns_fd"),
-        vg_core_h.C_INT.withName("reserved")
+        vg_core_h.C_INT.withName("reserved"),
+        vg_core_h.C_LONG.withName("scratch_size"),
+        vg_core_h.C_LONG.withName("scratch_inodes")
     ).withName("vg_spawn_spec");
 
     /**
@@ -1085,6 +1089,70 @@ public class vg_spawn_spec {
      */
     public static void reserved(MemorySegment struct, int fieldValue) {
         struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    }
+
+    private static final OfLong scratch_size$LAYOUT = (OfLong)$LAYOUT.select(groupElement("scratch_size"));
+
+    /**
+     * Layout for field {@code scratch_size}
+     */
+    public static final OfLong scratch_size$layout() {
+        return scratch_size$LAYOUT;
+    }
+
+    private static final long scratch_size$OFFSET = 184;
+
+    /**
+     * Offset for field {@code scratch_size}
+     */
+    public static final long scratch_size$offset() {
+        return scratch_size$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code scratch_size}
+     */
+    public static long scratch_size(MemorySegment struct) {
+        return struct.get(scratch_size$LAYOUT, scratch_size$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code scratch_size}
+     */
+    public static void scratch_size(MemorySegment struct, long fieldValue) {
+        struct.set(scratch_size$LAYOUT, scratch_size$OFFSET, fieldValue);
+    }
+
+    private static final OfLong scratch_inodes$LAYOUT = (OfLong)$LAYOUT.select(groupElement("scratch_inodes"));
+
+    /**
+     * Layout for field {@code scratch_inodes}
+     */
+    public static final OfLong scratch_inodes$layout() {
+        return scratch_inodes$LAYOUT;
+    }
+
+    private static final long scratch_inodes$OFFSET = 192;
+
+    /**
+     * Offset for field {@code scratch_inodes}
+     */
+    public static final long scratch_inodes$offset() {
+        return scratch_inodes$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code scratch_inodes}
+     */
+    public static long scratch_inodes(MemorySegment struct) {
+        return struct.get(scratch_inodes$LAYOUT, scratch_inodes$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code scratch_inodes}
+     */
+    public static void scratch_inodes(MemorySegment struct, long fieldValue) {
+        struct.set(scratch_inodes$LAYOUT, scratch_inodes$OFFSET, fieldValue);
     }
 
     /**

@@ -49,12 +49,20 @@ final class MountPlanner {
     /** The mount list, the Landlock rules and the working directory of one run. */
     record FilesystemPlan(List<MountOp> mounts, List<LandlockPathRule> landlockRules, String cwd) {}
 
-    static FilesystemPlan plan(SandboxSpec spec, Path home, Path cwd) throws SandboxException {
-        Path workspace = realWorkspace(spec.workspace(), home);
+    /** A host directory or file made visible at {@code target} inside the sandbox. */
+    private record Bound(Path source, Path target) {}
+
+    /**
+     * @param home        the home the sandbox shows ({@code $HOME})
+     * @param accountHome the caller's home in the password database (the same unless $HOME points elsewhere)
+     */
+    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd) throws SandboxException {
+        WritableLocations writable = WritableLocations.of(accountHome, home);
+        Path workspace = realWorkspace(spec.workspace(), writable);
         boolean overlay = spec.profile().throwawayRoot();
         List<MountOp> mounts = new ArrayList<>();
         List<LandlockPathRule> rules = new ArrayList<>();
-        Set<Path> bound = new LinkedHashSet<>();
+        List<Bound> bound = new ArrayList<>();
 
         rules.add(new LandlockPathRule("/", LandlockAccess.READ_DIR));
         long systemAccess = overlay ? LandlockAccess.READ_WRITE : LandlockAccess.READ_ONLY;
@@ -95,37 +103,51 @@ final class MountPlanner {
         for (Path toolchain : homeToolchains(spec.environment().get("PATH"), home)) {
             mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), toolchain.toString(), toolchain.toString(), null));
             rules.add(new LandlockPathRule(toolchain.toString(), LandlockAccess.READ_ONLY));
-            bound.add(toolchain);
+            bound.add(new Bound(toolchain, toolchain));
         }
 
-        addReadWrite(mounts, rules, bound, workspace);
+        addReadWrite(mounts, rules, bound, workspace, workspace);
         Path workdir = cwd.toAbsolutePath().normalize();
         for (Path projectConfig : new LinkedHashSet<>(List.of(workspace.resolve(PROJECT_CONFIG), workdir.resolve(PROJECT_CONFIG)))) {
             if (projectConfig.startsWith(workspace) && Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
-                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), projectConfig.toString(),
-                        projectConfig.toString(), null));
+                mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_NO_SYMLINKS(),
+                        projectConfig.toString(), projectConfig.toString(), null));
             }
         }
         for (Path cache : spec.cacheDirs()) {
-            createDirectories(cache);
-            addReadWrite(mounts, rules, bound, cache);
+            Path real = resolveExisting(cache);
+            writable.check("cache dir", real, "remove it from sandbox.cache_dirs");
+            createDirectories(real);
+            addReadWrite(mounts, rules, bound, real, cache);
         }
         for (BindMount bind : spec.bindMounts()) {
-            if (!Files.exists(bind.hostPath())) {
+            Path real;
+            try {
+                real = bind.hostPath().toRealPath();
+            } catch (IOException e) {
                 throw new SandboxException("bind mount source does not exist: " + bind.hostPath());
             }
-            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0,
-                    bind.hostPath().toString(), bind.sandboxPath().toString(), null));
+            if (!bind.readOnly()) {
+                writable.check("writable bind mount", real, "bind it read-only (:ro) or bind another directory");
+            }
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(),
+                    (bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0) | vg_core_h.VG_MF_NO_SYMLINKS(),
+                    real.toString(), bind.sandboxPath().toString(), null));
             rules.add(new LandlockPathRule(bind.sandboxPath().toString(),
                     bind.readOnly() ? LandlockAccess.READ_ONLY : LandlockAccess.READ_WRITE));
-            bound.add(bind.hostPath());
+            bound.add(new Bound(real, bind.sandboxPath()));
         }
 
-        for (String credential : HOME_CREDENTIALS) {
-            Path path = home.resolve(credential);
-            if (bound.stream().anyMatch(path::startsWith)) {
-                mounts.add(new MountOp(vg_core_h.VG_MOUNT_MASK(), vg_core_h.VG_MF_OPTIONAL(), null, path.toString(), null));
+        Set<Path> masked = new LinkedHashSet<>();
+        for (Path secret : protectedPaths(writable)) {
+            for (Bound b : bound) {
+                if (secret.startsWith(b.source()) && !secret.equals(b.source())) {
+                    masked.add(b.target().resolve(b.source().relativize(secret)));
+                }
             }
+        }
+        for (Path path : masked) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_MASK(), vg_core_h.VG_MF_OPTIONAL(), null, path.toString(), null));
         }
 
         String sandboxCwd = workdir.startsWith(workspace) ? workdir.toString() : workspace.toString();
@@ -133,10 +155,10 @@ final class MountPlanner {
     }
 
     /**
-     * The workspace, resolved; refuses directories whose write access would expose the system or
-     * the whole home (the point of the sandbox).
+     * The workspace, resolved; refuses directories whose write access would expose the system, a
+     * home or credentials (the point of the sandbox): see {@link WritableLocations}.
      */
-    static Path realWorkspace(Path workspace, Path home) throws SandboxException {
+    static Path realWorkspace(Path workspace, WritableLocations writable) throws SandboxException {
         Path real;
         try {
             real = workspace.toRealPath();
@@ -146,16 +168,21 @@ final class MountPlanner {
         if (!Files.isDirectory(real)) {
             throw new SandboxException("workspace " + real + " is not a directory");
         }
-        if (home.startsWith(real)) {
-            throw new SandboxException("workspace " + real + " contains your home directory; run vg from a project "
-                    + "directory or pass --workspace DIR");
-        }
-        boolean system = SYSTEM_DIRS.stream().anyMatch(dir -> Path.of(dir).startsWith(real))
-                || real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
-        if (system) {
-            throw new SandboxException("workspace " + real + " is or contains a system directory; pass --workspace DIR");
-        }
+        writable.check("workspace", real, "run vg from a project directory or pass --workspace DIR");
         return real;
+    }
+
+    /**
+     * Paths hidden inside every bound directory that holds them, under whatever name it is bound:
+     * the credentials of the homes and the host's root-only files. A bind that names such a path
+     * itself (or a path inside it) shows it: that is binding it on purpose.
+     */
+    private static Set<Path> protectedPaths(WritableLocations writable) {
+        Set<Path> paths = new LinkedHashSet<>(writable.credentials());
+        for (String secret : HOST_SECRETS) {
+            paths.add(Path.of(secret));
+        }
+        return paths;
     }
 
     /**
@@ -191,10 +218,20 @@ final class MountPlanner {
         return List.copyOf(result);
     }
 
-    private static void addReadWrite(List<MountOp> mounts, List<LandlockPathRule> rules, Set<Path> bound, Path dir) {
-        mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), 0, dir.toString(), dir.toString(), null));
-        rules.add(new LandlockPathRule(dir.toString(), LandlockAccess.READ_WRITE));
-        bound.add(dir);
+    private static void addReadWrite(List<MountOp> mounts, List<LandlockPathRule> rules, List<Bound> bound, Path source,
+                                     Path target) {
+        mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_NO_SYMLINKS(), source.toString(), target.toString(),
+                null));
+        rules.add(new LandlockPathRule(target.toString(), LandlockAccess.READ_WRITE));
+        bound.add(new Bound(source, target));
+    }
+
+    private static Path resolveExisting(Path path) throws SandboxException {
+        try {
+            return WritableLocations.resolve(path);
+        } catch (IOException e) {
+            throw new SandboxException("cannot resolve " + path + ": " + e.getMessage());
+        }
     }
 
     private static void createDirectories(Path dir) throws SandboxException {

@@ -12,7 +12,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.Map;
  */
 public final class Sandbox {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        private Sandbox() {}
+    private static final Path PASSWD = Path.of("/etc/passwd");
+
+    private Sandbox() {}
 
     /** Whether the native sandbox can run on this machine; {@link #unavailableReason()} says why not. */
     public static boolean available() {
@@ -62,7 +66,8 @@ public final class Sandbox {
         }
 
         Path home = homeDirectory(spec.environment());
-        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Path.of("").toAbsolutePath());
+        int[] ids = callerIds();
+        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath());
         byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
         Map<String, String> environment = new java.util.TreeMap<>(spec.environment());
         environment.put("HOME", home.toString());
@@ -80,7 +85,6 @@ public final class Sandbox {
                     | (network == NetworkMode.FULL ? 0 : vg_core_h.VG_NS_NET());
             int flags = vg_core_h.VG_SPAWN_NO_NEW_PRIVS() | vg_core_h.VG_SPAWN_DIE_WITH_CALLER()
                     | (spec.stdin() == Stdio.INHERIT ? 0 : vg_core_h.VG_SPAWN_NEW_SESSION());
-            int[] ids = callerIds();
             SpawnRequest request = new SpawnRequest(
                     spec.command(),
                     environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
@@ -89,7 +93,7 @@ public final class Sandbox {
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
-                    stdio(spec.stderr(), stderrPipe, 1, 2));
+                    stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes());
             NativeProcess process;
             boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
             PreparedNamespaces prepared = network == NetworkMode.FULL ? null
@@ -146,7 +150,7 @@ public final class Sandbox {
     private static SpawnRequest withoutLandlock(SpawnRequest r) {
         return new SpawnRequest(r.argv(), r.env(), r.searchPath(), r.cwd(), r.hostname(), r.namespaces(), r.flags(), r.uid(),
                 r.gid(), r.mounts(), List.of(), 0L, 0L, List.of(), 0L, r.rlimits(), r.cgroupProcsFds(), r.seccompFilter(),
-                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd());
+                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd(), r.scratchSize(), r.scratchInodes());
     }
 
     static SandboxException translate(NativeCoreException failure, String command) {
@@ -224,6 +228,30 @@ public final class Sandbox {
             home = System.getProperty("user.home");
         }
         return Path.of(home).normalize();
+    }
+
+    /**
+     * The home directory of {@code uid} in /etc/passwd, whatever {@code $HOME} says (a command may
+     * point HOME elsewhere; the files to protect stay where the account has them). Accounts that
+     * /etc/passwd does not list (NSS, LDAP) get the JVM's user.home, which it took from getpwuid.
+     */
+    static Path accountHome(int uid) throws SandboxException {
+        String passwd;
+        try {
+            passwd = new String(Files.readAllBytes(PASSWD), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException missing) {
+            passwd = "";
+        } catch (IOException e) {
+            throw new SandboxException("cannot read " + PASSWD + " for the home of uid " + uid + ": " + e.getMessage());
+        }
+        String id = Integer.toString(uid);
+        for (String line : passwd.split("\n")) {
+            String[] fields = line.split(":", -1);
+            if (fields.length >= 7 && fields[2].equals(id) && fields[5].startsWith("/")) {
+                return Path.of(fields[5]).normalize();
+            }
+        }
+        return Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
     }
 
     /** The caller's real uid and gid (owner of /proc/self). */

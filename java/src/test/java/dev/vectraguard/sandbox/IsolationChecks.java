@@ -109,6 +109,8 @@ public final class IsolationChecks {
         checks.add(new Check("a seccomp profile file of the user is applied", IsolationChecks::userSeccompProfile));
         checks.add(new Check("/proc/sys is not writable", IsolationChecks::procSysReadOnly));
         checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
+        checks.add(new Check("/tmp, /dev/shm, home and overlays share a tmpfs bounded by the memory limit",
+                IsolationChecks::scratchMemoryBounded));
         checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
         checks.add(new Check("timeout kills the whole sandbox", IsolationChecks::timeoutKills));
         checks.add(new Check("the project's vg config is read-only", IsolationChecks::projectConfigReadOnly));
@@ -480,6 +482,66 @@ public final class IsolationChecks {
                 .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build();
         Result r = run(spec);
         expect(!r.stdout.contains("allocated") && r.status != 0, "700 MiB allocated under a 256 MiB limit: " + r);
+    }
+
+    /**
+     * Paranoid (256 MiB): writing twice the limit into /tmp, /dev/shm and the home ends in ENOSPC
+     * once their shared tmpfs holds half the limit, and the host's shared memory grows no further.
+     * Balanced, as root: the overlay over /usr takes its writes from the same bound.
+     */
+    static void scratchMemoryBounded() throws Exception {
+        ResourceLimits paranoid = ResourceLimits.of(SecurityProfile.of(SecurityLevel.PARANOID));
+        long twice = 2 * paranoid.memoryBytes() / (1024 * 1024);
+        List<String> targets = new ArrayList<>(List.of("/tmp", "/dev/shm", "\"$HOME\""));
+        long bound = paranoid.scratchBytes();
+        expectBoundedFill(SecurityLevel.PARANOID, targets, twice, bound);
+        if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
+            ResourceLimits balanced = ResourceLimits.of(SecurityProfile.of(SecurityLevel.BALANCED));
+            expectBoundedFill(SecurityLevel.BALANCED, List.of("/usr"), 2 * balanced.memoryBytes() / (1024 * 1024),
+                    balanced.scratchBytes());
+        }
+    }
+
+    private static void expectBoundedFill(SecurityLevel level, List<String> targets, long mebibytes, long bound)
+            throws Exception {
+        Path ws = tempDir("ws");
+        StringBuilder script = new StringBuilder();
+        for (int i = 0; i < targets.size(); i++) {
+            script.append("dd if=/dev/zero of=").append(targets.get(i)).append("/vg-fill bs=1M count=").append(mebibytes)
+                    .append(" 2>dd").append(i).append(".err; echo $? > dd").append(i).append(".rc; ");
+        }
+        script.append(": > ready; i=0; while [ ! -e done ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done");
+        long before = hostShmem();
+        try (SandboxProcess process = Sandbox.start(spec(level, ws, List.of("sh", "-c", script.toString())).build())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(ws.resolve("ready")) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long grown = hostShmem() - before;
+            Files.writeString(ws.resolve("done"), "");
+            process.waitFor();
+            expect(Files.exists(ws.resolve("ready")), level + ": the fill did not finish");
+            for (int i = 0; i < targets.size(); i++) {
+                String rc = Files.readString(ws.resolve("dd" + i + ".rc")).strip();
+                String err = Files.readString(ws.resolve("dd" + i + ".err"));
+                expect(!rc.equals("0") && err.contains("No space left on device"),
+                        level + ": " + mebibytes + " MiB into " + targets.get(i) + " must end in ENOSPC: rc " + rc + ", " + err);
+            }
+            // Other processes on the host may add some shared memory meanwhile: half the bound is
+            // allowed for them; without the bound the growth is at least twice the limit (4 times the bound).
+            expect(grown <= bound + bound / 2, level + ": host shared memory grew by " + grown / (1024 * 1024)
+                    + " MiB, more than the bound of " + bound / (1024 * 1024) + " MiB");
+        }
+    }
+
+    /** Shmem of /proc/meminfo (tmpfs pages of every mount namespace), in bytes. */
+    private static long hostShmem() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("Shmem:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no Shmem line in /proc/meminfo");
     }
 
     static void pidsLimit() throws Exception {
