@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)3L;
+    private static final int VG_CORE_ABI_VERSION = (int)4L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 3
+     * #define VG_CORE_ABI_VERSION 4
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -466,6 +466,15 @@ public class vg_core_h {
      */
     public static int VG_MOUNT_MASK() {
         return VG_MOUNT_MASK;
+    }
+    private static final int VG_MOUNT_OVERLAY_KEEP = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_MOUNT_OVERLAY_KEEP 10
+     * }
+     */
+    public static int VG_MOUNT_OVERLAY_KEEP() {
+        return VG_MOUNT_OVERLAY_KEEP;
     }
     private static final int VG_MF_READONLY = (int)1L;
     /**

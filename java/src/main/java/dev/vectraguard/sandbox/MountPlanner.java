@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,7 +50,12 @@ final class MountPlanner {
     /** The mount list, the Landlock rules and the working directory of one run. */
     record FilesystemPlan(List<MountOp> mounts, List<LandlockPathRule> landlockRules, String cwd) {}
 
-    static FilesystemPlan plan(SandboxSpec spec, Path home, Path cwd) throws SandboxException {
+    /**
+     * Each cache dir is an overlay whose upper layer {@code cacheLayers} keeps (merged back as
+     * additions only), or read-only where it has no layer; either is skipped when the cache dir
+     * is gone by the time the sandbox mounts it.
+     */
+    static FilesystemPlan plan(SandboxSpec spec, Path home, Path cwd, CacheLayers cacheLayers) throws SandboxException {
         Path workspace = realWorkspace(spec.workspace(), home);
         boolean overlay = spec.profile().throwawayRoot();
         List<MountOp> mounts = new ArrayList<>();
@@ -108,7 +114,13 @@ final class MountPlanner {
         }
         for (Path cache : spec.cacheDirs()) {
             createDirectories(cache);
-            addReadWrite(mounts, rules, bound, cache);
+            String path = cache.toString();
+            Optional<Path> layer = cacheLayers.layerOf(cache);
+            mounts.add(layer.isPresent()
+                    ? new MountOp(vg_core_h.VG_MOUNT_OVERLAY_KEEP(), vg_core_h.VG_MF_OPTIONAL(), path, path, layer.get().toString())
+                    : new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_OPTIONAL(), path, path, null));
+            rules.add(new LandlockPathRule(path, layer.isPresent() ? LandlockAccess.READ_WRITE : LandlockAccess.READ_ONLY));
+            bound.add(cache);
         }
         for (BindMount bind : spec.bindMounts()) {
             if (!Files.exists(bind.hostPath())) {

@@ -62,13 +62,28 @@ public final class Sandbox {
         }
 
         Path home = homeDirectory(spec.environment());
-        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Path.of("").toAbsolutePath());
-        byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+        CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), home);
+        notices.addAll(cacheLayers.notices());
+        MountPlanner.FilesystemPlan plan;
+        byte[] seccomp;
+        try {
+            plan = MountPlanner.plan(spec, home, Path.of("").toAbsolutePath(), cacheLayers);
+            seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+        } catch (SandboxException | RuntimeException e) {
+            cacheLayers.discard();
+            throw e;
+        }
         Map<String, String> environment = new java.util.TreeMap<>(spec.environment());
         environment.put("HOME", home.toString());
         String searchPath = environment.getOrDefault("PATH", DEFAULT_PATH);
 
-        ResourceControl resources = ResourceControl.acquire(spec.limits());
+        ResourceControl resources;
+        try {
+            resources = ResourceControl.acquire(spec.limits());
+        } catch (SandboxException | RuntimeException e) {
+            cacheLayers.discard();
+            throw e;
+        }
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
         try {
@@ -118,7 +133,7 @@ public final class Sandbox {
                     : new SandboxProcess.Namespaces(prepared, reusableNamespaces);
             closeAll(childEnds);
             childEnds.clear();
-            return new SandboxProcess(process, resources, namespacesAfter, spec.timeout().orElse(null),
+            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);
@@ -126,6 +141,7 @@ public final class Sandbox {
             closeAll(parentEnds);
             closeAll(childEnds);
             resources.close();
+            cacheLayers.discard();
             throw e;
         }
     }
