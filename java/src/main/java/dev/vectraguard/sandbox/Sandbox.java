@@ -46,6 +46,11 @@ public final class Sandbox {
      *                          found (127) or not executable (126); the message is one line
      */
     public static SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        return start(spec, () -> { });
+    }
+
+    /** {@link #start(SandboxSpec)}, running {@code afterPlanning} between the mount plan and the spawn (tests). */
+    static SandboxProcess start(SandboxSpec spec, Runnable afterPlanning) throws SandboxException {
         if (!NativeCore.available()) {
             throw new SandboxException("native sandbox unavailable: " + unavailableReason());
         }
@@ -69,6 +74,7 @@ public final class Sandbox {
         try {
             plan = MountPlanner.plan(spec, home, Path.of("").toAbsolutePath(), cacheLayers);
             seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+            afterPlanning.run();
         } catch (SandboxException | RuntimeException e) {
             cacheLayers.discard();
             throw e;
