@@ -565,6 +565,16 @@ static int make_layer_dirs(int parent, int *upper, int *work)
     return *work < 0 ? -1 : 0;
 }
 
+/* An upper layer on a host disk is not synced when the overlay goes ("volatile", Linux >= 5.10;
+ * without it the whole host filesystem is synced at every sandbox's teardown): the caller
+ * reads it once the sandbox is gone, and a crash only loses a layer that was never merged. */
+static int volatile_upper(int fsfd)
+{
+    if (fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) == 0 || errno == EINVAL)
+        return 0;
+    return -1;
+}
+
 /* VG_MOUNT_OVERLAY: the upper and work dirs live in the staging root (a private tmpfs, mode 0700,
  * never visible in the sandbox), gone with the sandbox. VG_MOUNT_OVERLAY_KEEP: in the caller's
  * host directory `data`, kept. */
@@ -603,6 +613,7 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
         if (set_overlay_layer(fsfd, "lowerdir+", "lowerdir", src) < 0 ||
             set_overlay_layer(fsfd, "upperdir", "upperdir", upper) < 0 ||
             set_overlay_layer(fsfd, "workdir", "workdir", work) < 0 ||
+            (op->kind == VG_MOUNT_OVERLAY_KEEP && volatile_upper(fsfd) < 0) ||
             (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
             fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
             close_keep_errno(fsfd);
