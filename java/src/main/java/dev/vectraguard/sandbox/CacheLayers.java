@@ -6,14 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The per-run layers that make shared caches append-only: each cache dir is an overlay in the
@@ -52,6 +54,10 @@ final class CacheLayers {
         if (caches.isEmpty()) {
             return new CacheLayers(root, null, layers, notices);
         }
+        if (!overlaysWithUserXattrs()) {
+            notices.add("cache dirs are read-only in the sandbox: append-only caches need Linux 5.11 or later");
+            return new CacheLayers(root, null, layers, notices);
+        }
         Path runDir = root.resolve(prefix() + SEQUENCE.incrementAndGet());
         try {
             Files.createDirectories(root);
@@ -75,6 +81,17 @@ final class CacheLayers {
             }
         }
         return new CacheLayers(root, runDir, layers, notices);
+    }
+
+    /** An unprivileged overlay with its upper layer on a disk needs the "userxattr" option: Linux >= 5.11. */
+    private static boolean overlaysWithUserXattrs() {
+        String[] version = System.getProperty("os.version", "").split("[.-]");
+        try {
+            int major = Integer.parseInt(version[0]);
+            return major > 5 || (major == 5 && version.length > 1 && Integer.parseInt(version[1]) >= 11);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The layer directory of {@code cache}, empty when it is bound read-only. */
@@ -154,32 +171,33 @@ final class CacheLayers {
     }
 
     /**
-     * Deletes a run directory without following symlinks; each overlay work dir ("I/work/work",
-     * mode 000) is opened for its owner first.
+     * Deletes a run directory without following symlinks, opening each directory for its owner
+     * first (the overlay's work dir is mode 000, and so may be what the command made). Iterative:
+     * the command decides how deep the tree is.
      */
-    static void removeTree(Path runDir) {
-        try (DirectoryStream<Path> layerDirs = Files.newDirectoryStream(runDir)) {
-            for (Path layer : layerDirs) {
-                Path work = layer.resolve("work").resolve("work");
-                if (Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+    static void removeTree(Path top) {
+        Deque<Path> stack = new ArrayDeque<>();
+        Set<Path> listed = new HashSet<>();
+        stack.push(top);
+        while (!stack.isEmpty()) {
+            Path path = stack.peek();
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && listed.add(path)) {
+                try {
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+                    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                        entries.forEach(stack::push);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // removed below if it is empty, else left for a later run's removeAbandoned
                 }
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            // what cannot be opened fails below and stays for a later run's removeAbandoned
-        }
-        try (Stream<Path> paths = Files.walk(runDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(CacheLayers::removeOne);
-        } catch (IOException | RuntimeException e) {
-            // left for a later run's removeAbandoned
-        }
-    }
-
-    private static void removeOne(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // a directory that is not empty yet fails, and the walk reports what is left
+            stack.pop();
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // left for a later run's removeAbandoned
+            }
         }
     }
 }

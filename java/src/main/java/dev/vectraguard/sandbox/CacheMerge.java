@@ -28,9 +28,10 @@ import java.util.UUID;
  * additions only: a file that exists in the cache is never replaced (the link that adds a file
  * fails if one appeared meanwhile); whiteouts (deletions), opaque directories, copied-up changes
  * of existing files, symlinks, devices, fifos and sockets are left out; set-id, sticky and
- * world-write bits are cleared; symlinks are never followed. Where the store has hashes, a new
- * file must match them or is refused: npm's content-addressed {@code content-v2/ALGO/xx/yy/HEX},
- * and a file with a {@code .sha1}/{@code .sha256}/{@code .sha512}/{@code .md5} sibling (Maven).
+ * world-write bits and file capabilities are cleared; symlinks are never followed. Where the
+ * store has hashes, a new file must match them or is refused: npm's content-addressed
+ * {@code content-v2/ALGO/xx/yy/HEX}, and a file with a {@code .sha1}/{@code .sha256}/
+ * {@code .sha512}/{@code .md5} sibling (Maven).
  */
 final class CacheMerge {
     private static final int S_IFMT = 0170000;
@@ -41,6 +42,8 @@ final class CacheMerge {
     private static final Map<String, String> ALGORITHMS = Map.of("sha1", "SHA-1", "sha256", "SHA-256", "sha384", "SHA-384",
             "sha512", "SHA-512", "md5", "MD5");
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    /** Deeper than any package cache's layout; the command decides how deep its tree is. */
+    private static final int MAX_DEPTH = 128;
 
     private CacheMerge() {}
 
@@ -50,9 +53,10 @@ final class CacheMerge {
         int[] added = {0};
         if (Files.isDirectory(upper, NOFOLLOW) && Files.isDirectory(cache)) {
             try {
-                mergeDirectory(upper, cache.toRealPath(), cache, true, added, refused);
+                Path root = cache.toRealPath();
+                mergeDirectory(upper, root, root, true, 0, added, refused);
             } catch (IOException e) {
-                refused.add(cache + ": merge stopped: " + e.getMessage());
+                refused.add(cache + ": not added: " + e.getMessage());
             }
         }
         return new CacheAdditions(added[0], refused);
@@ -62,8 +66,12 @@ final class CacheMerge {
      * {@code target}: the cache directory that matches {@code upperDir}, which exists when
      * {@code targetExists}, else is made when the first file is added. {@code root}: the cache dir.
      */
-    private static void mergeDirectory(Path upperDir, Path target, Path root, boolean targetExists, int[] added,
-                                       List<String> refused) throws IOException {
+    private static void mergeDirectory(Path upperDir, Path target, Path root, boolean targetExists, int depth,
+                                       int[] added, List<String> refused) {
+        if (depth > MAX_DEPTH) {
+            refused.add(target + ": not added, more than " + MAX_DEPTH + " directories deep");
+            return;
+        }
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(upperDir)) {
@@ -75,6 +83,9 @@ final class CacheMerge {
                     dirs.add(entry);
                 }
             }
+        } catch (IOException e) {
+            refused.add(target + ": not added, its layer cannot be read: " + e.getMessage());
+            return;
         }
         boolean made = targetExists;
         for (Path file : files) {
@@ -88,7 +99,7 @@ final class CacheMerge {
                     refused.add(destination + ": " + mismatch);
                     continue;
                 }
-                if (!made) {
+                    if (!made) {
                     Files.createDirectories(target);
                     made = true;
                 }
@@ -105,13 +116,15 @@ final class CacheMerge {
             if (exists && (!Files.isDirectory(destination, NOFOLLOW) || opaque(dir))) {
                 continue; // a directory put in place of something else
             }
-            mergeDirectory(dir, destination, root, exists, added, refused);
+            mergeDirectory(dir, destination, root, exists, depth + 1, added, refused);
         }
     }
 
     /** Links (or, across filesystems, copies then links) {@code file} in as {@code destination}; false when it exists. */
     private static boolean add(Path file, Path destination) throws IOException {
         int mode = mode(file);
+        // A chown, even to the same owner, makes the kernel drop set-id bits and file capabilities.
+        Files.setAttribute(file, "unix:uid", Files.getAttribute(file, "unix:uid", NOFOLLOW), NOFOLLOW);
         if ((mode & 07777 & ~KEPT_MODE_BITS) != 0) {
             Files.setPosixFilePermissions(file, permissions(mode & KEPT_MODE_BITS));
         }

@@ -192,6 +192,9 @@ public final class SandboxProcess implements AutoCloseable {
                     cacheAdditions.complete(cacheLayers.merge());
                 } catch (RuntimeException e) {
                     cacheAdditions.completeExceptionally(e);
+                } catch (Error e) {
+                    cacheAdditions.completeExceptionally(e);
+                    throw e;
                 }
             });
         }

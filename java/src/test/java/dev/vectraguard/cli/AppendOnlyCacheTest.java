@@ -79,7 +79,9 @@ class AppendOnlyCacheTest {
                     .append(d).append("/tree/fresh\n")
                     .append("mkdir ").append(d).append("/newdir && echo x > ").append(d).append("/newdir/f\n")
                     .append("ln -s /etc/passwd ").append(d).append("/new-link\n")
-                    .append("echo s > ").append(d).append("/setid && chmod 4777 ").append(d).append("/setid\n");
+                    .append("echo s > ").append(d).append("/setid && chmod 4777 ").append(d).append("/setid\n")
+                    .append("mkdir ").append(d).append("/locked && echo x > ").append(d).append("/locked/f && chmod 000 ")
+                    .append(d).append("/locked\n");
         }
         script.append("echo pwned > ").append(existingNpm).append('\n')
                 .append("echo pwned > ").append(artifact.resolve("lib-1.0.jar")).append('\n')
@@ -122,6 +124,9 @@ class AppendOnlyCacheTest {
             Set<String> added = new TreeSet<>(after.keySet());
             added.removeAll(old.keySet());
             Set<String> expected = new TreeSet<>(Set.of("new-entry", "renamed", "newdir", "newdir/f", "setid"));
+            if (!unprivileged) {
+                expected.addAll(List.of("locked", "locked/f")); // root reads a directory of mode 000; a user does not
+            }
             if (cache.endsWith(".npm")) {
                 expected.addAll(newPaths(cache, goodNpm, old));
             } else if (cache.endsWith("repository")) {
