@@ -69,6 +69,36 @@ class CacheDirsTest {
         assertLayersGone(home);
     }
 
+    @Test
+    void layersLeftByAVgThatIsGoneAreRemovedByALaterRun() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".cache/pip"));
+        Path layers = Files.createDirectories(home.resolve(CacheLayers.LAYERS_DIR));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long goneStart = gone.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L);
+        Path abandoned = layers.resolve(gone.pid() + "-" + goneStart + "-1");
+        Files.createDirectories(abandoned.resolve("0/upper/sub"));
+        Files.writeString(abandoned.resolve("0/upper/sub/never-merged"), "x");
+        Files.createDirectories(abandoned.resolve("0/work/work"));
+        Files.setPosixFilePermissions(abandoned.resolve("0/work/work"), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Process running = new ProcessBuilder("sleep", "60").start();
+        try {
+            long runningStart = running.info().startInstant().orElseThrow().toEpochMilli();
+            Path live = Files.createDirectories(layers.resolve(running.pid() + "-" + runningStart + "-1/0/upper"));
+            try (SandboxProcess process = Sandbox.start(spec(home, cache, "true").build())) {
+                assertEquals(0, process.waitFor());
+                process.close();
+                process.cacheAdditions().get();
+            }
+            assertFalse(Files.exists(abandoned), "the layers of a vg that is gone were left");
+            assertFalse(Files.exists(cache.resolve("sub")), "abandoned layers must not be merged");
+            assertTrue(Files.isDirectory(live), "the layers of a running vg were removed");
+        } finally {
+            running.destroy();
+        }
+    }
+
     private static void assertLayersGone(Path home) throws IOException {
         Path layers = home.resolve(CacheLayers.LAYERS_DIR);
         try (var left = Files.list(layers)) {
