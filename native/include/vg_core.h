@@ -76,6 +76,10 @@
 #define VG_MOUNT_SYMLINK 7     /* symlink at `target` pointing to `data` */
 #define VG_MOUNT_REMOUNT_RO 8  /* make the mount at `target` (recursively) read-only */
 #define VG_MOUNT_MASK 9        /* hide `target`: /dev/null over a file, an empty read-only directory over a directory */
+/* overlay: lowerdir host `source`, upper and work dirs `upper` and `work` made in the empty host
+ * directory `data` (on a filesystem with user xattrs), at `target`. What the sandbox writes stays
+ * in `data/upper` for the caller, after the sandbox. */
+#define VG_MOUNT_OVERLAY_KEEP 10
 
 /* Mount flags (vg_mount_op.flags). Every mount is nosuid and nodev. */
 #define VG_MF_READONLY 0x1  /* read-only, recursively */

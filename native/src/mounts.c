@@ -8,7 +8,8 @@
  *   /oldroot   the host root: sources are resolved here, with RESOLVE_IN_ROOT, so
  *              absolute symlinks and ".." behave as on the host
  *   /newroot   the sandbox root tmpfs: targets are resolved here, with RESOLVE_IN_ROOT
- *   /ovlN      overlay N's upper and work dirs (throwaway, on the staging tmpfs)
+ *   /ovlN      overlay N's upper and work dirs (throwaway, on the staging tmpfs; those of a
+ *              VG_MOUNT_OVERLAY_KEEP are in the caller's host directory instead)
  *   /scratchN  a plain tmpfs target ("mode=..." only): a directory of the staging tmpfs,
  *              bound at the target (one filesystem serves /tmp, /run, home...: making and
  *              tearing down a superblock per target cost more than the bind)
@@ -483,18 +484,19 @@ fail:
     return -1;
 }
 
-/* Sets overlay's lower layer to the directory `src`: by fd ("lowerdir+", Linux >= 6.8), else by
- * its /proc/self/fd path (resolved in the old root's /proc). */
-static int set_overlay_lower(int fsfd, int src)
+/* Sets the overlay layer `key` to the directory `dir`: by fd (`fd_key`: "lowerdir+" since Linux 6.8,
+ * "upperdir" and "workdir" where the kernel takes them by fd), else by its /proc/self/fd path
+ * (resolved in the old root's /proc). */
+static int set_overlay_layer(int fsfd, const char *fd_key, const char *key, int dir)
 {
-    if (fsconfig(fsfd, FSCONFIG_SET_FD, "lowerdir+", NULL, src) == 0)
+    if (fsconfig(fsfd, FSCONFIG_SET_FD, fd_key, NULL, dir) == 0)
         return 0;
     if (errno != EINVAL)
         return -1;
-    char fdnum[21], lower[64] = "/oldroot/proc/self/fd/";
-    vg_utoa((uint64_t)src, fdnum);
-    vg_strappend(lower, sizeof lower, fdnum);
-    return fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir", lower, 0);
+    char fdnum[21], path[64] = "/oldroot/proc/self/fd/";
+    vg_utoa((uint64_t)dir, fdnum);
+    vg_strappend(path, sizeof path, fdnum);
+    return fsconfig(fsfd, FSCONFIG_SET_STRING, key, path, 0);
 }
 
 /* The root of an overlay shows the owner and mode of the upper directory: give it the lower
@@ -503,15 +505,15 @@ static int set_overlay_lower(int fsfd, int src)
  * without write permission for anybody, as the lower one is to that user (else the user could
  * write at the top of /usr). `owned`: the caller's ids own it (vg_spawn checked, from outside:
  * in here an unmapped owner and a user who is "nobody" both read as 65534). */
-static int match_lower_root(int lower, const char *upper, int owned)
+static int match_lower_root(int lower, int upper, int owned)
 {
     struct stat st;
     if (fstat(lower, &st) < 0)
         return -1;
     mode_t mode = st.st_mode & 07777;
-    if (!owned || chown(upper, st.st_uid, st.st_gid) < 0)
+    if (!owned || fchown(upper, st.st_uid, st.st_gid) < 0)
         mode &= ~(mode_t)0222;
-    return chmod(upper, mode);
+    return fchmod(upper, mode);
 }
 
 /* The entry name of `path` if it lies right below `dir` ("/etc/shadow" below "/etc"), else NULL. */
@@ -542,7 +544,7 @@ static const char *child_name(const char *path, const char *dir)
  * the sandbox creates there in its place is new (over a whiteout, a directory is opaque): the
  * lower entry never shows. A whiteout that cannot be made (a kernel before 5.8 refuses them
  * without CAP_MKNOD) leaves the entry to the mask. */
-static void whiteout_masks(struct mount_ctx *m, uint32_t index, int lower, const char *upper)
+static void whiteout_masks(struct mount_ctx *m, uint32_t index, int lower, int upper)
 {
     for (uint32_t i = index + 1; i < m->op_count; i++) {
         const vg_mount_op *mask = &m->ops[i];
@@ -552,14 +554,36 @@ static void whiteout_masks(struct mount_ctx *m, uint32_t index, int lower, const
         struct stat st;
         if (name == NULL || fstatat(lower, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
-        char path[PATH_MAX] = "";
-        if (vg_strappend(path, sizeof path, upper) == (size_t)-1 || vg_strappend(path, sizeof path, "/") == (size_t)-1 ||
-            vg_strappend(path, sizeof path, name) == (size_t)-1)
-            continue;
-        mknod(path, S_IFCHR | 0000, 0);
+        mknodat(upper, name, S_IFCHR | 0000, 0);
     }
 }
 
+/* Makes `upper` and `work` below the directory fd `parent` and opens them (O_RDONLY: fchown and
+ * fchmod work on them). */
+static int make_layer_dirs(int parent, int *upper, int *work)
+{
+    if (mkdirat(parent, "upper", 0755) < 0 || mkdirat(parent, "work", 0755) < 0)
+        return -1;
+    *upper = openat(parent, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*upper < 0)
+        return -1;
+    *work = openat(parent, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return *work < 0 ? -1 : 0;
+}
+
+/* An upper layer on a host disk is not synced when the overlay goes ("volatile", Linux >= 5.10;
+ * without it the whole host filesystem is synced at every sandbox's teardown): the caller
+ * reads it once the sandbox is gone, and a crash only loses a layer that was never merged. */
+static int volatile_upper(int fsfd)
+{
+    if (fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0) == 0 || errno == EINVAL)
+        return 0;
+    return -1;
+}
+
+/* VG_MOUNT_OVERLAY: the upper and work dirs live in the staging root (a private tmpfs, mode 0700,
+ * never visible in the sandbox), gone with the sandbox. VG_MOUNT_OVERLAY_KEEP: in the caller's
+ * host directory `data`, kept. */
 static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
 {
     unsigned ordinal = m->overlays++;
@@ -570,30 +594,32 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
             return 0;
         return vg_fail(m->err, VG_STEP_MOUNT, errno, "overlay", op->source);
     }
-    char num[21];
-    vg_utoa(index, num);
-    char dir[64] = "/ovl", upper[80], work[80];
-    vg_strappend(dir, sizeof dir, num);
-    upper[0] = work[0] = '\0';
-    vg_strappend(upper, sizeof upper, dir);
-    vg_strappend(upper, sizeof upper, "/upper");
-    vg_strappend(work, sizeof work, dir);
-    vg_strappend(work, sizeof work, "/work");
-
-    int rc = -1, tfd = -1, fsfd = -1, mnt = -1;
-    /* The upper layer lives in the staging root (a private tmpfs, mode 0700, never visible in
-     * the sandbox): gone with the sandbox. */
-    if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 ||
-        match_lower_root(src, upper, owned) < 0)
+    int rc = -1, parent = -1, upper = -1, work = -1, tfd = -1, fsfd = -1, mnt = -1;
+    const char *what = op->source;
+    if (op->kind == VG_MOUNT_OVERLAY_KEEP) {
+        what = op->data;
+        parent = open_in(m->oldroot, op->data, O_RDONLY | O_DIRECTORY);
+    } else {
+        char num[21], dir[64] = "/ovl";
+        vg_utoa(index, num);
+        vg_strappend(dir, sizeof dir, num);
+        if (mkdir(dir, 0700) == 0)
+            parent = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (parent < 0 || make_layer_dirs(parent, &upper, &work) < 0)
+        goto fail;
+    what = op->source;
+    if (match_lower_root(src, upper, owned) < 0)
         goto fail;
     whiteout_masks(m, index, src, upper);
     for (int userxattr = 1; userxattr >= 0; userxattr--) {
         fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fsfd < 0)
             goto fail;
-        if (set_overlay_lower(fsfd, src) < 0 ||
-            fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-            fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+        if (set_overlay_layer(fsfd, "lowerdir+", "lowerdir", src) < 0 ||
+            set_overlay_layer(fsfd, "upperdir", "upperdir", upper) < 0 ||
+            set_overlay_layer(fsfd, "workdir", "workdir", work) < 0 ||
+            (op->kind == VG_MOUNT_OVERLAY_KEEP && volatile_upper(fsfd) < 0) ||
             (userxattr && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
             fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
             close_keep_errno(fsfd);
@@ -610,11 +636,14 @@ static int do_overlay(struct mount_ctx *m, const vg_mount_op *op, uint32_t index
     rc = 0;
     goto out;
 fail:
-    vg_fail(m->err, VG_STEP_MOUNT, errno, "overlay", op->source);
+    vg_fail(m->err, VG_STEP_MOUNT, errno, "overlay", what);
 out:
     close_keep_errno(mnt);
     close_keep_errno(fsfd);
     close_keep_errno(tfd);
+    close_keep_errno(work);
+    close_keep_errno(upper);
+    close_keep_errno(parent);
     close_keep_errno(src);
     return rc;
 }
@@ -698,6 +727,10 @@ static int run_op(struct mount_ctx *m, const vg_mount_op *op, uint32_t index)
     case VG_MOUNT_OVERLAY:
         if (op->source == NULL)
             return vg_fail(m->err, VG_STEP_ARGS, EINVAL, "overlay without source", op->target);
+        return do_overlay(m, op, index);
+    case VG_MOUNT_OVERLAY_KEEP:
+        if (op->source == NULL || op->data == NULL)
+            return vg_fail(m->err, VG_STEP_ARGS, EINVAL, "overlay without source or data", op->target);
         return do_overlay(m, op, index);
     case VG_MOUNT_DIR:
         if (mkdir_p(m->newroot, op->target, 0) < 0)

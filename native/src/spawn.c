@@ -182,7 +182,7 @@ static uint64_t overlays_owned(const vg_spawn_spec *spec)
     unsigned n = 0;
     for (uint32_t i = 0; i < spec->mount_count && n < 64; i++) {
         const vg_mount_op *op = &spec->mounts[i];
-        if (op->kind != VG_MOUNT_OVERLAY)
+        if (op->kind != VG_MOUNT_OVERLAY && op->kind != VG_MOUNT_OVERLAY_KEEP)
             continue;
         struct stat st;
         if (!(spec->namespaces & VG_NS_USER) ||

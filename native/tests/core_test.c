@@ -1054,6 +1054,54 @@ static void test_overlay(void)
     t_cleanup(&s);
 }
 
+/* An overlay whose upper layer the caller keeps: the sandbox's writes land in data/upper (a new
+ * file as itself, a deletion as a whiteout), never in the lower directory. A missing optional
+ * lower directory is skipped; a missing layer directory fails the setup, naming it. */
+static void test_overlay_keep(void)
+{
+    t_sandbox s;
+    t_init(&s);
+    char lower[64], data[64], path[160], buf[64];
+    t_tmpdir(lower, sizeof lower);
+    t_tmpdir(data, sizeof data);
+    put(lower, "f", "lower\n");
+    put(lower, "d", NULL);
+    put(lower, "d/e", "e\n");
+    t_mount(&s, VG_MOUNT_OVERLAY_KEEP, 0, lower, "/keep", data);
+    CHECK(t_sh(&s, "cat /keep/f && echo changed > /keep/f && echo new > /keep/g && rm /keep/d/e && cat /keep/f /keep/g") == 0 &&
+              s.status == 0,
+          "status %d: %s", s.status, s.out);
+    CHECK(strcmp(s.out, "lower\nchanged\nnew\n") == 0, "inside: %s", s.out);
+    snprintf(path, sizeof path, "%s/f", lower);
+    CHECK(slurp(path, buf, sizeof buf) && strcmp(buf, "lower\n") == 0, "lower f changed: %s", buf);
+    snprintf(path, sizeof path, "%s/d/e", lower);
+    CHECK(t_exists(path), "lower d/e deleted");
+    snprintf(path, sizeof path, "%s/g", lower);
+    CHECK(!t_exists(path), "g written into the lower directory");
+    snprintf(path, sizeof path, "%s/upper/g", data);
+    CHECK(slurp(path, buf, sizeof buf) && strcmp(buf, "new\n") == 0, "upper g: %s", buf);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/upper/d/e", data);
+    CHECK(lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == 0, "d/e is a whiteout in the upper layer");
+    char data2[64];
+    t_tmpdir(data2, sizeof data2);
+    t_cleanup(&s);
+    t_init(&s);
+    snprintf(path, sizeof path, "%s/gone", lower);
+    t_mount(&s, VG_MOUNT_OVERLAY_KEEP, VG_MF_OPTIONAL, path, "/keep", data2);
+    CHECK(t_sh(&s, "test -e /keep || echo skipped") == 0 && strcmp(s.out, "skipped\n") == 0, "optional: %s", s.out);
+    t_cleanup(&s);
+    t_init(&s);
+    snprintf(path, sizeof path, "%s/no-such-dir", data2);
+    t_mount(&s, VG_MOUNT_OVERLAY_KEEP, 0, lower, "/keep", path);
+    CHECK(t_sh(&s, "true") < 0 && s.err.step == VG_STEP_MOUNT && s.err.errnum == ENOENT && strstr(s.err.detail, "no-such-dir"),
+          "missing layer dir: %d %d %s", s.err.step, s.err.errnum, s.err.detail);
+    t_cleanup(&s);
+    t_rm_rf(lower);
+    t_rm_rf(data);
+    t_rm_rf(data2);
+}
+
 static volatile sig_atomic_t g_sigchld;
 
 static void count_sigchld(int sig)
@@ -1256,6 +1304,7 @@ static const struct {
     {"dev_nodes", test_dev_nodes},
     {"overlay", test_overlay},
     {"overlay_masks", test_overlay_masks},
+    {"overlay_keep", test_overlay_keep},
     {"no_sigchld", test_no_sigchld},
     {"mask", test_mask},
     {"scratch_bound", test_scratch_bound},

@@ -198,10 +198,25 @@ final class ExecCommand implements Callable<Integer> {
                 notices.print("memory", "the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
             }
             absentProjectConfigs.forEach(this::quarantineCreatedConfig);
+            process.close();
+            reportCacheAdditions(process);
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
+        }
+    }
+
+    /** Waits until the command's new cache entries are in the caches; names those refused. */
+    private void reportCacheAdditions(SandboxProcess process) {
+        try {
+            List<String> refused = process.cacheAdditions().join().refused();
+            if (!refused.isEmpty()) {
+                notices.print("cache", "refused " + refused.size() + " new cache file(s) written in the sandbox: "
+                        + String.join("; ", refused), Map.of("refused", refused));
+            }
+        } catch (RuntimeException e) {
+            notices.print("cache", "the sandbox's new cache entries were not added: " + e.getMessage());
         }
     }
 

@@ -5,9 +5,9 @@ package dev.vectraguard.nativecore;
  *
  * @param kind one of the {@code MOUNT_*} kinds here (VG_MOUNT_*)
  * @param flags {@code READONLY | OPTIONAL | NOEXEC} bits (VG_MF_*)
- * @param source host path for BIND and OVERLAY, else null
+ * @param source host path for BIND, OVERLAY and OVERLAY_KEEP, else null
  * @param target path inside the sandbox
- * @param data tmpfs options or symlink target, else null
+ * @param data tmpfs options, symlink target, or the host directory of OVERLAY_KEEP's layers, else null
  */
 public record MountOp(int kind, int flags, String source, String target, String data) {
 
@@ -20,12 +20,13 @@ public record MountOp(int kind, int flags, String source, String target, String 
     public static final int SYMLINK = vg_core_h.VG_MOUNT_SYMLINK();
     public static final int REMOUNT_RO = vg_core_h.VG_MOUNT_REMOUNT_RO();
     public static final int MASK = vg_core_h.VG_MOUNT_MASK();
+    public static final int OVERLAY_KEEP = vg_core_h.VG_MOUNT_OVERLAY_KEEP();
     public static final int READONLY = vg_core_h.VG_MF_READONLY();
     public static final int OPTIONAL = vg_core_h.VG_MF_OPTIONAL();
     public static final int NOEXEC = vg_core_h.VG_MF_NOEXEC();
 
     public MountOp {
-        if (kind < BIND || kind > MASK) {
+        if (kind < BIND || kind > OVERLAY_KEEP) {
             throw new IllegalArgumentException("unknown mount kind: " + kind);
         }
         NativeStrings.check("mount target", target);
@@ -51,6 +52,11 @@ public record MountOp(int kind, int flags, String source, String target, String 
 
     public static MountOp overlay(String lowerDir, String target, int flags) {
         return new MountOp(OVERLAY, flags, lowerDir, target, null);
+    }
+
+    /** An overlay of {@code lowerDir} whose upper layer stays in {@code layerDir} (empty; made by the caller). */
+    public static MountOp overlayKeep(String lowerDir, String target, String layerDir, int flags) {
+        return new MountOp(OVERLAY_KEEP, flags, lowerDir, target, layerDir);
     }
 
     public static MountOp dir(String target) {

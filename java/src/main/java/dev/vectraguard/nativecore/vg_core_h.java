@@ -467,6 +467,15 @@ public class vg_core_h {
     public static int VG_MOUNT_MASK() {
         return VG_MOUNT_MASK;
     }
+    private static final int VG_MOUNT_OVERLAY_KEEP = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_MOUNT_OVERLAY_KEEP 10
+     * }
+     */
+    public static int VG_MOUNT_OVERLAY_KEEP() {
+        return VG_MOUNT_OVERLAY_KEEP;
+    }
     private static final int VG_MF_READONLY = (int)1L;
     /**
      * {@snippet lang=c :

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,10 +54,15 @@ final class MountPlanner {
     private record Bound(Path source, Path target) {}
 
     /**
+     * Each cache dir is an overlay whose upper layer {@code cacheLayers} keeps (merged back as
+     * additions only), or read-only where it has no layer; either is skipped when the cache dir
+     * is gone by the time the sandbox mounts it.
+     *
      * @param home        the home the sandbox shows ({@code $HOME})
      * @param accountHome the caller's home in the password database (the same unless $HOME points elsewhere)
      */
-    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd) throws SandboxException {
+    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd, CacheLayers cacheLayers)
+            throws SandboxException {
         WritableLocations writable = WritableLocations.of(accountHome, home);
         Path workspace = realWorkspace(spec.workspace(), writable);
         boolean overlay = spec.profile().throwawayRoot();
@@ -118,7 +124,16 @@ final class MountPlanner {
             Path real = resolveExisting(cache);
             writable.check("cache dir", real, "remove it from sandbox.cache_dirs");
             createDirectories(real);
-            addReadWrite(mounts, rules, bound, real, cache);
+            String source = real.toString();
+            String target = cache.toString();
+            Optional<Path> layer = cacheLayers.layerOf(cache);
+            mounts.add(layer.isPresent()
+                    ? new MountOp(vg_core_h.VG_MOUNT_OVERLAY_KEEP(), vg_core_h.VG_MF_OPTIONAL(), source, target, layer.get().toString())
+                    : new MountOp(vg_core_h.VG_MOUNT_BIND(),
+                            vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_OPTIONAL() | vg_core_h.VG_MF_NO_SYMLINKS(),
+                            source, target, null));
+            rules.add(new LandlockPathRule(target, layer.isPresent() ? LandlockAccess.READ_WRITE : LandlockAccess.READ_ONLY));
+            bound.add(new Bound(real, cache));
         }
         for (BindMount bind : spec.bindMounts()) {
             Path real;

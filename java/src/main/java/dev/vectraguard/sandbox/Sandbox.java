@@ -50,6 +50,11 @@ public final class Sandbox {
      *                          found (127) or not executable (126); the message is one line
      */
     public static SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        return start(spec, () -> { });
+    }
+
+    /** {@link #start(SandboxSpec)}, running {@code afterPlanning} between the mount plan and the spawn (tests). */
+    static SandboxProcess start(SandboxSpec spec, Runnable afterPlanning) throws SandboxException {
         if (!NativeCore.available()) {
             throw new SandboxException("native sandbox unavailable: " + unavailableReason());
         }
@@ -67,13 +72,29 @@ public final class Sandbox {
 
         Path home = homeDirectory(spec.environment());
         int[] ids = callerIds();
-        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath());
-        byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+        CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), home);
+        notices.addAll(cacheLayers.notices());
+        MountPlanner.FilesystemPlan plan;
+        byte[] seccomp;
+        try {
+            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath(), cacheLayers);
+            seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+            afterPlanning.run();
+        } catch (SandboxException | RuntimeException e) {
+            cacheLayers.discard();
+            throw e;
+        }
         Map<String, String> environment = new java.util.TreeMap<>(spec.environment());
         environment.put("HOME", home.toString());
         String searchPath = environment.getOrDefault("PATH", DEFAULT_PATH);
 
-        ResourceControl resources = ResourceControl.acquire(spec.limits());
+        ResourceControl resources;
+        try {
+            resources = ResourceControl.acquire(spec.limits());
+        } catch (SandboxException | RuntimeException e) {
+            cacheLayers.discard();
+            throw e;
+        }
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
         try {
@@ -122,7 +143,7 @@ public final class Sandbox {
                     : new SandboxProcess.Namespaces(prepared, reusableNamespaces);
             closeAll(childEnds);
             childEnds.clear();
-            return new SandboxProcess(process, resources, namespacesAfter, spec.timeout().orElse(null),
+            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);
@@ -130,6 +151,7 @@ public final class Sandbox {
             closeAll(parentEnds);
             closeAll(childEnds);
             resources.close();
+            cacheLayers.discard();
             throw e;
         }
     }

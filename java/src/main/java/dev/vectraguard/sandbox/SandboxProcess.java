@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running sandbox. Closing it kills whatever is still running inside and releases its resources
@@ -23,6 +24,8 @@ public final class SandboxProcess implements AutoCloseable {
     private final NativeProcess process;
     private final ResourceControl resources;
     private final Namespaces namespaces;
+    private final CacheLayers cacheLayers;
+    private final CompletableFuture<CacheAdditions> cacheAdditions = new CompletableFuture<>();
     private final Duration timeout;
     private final long startNanos;
     private final OutputStream stdin;
@@ -36,11 +39,13 @@ public final class SandboxProcess implements AutoCloseable {
     /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
     record Namespaces(PreparedNamespaces pair, boolean reusable) {}
 
-    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, Duration timeout,
+    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
+                   Duration timeout,
                    OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
         this.resources = resources;
         this.namespaces = namespaces;
+        this.cacheLayers = cacheLayers;
         this.timeout = timeout;
         this.startNanos = System.nanoTime();
         this.stdin = stdin;
@@ -183,8 +188,25 @@ public final class SandboxProcess implements AutoCloseable {
                     NamespacePool.giveBack(namespaces.pair(), namespaces.reusable());
                 }
                 resources.close();
+                try {
+                    cacheAdditions.complete(cacheLayers.merge());
+                } catch (RuntimeException e) {
+                    cacheAdditions.completeExceptionally(e);
+                } catch (Error e) {
+                    cacheAdditions.completeExceptionally(e);
+                    throw e;
+                }
             });
         }
+    }
+
+    /**
+     * Completes once the sandbox is closed and gone and the new files its command wrote into the
+     * shared caches have been added to them (as additions only: existing entries are never
+     * changed); a new file that does not match its hash is refused and listed.
+     */
+    public CompletableFuture<CacheAdditions> cacheAdditions() {
+        return cacheAdditions;
     }
 
     private static <T> T require(T stream, String name) {

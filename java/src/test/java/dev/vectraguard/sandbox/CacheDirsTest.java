@@ -1,0 +1,108 @@
+package dev.vectraguard.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Cache dirs through the embedding API: append-only, and skipped when gone before they are mounted. */
+class CacheDirsTest {
+    @TempDir
+    Path dir;
+
+    private SandboxSpec.Builder spec(Path home, Path cache, String script) throws IOException {
+        Path workspace = Files.createDirectories(dir.resolve("work"));
+        return SandboxSpec.builder("/bin/sh", "-c", script).workspace(workspace).securityLevel(SecurityLevel.BALANCED)
+                .environment(Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString())).cacheDir(cache)
+                .stdout(Stdio.PIPE).stderr(Stdio.PIPE);
+    }
+
+    @Test
+    void aCacheDirGoneBeforeMountingIsSkipped() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".npm"));
+        SandboxSpec spec = spec(home, cache, "test -e " + cache + " && echo present || echo skipped").build();
+        try (SandboxProcess process = Sandbox.start(spec, () -> {
+            try {
+                Files.delete(cache);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        })) {
+            String out = new String(process.stdout().readAllBytes());
+            String err = new String(process.stderr().readAllBytes());
+            assertEquals(0, process.waitFor(), err);
+            assertEquals("skipped\n", out, err);
+            process.close();
+            assertEquals(0, process.cacheAdditions().get().added());
+        }
+        assertFalse(Files.exists(cache), "the merge must not bring a vanished cache dir back");
+        assertLayersGone(home);
+    }
+
+    @Test
+    void theEmbeddingApiAddsNewEntriesOnlyOnceClosed() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".m2/repository"));
+        Files.writeString(cache.resolve("existing.jar"), "original");
+        String script = "echo changed > " + cache + "/existing.jar && echo added > " + cache + "/new.jar && cat " + cache
+                + "/existing.jar";
+        try (SandboxProcess process = Sandbox.start(spec(home, cache, script).timeout(Duration.ofSeconds(60)).build())) {
+            assertEquals("changed\n", new String(process.stdout().readAllBytes()), "the command sees its own write");
+            assertEquals(0, process.waitFor());
+            process.close();
+            CacheAdditions additions = process.cacheAdditions().get();
+            assertEquals(1, additions.added(), additions.toString());
+            assertTrue(additions.refused().isEmpty(), additions.toString());
+        }
+        assertEquals("original", Files.readString(cache.resolve("existing.jar")));
+        assertEquals("added\n", Files.readString(cache.resolve("new.jar")));
+        assertLayersGone(home);
+    }
+
+    @Test
+    void layersLeftByAVgThatIsGoneAreRemovedByALaterRun() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".cache/pip"));
+        Path layers = Files.createDirectories(home.resolve(CacheLayers.LAYERS_DIR));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long goneStart = gone.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L);
+        Path abandoned = layers.resolve(gone.pid() + "-" + goneStart + "-1");
+        Files.createDirectories(abandoned.resolve("0/upper/sub"));
+        Files.writeString(abandoned.resolve("0/upper/sub/never-merged"), "x");
+        Files.createDirectories(abandoned.resolve("0/work/work"));
+        Files.setPosixFilePermissions(abandoned.resolve("0/work/work"), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Process running = new ProcessBuilder("sleep", "60").start();
+        try {
+            long runningStart = running.info().startInstant().orElseThrow().toEpochMilli();
+            Path live = Files.createDirectories(layers.resolve(running.pid() + "-" + runningStart + "-1/0/upper"));
+            try (SandboxProcess process = Sandbox.start(spec(home, cache, "true").build())) {
+                assertEquals(0, process.waitFor());
+                process.close();
+                process.cacheAdditions().get();
+            }
+            assertFalse(Files.exists(abandoned), "the layers of a vg that is gone were left");
+            assertFalse(Files.exists(cache.resolve("sub")), "abandoned layers must not be merged");
+            assertTrue(Files.isDirectory(live), "the layers of a running vg were removed");
+        } finally {
+            running.destroy();
+        }
+    }
+
+    private static void assertLayersGone(Path home) throws IOException {
+        Path layers = home.resolve(CacheLayers.LAYERS_DIR);
+        try (var left = Files.list(layers)) {
+            assertEquals(0, left.count(), "per-run cache layers left in " + layers);
+        }
+    }
+}
