@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -176,11 +175,14 @@ final class ExecCommand implements Callable<Integer> {
         Path projectConfig = Path.of(ConfigLoader.PROJECT_FILE).toAbsolutePath();
         boolean projectConfigExisted = Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS);
         try (SandboxProcess process = Sandbox.start(spec)) {
-            forwardSignals(process);
+            StopSignals stop = StopSignals.forward(new StopSignals.Target() {
+                public void signal(int number) throws SandboxException { process.signal(number); }
+                public void kill() throws SandboxException { process.kill(); }
+            });
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
             }
-            int status = process.waitFor();
+            int status = stop.exitCode(process.waitFor());
             if (process.timedOut()) {
                 notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
@@ -233,20 +235,6 @@ final class ExecCommand implements Callable<Integer> {
         } catch (ConfigException | IOException e) {
             Stderr.warn("cannot open the trust store: " + e.getMessage());
             return null;
-        }
-    }
-
-    /** Ctrl-C reaches the command through the terminal; TERM and HUP sent to vg are passed on. */
-    private static void forwardSignals(SandboxProcess process) {
-        Signal.handle(new Signal("INT"), signal -> { });
-        for (String name : List.of("TERM", "HUP")) {
-            Signal.handle(new Signal(name), signal -> {
-                try {
-                    process.signal(signal.getNumber());
-                } catch (SandboxException ignored) {
-                    // the sandbox has already ended
-                }
-            });
         }
     }
 

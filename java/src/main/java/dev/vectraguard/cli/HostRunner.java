@@ -17,14 +17,13 @@ final class HostRunner {
             Stderr.warn(command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
             return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
         }
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
-        for (String name : List.of("TERM", "HUP")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> process.destroy());
-        }
+        StopSignals stop = StopSignals.forward(new StopSignals.Target() {
+            public void signal(int number) { process.destroy(); } // Java can send a host process TERM only
+            public void kill() { process.destroyForcibly(); }
+        });
         while (true) {
             try {
-                int status = process.waitFor();
-                return status;
+                return stop.exitCode(process.waitFor());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
