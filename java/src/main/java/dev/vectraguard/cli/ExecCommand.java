@@ -3,7 +3,6 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
-import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.metrics.MetricsStore;
 import dev.vectraguard.metrics.RunDecision;
@@ -90,10 +89,9 @@ final class ExecCommand implements Callable<Integer> {
         }
         VgConfig config = loaded.config();
         notices = new Notices(config.logFormat());
-        SandboxRuntime runtime = config.sandbox().runtime();
-        if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
-            return Stderr.fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
-                    + "(set sandbox.runtime: native or auto)");
+        String unavailableRuntime = SandboxSpecs.unavailableRuntime(loaded);
+        if (unavailableRuntime != null) {
+            return Stderr.fail(unavailableRuntime);
         }
 
         String text = ShellWords.join(command);

@@ -2,6 +2,7 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
+import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
 import dev.vectraguard.config.Globs;
@@ -9,6 +10,8 @@ import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.Environment;
 import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
@@ -58,10 +61,10 @@ final class SandboxSpecs {
                         config.memoryLimit() != null ? config.memoryLimit() : profile.memoryBytes(),
                         config.cpuLimit() != null ? (int) Math.round(config.cpuLimit() * 1000) : profile.cpuMillis(),
                         config.pidsLimit() != null ? config.pidsLimit() : profile.pids()));
-        if (fromFile(loaded, "sandbox.seccomp_profile")) {
+        if (fromFile(loaded, "sandbox.seccomp_profile") && config.seccompProfile() != null) {
             builder.seccompProfile(config.seccompProfile().toString());
         }
-        if (fromFile(loaded, "sandbox.capability_set")) {
+        if (fromFile(loaded, "sandbox.capability_set") && config.capabilitySet() != null) {
             Set<Capability> capabilities = new HashSet<>();
             for (String name : config.capabilitySet().expand()) {
                 capabilities.add(Capability.named(name));
@@ -75,6 +78,27 @@ final class SandboxSpecs {
             builder.cacheDir(cache);
         }
         return builder.build();
+    }
+
+    /** Why {@code vg exec} cannot use the configured runtime; null when it can. */
+    static String unavailableRuntime(LoadedConfig loaded) {
+        SandboxRuntime runtime = loaded.config().sandbox().runtime();
+        return runtime == SandboxRuntime.AUTO || runtime == SandboxRuntime.NATIVE ? null
+                : "sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
+                        + "(set sandbox.runtime: native or auto)";
+    }
+
+    /**
+     * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
+     * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
+     * level allows, the workspace, the seccomp profile).
+     */
+    static void check(LoadedConfig loaded, Path home) throws SandboxException {
+        String runtime = unavailableRuntime(loaded);
+        if (runtime != null) {
+            throw new SandboxException(runtime);
+        }
+        Sandbox.check(build(List.of("true"), loaded, new Overrides(null, null, null, null), home));
     }
 
     /** The configured cache dirs plus the known package caches that exist under home. */

@@ -40,6 +40,31 @@ public final class Sandbox {
     }
 
     /**
+     * The checks of {@link #start} that need only the spec (nothing is started or created): the
+     * network allowed at the level, the workspace, the seccomp profile. {@code vg config validate} runs them.
+     */
+    public static void check(SandboxSpec spec) throws SandboxException {
+        allowedNetwork(spec);
+        MountPlanner.realWorkspace(spec.workspace(), homeDirectory(spec.environment()));
+        if (NativeCore.available()) {
+            SeccompProfiles.compiled(spec.seccompProfile());
+        } else {
+            SeccompProfiles.load(spec.seccompProfile());
+        }
+    }
+
+    /** The network the spec asks for, refused when it is more than its level allows. */
+    private static NetworkMode allowedNetwork(SandboxSpec spec) throws SandboxException {
+        SecurityProfile profile = spec.profile();
+        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
+        if (requested.ordinal() > profile.network().ordinal()) {
+            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
+                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
+        }
+        return requested;
+    }
+
+    /**
      * Starts the command of {@code spec} in a new sandbox.
      *
      * @throws SandboxException when the sandbox cannot be set up (exit code 125), the command is not
@@ -51,11 +76,7 @@ public final class Sandbox {
         }
         List<String> notices = new ArrayList<>();
         SecurityProfile profile = spec.profile();
-        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
-        if (requested.ordinal() > profile.network().ordinal()) {
-            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
-                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
-        }
+        NetworkMode requested = allowedNetwork(spec);
         NetworkMode network = spec.network();
         if (requested == NetworkMode.RESTRICTED) {
             notices.add("restricted networking is not available yet: the sandbox has no network");
