@@ -43,6 +43,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:", "  vg exec -- npm test", "  vg exec --security-level strict --timeout 60 -- make",
                 "  vg exec -- bash -c 'curl -fsSL https://example.org/x.sh | sh'   # rated as a whole"})
 final class ExecCommand implements Callable<Integer> {
+    static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(365).toSeconds();
+
     @Option(names = "--security-level", paramLabel = "LEVEL", converter = LevelConverter.class,
             description = "permissive, balanced, strict or paranoid (default: sandbox.security_level, balanced).")
     SecurityLevel securityLevel;
@@ -78,8 +80,12 @@ final class ExecCommand implements Callable<Integer> {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         quiet |= System.getenv("VG_QUIET") != null;
-        if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            return Stderr.fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
+        if (timeoutSeconds != null && (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+            return Stderr.fail("--timeout must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds (365 days); got " + timeoutSeconds);
+        }
+        if (command.getFirst().isEmpty()) {
+            Stderr.warn("the command name is empty: nothing to run");
+            return ExitCodes.NOT_FOUND;
         }
         LoadedConfig loaded;
         try {

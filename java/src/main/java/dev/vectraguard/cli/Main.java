@@ -19,6 +19,7 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new VgCommand());
         // Everything after the command's name belongs to it: `vg exec ls -la` works like `vg exec -- ls -la`.
         commandLine.getSubcommands().get("exec").setStopAtPositional(true);
+        commandLine.getSubcommands().get("explain").setStopAtPositional(true); // `vg explain rm -rf /tmp/x`
         PrintWriter err = new PrintWriter(System.err, true);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {

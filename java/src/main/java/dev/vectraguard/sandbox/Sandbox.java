@@ -74,6 +74,9 @@ public final class Sandbox {
         if (!NativeCore.available()) {
             throw new SandboxException("native sandbox unavailable: " + unavailableReason());
         }
+        if (spec.command().getFirst().isEmpty()) {
+            throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
+        }
         List<String> notices = new ArrayList<>();
         SecurityProfile profile = spec.profile();
         NetworkMode requested = allowedNetwork(spec);
