@@ -78,6 +78,17 @@ final class VgRunner {
         return builder.start();
     }
 
+    /**
+     * Runs vg with {@code args} on a pseudo-terminal (script(1)) and types {@code answer}; the typing
+     * side stays open a few seconds, because script ends the session when its input closes.
+     */
+    Result onTerminal(String answer, String... args) throws Exception {
+        String command = javaCommand(System.getProperty("java.class.path"), List.of(args)).stream()
+                .map(ShellWords::quote).collect(java.util.stream.Collectors.joining(" "));
+        String typing = "(printf '%s\\n' " + ShellWords.quote(answer) + "; sleep 4)";
+        return exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command) + " /dev/null"), null);
+    }
+
     /** Runs {@code command} (a whole command line) with this runner's environment and directory. */
     Result exec(List<String> command, String stdin) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
