@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.nativecore.ByteStrings;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -8,6 +10,12 @@ final class HostRunner {
     private HostRunner() {}
 
     static int run(List<String> command) {
+        for (int i = 0; i < command.size(); i++) {
+            if (ByteStrings.hasEscapedBytes(command.get(i))) {
+                return Stderr.fail((i == 0 ? "the command name" : "argument " + i) + " '" + command.get(i)
+                        + "' is not valid UTF-8: vg passes such bytes unchanged only to a sandboxed command");
+            }
+        }
         Process process;
         try {
             process = new ProcessBuilder(command).inheritIO().start();

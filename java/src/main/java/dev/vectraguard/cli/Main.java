@@ -9,7 +9,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args);
+        String[] exact = RawInput.arguments(args);
+        int code = exact != null ? run(exact)
+                : Stderr.fail("an argument is not valid UTF-8 and its bytes cannot be read back from /proc/self/cmdline");
         System.out.flush();
         System.err.flush();
         System.exit(code);

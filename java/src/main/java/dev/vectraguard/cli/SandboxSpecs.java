@@ -119,7 +119,7 @@ final class SandboxSpecs {
 
     /** The caller's environment, whitelisted, minus protected variables. */
     static Map<String, String> environment(LoadedConfig loaded) {
-        Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(System.getenv(), loaded.config().sandbox().envWhitelist()));
+        Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(RawInput.environment(), loaded.config().sandbox().envWhitelist()));
         var protection = loaded.config().envProtection();
         if (protection.enabled()) {
             env.keySet().removeIf(name -> Globs.matchesAny(protection.protectedVars(), name));
