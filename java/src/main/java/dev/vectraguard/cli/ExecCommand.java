@@ -54,7 +54,7 @@ final class ExecCommand implements Callable<Integer> {
                     + "with exit 125; restricted is not built yet and means none. Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
-    @Option(names = "--workspace", paramLabel = "DIR",
+    @Option(names = "--workspace", paramLabel = "DIR", converter = Utf8PathConverter.class,
             description = "Directory the command may write, kept at its host path (default: sandbox.workspace_dir, "
                     + "else the current directory).")
     Path workspace;
@@ -172,6 +172,12 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     private int runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
+        if (!RawInput.workingDirectoryIsExact()) {
+            String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
+                    + "it exactly; run vg from a directory whose path is UTF-8";
+            notices.print("error", problem);
+            return recorder.finish(RunDecision.SANDBOX, "native", false, ExitCodes.VG_FAILURE, problem);
+        }
         Path home = Sandbox.homeDirectory(System.getenv());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds)), home);

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.policy.VisibleText;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -25,7 +26,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
-            err.println("vg: " + exception.getMessage());
+            err.println("vg: " + VisibleText.escape(exception.getMessage()));
             err.println("Try 'vg " + exception.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^vg ?", "")
                     + (exception.getCommandLine().getCommandSpec().qualifiedName().equals("vg") ? "" : " ") + "--help' for usage.");
             return ExitCodes.VG_FAILURE;

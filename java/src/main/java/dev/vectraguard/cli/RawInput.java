@@ -73,6 +73,22 @@ final class RawInput {
         return environment;
     }
 
+    /**
+     * Whether Java names the current directory exactly: its path may hold bytes that are not UTF-8,
+     * which the JVM's user.dir has replaced (and a Java path cannot hold).
+     */
+    static boolean workingDirectoryIsExact() {
+        String dir = System.getProperty("user.dir");
+        if (dir.indexOf(LOST) < 0) {
+            return true;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/cwd")).equals(Path.of(dir));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static List<byte[]> nulSeparated(byte[] bytes) {
         List<byte[]> parts = new ArrayList<>();
         int start = 0;

@@ -66,4 +66,19 @@ class RawBytesTest {
                 host.stderr());
         assertEquals(1, onHost("ls | grep -q z"), "a file was created");
     }
+
+    @Test
+    void pathsThatAreNotUtf8AreRefusedNotChanged() throws Exception {
+        assertEquals(0, onHost("mkdir \"$(printf 'd\\377x')\""));
+        VgRunner.Result workspace = viaShell("exec \"$@\" --workspace \"$(printf 'd\\377x')\" -- touch made", "exec");
+        assertEquals(125, workspace.exitCode(), workspace.toString());
+        assertTrue(workspace.stderr().startsWith("vg: Invalid value for option '--workspace': 'd\\xffx' is not valid UTF-8: "
+                + "vg cannot name such a path exactly\n"), workspace.toString());
+
+        VgRunner.Result inside = viaShell("cd \"$(printf 'd\\377x')\" && exec \"$@\"", "exec", "--", "touch", "made");
+        assertEquals(125, inside.exitCode(), inside.toString());
+        assertEquals(1, inside.stderr().lines().count(), inside.toString());
+        assertTrue(inside.stderr().contains("is not valid UTF-8: vg cannot name it exactly"), inside.toString());
+        assertEquals(1, onHost("find . -name made | grep -q ."), "the command ran");
+    }
 }
