@@ -9,9 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,24 +91,10 @@ public final class StateFile {
                 return result;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + file + ": " + reason(e), e);
+            throw new UncheckedIOException("cannot update " + file + ": " + StateDir.reason(e, file), e);
         } finally {
             inProcess.unlock();
         }
-    }
-
-    /** Why an operation failed, in the words of strerror: Java leaves them out of some exceptions. */
-    static String reason(IOException e) {
-        if (e instanceof AccessDeniedException denied) {
-            return (denied.getFile() == null ? "" : denied.getFile() + ": ") + "permission denied";
-        }
-        if (e instanceof NoSuchFileException missing) {
-            return (missing.getFile() == null ? "" : missing.getFile() + ": ") + "no such file or directory";
-        }
-        if (e instanceof FileSystemException failed && failed.getReason() != null) {
-            return (failed.getFile() == null ? "" : failed.getFile() + ": ") + failed.getReason().toLowerCase(Locale.ROOT);
-        }
-        return String.valueOf(e.getMessage());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,5 +103,25 @@ class BadInputTest {
                 "cannot make a read-only mount here: " + readOnly);
         assertEquals(125, readOnly.exitCode(), readOnly.toString());
         assertOneLine("vg: cannot update " + vg.stateDir.resolve("trust.json") + ": " + lock + ": read-only file system", readOnly);
+    }
+
+    @Test
+    void aStateDirTheUserCannotWriteSaysWhy() throws Exception {
+        Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "switches to uid 65534, needs root");
+        Files.createDirectories(vg.stateDir); // root's, mode 755
+        try (PortableClasspath classpath = PortableClasspath.create()) {
+            for (Path dir : List.of(vg.home, vg.workspace, root)) {
+                Files.setAttribute(dir, "unix:uid", 65534);
+            }
+            for (String[] args : List.of(new String[] {"trust", "add", "ls -la"}, new String[] {"trust", "list", "--state-dir", vg.stateDir + "/sub"})) {
+                List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+                command.addAll(VgRunner.javaCommand(classpath.classpath(), List.of(args)));
+                VgRunner.Result result = vg.exec(command, null);
+                assertEquals(125, result.exitCode(), result.toString());
+                assertOneLine(args[1].equals("add")
+                        ? "vg: cannot update " + vg.stateDir.resolve("trust.json") + ": " + vg.stateDir.resolve("trust.json.lock") + ": permission denied"
+                        : "vg: cannot create the state directory " + vg.stateDir.resolve("sub") + ": permission denied", result);
+            }
+        }
     }
 }
