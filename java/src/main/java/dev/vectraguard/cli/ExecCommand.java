@@ -184,11 +184,9 @@ final class ExecCommand implements Callable<Integer> {
         boolean cached = !spec.cacheDirs().isEmpty();
         Path projectConfig = Path.of(ConfigLoader.PROJECT_FILE).toAbsolutePath();
         boolean projectConfigExisted = Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS);
+        StopSignals stop = StopSignals.install();
         try (SandboxProcess process = Sandbox.start(spec)) {
-            StopSignals stop = StopSignals.forward(new StopSignals.Target() {
-                public void signal(int number) throws SandboxException { process.signal(number); }
-                public void kill() throws SandboxException { process.kill(); }
-            });
+            stop.attach(process::signal, process::kill);
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
             }
@@ -204,7 +202,7 @@ final class ExecCommand implements Callable<Integer> {
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, stop.exitCode(e.exitCode()), e.getMessage());
         }
     }
 

@@ -16,6 +16,7 @@ final class HostRunner {
                         + "' is not valid UTF-8: vg passes such bytes unchanged only to a sandboxed command");
             }
         }
+        StopSignals stop = StopSignals.install();
         Process process;
         try {
             process = new ProcessBuilder(command).inheritIO().start();
@@ -25,10 +26,7 @@ final class HostRunner {
             Stderr.warn(command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
             return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
         }
-        StopSignals stop = StopSignals.forward(new StopSignals.Target() {
-            public void signal(int number) { process.destroy(); } // Java can send a host process TERM only
-            public void kill() { process.destroyForcibly(); }
-        });
+        stop.attach(signal -> process.destroy(), process::destroyForcibly); // Java can send a host process TERM only
         while (true) {
             try {
                 return stop.exitCode(process.waitFor());

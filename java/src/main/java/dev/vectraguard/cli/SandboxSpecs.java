@@ -91,14 +91,18 @@ final class SandboxSpecs {
     /**
      * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
      * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
-     * level allows, the workspace, the seccomp profile).
+     * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
     static void check(LoadedConfig loaded, Path home) throws SandboxException {
         String runtime = unavailableRuntime(loaded);
         if (runtime != null) {
             throw new SandboxException(runtime);
         }
-        Sandbox.check(build(List.of("true"), loaded, new Overrides(null, null, null, null), home));
+        SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
+        Sandbox.check(spec);
+        if (loaded.config().sandbox().workspaceDir() != null) {
+            Sandbox.checkWorkspace(spec);
+        }
     }
 
     /** The configured cache dirs plus the known package caches that exist under home. */

@@ -12,6 +12,9 @@ import java.util.List;
  * TERM, HUP and INT sent to vg end the command vg runs: the signal is passed on to it, and whatever
  * still runs {@link #GRACE} later is killed. vg then exits 128+N ({@link #exitCode}).
  *
+ * <p>Installed before the command starts, so no signal falls between its start and the handlers: one
+ * that arrives first is passed on as soon as the command is {@link #attach attached}.
+ *
  * <p>An INT that the terminal sent (Ctrl-C) has already reached the command, which is in vg's
  * process group: when vg is in the terminal's foreground group, INT is left to the command (an
  * interactive program that handles Ctrl-C keeps running).
@@ -20,45 +23,66 @@ final class StopSignals {
     static final Duration GRACE = Duration.ofSeconds(2);
     private static final List<String> NAMES = List.of("TERM", "HUP", "INT");
 
-    /** How the command is reached: pass a signal on, or end it and everything it started. */
-    interface Target {
+    /** Passes signal {@code number} on to the command. */
+    interface Forward {
         void signal(int number) throws Exception;
+    }
 
+    /** Ends the command and everything it started. */
+    interface Kill {
         void kill() throws Exception;
     }
 
-    private volatile int received;
+    private int received;
+    private Forward forward;
+    private Kill kill;
 
-    /** Installs the handlers for the command {@code target}; call once it runs. */
-    static StopSignals forward(Target target) {
+    /** Installs the handlers; {@link #attach} the command once it runs. */
+    static StopSignals install() {
         StopSignals stop = new StopSignals();
         for (String name : NAMES) {
-            Signal.handle(new Signal(name), signal -> stop.onSignal(signal, target));
+            Signal.handle(new Signal(name), stop::onSignal);
         }
         return stop;
     }
 
+    /** The running command: {@code kill} ends what is left after the grace period. */
+    synchronized void attach(Forward forward, Kill kill) {
+        this.forward = forward;
+        this.kill = kill;
+        if (received != 0) {
+            stop(received);
+        }
+    }
+
     /** 128+N when signal N told vg to stop, else the command's own {@code status}. */
-    int exitCode(int status) {
+    synchronized int exitCode(int status) {
         return received == 0 ? status : 128 + received;
     }
 
-    private void onSignal(Signal signal, Target target) {
+    private synchronized void onSignal(Signal signal) {
         if (signal.getName().equals("INT") && inTerminalForeground()) {
             return;
         }
         if (received == 0) {
             received = signal.getNumber();
         }
+        if (forward != null) {
+            stop(signal.getNumber());
+        }
+    }
+
+    private void stop(int number) {
         try {
-            target.signal(signal.getNumber());
+            forward.signal(number);
         } catch (Exception ignored) {
             // the command has already ended
         }
+        Kill killer = kill;
         Thread.ofPlatform().daemon().name("vg-stop").start(() -> {
             try {
                 Thread.sleep(GRACE);
-                target.kill();
+                killer.kill();
             } catch (Exception ignored) {
                 // ended within the grace period
             }

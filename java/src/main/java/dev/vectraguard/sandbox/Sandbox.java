@@ -41,16 +41,20 @@ public final class Sandbox {
 
     /**
      * The checks of {@link #start} that need only the spec (nothing is started or created): the
-     * network allowed at the level, the workspace, the seccomp profile. {@code vg config validate} runs them.
+     * network allowed at the level, the seccomp profile. {@code vg config validate} runs them.
      */
     public static void check(SandboxSpec spec) throws SandboxException {
         allowedNetwork(spec);
-        MountPlanner.realWorkspace(spec.workspace(), homeDirectory(spec.environment()));
         if (NativeCore.available()) {
             SeccompProfiles.compiled(spec.seccompProfile());
         } else {
             SeccompProfiles.load(spec.seccompProfile());
         }
+    }
+
+    /** The check of {@link #start} on the spec's workspace (a system directory, your home...). */
+    public static void checkWorkspace(SandboxSpec spec) throws SandboxException {
+        MountPlanner.realWorkspace(spec.workspace(), homeDirectory(spec.environment()));
     }
 
     /** The network the spec asks for, refused when it is more than its level allows. */

@@ -70,6 +70,12 @@ class PresetRunTest {
         VgRunner.Result file = vg.run("config", "validate", "vectra-guard.yaml");
         assertEquals(125, file.exitCode(), file.toString());
 
+        vg.config("sandbox:\n  workspace_dir: /etc\n");
+        VgRunner.Result workspace = vg.run("config", "validate");
+        assertEquals(125, workspace.exitCode(), workspace.toString());
+        assertTrue(workspace.stderr().contains("workspace /etc"), workspace.toString());
+        assertEquals(125, vg.run("exec", "-q", "--", "echo", "ok").exitCode());
+
         vg.config("sandbox:\n  seccomp_profile: ./no-such-profile.json\n");
         VgRunner.Result profile = vg.run("config", "validate");
         assertEquals(125, profile.exitCode(), profile.toString());

@@ -38,6 +38,15 @@ class SignalsTest {
         String script = (commandIgnoresIt ? "trap '' TERM HUP INT; " : "") + "sleep " + marker + " & echo ready; wait";
         Path out = root.resolve("out");
         Process process = vg.start(out, root.resolve("err"), "exec", "-q", "--", "sh", "-c", script);
+        try {
+            endsPromptly(process, out, signal, number, commandIgnoresIt, marker);
+        } finally {
+            process.destroyForcibly(); // a vg that failed the test must not outlive it
+        }
+    }
+
+    private void endsPromptly(Process process, Path out, String signal, int number, boolean commandIgnoresIt, String marker)
+            throws Exception {
         awaitOutput(process, out, "ready\n");
 
         long sent = System.nanoTime();
@@ -53,14 +62,46 @@ class SignalsTest {
     }
 
     @Test
+    void termEndsAHostRunToo() throws Exception {
+        vg.config("guard_level:\n  level: low\nsandbox:\n  mode: never\n");
+        String marker = "9" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".5";
+        Path out = root.resolve("out");
+        Process process = vg.start(out, root.resolve("err"), "exec", "-q", "--", "sh", "-c", "echo ready; exec sleep " + marker);
+        try {
+            termEndsHostRun(process, out, marker);
+        } finally {
+            process.destroyForcibly();
+            for (String pid : processesNaming("sleep\0" + marker)) {
+                new ProcessBuilder("kill", "-KILL", pid).start().waitFor(); // a host command vg left behind
+            }
+        }
+    }
+
+    private void termEndsHostRun(Process process, Path out, String marker) throws Exception {
+        awaitOutput(process, out, "ready\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (processesNaming("sleep\0" + marker).isEmpty() && System.nanoTime() < deadline) { // sh has exec'd sleep
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+        assertTrue(process.waitFor(StopSignals.GRACE.toSeconds() + 4, TimeUnit.SECONDS), "vg still runs after SIGTERM");
+        assertEquals(143, process.exitValue());
+        assertEquals(List.of(), processesNaming(marker), "the host command survived");
+    }
+
+    @Test
     void quitPrintsNothingIntoTheCommandsOutput() throws Exception {
         Path out = root.resolve("out");
         Process process = vg.start(out, root.resolve("err"), "exec", "-q", "--", "sh", "-c", "echo ready; sleep 1; echo done");
-        awaitOutput(process, out, "ready\n");
-        new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor();
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue());
-        assertEquals("ready\ndone\n", Files.readString(out));
+        try {
+            awaitOutput(process, out, "ready\n");
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor();
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue());
+            assertEquals("ready\ndone\n", Files.readString(out));
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static void awaitOutput(Process process, Path out, String expected) throws Exception {
