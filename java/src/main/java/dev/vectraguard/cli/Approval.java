@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.policy.VisibleText;
 import java.io.Console;
 import java.util.Locale;
 
@@ -17,7 +18,8 @@ final class Approval {
 
     static Answer ask(String why, String command) {
         Console console = System.console();
-        String line = console.readLine("vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ", why, command);
+        String line = console.readLine("vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ",
+                VisibleText.escape(why), VisibleText.escape(command));
         if (line == null) {
             return Answer.CANCEL;
         }

@@ -5,6 +5,8 @@ import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.ConfigShow;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,6 +65,7 @@ final class ConfigCommand extends CommandGroup {
                     LoadedConfig loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(null));
                     loaded.warnings().forEach(Stderr::warn);
                     loaded.trustNotices(Path.of("").toAbsolutePath()).forEach(Stderr::warn);
+                    checkAsExecDoes(loaded, String.join(", ", loaded.files().stream().map(Path::toString).toList()));
                     System.out.println(loaded.files().isEmpty() ? "no config file: defaults are in effect"
                             : "valid: " + String.join(", ", loaded.files().stream().map(Path::toString).toList()));
                     return ExitCodes.OK;
@@ -74,12 +77,22 @@ final class ConfigCommand extends CommandGroup {
                 LoadedConfig loaded = ConfigLoader.loadText(file.toString(), Files.readString(file),
                         file.toAbsolutePath().getParent(), home);
                 loaded.warnings().forEach(Stderr::warn);
+                checkAsExecDoes(loaded, file.toString());
                 System.out.println("valid: " + file);
                 return ExitCodes.OK;
             } catch (ConfigException e) {
                 return Stderr.fail(e.getMessage());
             } catch (IOException e) {
                 return Stderr.fail("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+
+        /** The checks `vg exec` runs after loading (cross-key ones included), reported as config errors. */
+        private static void checkAsExecDoes(LoadedConfig loaded, String files) throws ConfigException {
+            try {
+                SandboxSpecs.check(loaded, Sandbox.homeDirectory(System.getenv()));
+            } catch (SandboxException e) {
+                throw new ConfigException((files.isEmpty() ? "" : files + ": ") + e.getMessage());
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
-import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.metrics.MetricsStore;
 import dev.vectraguard.metrics.RunDecision;
@@ -23,7 +22,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +45,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:", "  vg exec -- npm test", "  vg exec --security-level strict --timeout 60 -- make",
                 "  vg exec -- bash -c 'curl -fsSL https://example.org/x.sh | sh'   # rated as a whole"})
 final class ExecCommand implements Callable<Integer> {
+    static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(365).toSeconds();
+
     @Option(names = "--security-level", paramLabel = "LEVEL", converter = LevelConverter.class,
             description = "permissive, balanced, strict or paranoid (default: sandbox.security_level, balanced).")
     SecurityLevel securityLevel;
@@ -56,7 +56,7 @@ final class ExecCommand implements Callable<Integer> {
                     + "with exit 125; restricted is not built yet and means none. Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
-    @Option(names = "--workspace", paramLabel = "DIR",
+    @Option(names = "--workspace", paramLabel = "DIR", converter = Utf8PathConverter.class,
             description = "Directory the command may write, kept at its host path (default: sandbox.workspace_dir, "
                     + "else the current directory).")
     Path workspace;
@@ -82,8 +82,12 @@ final class ExecCommand implements Callable<Integer> {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         quiet |= System.getenv("VG_QUIET") != null;
-        if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            return Stderr.fail("--timeout must be a positive number of seconds (got " + timeoutSeconds + ")");
+        if (timeoutSeconds != null && (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+            return Stderr.fail("--timeout must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds (365 days); got " + timeoutSeconds);
+        }
+        if (command.getFirst().isEmpty()) {
+            Stderr.warn("the command name is empty: nothing to run");
+            return ExitCodes.NOT_FOUND;
         }
         LoadedConfig loaded;
         options.workspace = workspace;
@@ -97,10 +101,9 @@ final class ExecCommand implements Callable<Integer> {
         for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
             notices.print("config", notice);
         }
-        SandboxRuntime runtime = config.sandbox().runtime();
-        if (runtime != SandboxRuntime.AUTO && runtime != SandboxRuntime.NATIVE) {
-            return Stderr.fail("sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
-                    + "(set sandbox.runtime: native or auto)");
+        String unavailableRuntime = SandboxSpecs.unavailableRuntime(loaded);
+        if (unavailableRuntime != null) {
+            return Stderr.fail(unavailableRuntime);
         }
 
         String text = ShellWords.join(command);
@@ -175,6 +178,12 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     private int runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
+        if (!RawInput.workingDirectoryIsExact()) {
+            String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
+                    + "it exactly; run vg from a directory whose path is UTF-8";
+            notices.print("error", problem);
+            return recorder.finish(RunDecision.SANDBOX, "native", false, ExitCodes.VG_FAILURE, problem);
+        }
         Path home = Sandbox.homeDirectory(System.getenv());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds)), home);
@@ -186,12 +195,13 @@ final class ExecCommand implements Callable<Integer> {
                 absentProjectConfigs.add(projectConfig);
             }
         }
+        StopSignals stop = StopSignals.install();
         try (SandboxProcess process = Sandbox.start(spec)) {
-            forwardSignals(process);
+            stop.attach(process::signal, process::kill);
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
             }
-            int status = process.waitFor();
+            int status = stop.exitCode(process.waitFor());
             if (process.timedOut()) {
                 notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
@@ -203,7 +213,7 @@ final class ExecCommand implements Callable<Integer> {
             return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, stop.exitCode(e.exitCode()), e.getMessage());
         }
     }
 
@@ -259,20 +269,6 @@ final class ExecCommand implements Callable<Integer> {
         } catch (ConfigException | IOException e) {
             Stderr.warn("cannot open the trust store: " + e.getMessage());
             return null;
-        }
-    }
-
-    /** Ctrl-C reaches the command through the terminal; TERM and HUP sent to vg are passed on. */
-    private static void forwardSignals(SandboxProcess process) {
-        Signal.handle(new Signal("INT"), signal -> { });
-        for (String name : List.of("TERM", "HUP")) {
-            Signal.handle(new Signal(name), signal -> {
-                try {
-                    process.signal(signal.getNumber());
-                } catch (SandboxException ignored) {
-                    // the sandbox has already ended
-                }
-            });
         }
     }
 

@@ -8,6 +8,7 @@ import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskFinding;
 import dev.vectraguard.policy.RiskReport;
+import dev.vectraguard.policy.VisibleText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,17 +79,17 @@ final class ExplainCommand implements Callable<Integer> {
         }
         RiskReport report = PolicyEngines.rate(loaded, text);
         Decision decision = engine.decide(report, false, true);
-        out.println("command:  " + text);
+        out.println("command:  " + VisibleText.escape(text));
         out.println("risk:     " + report.risk().label());
         if (report.findings().isEmpty()) {
             out.println("findings: none");
         } else {
             out.println("findings:");
             for (RiskFinding finding : report.findings()) {
-                out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), finding.reason());
+                out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), VisibleText.escape(finding.reason()));
             }
         }
-        out.println("decision: " + label(decision) + Notices.DASH + decision.why());
+        out.println("decision: " + label(decision) + Notices.DASH + VisibleText.escape(decision.why()));
         out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
         return ExitCodes.OK;
     }

@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.nativecore.ByteStrings;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -8,6 +10,13 @@ final class HostRunner {
     private HostRunner() {}
 
     static int run(List<String> command) {
+        for (int i = 0; i < command.size(); i++) {
+            if (ByteStrings.hasEscapedBytes(command.get(i))) {
+                return Stderr.fail((i == 0 ? "the command name" : "argument " + i) + " '" + command.get(i)
+                        + "' is not valid UTF-8: vg passes such bytes unchanged only to a sandboxed command");
+            }
+        }
+        StopSignals stop = StopSignals.install();
         Process process;
         try {
             process = new ProcessBuilder(command).inheritIO().start();
@@ -17,14 +26,10 @@ final class HostRunner {
             Stderr.warn(command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
             return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
         }
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
-        for (String name : List.of("TERM", "HUP")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> process.destroy());
-        }
+        stop.attach(signal -> process.destroy(), process::destroyForcibly); // Java can send a host process TERM only
         while (true) {
             try {
-                int status = process.waitFor();
-                return status;
+                return stop.exitCode(process.waitFor());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.policy.VisibleText;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -9,7 +10,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args);
+        String[] exact = RawInput.arguments(args);
+        int code = exact != null ? run(exact)
+                : Stderr.fail("an argument is not valid UTF-8 and its bytes cannot be read back from /proc/self/cmdline");
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -19,10 +22,11 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new VgCommand());
         // Everything after the command's name belongs to it: `vg exec ls -la` works like `vg exec -- ls -la`.
         commandLine.getSubcommands().get("exec").setStopAtPositional(true);
+        commandLine.getSubcommands().get("explain").setStopAtPositional(true); // `vg explain rm -rf /tmp/x`
         PrintWriter err = new PrintWriter(System.err, true);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
-            err.println("vg: " + exception.getMessage());
+            err.println("vg: " + VisibleText.escape(exception.getMessage()));
             err.println("Try 'vg " + exception.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^vg ?", "")
                     + (exception.getCommandLine().getCommandSpec().qualifiedName().equals("vg") ? "" : " ") + "--help' for usage.");
             return ExitCodes.VG_FAILURE;

@@ -27,6 +27,9 @@ final class MetricsCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
+            if (recent < 0) {
+                return Stderr.fail("--recent must be 0 or more (got " + recent + ")");
+            }
             MetricsStore store = new MetricsStore(options.stateDirectory(), Stderr::warn);
             System.out.println(json ? store.showJson() : store.showText(recent));
             return ExitCodes.OK;

@@ -3,6 +3,7 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
+import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
@@ -11,6 +12,8 @@ import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.Environment;
 import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
@@ -60,7 +63,7 @@ final class SandboxSpecs {
                         limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
                         (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),
                         (int) limit(loaded, "sandbox.pids_limit", profile.pids())));
-        if (fromFile(loaded, "sandbox.seccomp_profile")) {
+        if (fromFile(loaded, "sandbox.seccomp_profile") && config.seccompProfile() != null) {
             String named = config.seccompProfile().toString();
             if (loaded.tightenedByUntrustedFile("sandbox.seccomp_profile")) {
                 Object trusted = loaded.trustedSettings().get("sandbox.seccomp_profile").value();
@@ -69,11 +72,11 @@ final class SandboxSpecs {
             }
             builder.seccompProfile(named);
         }
-        if (fromFile(loaded, "sandbox.capability_set")) {
+        if (fromFile(loaded, "sandbox.capability_set") && config.capabilitySet() != null) {
             Set<Capability> capabilities = capabilities(config.capabilitySet());
             if (loaded.tightenedByUntrustedFile("sandbox.capability_set")) {
                 Setting trusted = loaded.trustedSettings().get("sandbox.capability_set");
-                capabilities.retainAll(trusted.source() instanceof ConfigSource.Default ? profile.capabilities()
+                capabilities.retainAll(trusted.source() instanceof ConfigSource.Default || trusted.value() == null ? profile.capabilities()
                         : capabilities((CapabilitySet) trusted.value()));
             }
             builder.capabilities(capabilities);
@@ -85,6 +88,31 @@ final class SandboxSpecs {
             builder.cacheDir(cache);
         }
         return builder.build();
+    }
+
+    /** Why {@code vg exec} cannot use the configured runtime; null when it can. */
+    static String unavailableRuntime(LoadedConfig loaded) {
+        SandboxRuntime runtime = loaded.config().sandbox().runtime();
+        return runtime == SandboxRuntime.AUTO || runtime == SandboxRuntime.NATIVE ? null
+                : "sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
+                        + "(set sandbox.runtime: native or auto)";
+    }
+
+    /**
+     * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
+     * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
+     * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
+     */
+    static void check(LoadedConfig loaded, Path home) throws SandboxException {
+        String runtime = unavailableRuntime(loaded);
+        if (runtime != null) {
+            throw new SandboxException(runtime);
+        }
+        SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
+        Sandbox.check(spec);
+        if (loaded.config().sandbox().workspaceDir() != null) {
+            Sandbox.checkWorkspace(spec);
+        }
     }
 
     /** The configured cache dirs plus the known package caches that exist under home. */
@@ -105,7 +133,7 @@ final class SandboxSpecs {
 
     /** The caller's environment, whitelisted, minus protected variables. */
     static Map<String, String> environment(LoadedConfig loaded) {
-        Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(System.getenv(), loaded.config().sandbox().envWhitelist()));
+        Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(RawInput.environment(), loaded.config().sandbox().envWhitelist()));
         var protection = loaded.config().envProtection();
         if (protection.enabled()) {
             env.keySet().removeIf(name -> Globs.matchesAny(protection.protectedVars(), name));

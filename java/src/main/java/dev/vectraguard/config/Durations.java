@@ -18,6 +18,16 @@ public final class Durations {
      * @throws IllegalArgumentException if {@code text} is not a duration
      */
     public static Duration parse(String text) {
+        try {
+            Duration duration = parseUnchecked(text);
+            duration.toMillis(); // whoever uses it counts in milliseconds
+            return duration;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("duration too large: '" + text + "'");
+        }
+    }
+
+    private static Duration parseUnchecked(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
         if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
             return Duration.ofSeconds(parseNumber(s, text));

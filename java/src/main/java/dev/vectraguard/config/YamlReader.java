@@ -2,6 +2,8 @@ package dev.vectraguard.config;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -39,6 +41,7 @@ final class YamlReader {
                 .build();
         Optional<Node> root;
         try {
+            checkNesting(fileName, settings, text);
             root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             ConfigLocation at = e.getProblemMark().or(e::getContextMark)
@@ -54,6 +57,26 @@ final class YamlReader {
             return null;
         }
         return convert(fileName, root.get(), 0, "");
+    }
+
+    /**
+     * snakeyaml's composer recurses once per nesting level (thousands of levels overflow the stack):
+     * its event parser, which does not recurse, checks the depth first.
+     */
+    private static void checkNesting(String fileName, LoadSettings settings, String text) throws ConfigException {
+        int depth = 0;
+        for (Event event : new Parse(settings).parseString(text)) {
+            switch (event.getEventId()) {
+                case SequenceStart, MappingStart -> {
+                    if (++depth > MAX_DEPTH) {
+                        throw new ConfigException(event.getStartMark().map(m -> location(fileName, m))
+                                .orElse(new ConfigLocation(fileName, 1, 1)), "nested too deeply (more than " + MAX_DEPTH + " levels)");
+                    }
+                }
+                case SequenceEnd, MappingEnd -> depth--;
+                default -> { }
+            }
+        }
     }
 
     private static RawNode convert(String fileName, Node node, int depth, String path) throws ConfigException {

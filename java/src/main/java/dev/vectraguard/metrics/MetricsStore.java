@@ -1,6 +1,7 @@
 package dev.vectraguard.metrics;
 
 import dev.vectraguard.json.Json;
+import dev.vectraguard.policy.VisibleText;
 import dev.vectraguard.state.StateFile;
 
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.function.Consumer;
 public final class MetricsStore {
     public static final String FILE_NAME = "metrics.json";
     public static final int RECENT_LIMIT = 100;
+    /** Characters of a command the text table shows; --json keeps the whole command. */
+    static final int SHOWN_COMMAND_LENGTH = 120;
     private static final List<String> COUNTERS = List.of("total", "host", "sandbox", "cached", "blocked");
 
     private final StateFile file;
@@ -111,7 +114,7 @@ public final class MetricsStore {
                     .append(r.get("runtime") == null ? "" : "/" + r.get("runtime"))
                     .append("  exit ").append(r.get("exit_code"))
                     .append("  ").append(r.get("duration_ms")).append(" ms  ")
-                    .append(r.get("command")).append('\n');
+                    .append(VisibleText.shortened(String.valueOf(r.get("command")), SHOWN_COMMAND_LENGTH)).append('\n');
         }
         return out.toString();
     }

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -324,14 +323,23 @@ public final class NativeCore {
     private static MemorySegment stringArray(List<String> strings, SegmentAllocator slab) {
         MemorySegment array = slab.allocate(vg_core_h.C_POINTER, strings.size() + 1L);
         for (int i = 0; i < strings.size(); i++) {
-            array.setAtIndex(vg_core_h.C_POINTER, i, slab.allocateFrom(strings.get(i)));
+            array.setAtIndex(vg_core_h.C_POINTER, i, nativeString(strings.get(i), slab));
         }
         array.setAtIndex(vg_core_h.C_POINTER, strings.size(), MemorySegment.NULL);
         return array;
     }
 
     private static MemorySegment string(String s, SegmentAllocator slab) {
-        return s == null ? MemorySegment.NULL : slab.allocateFrom(s);
+        return s == null ? MemorySegment.NULL : nativeString(s, slab);
+    }
+
+    /** NUL-terminated, byte-exact (see {@link ByteStrings}). */
+    private static MemorySegment nativeString(String s, SegmentAllocator slab) {
+        byte[] bytes = ByteStrings.encode(s);
+        MemorySegment c = slab.allocate(bytes.length + 1L);
+        c.copyFrom(MemorySegment.ofArray(bytes));
+        c.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return c;
     }
 
     /** Upper bound of a string's UTF-8 size plus its NUL (at most 3 bytes per UTF-16 char). */
@@ -351,7 +359,7 @@ public final class NativeCore {
         while (length < chars.byteSize() && chars.get(ValueLayout.JAVA_BYTE, length) != 0) {
             length++;
         }
-        return new String(chars.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        return ByteStrings.decode(chars.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
     }
 
     static void requireAvailable() {

@@ -44,6 +44,36 @@ public final class Sandbox {
     }
 
     /**
+     * The checks of {@link #start} that need only the spec (nothing is started or created): the
+     * network allowed at the level, the seccomp profile. {@code vg config validate} runs them.
+     */
+    public static void check(SandboxSpec spec) throws SandboxException {
+        allowedNetwork(spec);
+        if (NativeCore.available()) {
+            SeccompProfiles.compiled(spec.seccompProfile());
+        } else {
+            SeccompProfiles.load(spec.seccompProfile());
+        }
+    }
+
+    /** The check of {@link #start} on the spec's workspace (a system directory, your home...). */
+    public static void checkWorkspace(SandboxSpec spec) throws SandboxException {
+        Path home = homeDirectory(spec.environment());
+        MountPlanner.realWorkspace(spec.workspace(), WritableLocations.of(accountHome(callerIds()[0]), home));
+    }
+
+    /** The network the spec asks for, refused when it is more than its level allows. */
+    private static NetworkMode allowedNetwork(SandboxSpec spec) throws SandboxException {
+        SecurityProfile profile = spec.profile();
+        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
+        if (requested.ordinal() > profile.network().ordinal()) {
+            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
+                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
+        }
+        return requested;
+    }
+
+    /**
      * Starts the command of {@code spec} in a new sandbox.
      *
      * @throws SandboxException when the sandbox cannot be set up (exit code 125), the command is not
@@ -58,13 +88,12 @@ public final class Sandbox {
         if (!NativeCore.available()) {
             throw new SandboxException("native sandbox unavailable: " + unavailableReason());
         }
+        if (spec.command().getFirst().isEmpty()) {
+            throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
+        }
         List<String> notices = new ArrayList<>();
         SecurityProfile profile = spec.profile();
-        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
-        if (requested.ordinal() > profile.network().ordinal()) {
-            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
-                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
-        }
+        NetworkMode requested = allowedNetwork(spec);
         NetworkMode network = spec.network();
         if (requested == NetworkMode.RESTRICTED) {
             notices.add("restricted networking is not available yet: the sandbox has no network");

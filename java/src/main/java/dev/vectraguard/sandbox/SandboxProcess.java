@@ -32,7 +32,9 @@ public final class SandboxProcess implements AutoCloseable {
     private final InputStream stdout;
     private final InputStream stderr;
     private final List<String> notices;
-    private Integer status;
+    /** Guards signalling against the release of the process handle; never held while waiting. */
+    private final Object signalLock = new Object();
+    private volatile Integer status;
     private boolean timedOut;
     private boolean closed;
 
@@ -124,7 +126,7 @@ public final class SandboxProcess implements AutoCloseable {
         return OptionalInt.of(status);
     }
 
-    public synchronized boolean isAlive() {
+    public boolean isAlive() {
         return status == null;
     }
 
@@ -138,10 +140,15 @@ public final class SandboxProcess implements AutoCloseable {
         return resources.memoryLimitHit();
     }
 
-    /** Sends a signal to the command (SIGKILL ends everything in the sandbox at once). */
-    public synchronized void signal(int signal) throws SandboxException {
-        if (status == null) {
-            kill(signal);
+    /**
+     * Sends a signal to the command (SIGKILL ends everything in the sandbox at once). Safe from any
+     * thread, also while another one waits in {@link #waitFor()}; does nothing once the sandbox ended.
+     */
+    public void signal(int signal) throws SandboxException {
+        synchronized (signalLock) {
+            if (status == null && !closed) {
+                kill(signal);
+            }
         }
     }
 
@@ -171,7 +178,9 @@ public final class SandboxProcess implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
+        synchronized (signalLock) {
+            closed = true;
+        }
         try {
             if (status == null) {
                 kill(SIGKILL);

@@ -1,11 +1,15 @@
 package dev.vectraguard.state;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,6 +46,14 @@ public final class StateDir {
         if (Files.isDirectory(dir)) {
             return dir;
         }
+        try {
+            return create(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the state directory " + dir + ": " + reason(e, dir), e);
+        }
+    }
+
+    private static Path create(Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -56,5 +68,23 @@ public final class StateDir {
             }
         }
         return dir;
+    }
+
+    /**
+     * Why an operation failed, in the words of strerror (Java leaves them out of some exceptions),
+     * after the file it failed on unless that is {@code subject}.
+     */
+    public static String reason(IOException e, Path subject) {
+        String why = switch (e) {
+            case AccessDeniedException _ -> "permission denied";
+            case NoSuchFileException _ -> "no such file or directory";
+            case FileSystemException failed when failed.getReason() != null -> failed.getReason().toLowerCase(Locale.ROOT);
+            default -> null;
+        };
+        if (why == null) {
+            return String.valueOf(e.getMessage());
+        }
+        String file = ((FileSystemException) e).getFile();
+        return file == null || Path.of(file).equals(subject) ? why : file + ": " + why;
     }
 }

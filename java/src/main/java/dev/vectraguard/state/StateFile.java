@@ -91,7 +91,7 @@ public final class StateFile {
                 return result;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("vg: cannot update " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot update " + file + ": " + StateDir.reason(e, file), e);
         } finally {
             inProcess.unlock();
         }

@@ -66,6 +66,7 @@ final class VgRunner {
     static List<String> javaCommand(String classpath, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:+DisplayVMOutputToStderr",
                 "-cp", classpath, Main.class.getName()));
         command.addAll(args);
         return command;
@@ -77,6 +78,32 @@ final class VgRunner {
 
     Result runWithInput(String stdin, String... args) throws Exception {
         return exec(javaCommand(System.getProperty("java.class.path"), List.of(args)), stdin);
+    }
+
+    /**
+     * Starts vg in a session of its own (no controlling terminal, like a service or an agent),
+     * stdin from /dev/null, stdout and stderr into files; the returned process is vg's JVM.
+     */
+    Process start(Path stdout, Path stderr, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        command.addAll(javaCommand(System.getProperty("java.class.path"), List.of(args)));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * Runs vg with {@code args} on a pseudo-terminal (script(1)) and types {@code answer}; the typing
+     * side stays open a few seconds, because script ends the session when its input closes.
+     */
+    Result onTerminal(String answer, String... args) throws Exception {
+        String command = javaCommand(System.getProperty("java.class.path"), List.of(args)).stream()
+                .map(ShellWords::quote).collect(java.util.stream.Collectors.joining(" "));
+        String typing = "(printf '%s\\n' " + ShellWords.quote(answer) + "; sleep 4)";
+        return exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command) + " /dev/null"), null);
     }
 
     /** Runs {@code command} (a whole command line) with this runner's environment and directory. */

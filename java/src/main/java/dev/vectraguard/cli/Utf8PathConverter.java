@@ -1,0 +1,18 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.nativecore.ByteStrings;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.nio.file.Path;
+
+/** A path option: a Java path cannot hold bytes that are not UTF-8, so such a path is refused, never changed. */
+final class Utf8PathConverter implements ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+        if (ByteStrings.hasEscapedBytes(value)) {
+            throw new TypeConversionException("'" + value + "' is not valid UTF-8: vg cannot name such a path exactly");
+        }
+        return Path.of(value);
+    }
+}
