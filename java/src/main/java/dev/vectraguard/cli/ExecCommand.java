@@ -5,6 +5,7 @@ import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.VgConfig;
+import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.metrics.MetricsStore;
 import dev.vectraguard.metrics.RunDecision;
 import dev.vectraguard.metrics.RunRecord;
@@ -181,6 +182,11 @@ final class ExecCommand implements Callable<Integer> {
                 notices.sandbox(spec, process, cached, decision.why());
             }
             int status = process.waitFor();
+            List<Blocked> blocked = process.blockedDestinations();
+            if (!blocked.isEmpty()) {
+                notices.print("network", Blocked.summary(blocked), Map.of("blocked",
+                        blocked.stream().map(b -> Map.of("destination", b.destination(), "reason", b.reason())).toList()));
+            }
             if (process.timedOut()) {
                 notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {

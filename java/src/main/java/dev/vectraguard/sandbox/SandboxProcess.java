@@ -1,5 +1,8 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.egress.Blocked;
+import dev.vectraguard.egress.EgressSession;
+
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
@@ -23,6 +26,7 @@ public final class SandboxProcess implements AutoCloseable {
     private final NativeProcess process;
     private final ResourceControl resources;
     private final Namespaces namespaces;
+    private final EgressSession egress;
     private final Duration timeout;
     private final long startNanos;
     private final OutputStream stdin;
@@ -36,11 +40,12 @@ public final class SandboxProcess implements AutoCloseable {
     /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
     record Namespaces(PreparedNamespaces pair, boolean reusable) {}
 
-    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, Duration timeout,
+    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, EgressSession egress, Duration timeout,
                    OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
         this.resources = resources;
         this.namespaces = namespaces;
+        this.egress = egress;
         this.timeout = timeout;
         this.startNanos = System.nanoTime();
         this.stdin = stdin;
@@ -72,6 +77,11 @@ public final class SandboxProcess implements AutoCloseable {
     /** What was weakened or worth knowing about this run (one line each). */
     public List<String> notices() {
         return notices;
+    }
+
+    /** The destinations restricted networking refused so far (empty for other network modes). */
+    public List<Blocked> blockedDestinations() {
+        return egress == null ? List.of() : egress.blocked();
     }
 
     /** The limits of this sandbox (for tests in this package). */
@@ -179,6 +189,9 @@ public final class SandboxProcess implements AutoCloseable {
             closeQuietly(stderr);
             SandboxCleanup.later(() -> {
                 process.release(); // every process of the sandbox has exited
+                if (egress != null) {
+                    egress.close(); // before the namespaces go back: it holds sockets in them
+                }
                 if (namespaces != null) {
                     NamespacePool.giveBack(namespaces.pair(), namespaces.reusable());
                 }
