@@ -32,6 +32,7 @@ public final class EgressSession implements AutoCloseable {
     private static final int POLL_MILLIS = 200;
     private static final int UPSTREAM_TIMEOUT_MILLIS = 30_000;
     private static final int PEEK_TIMEOUT_MILLIS = 10_000;
+    private static final int FIRST_BYTES_MILLIS = 1_000;
     private static final int HANDOVER_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_BLOCKED = 100;
     private static final int ECONNREFUSED = 111;
@@ -215,7 +216,14 @@ public final class EgressSession implements AutoCloseable {
         if (!policy.domainsListed() && policy.deniedDomains().isEmpty()) {
             return true;
         }
-        byte[] first = EgressCalls.peek(fd, PEEK_TIMEOUT_MILLIS, RequestedName.PEEK_BYTES, RequestedName.PEEK_BYTES);
+        // A protocol whose server speaks first sends nothing: its address already came from an allowed name.
+        byte[] first = EgressCalls.peek(fd, FIRST_BYTES_MILLIS, 1, RequestedName.PEEK_BYTES);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PEEK_TIMEOUT_MILLIS);
+        int needed = RequestedName.bytesNeeded(first);
+        while (first.length > 0 && needed > first.length && System.nanoTime() < deadline) {
+            first = EgressCalls.peek(fd, 50, needed, RequestedName.PEEK_BYTES);
+            needed = RequestedName.bytesNeeded(first);
+        }
         String name = RequestedName.of(first);
         if (name == null) {
             return true; // no name in the protocol: the address came from an allowed name (checked at connect)

@@ -21,9 +21,16 @@ final class RequestedName {
         return httpHost(first);
     }
 
-    /** Whether {@code first} is the start of a TLS handshake record (so a missing name is final, not "wait for more"). */
-    static boolean looksLikeTls(byte[] first) {
-        return first.length >= 1 && first[0] == 0x16;
+    /** How many bytes the name needs: the whole first TLS record, or an HTTP head up to its empty line (at most {@link #PEEK_BYTES}). */
+    static int bytesNeeded(byte[] first) {
+        if (first.length >= 1 && first[0] == 0x16) {
+            return first.length < 5 ? 5 : Math.min(PEEK_BYTES, 5 + u16(first, 3));
+        }
+        String head = new String(first, StandardCharsets.ISO_8859_1);
+        if (head.contains("\r\n\r\n") || !head.matches("(?s)[A-Z]{1,10}( .*)?")) {
+            return first.length; // complete, or not HTTP: nothing more to wait for
+        }
+        return PEEK_BYTES;
     }
 
     private static String serverName(byte[] b) {
