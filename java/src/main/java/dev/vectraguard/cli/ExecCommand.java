@@ -52,7 +52,9 @@ final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--network", paramLabel = "MODE", converter = NetworkConverter.class,
             description = "none, restricted or full; more than the level allows (full above permissive) is refused "
-                    + "with exit 125; restricted is not built yet and means none. Default: sandbox.network_mode, else the level's.")
+                    + "with exit 125. restricted: outbound TCP to public addresses and DNS through vg (at strict only "
+                    + "sandbox.allowed_domains); never the host, private ranges or cloud metadata. "
+                    + "Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
     @Option(names = "--workspace", paramLabel = "DIR",
@@ -195,7 +197,8 @@ final class ExecCommand implements Callable<Integer> {
             if (!projectConfigExisted) {
                 quarantineCreatedConfig(projectConfig);
             }
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why(),
+                    blocked.stream().map(Blocked::toString).toList());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, e.exitCode(), e.getMessage());
@@ -268,6 +271,11 @@ final class ExecCommand implements Callable<Integer> {
         }
 
         int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
+            return finish(decision, runtime, cached, exitCode, reason, List.of());
+        }
+
+        int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason,
+                   List<String> networkBlocked) {
             if (trustCounter != null) {
                 joinUninterruptibly(trustCounter);
             }
@@ -275,7 +283,7 @@ final class ExecCommand implements Callable<Integer> {
                 long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
                 try {
                     new MetricsStore(options.stateDirectory(), Stderr::warn).record(new RunRecord(started, command,
-                            decision, report.risk(), runtime, cached, millis, exitCode, reason));
+                            decision, report.risk(), runtime, cached, millis, exitCode, reason, networkBlocked));
                 } catch (ConfigException | IOException | RuntimeException e) {
                     Stderr.warn("cannot record metrics: " + e.getMessage());
                 }
