@@ -296,6 +296,10 @@ int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_er
  * sandbox is left. Every request must be answered (vg_connect_answer or vg_connect_redirect). */
 int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
 
+/* Waits up to timeout_ms (-1 = forever) until one of `count` fds is readable or hung up (poll
+ * POLLIN); revents[i] receives fd i's poll revents. Returns how many are ready (0 on timeout). */
+int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+
 /* Answers a request: errnum 0 lets the kernel do the connect as asked (only safe because the
  * sandbox's network namespace reaches nothing else), else connect() fails with errnum. */
 int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);

@@ -162,6 +162,24 @@ VG_API int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_conne
     return 1;
 }
 
+VG_API int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err)
+{
+    if (fds == NULL || revents == NULL || count == 0 || count > 8)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "poll", "fds");
+    struct pollfd p[8];
+    for (uint32_t i = 0; i < count; i++)
+        p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+    int ready;
+    do
+        ready = poll(p, count, timeout_ms);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "poll", NULL);
+    for (uint32_t i = 0; i < count; i++)
+        revents[i] = (uint32_t)(uint16_t)p[i].revents;
+    return ready;
+}
+
 VG_API int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err)
 {
     struct seccomp_notif_resp resp;

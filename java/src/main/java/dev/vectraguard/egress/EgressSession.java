@@ -44,7 +44,7 @@ public final class EgressSession implements AutoCloseable {
     private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
     private final Set<Blocked> blocked = new LinkedHashSet<>();
-    private final List<Thread> loops = new ArrayList<>();
+    private Thread loop;
     private volatile boolean closing;
 
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
@@ -74,9 +74,7 @@ public final class EgressSession implements AutoCloseable {
             throw new IllegalStateException("the sandbox did not send its egress sockets");
         }
         EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1]);
-        session.loop("vg-egress-connect", session::serveConnects);
-        session.loop("vg-egress-relay", session::serveRelay);
-        session.loop("vg-egress-dns", session::serveDns);
+        session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
         return session;
     }
 
@@ -87,36 +85,39 @@ public final class EgressSession implements AutoCloseable {
         }
     }
 
-    private void loop(String name, Loop body) {
-        Thread thread = Thread.ofPlatform().name(name).daemon().start(() -> {
-            try {
-                body.run();
-            } catch (NativeCoreException e) {
-                // A broken listener ends the loop; held connects then fail (the filter answers ENOSYS).
-                if (!closing) {
-                    System.err.println("vg: network: " + e.getMessage());
-                }
-            }
-        });
-        loops.add(thread);
-    }
-
-    private interface Loop {
-        void run() throws NativeCoreException;
-    }
-
-    private void serveConnects() throws NativeCoreException {
-        while (true) {
-            switch (EgressCalls.nextConnect(listenerFd, POLL_MILLIS)) {
-                case EgressCalls.Gone gone -> {
+    /**
+     * One thread per sandbox: connects held by the filter, connections to the relay, DNS queries; it
+     * ends when no process of the sandbox is left (the seccomp listener hangs up) or on close.
+     */
+    private void serve() {
+        int[] fds = {listenerFd, relayFd, dnsFd};
+        try {
+            while (!closing) {
+                int[] ready = EgressCalls.pollIn(fds, POLL_MILLIS);
+                if ((ready[0] & EgressCalls.POLLIN) != 0) {
+                    if (EgressCalls.nextConnect(listenerFd, 0) instanceof EgressCalls.Request(ConnectRequest request)) {
+                        decide(request);
+                    }
+                } else if ((ready[0] & EgressCalls.POLLHUP) != 0) {
                     return;
                 }
-                case EgressCalls.Timeout timeout -> {
-                    if (closing) {
-                        return;
+                if ((ready[1] & EgressCalls.POLLIN) != 0) {
+                    EgressCalls.Accepted accepted = EgressCalls.accept(relayFd, 0);
+                    if (accepted != null) {
+                        Thread.ofPlatform().name("vg-egress-relay").daemon().start(() -> relay(accepted));
                     }
                 }
-                case EgressCalls.Request(ConnectRequest request) -> decide(request);
+                if ((ready[2] & EgressCalls.POLLIN) != 0) {
+                    EgressCalls.Datagram query = EgressCalls.datagramReceive(dnsFd, 0);
+                    if (query != null) {
+                        Thread.ofVirtual().start(() -> answer(query));
+                    }
+                }
+            }
+        } catch (NativeCoreException e) {
+            // A broken listener ends the loop; held connects then fail (the filter answers ENOSYS).
+            if (!closing) {
+                System.err.println("vg: network: " + e.getMessage());
             }
         }
     }
@@ -180,15 +181,6 @@ public final class EgressSession implements AutoCloseable {
         return handovers.computeIfAbsent(localPort, port -> new CompletableFuture<>());
     }
 
-    private void serveRelay() throws NativeCoreException {
-        while (!closing) {
-            EgressCalls.Accepted accepted = EgressCalls.accept(relayFd, POLL_MILLIS);
-            if (accepted != null) {
-                Thread.ofPlatform().name("vg-egress-relay").daemon().start(() -> relay(accepted));
-            }
-        }
-    }
-
     private void relay(EgressCalls.Accepted accepted) {
         CompletableFuture<Upstream> waiting = handover(accepted.peerPort());
         Upstream upstream = null;
@@ -235,15 +227,6 @@ public final class EgressSession implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    private void serveDns() throws NativeCoreException {
-        while (!closing) {
-            EgressCalls.Datagram query = EgressCalls.datagramReceive(dnsFd, POLL_MILLIS);
-            if (query != null) {
-                Thread.ofVirtual().start(() -> answer(query));
-            }
-        }
     }
 
     private void answer(EgressCalls.Datagram datagram) {
@@ -336,13 +319,10 @@ public final class EgressSession implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        for (Thread thread : loops) {
-            try {
-                thread.join(4L * POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            loop.join(2L * POLL_MILLIS); // at once when the sandbox is gone: the listener hung up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         NativeCore.close(listenerFd);
         NativeCore.close(relayFd);

@@ -90,6 +90,22 @@ public final class EgressCalls {
         }
     }
 
+    public static final int POLLIN = 0x1;
+    public static final int POLLHUP = 0x10;
+
+    /** Waits until one of {@code fds} is readable or hung up (-1 = forever); their poll revents (all 0 on timeout). */
+    public static int[] pollIn(int[] fds, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocateFrom(ValueLayout.JAVA_INT, fds);
+            MemorySegment revents = arena.allocate(vg_core_h.C_INT, fds.length);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_poll_in", () -> vg_core_h.vg_poll_in(in, fds.length, timeoutMillis, revents, err)) < 0) {
+                throw NativeCore.failure("poll", err);
+            }
+            return revents.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
     /** Lets the connect go ahead as asked ({@code errno} 0) or fails it with {@code errno}. */
     public static void answer(int listenerFd, long id, int errno) throws NativeCoreException {
         try (Arena arena = Arena.ofConfined()) {

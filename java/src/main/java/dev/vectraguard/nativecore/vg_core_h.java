@@ -1411,6 +1411,70 @@ public class vg_core_h {
         }
     }
 
+    private static class vg_poll_in {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_poll_in");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_poll_in$descriptor() {
+        return vg_poll_in.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_poll_in$handle() {
+        return vg_poll_in.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_poll_in$address() {
+        return vg_poll_in.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static int vg_poll_in(MemorySegment fds, int count, int timeout_ms, MemorySegment revents, MemorySegment err) {
+        var mh$ = vg_poll_in.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_poll_in", fds, count, timeout_ms, revents, err);
+            }
+            return (int)mh$.invokeExact(fds, count, timeout_ms, revents, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class vg_connect_answer {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             vg_core_h.C_INT,
