@@ -65,6 +65,8 @@ public final class EgressChecks {
         checks.add(new IsolationChecks.Check("denied_domains and allow_private_networks", EgressChecks::deniedAndOpened));
         checks.add(new IsolationChecks.Check("nothing listens in vg's network because of a sandbox", EgressChecks::nothingListens));
         checks.add(new IsolationChecks.Check("no raw sockets, no other UDP than DNS to vg", EgressChecks::rawAndUdpContained));
+        checks.add(new IsolationChecks.Check("no abstract or path unix socket of vg's side is reachable",
+                EgressChecks::hostUnixSocketsUnreachable));
         return checks;
     }
 
@@ -198,6 +200,33 @@ public final class EgressChecks {
                             + "send(U, \"x\", 0, pack_sockaddr_in(53, inet_aton(\"" + PUBLIC + "\"))) and print \"udp\\n\"; "
                             + "print \"end\\n\"'");
             expect(r.stdout.equals("end\n"), level + ": raw socket or UDP datagram out of the sandbox: " + r);
+        }
+    }
+
+    static void hostUnixSocketsUnreachable() throws Exception {
+        Path dir = IsolationChecks.tempDir("egress-sock");
+        String abstractName = "vg-egress-" + ProcessHandle.current().pid();
+        String path = dir.resolve("s").toString();
+        String listen = "use Socket; use IO::Select; my $sel = IO::Select->new; "
+                + "for my $a (\"\\0" + abstractName + "\", \"" + path + "\") { my $s; socket($s, PF_UNIX, SOCK_STREAM, 0) or die; "
+                + "bind($s, pack_sockaddr_un($a)) or die \"bind: $!\"; listen($s, 5) or die; $sel->add($s) } "
+                + "$sel->add(\\*STDIN); $| = 1; print \"ready\\n\"; my @r = $sel->can_read(120); "
+                + "print((grep { $_ != \\*STDIN } @r) ? \"accepted\\n\" : \"none\\n\")";
+        Process listener = new ProcessBuilder("perl", "-e", listen).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8))) {
+            expect("ready".equals(out.readLine()), "the unix socket listener did not start");
+            Path ws = IsolationChecks.tempDir("egress");
+            for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
+                Run r = run(level, ws, EgressPolicy.PUBLIC, "perl -MSocket -e 'for $a (\"\\0" + abstractName + "\", \"" + path
+                        + "\") { socket(S, PF_UNIX, SOCK_STREAM, 0) or die; connect(S, pack_sockaddr_un($a)) and print \"reached $a\\n\" } "
+                        + "print \"end\\n\"'");
+                expect(r.stdout.equals("end\n"), level + ": a unix socket of vg's side was reached: " + r);
+            }
+            listener.getOutputStream().close(); // the listener says whether anything came in, then ends
+            String after = out.readLine();
+            expect("none".equals(after), "the unix socket listener got a connection: " + after);
+        } finally {
+            listener.destroyForcibly();
         }
     }
 
