@@ -17,8 +17,13 @@ ip link set "vgc$ID" netns "$C"; ip link set "vgs$ID" netns "$S"
 ip -n "$C" addr add 198.51.100.2/24 dev "vgc$ID"; ip -n "$S" addr add 198.51.100.1/24 dev "vgs$ID"
 for ns in "$C:vgc$ID" "$S:vgs$ID"; do ip -n "${ns%%:*}" link set "${ns#*:}" up; ip -n "${ns%%:*}" link set lo up; done
 CP="$ROOT/java/target/test-classes"
-sleep infinity | ip netns exec "$S" "$JAVA_HOME/bin/java" -cp "$CP" dev.vectraguard.egress.TestServers 198.51.100.1 >/dev/null &
+FIFO=$(mktemp -u /tmp/vg-bench.XXXXXX)
+mkfifo "$FIFO"
+# the server ends when its stdin closes: this script holds the other end (fd 4) until it exits
+ip netns exec "$S" "$JAVA_HOME/bin/java" -cp "$CP" dev.vectraguard.egress.TestServers 198.51.100.1 <"$FIFO" >/dev/null 2>&1 &
 SERVER=$!
+exec 4>"$FIFO"
+rm -f "$FIFO"
 for _ in $(seq 100); do ip netns exec "$C" curl -s -o /dev/null http://198.51.100.1:8080/ && break; sleep 0.1; done
 URL=http://198.51.100.1:8080/bytes/$SIZE
 for round in $(seq "$ROUNDS"); do

@@ -13,7 +13,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -25,7 +24,7 @@
 #define PIDFD_THREAD O_EXCL
 #endif
 
-#define RELAY_BUFFER (256 * 1024)
+#define RELAY_BUFFER (1024 * 1024)
 
 static void close_fd(int *fd)
 {
@@ -312,13 +311,13 @@ VG_API int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer
     return fd;
 }
 
-/* One direction of a relay: bytes read from `from`, not yet written to `to`. */
+/* One direction of a relay: bytes spliced from `from` into a pipe, not yet spliced on to `to`
+ * (the kernel moves them without a copy through user space). */
 struct relay_half {
     int from;
     int to;
-    char *buf;
-    size_t start;
-    size_t end;
+    int pipe[2];
+    size_t in_pipe;
     int eof;       /* `from` reached EOF (and everything was passed on: `to` was shut down) */
     uint64_t bytes;
 };
@@ -328,8 +327,8 @@ static int relay_step(struct relay_half *h)
 {
     if (h->eof)
         return 0;
-    if (h->start == h->end) {
-        ssize_t n = read(h->from, h->buf, RELAY_BUFFER);
+    if (h->in_pipe == 0) {
+        ssize_t n = splice(h->from, NULL, h->pipe[1], NULL, RELAY_BUFFER, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n < 0)
             return errno == EAGAIN || errno == EINTR ? 0 : -1;
         if (n == 0) {
@@ -337,41 +336,41 @@ static int relay_step(struct relay_half *h)
             shutdown(h->to, SHUT_WR);
             return 0;
         }
-        h->start = 0;
-        h->end = (size_t)n;
+        h->in_pipe = (size_t)n;
     }
-    while (h->start < h->end) {
-        ssize_t n = write(h->to, h->buf + h->start, h->end - h->start);
+    while (h->in_pipe > 0) {
+        ssize_t n = splice(h->pipe[0], NULL, h->to, NULL, h->in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n < 0)
             return errno == EAGAIN || errno == EINTR ? 0 : -1;
-        h->start += (size_t)n;
+        h->in_pipe -= (size_t)n;
         h->bytes += (uint64_t)n;
     }
     return 0;
 }
 
-static void unmap_buffer(char **buf)
+static void close_pipes(struct relay_half (*half)[2])
 {
-    if (*buf != NULL)
-        munmap(*buf, 2 * RELAY_BUFFER);
+    for (int i = 0; i < 2; i++)
+        for (int e = 0; e < 2; e++)
+            if ((*half)[i].pipe[e] >= 0)
+                close((*half)[i].pipe[e]);
 }
 
 VG_API int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err)
 {
-    __attribute__((cleanup(unmap_buffer))) char *buf =
-        mmap(NULL, 2 * RELAY_BUFFER, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buf == MAP_FAILED) {
-        buf = NULL;
-        return vg_fail(err, VG_STEP_EGRESS, errno, "mmap", "relay buffer");
-    }
     for (int i = 0; i < 2; i++) {
         int fd = i == 0 ? fd_a : fd_b;
         int flags = fcntl(fd, F_GETFL);
         if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
             return vg_fail(err, VG_STEP_EGRESS, errno, "fcntl", "relay socket");
     }
-    struct relay_half half[2] = {{.from = fd_a, .to = fd_b, .buf = buf},
-                                 {.from = fd_b, .to = fd_a, .buf = buf + RELAY_BUFFER}};
+    __attribute__((cleanup(close_pipes))) struct relay_half half[2] = {
+        {.from = fd_a, .to = fd_b, .pipe = {-1, -1}}, {.from = fd_b, .to = fd_a, .pipe = {-1, -1}}};
+    for (int i = 0; i < 2; i++) {
+        if (pipe2(half[i].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+            return vg_fail(err, VG_STEP_EGRESS, errno, "pipe", "relay");
+        fcntl(half[i].pipe[1], F_SETPIPE_SZ, RELAY_BUFFER); /* best effort: fewer rounds */
+    }
     int failed = 0;
     while (!(half[0].eof && half[1].eof) && !failed) {
         struct pollfd p[2] = {{.fd = fd_a}, {.fd = fd_b}};
@@ -379,7 +378,7 @@ VG_API int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *e
             struct relay_half *h = &half[i];
             if (h->eof)
                 continue;
-            if (h->start == h->end)
+            if (h->in_pipe == 0)
                 p[i].events |= POLLIN; /* p[i].fd == h->from */
             else
                 p[1 - i].events |= POLLOUT; /* h->to */
