@@ -43,6 +43,7 @@
 #define VG_STEP_KILL 19
 #define VG_STEP_PIPE 20
 #define VG_STEP_REAPER 21
+#define VG_STEP_EGRESS 22
 
 /* Namespaces (vg_spawn_spec.namespaces). */
 #define VG_NS_USER 0x1
@@ -63,6 +64,14 @@
 /* userns_fd and netns_fd hold a pair from vg_prepare_namespaces, joined instead of making new
  * user and network namespaces (needs VG_NS_USER | VG_NS_NET). */
 #define VG_SPAWN_PREPARED_NAMESPACES 0x10
+/* Restricted networking (needs VG_NS_NET): egress_fd holds a vg_socketpair end. The init sends over
+ * it, in one message, two sockets it makes in the sandbox's network namespace: a TCP listener on
+ * 127.0.0.1:VG_EGRESS_RELAY_PORT and a UDP socket bound to 127.0.0.1:53 (both privileged ports:
+ * the command, without capabilities, could not have taken them). The command loads
+ * its seccomp filter with a user-notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER) and sends
+ * that listener in a second message, then closes its copies before exec. */
+#define VG_SPAWN_EGRESS 0x20
+#define VG_EGRESS_RELAY_PORT 1
 
 /* Mount operation kinds (vg_mount_op.kind), executed in list order. */
 #define VG_MOUNT_BIND 1        /* bind host `source` at `target` */
@@ -198,6 +207,8 @@ typedef struct vg_spawn_spec {
      * (half of the host's RAM, unbounded for the sandbox). */
     uint64_t scratch_size;
     uint64_t scratch_inodes;
+    int32_t egress_fd;              /* with VG_SPAWN_EGRESS: where the egress sockets are sent */
+    int32_t reserved_egress;
 } vg_spawn_spec;
 
 /* A running sandbox: the pid (in the caller's namespace) of its init, a pidfd on it, and the
@@ -207,6 +218,18 @@ typedef struct vg_process {
     int32_t pidfd;
     int32_t status_fd;
 } vg_process;
+
+/* A connect() of the sandbox, held by its seccomp filter until answered (vg_connect_next). */
+typedef struct vg_connect_request {
+    uint64_t id;          /* the notification's id */
+    int32_t pid;          /* the calling thread, in the caller's pid namespace */
+    int32_t family;       /* AF_INET or AF_INET6 with address and port read; 0 for any other family or an unreadable address */
+    int32_t socket_fd;    /* with AF_INET/AF_INET6: a copy (pidfd_getfd) of the socket being connected, for the caller to close; else -1 */
+    int32_t socket_type;  /* SO_TYPE of that socket (SOCK_STREAM, SOCK_DGRAM, ...) */
+    uint32_t port;        /* destination port, host order */
+    uint32_t reserved;
+    uint8_t address[16];  /* destination: 4 bytes for AF_INET, 16 for AF_INET6 */
+} vg_connect_request;
 
 /* VG_CORE_ABI_VERSION of the loaded library. */
 int32_t vg_abi_version(void);
@@ -270,6 +293,59 @@ int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err);
  * exited and reaps it, then closes the descriptors. Usually a fraction of a
  * millisecond after vg_wait; a caller in a hurry runs it on another thread. */
 int32_t vg_release(vg_process *proc);
+
+/* Creates a SOCK_SEQPACKET unix socket pair with O_CLOEXEC on both ends (for VG_SPAWN_EGRESS). */
+int32_t vg_socketpair(int32_t *fds, vg_error *err);
+
+/* Receives, without waiting, one message of file descriptors (SCM_RIGHTS) from `socket_fd` into
+ * fds (O_CLOEXEC). Returns how many were received (0: none waiting). */
+int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
+
+/* Waits up to timeout_ms (-1 = forever) for the next connect() held by the seccomp listener and
+ * fills `out`: the destination is read once from the caller's memory and checked to still belong
+ * to the pending notification. Returns 1 with a request, 0 on timeout, 2 when no process of the
+ * sandbox is left. Every request must be answered (vg_connect_answer or vg_connect_redirect). */
+int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
+
+/* Waits up to timeout_ms (-1 = forever) until one of `count` fds is readable or hung up (poll
+ * POLLIN); revents[i] receives fd i's poll revents. Returns how many are ready (0 on timeout). */
+int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+
+/* Answers a request: errnum 0 lets the kernel do the connect as asked (only safe because the
+ * sandbox's network namespace reaches nothing else), else connect() fails with errnum. */
+int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);
+
+/* Connects the request's socket to 127.0.0.1:relay_port (::ffff:127.0.0.1 for AF_INET6) of the
+ * sandbox's network namespace instead, and answers the request with that connect's result
+ * (0, or EINPROGRESS for a non-blocking socket). Returns the socket's local port (> 0), or 0 when
+ * the connect failed and the request was answered with its errno. */
+int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port,
+                            vg_error *err);
+
+/* Opens a TCP connection (in the caller's network namespace) to address:port, family AF_INET or
+ * AF_INET6, within timeout_ms. Returns the socket (O_CLOEXEC). */
+int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err);
+
+/* Accepts a connection on a listening socket within timeout_ms (-1 = forever; -1 with EAGAIN on
+ * timeout); *peer_port receives the peer's port. Returns the socket (O_CLOEXEC). */
+int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err);
+
+/* Copies bytes both ways between two connected sockets until both directions ended (each end's
+ * EOF is passed on as a shutdown of the other's writing side) or either failed. bytes[0] receives
+ * the count from a to b, bytes[1] from b to a. The caller closes the sockets. */
+int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err);
+
+/* Peeks at up to `capacity` bytes the peer has sent on `fd`, waiting up to timeout_ms for at
+ * least `wanted` bytes (or EOF). Returns how many are there. */
+int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err);
+
+/* Receives one datagram within timeout_ms (-1 with EAGAIN on timeout); `peer` (28 bytes) receives
+ * the sender's address for vg_datagram_send. Returns its length. */
+int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer,
+                            vg_error *err);
+
+/* Sends one datagram to `peer` (as filled by vg_datagram_receive). */
+int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err);
 
 /* Symbolic name of an errno value ("EACCES"), or "E?" when unknown. */
 const char *vg_errno_name(int32_t errnum);

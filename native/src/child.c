@@ -109,8 +109,23 @@ static int bring_up_loopback(vg_error *e)
     return 0;
 }
 
-/* Makes spec fds 0, 1, 2 (a negative fd becomes /dev/null) and closes all others but keep_fd. */
-static int setup_fds(const vg_spawn_spec *spec, int keep_fd, vg_error *e)
+/* Closes every fd from `from` up to `to` (inclusive). */
+static int close_fds(unsigned from, unsigned to)
+{
+    if (from > to)
+        return 0;
+    int rc = (int)syscall(SYS_close_range, from, to, 0U);
+    if (rc < 0 && errno == ENOSYS) {
+        for (unsigned fd = from; fd <= to && fd < VG_FD_SCAN_LIMIT; fd++)
+            close((int)fd);
+        rc = 0;
+    }
+    return rc;
+}
+
+/* Makes spec fds 0, 1, 2 (a negative fd becomes /dev/null) and closes all others but keep_fd
+ * and keep_other (-1: none). */
+static int setup_fds(const vg_spawn_spec *spec, int keep_fd, int keep_other, vg_error *e)
 {
     int want[3] = {spec->stdin_fd, spec->stdout_fd, spec->stderr_fd};
     int tmp[3];
@@ -132,17 +147,16 @@ static int setup_fds(const vg_spawn_spec *spec, int keep_fd, vg_error *e)
         else if (dup2(tmp[i], i) < 0)
             return vg_fail(e, VG_STEP_FDS, errno, "dup2 stdio", NULL);
     }
-    int rc = 0;
-    if (keep_fd > 3)
-        rc = (int)syscall(SYS_close_range, 3U, (unsigned)keep_fd - 1, 0U);
+    unsigned low = (unsigned)keep_fd, high = (unsigned)keep_fd;
+    if (keep_other >= 0 && (unsigned)keep_other < low)
+        low = (unsigned)keep_other;
+    if (keep_other >= 0 && (unsigned)keep_other > high)
+        high = (unsigned)keep_other;
+    int rc = close_fds(3U, low - 1);
+    if (rc == 0 && high > low)
+        rc = close_fds(low + 1, high - 1);
     if (rc == 0)
-        rc = (int)syscall(SYS_close_range, (unsigned)keep_fd + 1, ~0U, 0U);
-    if (rc < 0 && errno == ENOSYS) {
-        for (int fd = 3; fd < VG_FD_SCAN_LIMIT; fd++)
-            if (fd != keep_fd)
-                close(fd);
-        rc = 0;
-    }
+        rc = close_fds(high + 1, ~0U);
     if (rc < 0)
         return vg_fail(e, VG_STEP_FDS, errno, "close_range", NULL);
     return 0;
@@ -228,7 +242,8 @@ static int command_main(void *arg)
             goto fail;
         }
     }
-    if (setup_fds(spec, ctx->err_fd, &e) < 0)
+    int egress = (spec->flags & VG_SPAWN_EGRESS) != 0;
+    if (setup_fds(spec, ctx->err_fd, egress ? spec->egress_fd : -1, &e) < 0)
         goto fail;
     const char *cwd = spec->cwd != NULL ? spec->cwd : "/";
     if (chdir(cwd) < 0) {
@@ -249,8 +264,17 @@ static int command_main(void *arg)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     /* Last: the filter may deny what the steps above needed. */
-    if (vg_apply_seccomp(spec->seccomp_filter, spec->seccomp_filter_len, &e) < 0)
+    int listener = vg_apply_seccomp(spec->seccomp_filter, spec->seccomp_filter_len, egress, &e);
+    if (listener < 0)
         goto fail;
+    if (egress) {
+        /* The command must not hold its own listener, nor the way to vg. */
+        int sent = vg_send_fds(spec->egress_fd, &listener, 1, &e);
+        close(listener);
+        close(spec->egress_fd);
+        if (sent < 0)
+            goto fail;
+    }
     exec_command(spec, &e);
 fail:
     report(ctx->err_fd, &e, exec_status(&e));
@@ -388,6 +412,8 @@ int vg_sandbox_init(void *arg)
             report(ctx->err_fd, &e, VG_EXIT_SETUP);
     }
     if ((spec->namespaces & VG_NS_NET) && !ctx->prepared && bring_up_loopback(&e) < 0)
+        report(ctx->err_fd, &e, VG_EXIT_SETUP);
+    if ((spec->flags & VG_SPAWN_EGRESS) && vg_send_egress_sockets(spec->egress_fd, &e) < 0)
         report(ctx->err_fd, &e, VG_EXIT_SETUP);
     /* After joining the cgroups, so that the cgroup namespace is rooted at the sandbox's own. */
     if ((spec->namespaces & VG_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {

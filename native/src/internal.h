@@ -107,8 +107,16 @@ int vg_apply_landlock(const vg_spawn_spec *spec, vg_error *err);
 /* Landlock ABI version of the running kernel, 0 when absent. */
 int vg_landlock_abi(void);
 
-/* Loads the compiled BPF program. */
-int vg_apply_seccomp(const uint8_t *filter, uint32_t len, vg_error *err);
+/* Loads the compiled BPF program; with_listener: with a user-notification listener, returned
+ * (else returns 0). */
+int vg_apply_seccomp(const uint8_t *filter, uint32_t len, int with_listener, vg_error *err);
+
+/* Sends fds in one SCM_RIGHTS message over the egress socket (VG_SPAWN_EGRESS). */
+int vg_send_fds(int socket_fd, const int *fds, int count, vg_error *err);
+
+/* Makes, in the current network namespace, the relay listener (127.0.0.1:VG_EGRESS_RELAY_PORT) and the DNS
+ * socket (127.0.0.1:53) and sends them over the egress socket. */
+int vg_send_egress_sockets(int socket_fd, vg_error *err);
 
 /* The sandbox init (pid 1), a clone() function: sets up, starts the command, execs vg-init.
  * Never returns. */

@@ -98,17 +98,18 @@ VG_API int32_t vg_seccomp_compile(const vg_seccomp_rule *rules, uint32_t rule_co
     return 0;
 }
 
-int vg_apply_seccomp(const uint8_t *filter, uint32_t len, vg_error *err)
+int vg_apply_seccomp(const uint8_t *filter, uint32_t len, int with_listener, vg_error *err)
 {
     if (filter == NULL || len == 0)
-        return 0;
+        return with_listener ? vg_fail(err, VG_STEP_SECCOMP, EINVAL, "seccomp", "a listener needs a filter") : 0;
     if (len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > 0xffff)
         return vg_fail(err, VG_STEP_SECCOMP, EINVAL, "seccomp", "program length");
     struct sock_fprog prog = {
         .len = (unsigned short)(len / sizeof(struct sock_filter)),
         .filter = (struct sock_filter *)(uintptr_t)filter,
     };
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-        return vg_fail(err, VG_STEP_SECCOMP, errno, "seccomp", "set filter");
-    return 0;
+    long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, with_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &prog);
+    if (rc < 0)
+        return vg_fail(err, VG_STEP_SECCOMP, errno, "seccomp", with_listener ? "set filter with listener" : "set filter");
+    return (int)rc;
 }

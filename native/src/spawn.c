@@ -208,6 +208,9 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
                      (spec->namespaces & (VG_NS_USER | VG_NS_NET)) != (VG_NS_USER | VG_NS_NET)))
         return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn",
                        "prepared namespaces need both fds and VG_NS_USER | VG_NS_NET");
+    if ((spec->flags & VG_SPAWN_EGRESS) &&
+        (spec->egress_fd <= 2 || !(spec->namespaces & VG_NS_NET) || spec->seccomp_filter == NULL))
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "egress needs egress_fd, VG_NS_NET and a seccomp filter");
 
     struct vg_child_ctx ctx = {.spec = spec, .cap_last = read_cap_last(), .overlay_owned = overlays_owned(spec)};
     id_map(ctx.uid_map, sizeof ctx.uid_map, spec->uid, (uint32_t)getuid());

@@ -88,6 +88,17 @@ int main(void)
     FIELD(vg_spawn_spec, reserved);
     FIELD(vg_spawn_spec, scratch_size);
     FIELD(vg_spawn_spec, scratch_inodes);
+    FIELD(vg_spawn_spec, egress_fd);
+    FIELD(vg_spawn_spec, reserved_egress);
+    STRUCT(vg_connect_request);
+    FIELD(vg_connect_request, id);
+    FIELD(vg_connect_request, pid);
+    FIELD(vg_connect_request, family);
+    FIELD(vg_connect_request, socket_fd);
+    FIELD(vg_connect_request, socket_type);
+    FIELD(vg_connect_request, port);
+    FIELD(vg_connect_request, reserved);
+    FIELD(vg_connect_request, address);
     STRUCT(vg_process);
     FIELD(vg_process, pid);
     FIELD(vg_process, pidfd);
@@ -115,6 +126,7 @@ int main(void)
     CONST(VG_STEP_KILL);
     CONST(VG_STEP_PIPE);
     CONST(VG_STEP_REAPER);
+    CONST(VG_STEP_EGRESS);
     CONST(VG_NS_USER);
     CONST(VG_NS_MOUNT);
     CONST(VG_NS_PID);
@@ -126,6 +138,8 @@ int main(void)
     CONST(VG_SPAWN_NO_NEW_PRIVS);
     CONST(VG_SPAWN_DIE_WITH_PARENT);
     CONST(VG_SPAWN_DIE_WITH_CALLER);
+    CONST(VG_SPAWN_EGRESS);
+    CONST(VG_EGRESS_RELAY_PORT);
     CONST(VG_MOUNT_BIND);
     CONST(VG_MOUNT_TMPFS);
     CONST(VG_MOUNT_PROC);

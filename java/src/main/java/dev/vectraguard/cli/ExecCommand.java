@@ -4,6 +4,7 @@ import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.VgConfig;
+import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.metrics.MetricsStore;
 import dev.vectraguard.metrics.RunDecision;
 import dev.vectraguard.metrics.RunRecord;
@@ -53,7 +54,9 @@ final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--network", paramLabel = "MODE", converter = NetworkConverter.class,
             description = "none, restricted or full; more than the level allows (full above permissive) is refused "
-                    + "with exit 125; restricted is not built yet and means none. Default: sandbox.network_mode, else the level's.")
+                    + "with exit 125. restricted: outbound TCP to public addresses and DNS through vg (at strict only "
+                    + "sandbox.allowed_domains); never the host, private ranges or cloud metadata. "
+                    + "Default: sandbox.network_mode, else the level's.")
     NetworkMode network;
 
     @Option(names = "--workspace", paramLabel = "DIR", converter = Utf8PathConverter.class,
@@ -202,6 +205,11 @@ final class ExecCommand implements Callable<Integer> {
                 notices.sandbox(spec, process, cached, decision.why());
             }
             int status = stop.exitCode(process.waitFor());
+            List<Blocked> blocked = process.blockedDestinations();
+            if (!blocked.isEmpty()) {
+                notices.print("network", Blocked.summary(blocked), Map.of("blocked",
+                        blocked.stream().map(b -> Map.of("destination", b.destination(), "reason", b.reason())).toList()));
+            }
             if (process.timedOut()) {
                 notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
@@ -210,7 +218,8 @@ final class ExecCommand implements Callable<Integer> {
             absentProjectConfigs.forEach(this::quarantineCreatedConfig);
             process.close();
             reportCacheAdditions(process);
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why());
+            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why(),
+                    blocked.stream().map(Blocked::toString).toList());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, stop.exitCode(e.exitCode()), e.getMessage());
@@ -284,6 +293,11 @@ final class ExecCommand implements Callable<Integer> {
         }
 
         int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
+            return finish(decision, runtime, cached, exitCode, reason, List.of());
+        }
+
+        int finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason,
+                   List<String> networkBlocked) {
             if (trustCounter != null) {
                 joinUninterruptibly(trustCounter);
             }
@@ -291,7 +305,7 @@ final class ExecCommand implements Callable<Integer> {
                 long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
                 try {
                     new MetricsStore(options.stateDirectory(), Stderr::warn).record(new RunRecord(started, command,
-                            decision, report.risk(), runtime, cached, millis, exitCode, reason));
+                            decision, report.risk(), runtime, cached, millis, exitCode, reason, networkBlocked));
                 } catch (ConfigException | IOException | RuntimeException e) {
                     Stderr.warn("cannot record metrics: " + e.getMessage());
                 }

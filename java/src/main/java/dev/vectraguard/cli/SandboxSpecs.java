@@ -8,6 +8,8 @@ import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
 import dev.vectraguard.config.Globs;
+import dev.vectraguard.egress.Cidr;
+import dev.vectraguard.egress.EgressPolicy;
 import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.Environment;
@@ -46,6 +48,7 @@ final class SandboxSpecs {
         SecurityLevel level = flags.level() != null ? flags.level() : config.securityLevel();
         SecurityProfile profile = SecurityProfile.of(level);
         NetworkMode network = flags.network() != null ? flags.network()
+                : !(Boolean) loaded.settings().get("sandbox.allow_network").value() ? NetworkMode.NONE
                 : fromFile(loaded, "sandbox.network_mode") ? config.networkMode() : null;
         Path workspace = flags.workspace() != null ? flags.workspace()
                 : config.workspaceDir() != null ? config.workspaceDir() : Path.of("");
@@ -59,6 +62,7 @@ final class SandboxSpecs {
                 .environment(environment(loaded))
                 .timeout(timeout)
                 .allowWeakerFallback(config.allowWeakerFallback())
+                .egressPolicy(egressPolicy(loaded, level))
                 .limits(new ResourceLimits(
                         limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
                         (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),
@@ -113,6 +117,15 @@ final class SandboxSpecs {
         if (loaded.config().sandbox().workspaceDir() != null) {
             Sandbox.checkWorkspace(spec);
         }
+    }
+
+    /** The destinations restricted networking allows: only {@code sandbox.allowed_domains} at strict. */
+    @SuppressWarnings("unchecked")
+    static EgressPolicy egressPolicy(LoadedConfig loaded, SecurityLevel level) {
+        List<String> allowed = level == SecurityLevel.STRICT
+                ? (List<String>) loaded.settings().get("sandbox.allowed_domains").value() : List.of();
+        return new EgressPolicy(allowed, (List<String>) loaded.settings().get("sandbox.denied_domains").value(),
+                (List<Cidr>) loaded.settings().get("sandbox.allow_private_networks").value());
     }
 
     /** The configured cache dirs plus the known package caches that exist under home. */

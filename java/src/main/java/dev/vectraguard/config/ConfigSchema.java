@@ -1,5 +1,6 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.egress.EgressPolicy;
 import dev.vectraguard.policy.GuardLevel;
 import dev.vectraguard.policy.SandboxMode;
 import dev.vectraguard.sandbox.NetworkMode;
@@ -42,7 +43,15 @@ public final class ConfigSchema {
             new ConfigKey("sandbox.runtime", ValueTypes.RUNTIME, SandboxRuntime.AUTO, "sandbox (runtime selection)",
                     "auto or native; bubblewrap, docker, podman are refused as not available yet (exit 125)"),
             new ConfigKey("sandbox.network_mode", ValueTypes.enumOf(NetworkMode.class, true), null, SANDBOX,
-                    "none, restricted or full; unset = from security_level (permissive: full, balanced: restricted, strict/paranoid: none)"),
+                    "none, restricted or full; unset = from security_level (permissive: full, balanced and strict: restricted, paranoid: none)"),
+            new ConfigKey("sandbox.allow_network", ValueTypes.BOOLEAN, true, SANDBOX,
+                    "false = no network at all (network_mode none), whatever the level"),
+            new ConfigKey("sandbox.allowed_domains", ValueTypes.DOMAIN_PATTERNS, EgressPolicy.REGISTRY_DOMAINS, SANDBOX + " + egress",
+                    "at strict, the only domains restricted networking reaches (* globs); empty = any public domain"),
+            new ConfigKey("sandbox.denied_domains", ValueTypes.DOMAIN_PATTERNS, List.of(), SANDBOX + " + egress",
+                    "domains restricted networking never reaches (* globs), at balanced and strict"),
+            new ConfigKey("sandbox.allow_private_networks", ValueTypes.CIDRS, List.of(), SANDBOX + " + egress",
+                    "private address ranges restricted networking may reach (CIDRs); none by default"),
             new ConfigKey("sandbox.enable_cache", ValueTypes.BOOLEAN, true, "cache (shared package caches)",
                     "bind the known package caches (npm, pip, cargo, go, maven, ...) read-write into the sandbox"),
             new ConfigKey("sandbox.cache_dirs", ValueTypes.PATH_LIST, List.of(), "cache (shared package caches)",

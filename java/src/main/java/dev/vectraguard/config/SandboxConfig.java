@@ -53,8 +53,8 @@ public record SandboxConfig(boolean enabled, SandboxMode mode, SecurityLevel sec
     public static NetworkMode networkFor(SecurityLevel level) {
         return switch (level) {
             case PERMISSIVE -> NetworkMode.FULL;
-            case BALANCED -> NetworkMode.RESTRICTED;
-            case STRICT, PARANOID -> NetworkMode.NONE;
+            case BALANCED, STRICT -> NetworkMode.RESTRICTED;
+            case PARANOID -> NetworkMode.NONE;
         };
     }
 

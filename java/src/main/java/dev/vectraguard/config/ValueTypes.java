@@ -1,5 +1,6 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.egress.Cidr;
 import dev.vectraguard.json.Json;
 import dev.vectraguard.json.JsonException;
 
@@ -172,6 +173,33 @@ final class ValueTypes {
 
     static final ValueType STRING_LIST = (key, node, ctx) ->
             items(key, node, "a list of strings").stream().map(RawNode.Scalar::text).toList();
+
+    private static final Pattern DOMAIN_PATTERN = Pattern.compile("[A-Za-z0-9*_-]+(\\.[A-Za-z0-9*_-]+)*\\.?");
+
+    static final ValueType DOMAIN_PATTERNS = (key, node, ctx) -> {
+        String expectation = "a list of domain names (* allowed, e.g. *.npmjs.org)";
+        List<String> out = new ArrayList<>();
+        for (RawNode.Scalar s : items(key, node, expectation)) {
+            if (!DOMAIN_PATTERN.matcher(s.text()).matches()) {
+                throw new ConfigException(s.at(), "'" + key + "' must be " + expectation + " (got '" + s.text() + "')");
+            }
+            out.add(s.text().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(out);
+    };
+
+    static final ValueType CIDRS = (key, node, ctx) -> {
+        String expectation = "a list of address ranges (e.g. 10.1.0.0/16, fd00::/8)";
+        List<Cidr> out = new ArrayList<>();
+        for (RawNode.Scalar s : items(key, node, expectation)) {
+            try {
+                out.add(Cidr.parse(s.text()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(s.at(), "'" + key + "' must be " + expectation + " (got '" + s.text() + "')");
+            }
+        }
+        return List.copyOf(out);
+    };
 
     static final ValueType ENV_PATTERNS = (key, node, ctx) -> {
         String expectation = "a list of environment variable names (* allowed, e.g. LC_*)";

@@ -21,6 +21,8 @@ public final class MetricsStore {
     public static final int RECENT_LIMIT = 100;
     /** Characters of a command the text table shows; --json keeps the whole command. */
     static final int SHOWN_COMMAND_LENGTH = 120;
+    /** Blocked network destinations kept (most recent last). */
+    public static final int BLOCKED_LIMIT = 100;
     private static final List<String> COUNTERS = List.of("total", "host", "sandbox", "cached", "blocked");
 
     private final StateFile file;
@@ -58,6 +60,20 @@ public final class MetricsStore {
             r.put("duration_ms", run.durationMs());
             r.put("exit_code", (long) run.exitCode());
             r.put("reason", run.reason());
+            if (!run.networkBlocked().isEmpty()) {
+                r.put("network_blocked", new ArrayList<Object>(run.networkBlocked()));
+                List<Object> blocked = list(content, "network_blocked");
+                for (String destination : run.networkBlocked()) {
+                    Map<String, Object> b = new LinkedHashMap<>();
+                    b.put("time", run.time().toString());
+                    b.put("destination", destination);
+                    b.put("command", run.command());
+                    blocked.add(b);
+                }
+                while (blocked.size() > BLOCKED_LIMIT) {
+                    blocked.removeFirst();
+                }
+            }
             recent.add(r);
             while (recent.size() > RECENT_LIMIT) {
                 recent.removeFirst();
@@ -115,6 +131,17 @@ public final class MetricsStore {
                     .append("  exit ").append(r.get("exit_code"))
                     .append("  ").append(r.get("duration_ms")).append(" ms  ")
                     .append(VisibleText.shortened(String.valueOf(r.get("command")), SHOWN_COMMAND_LENGTH)).append('\n');
+        }
+        List<Object> blocked = list(s, "network_blocked");
+        if (!blocked.isEmpty()) {
+            out.append("network blocked (recent):\n");
+        }
+        for (Object o : blocked.subList(Math.max(0, blocked.size() - recentRuns), blocked.size())) {
+            Map<String, Object> b = asMap(o);
+            if (b != null) {
+                out.append("  ").append(b.get("time")).append("  ").append(b.get("destination"))
+                        .append("  by: ").append(b.get("command")).append('\n');
+            }
         }
         return out.toString();
     }

@@ -3,6 +3,7 @@ package dev.vectraguard.metrics;
 import dev.vectraguard.policy.RiskLevel;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,13 +18,21 @@ import java.util.Objects;
  * @param durationMs wall time in milliseconds
  * @param exitCode   the exit code vg returned
  * @param reason     the one-line why of the decision
+ * @param networkBlocked destinations restricted networking refused during the run ({@code destination (reason)})
  */
 public record RunRecord(Instant time, String command, RunDecision decision, RiskLevel risk, String runtime,
-                        boolean cacheUsed, long durationMs, int exitCode, String reason) {
+                        boolean cacheUsed, long durationMs, int exitCode, String reason, List<String> networkBlocked) {
     public RunRecord {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(decision, "decision");
         reason = reason == null ? "" : reason;
+        networkBlocked = networkBlocked == null ? List.of() : List.copyOf(networkBlocked);
+    }
+
+    /** A run in which restricted networking refused nothing. */
+    public RunRecord(Instant time, String command, RunDecision decision, RiskLevel risk, String runtime,
+                     boolean cacheUsed, long durationMs, int exitCode, String reason) {
+        this(time, command, decision, risk, runtime, cacheUsed, durationMs, exitCode, reason, List.of());
     }
 }

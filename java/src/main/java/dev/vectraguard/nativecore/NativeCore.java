@@ -189,6 +189,17 @@ public final class NativeCore {
      * have the uid and gid the pair was made with. The caller still closes the pair afterwards.
      */
     public static NativeProcess spawn(SpawnRequest request, PreparedNamespaces prepared) throws NativeCoreException {
+        return spawn(request, prepared, -1);
+    }
+
+    /**
+     * As {@link #spawn(SpawnRequest, PreparedNamespaces)}, with restricted networking when {@code egressFd}
+     * is an end of {@link EgressCalls#socketPair()} ({@code VG_SPAWN_EGRESS}; -1: without): the sandbox sends
+     * its relay listener, DNS socket and seccomp listener there (see {@link EgressCalls#receiveFds}). The
+     * request needs a network namespace and a seccomp filter.
+     */
+    public static NativeProcess spawn(SpawnRequest request, PreparedNamespaces prepared, int egressFd)
+            throws NativeCoreException {
         requireAvailable();
         if (prepared != null && prepared.closed()) {
             throw new IllegalStateException("prepared namespaces already closed");
@@ -200,6 +211,10 @@ public final class NativeCore {
                 vg_spawn_spec.flags(spec, request.flags() | vg_core_h.VG_SPAWN_PREPARED_NAMESPACES());
                 vg_spawn_spec.userns_fd(spec, prepared.usernsFd());
                 vg_spawn_spec.netns_fd(spec, prepared.netnsFd());
+            }
+            if (egressFd >= 0) {
+                vg_spawn_spec.flags(spec, vg_spawn_spec.flags(spec) | vg_core_h.VG_SPAWN_EGRESS());
+                vg_spawn_spec.egress_fd(spec, egressFd);
             }
             MemorySegment process = vg_process.allocate(slab);
             MemorySegment err = vg_error.allocate(slab);

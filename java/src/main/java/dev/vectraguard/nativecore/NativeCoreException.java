@@ -13,7 +13,7 @@ public final class NativeCoreException extends Exception {
     private static final String[] STEP_NAMES = {
         "none", "args", "clone", "userns", "cgroup", "mount", "pivot", "hostname", "rlimit", "caps",
         "no new privs", "landlock", "fds", "session", "seccomp", "chdir", "exec", "seccomp compile",
-        "wait", "kill", "pipe", "reaper",
+        "wait", "kill", "pipe", "reaper", "egress",
     };
 
     private final String operation;

@@ -278,6 +278,15 @@ public class vg_core_h {
     public static int VG_STEP_REAPER() {
         return VG_STEP_REAPER;
     }
+    private static final int VG_STEP_EGRESS = (int)22L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_STEP_EGRESS 22
+     * }
+     */
+    public static int VG_STEP_EGRESS() {
+        return VG_STEP_EGRESS;
+    }
     private static final int VG_NS_USER = (int)1L;
     /**
      * {@snippet lang=c :
@@ -385,6 +394,24 @@ public class vg_core_h {
      */
     public static int VG_SPAWN_PREPARED_NAMESPACES() {
         return VG_SPAWN_PREPARED_NAMESPACES;
+    }
+    private static final int VG_SPAWN_EGRESS = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_SPAWN_EGRESS 0x20
+     * }
+     */
+    public static int VG_SPAWN_EGRESS() {
+        return VG_SPAWN_EGRESS;
+    }
+    private static final int VG_EGRESS_RELAY_PORT = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_EGRESS_RELAY_PORT 1
+     * }
+     */
+    public static int VG_EGRESS_RELAY_PORT() {
+        return VG_EGRESS_RELAY_PORT;
     }
     private static final int VG_MOUNT_BIND = (int)1L;
     /**
@@ -1208,6 +1235,767 @@ public class vg_core_h {
                 traceDowncall("vg_release", proc);
             }
             return (int)mh$.invokeExact(proc);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_socketpair {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_socketpair");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_socketpair(int32_t *fds, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_socketpair$descriptor() {
+        return vg_socketpair.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_socketpair(int32_t *fds, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_socketpair$handle() {
+        return vg_socketpair.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_socketpair(int32_t *fds, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_socketpair$address() {
+        return vg_socketpair.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_socketpair(int32_t *fds, vg_error *err);
+     * }
+     */
+    public static int vg_socketpair(MemorySegment fds, MemorySegment err) {
+        var mh$ = vg_socketpair.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_socketpair", fds, err);
+            }
+            return (int)mh$.invokeExact(fds, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_receive_fds {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_receive_fds");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_receive_fds$descriptor() {
+        return vg_receive_fds.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_receive_fds$handle() {
+        return vg_receive_fds.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_receive_fds$address() {
+        return vg_receive_fds.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static int vg_receive_fds(int socket_fd, MemorySegment fds, int capacity, MemorySegment err) {
+        var mh$ = vg_receive_fds.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_receive_fds", socket_fd, fds, capacity, err);
+            }
+            return (int)mh$.invokeExact(socket_fd, fds, capacity, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_connect_next {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_connect_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_connect_next$descriptor() {
+        return vg_connect_next.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_connect_next$handle() {
+        return vg_connect_next.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_connect_next$address() {
+        return vg_connect_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
+     * }
+     */
+    public static int vg_connect_next(int listener_fd, int timeout_ms, MemorySegment out, MemorySegment err) {
+        var mh$ = vg_connect_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_connect_next", listener_fd, timeout_ms, out, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, timeout_ms, out, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_poll_in {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_poll_in");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_poll_in$descriptor() {
+        return vg_poll_in.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_poll_in$handle() {
+        return vg_poll_in.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_poll_in$address() {
+        return vg_poll_in.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+     * }
+     */
+    public static int vg_poll_in(MemorySegment fds, int count, int timeout_ms, MemorySegment revents, MemorySegment err) {
+        var mh$ = vg_poll_in.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_poll_in", fds, count, timeout_ms, revents, err);
+            }
+            return (int)mh$.invokeExact(fds, count, timeout_ms, revents, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_connect_answer {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_LONG,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_connect_answer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_connect_answer$descriptor() {
+        return vg_connect_answer.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_connect_answer$handle() {
+        return vg_connect_answer.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_connect_answer$address() {
+        return vg_connect_answer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err);
+     * }
+     */
+    public static int vg_connect_answer(int listener_fd, long id, int errnum, MemorySegment err) {
+        var mh$ = vg_connect_answer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_connect_answer", listener_fd, id, errnum, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, id, errnum, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_connect_redirect {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_connect_redirect");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_connect_redirect$descriptor() {
+        return vg_connect_redirect.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_connect_redirect$handle() {
+        return vg_connect_redirect.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_connect_redirect$address() {
+        return vg_connect_redirect.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port, vg_error *err);
+     * }
+     */
+    public static int vg_connect_redirect(int listener_fd, MemorySegment request, int relay_port, MemorySegment err) {
+        var mh$ = vg_connect_redirect.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_connect_redirect", listener_fd, request, relay_port, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, request, relay_port, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_tcp_connect {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_tcp_connect");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_tcp_connect$descriptor() {
+        return vg_tcp_connect.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_tcp_connect$handle() {
+        return vg_tcp_connect.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_tcp_connect$address() {
+        return vg_tcp_connect.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static int vg_tcp_connect(int family, MemorySegment address, int port, int timeout_ms, MemorySegment err) {
+        var mh$ = vg_tcp_connect.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_tcp_connect", family, address, port, timeout_ms, err);
+            }
+            return (int)mh$.invokeExact(family, address, port, timeout_ms, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_accept {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_accept");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_accept$descriptor() {
+        return vg_accept.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_accept$handle() {
+        return vg_accept.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_accept$address() {
+        return vg_accept.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err);
+     * }
+     */
+    public static int vg_accept(int listener_fd, int timeout_ms, MemorySegment peer_port, MemorySegment err) {
+        var mh$ = vg_accept.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_accept", listener_fd, timeout_ms, peer_port, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, timeout_ms, peer_port, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_relay {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_relay");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_relay$descriptor() {
+        return vg_relay.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_relay$handle() {
+        return vg_relay.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_relay$address() {
+        return vg_relay.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static int vg_relay(int fd_a, int fd_b, MemorySegment bytes, MemorySegment err) {
+        var mh$ = vg_relay.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_relay", fd_a, fd_b, bytes, err);
+            }
+            return (int)mh$.invokeExact(fd_a, fd_b, bytes, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_peek {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_peek");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_peek$descriptor() {
+        return vg_peek.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_peek$handle() {
+        return vg_peek.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_peek$address() {
+        return vg_peek.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static int vg_peek(int fd, int timeout_ms, int wanted, MemorySegment buf, int capacity, MemorySegment err) {
+        var mh$ = vg_peek.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_peek", fd, timeout_ms, wanted, buf, capacity, err);
+            }
+            return (int)mh$.invokeExact(fd, timeout_ms, wanted, buf, capacity, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_datagram_receive {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_datagram_receive");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_datagram_receive$descriptor() {
+        return vg_datagram_receive.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_datagram_receive$handle() {
+        return vg_datagram_receive.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_datagram_receive$address() {
+        return vg_datagram_receive.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static int vg_datagram_receive(int fd, int timeout_ms, MemorySegment buf, int capacity, MemorySegment peer, MemorySegment err) {
+        var mh$ = vg_datagram_receive.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_datagram_receive", fd, timeout_ms, buf, capacity, peer, err);
+            }
+            return (int)mh$.invokeExact(fd, timeout_ms, buf, capacity, peer, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_datagram_send {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_datagram_send");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_datagram_send$descriptor() {
+        return vg_datagram_send.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_datagram_send$handle() {
+        return vg_datagram_send.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_datagram_send$address() {
+        return vg_datagram_send.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err);
+     * }
+     */
+    public static int vg_datagram_send(int fd, MemorySegment buf, int len, MemorySegment peer, MemorySegment err) {
+        var mh$ = vg_datagram_send.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_datagram_send", fd, buf, len, peer, err);
+            }
+            return (int)mh$.invokeExact(fd, buf, len, peer, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -47,6 +47,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t reserved;
  *     uint64_t scratch_size;
  *     uint64_t scratch_inodes;
+ *     int32_t egress_fd;
+ *     int32_t reserved_egress;
  * } vg_spawn_spec;
  * }
  */
@@ -89,7 +91,9 @@ public class vg_spawn_spec {
         vg_core_h.C_INT.withName("netns_fd"),
         vg_core_h.C_INT.withName("reserved"),
         vg_core_h.C_LONG.withName("scratch_size"),
-        vg_core_h.C_LONG.withName("scratch_inodes")
+        vg_core_h.C_LONG.withName("scratch_inodes"),
+        vg_core_h.C_INT.withName("egress_fd"),
+        vg_core_h.C_INT.withName("reserved_egress")
     ).withName("vg_spawn_spec");
 
     /**
@@ -1153,6 +1157,70 @@ public class vg_spawn_spec {
      */
     public static void scratch_inodes(MemorySegment struct, long fieldValue) {
         struct.set(scratch_inodes$LAYOUT, scratch_inodes$OFFSET, fieldValue);
+    }
+
+    private static final OfInt egress_fd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("egress_fd"));
+
+    /**
+     * Layout for field {@code egress_fd}
+     */
+    public static final OfInt egress_fd$layout() {
+        return egress_fd$LAYOUT;
+    }
+
+    private static final long egress_fd$OFFSET = 200;
+
+    /**
+     * Offset for field {@code egress_fd}
+     */
+    public static final long egress_fd$offset() {
+        return egress_fd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code egress_fd}
+     */
+    public static int egress_fd(MemorySegment struct) {
+        return struct.get(egress_fd$LAYOUT, egress_fd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code egress_fd}
+     */
+    public static void egress_fd(MemorySegment struct, int fieldValue) {
+        struct.set(egress_fd$LAYOUT, egress_fd$OFFSET, fieldValue);
+    }
+
+    private static final OfInt reserved_egress$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved_egress"));
+
+    /**
+     * Layout for field {@code reserved_egress}
+     */
+    public static final OfInt reserved_egress$layout() {
+        return reserved_egress$LAYOUT;
+    }
+
+    private static final long reserved_egress$OFFSET = 204;
+
+    /**
+     * Offset for field {@code reserved_egress}
+     */
+    public static final long reserved_egress$offset() {
+        return reserved_egress$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code reserved_egress}
+     */
+    public static int reserved_egress(MemorySegment struct) {
+        return struct.get(reserved_egress$LAYOUT, reserved_egress$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code reserved_egress}
+     */
+    public static void reserved_egress(MemorySegment struct, int fieldValue) {
+        struct.set(reserved_egress$LAYOUT, reserved_egress$OFFSET, fieldValue);
     }
 
     /**

@@ -4,7 +4,7 @@ package dev.vectraguard.sandbox;
 public enum NetworkMode {
     /** No network at all (own empty network namespace). */
     NONE,
-    /** Outbound only, no host services (not implemented yet: falls back to NONE and says so). */
+    /** Own network namespace; outbound TCP to public addresses and DNS through vg's egress policy. */
     RESTRICTED,
     /** The host network. */
     FULL;

@@ -1,5 +1,8 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.egress.EgressSession;
+import dev.vectraguard.nativecore.EgressCalls;
+import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
@@ -29,6 +32,8 @@ import java.util.Map;
  * Landlock rules mirroring the mounts, a seccomp filter and resource limits.
  */
 public final class Sandbox {
+    /** Hidden (empty) with restricted networking, so that every lookup asks vg's DNS. */
+    private static final List<String> RESOLVER_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Path PASSWD = Path.of("/etc/passwd");
 
@@ -95,9 +100,7 @@ public final class Sandbox {
         SecurityProfile profile = spec.profile();
         NetworkMode requested = allowedNetwork(spec);
         NetworkMode network = spec.network();
-        if (requested == NetworkMode.RESTRICTED) {
-            notices.add("restricted networking is not available yet: the sandbox has no network");
-        }
+        boolean restricted = network == NetworkMode.RESTRICTED;
 
         Path home = homeDirectory(spec.environment());
         int[] ids = callerIds();
@@ -107,11 +110,21 @@ public final class Sandbox {
         byte[] seccomp;
         try {
             plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath(), cacheLayers);
-            seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+            seccomp = restricted ? SeccompProfiles.compiledForEgress(spec.seccompProfile())
+                    : SeccompProfiles.compiled(spec.seccompProfile());
             afterPlanning.run();
         } catch (SandboxException | RuntimeException e) {
             cacheLayers.discard();
             throw e;
+        }
+        List<MountOp> mounts = plan.mounts();
+        if (restricted) {
+            // Names are resolved by vg's DNS on the sandbox's 127.0.0.1:53 only (the resolver's default
+            // without a nameserver line): not from the host's lists, which may name private hosts.
+            mounts = new ArrayList<>(mounts);
+            for (String file : RESOLVER_FILES) {
+                mounts.add(MountOp.mask(file, MountOp.OPTIONAL));
+            }
         }
         Map<String, String> environment = new java.util.TreeMap<>(spec.environment());
         environment.put("HOME", home.toString());
@@ -139,17 +152,19 @@ public final class Sandbox {
                     spec.command(),
                     environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                     searchPath, plan.cwd(), "vg-sandbox", namespaces, flags, ids[0], ids[1],
-                    plan.mounts(), plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
+                    mounts, plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
                     stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes());
+            int[] egressPair = restricted ? socketPair(parentEnds, childEnds) : null;
+            int egressFd = restricted ? egressPair[1] : -1;
             NativeProcess process;
             boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
             PreparedNamespaces prepared = network == NetworkMode.FULL ? null
                     : NamespacePool.take(ids[0], ids[1], !reusableNamespaces);
             try {
-                process = NativeCore.spawn(request, prepared);
+                process = NativeCore.spawn(request, prepared, egressFd);
             } catch (NativeCoreException failure) {
                 if (prepared != null) {
                     prepared.close();
@@ -163,7 +178,19 @@ public final class Sandbox {
                             + "kernel does not offer; set sandbox.allow_weaker_fallback: true to run without it");
                 }
                 notices.add("Landlock is not available: filesystem access is limited by the mount plan only");
-                process = spawnOrTranslate(withoutLandlock(request), spec.command().getFirst());
+                process = spawnOrTranslate(withoutLandlock(request), egressFd, spec.command().getFirst());
+            }
+            EgressSession egress = null;
+            if (restricted) {
+                try {
+                    egress = EgressSession.start(spec.egressPolicy(), egressPair[0]);
+                } catch (NativeCoreException | IllegalStateException e) {
+                    process.release(); // kills what runs
+                    if (prepared != null) {
+                        prepared.close();
+                    }
+                    throw new SandboxException("sandbox setup failed: restricted networking: " + e.getMessage());
+                }
             }
             if (network != NetworkMode.FULL) {
                 NamespacePool.replenish(ids[0], ids[1], !reusableNamespaces);
@@ -172,7 +199,11 @@ public final class Sandbox {
                     : new SandboxProcess.Namespaces(prepared, reusableNamespaces);
             closeAll(childEnds);
             childEnds.clear();
-            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, spec.timeout().orElse(null),
+            if (egressPair != null) {
+                NativeCore.close(egressPair[0]);
+                parentEnds.remove(Integer.valueOf(egressPair[0]));
+            }
+            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);
@@ -185,9 +216,9 @@ public final class Sandbox {
         }
     }
 
-    private static NativeProcess spawnOrTranslate(SpawnRequest request, String command) throws SandboxException {
+    private static NativeProcess spawnOrTranslate(SpawnRequest request, int egressFd, String command) throws SandboxException {
         try {
-            return NativeCore.spawn(request);
+            return NativeCore.spawn(request, null, egressFd);
         } catch (NativeCoreException failure) {
             throw translate(failure, command);
         }
@@ -219,6 +250,18 @@ public final class Sandbox {
                     + "); unprivileged user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)");
         }
         return new SandboxException("sandbox setup failed: " + failure.detail() + ": " + errno);
+    }
+
+    private static int[] socketPair(List<Integer> parentEnds, List<Integer> childEnds) throws SandboxException {
+        int[] fds;
+        try {
+            fds = EgressCalls.socketPair();
+        } catch (NativeCoreException e) {
+            throw new SandboxException("cannot create a socket pair: " + e.getMessage());
+        }
+        parentEnds.add(fds[0]);
+        childEnds.add(fds[1]);
+        return fds;
     }
 
     private static int[] pipe(List<Integer> parentEnds, List<Integer> childEnds, int parentIndex) throws SandboxException {

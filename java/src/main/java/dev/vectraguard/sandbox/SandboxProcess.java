@@ -1,5 +1,8 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.egress.Blocked;
+import dev.vectraguard.egress.EgressSession;
+
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
@@ -26,6 +29,7 @@ public final class SandboxProcess implements AutoCloseable {
     private final Namespaces namespaces;
     private final CacheLayers cacheLayers;
     private final CompletableFuture<CacheAdditions> cacheAdditions = new CompletableFuture<>();
+    private final EgressSession egress;
     private final Duration timeout;
     private final long startNanos;
     private final OutputStream stdin;
@@ -42,12 +46,13 @@ public final class SandboxProcess implements AutoCloseable {
     record Namespaces(PreparedNamespaces pair, boolean reusable) {}
 
     SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
-                   Duration timeout,
+                   EgressSession egress, Duration timeout,
                    OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
         this.resources = resources;
         this.namespaces = namespaces;
         this.cacheLayers = cacheLayers;
+        this.egress = egress;
         this.timeout = timeout;
         this.startNanos = System.nanoTime();
         this.stdin = stdin;
@@ -79,6 +84,11 @@ public final class SandboxProcess implements AutoCloseable {
     /** What was weakened or worth knowing about this run (one line each). */
     public List<String> notices() {
         return notices;
+    }
+
+    /** The destinations restricted networking refused so far (empty for other network modes). */
+    public List<Blocked> blockedDestinations() {
+        return egress == null ? List.of() : egress.blocked();
     }
 
     /** The limits of this sandbox (for tests in this package). */
@@ -193,6 +203,9 @@ public final class SandboxProcess implements AutoCloseable {
             closeQuietly(stderr);
             SandboxCleanup.later(() -> {
                 process.release(); // every process of the sandbox has exited
+                if (egress != null) {
+                    egress.close(); // before the namespaces go back: it holds sockets in them
+                }
                 if (namespaces != null) {
                     NamespacePool.giveBack(namespaces.pair(), namespaces.reusable());
                 }

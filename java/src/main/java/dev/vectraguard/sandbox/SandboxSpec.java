@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.egress.EgressPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ public final class SandboxSpec {
     private final String seccompProfile;
     private final Set<Capability> capabilities;
     private final boolean allowWeakerFallback;
+    private final EgressPolicy egressPolicy;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -60,6 +63,7 @@ public final class SandboxSpec {
         this.seccompProfile = builder.seccompProfile;
         this.capabilities = builder.capabilities == null ? null : Set.copyOf(builder.capabilities);
         this.allowWeakerFallback = builder.allowWeakerFallback;
+        this.egressPolicy = builder.egressPolicy;
     }
 
     public static Builder builder(String... command) {
@@ -90,6 +94,16 @@ public final class SandboxSpec {
     public Set<Capability> capabilities() { return capabilities == null ? profile().capabilities() : capabilities; }
     /** Whether a kernel lacking a feature the level needs may run the command with weaker protection. */
     public boolean allowWeakerFallback() { return allowWeakerFallback; }
+    /**
+     * What restricted networking lets the command reach; unless set: any public address at balanced,
+     * the package registries ({@link EgressPolicy#REGISTRIES}) at strict.
+     */
+    public EgressPolicy egressPolicy() {
+        if (egressPolicy != null) {
+            return egressPolicy;
+        }
+        return securityLevel == SecurityLevel.STRICT ? EgressPolicy.REGISTRIES : EgressPolicy.PUBLIC;
+    }
 
     /** Builder of {@link SandboxSpec}; every setting has a safe default. */
     public static final class Builder {
@@ -108,6 +122,7 @@ public final class SandboxSpec {
         private String seccompProfile;
         private Set<Capability> capabilities;
         private boolean allowWeakerFallback;
+        private EgressPolicy egressPolicy;
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -138,6 +153,8 @@ public final class SandboxSpec {
         public Builder seccompProfile(String nameOrPath) { this.seccompProfile = nameOrPath; return this; }
         public Builder capabilities(Set<Capability> capabilities) { this.capabilities = capabilities; return this; }
         public Builder allowWeakerFallback(boolean allow) { this.allowWeakerFallback = allow; return this; }
+        /** The egress policy of restricted networking (see {@link SandboxSpec#egressPolicy()}). */
+        public Builder egressPolicy(EgressPolicy policy) { this.egressPolicy = policy; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

@@ -30,7 +30,10 @@ public final class SeccompProfiles {
     private static final int ACT_KILL_PROCESS = 0x80000000;
     private static final int ACT_TRAP = 0x00030000;
     private static final int ACT_LOG = 0x7ffc0000;
+    private static final int ACT_NOTIFY = 0x7fc00000;
     private static final int EPERM = 1;
+    /** Cache key suffix of a profile compiled for restricted networking. */
+    private static final String EGRESS = "\0egress";
 
     /** The system calls of the kernel keyrings, whose keys a user namespace keeps after its processes end. */
     static final List<String> KEYRING_CALLS = List.of("keyctl", "add_key", "request_key");
@@ -72,16 +75,30 @@ public final class SeccompProfiles {
         return compile(nameOrPath).deniesKeyrings();
     }
 
-    private static Compiled compile(String nameOrPath) throws SandboxException {
-        Compiled cached = COMPILED.get(nameOrPath);
+    /**
+     * The profile with every connect() it permits held for vg's egress policy (a user notification),
+     * for restricted networking; a profile that denies connect() keeps denying it.
+     */
+    public static byte[] compiledForEgress(String nameOrPath) throws SandboxException {
+        return compile(nameOrPath + EGRESS).program();
+    }
+
+    private static Compiled compile(String key) throws SandboxException {
+        Compiled cached = COMPILED.get(key);
         if (cached != null) {
             return cached;
         }
-        Profile profile = load(nameOrPath);
+        boolean egress = key.endsWith(EGRESS);
+        Profile profile = load(egress ? key.substring(0, key.length() - EGRESS.length()) : key);
+        List<SeccompRule> rules = profile.rules();
+        if (egress && !profile.denies("connect")) {
+            rules = new ArrayList<>(rules.stream().filter(rule -> !rule.syscall().equals("connect")).toList());
+            rules.add(new SeccompRule("connect", ACT_NOTIFY));
+        }
         try {
-            Compiled compiled = new Compiled(NativeCore.compileSeccomp(profile.rules(), profile.defaultAction()),
+            Compiled compiled = new Compiled(NativeCore.compileSeccomp(rules, profile.defaultAction()),
                     KEYRING_CALLS.stream().allMatch(profile::denies));
-            COMPILED.put(nameOrPath, compiled);
+            COMPILED.put(key, compiled);
             return compiled;
         } catch (NativeCoreException e) {
             throw new SandboxException("seccomp profile " + profile.source() + ": " + e.getMessage());

@@ -36,10 +36,6 @@ public record SecurityProfile(SecurityLevel level, boolean throwawayRoot, Networ
     /** The network actually used when {@code requested} is asked for at this level (never more than the level allows). */
     public NetworkMode effectiveNetwork(NetworkMode requested) {
         NetworkMode wanted = requested == null ? network : requested;
-        if (wanted.ordinal() > network.ordinal()) {
-            wanted = network;
-        }
-        // Restricted networking is not built yet: it must fall back to no network, never to full.
-        return wanted == NetworkMode.RESTRICTED ? NetworkMode.NONE : wanted;
+        return wanted.ordinal() > network.ordinal() ? network : wanted;
     }
 }

@@ -81,7 +81,7 @@ class CliTest {
         assertEquals("out\n", run.stdout());
         List<String> notices = run.stderr().lines().filter(l -> l.startsWith("vg: ")).toList();
         assertEquals(1, notices.size(), run.toString());
-        assertTrue(notices.getFirst().startsWith("vg: sandbox (balanced, network none, "), run.toString());
+        assertTrue(notices.getFirst().startsWith("vg: sandbox (balanced, network restricted, "), run.toString());
         assertTrue(run.stderr().contains("err\n"), run.toString());
         VgRunner.Result quiet = vg.run("exec", "-q", "--", "true");
         assertEquals("", quiet.stderr(), quiet.toString());

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
         assertEquals(SecurityLevel.STRICT, loaded.config().sandbox().securityLevel());
         assertEquals(SandboxRuntime.NATIVE, loaded.config().sandbox().runtime());
         assertEquals(List.of("make"), loaded.config().policies().allowlist(), "a list replaces the whole list");
-        assertEquals(NetworkMode.NONE, loaded.config().sandbox().effectiveNetworkMode(), "derived from strict");
+        assertEquals(NetworkMode.RESTRICTED, loaded.config().sandbox().effectiveNetworkMode(), "derived from strict");
 
         assertEquals(new ConfigSource.File(local.toString(), 2, 9), loaded.settings().get("sandbox.mode").source());
         assertEquals(new ConfigSource.File(user.toString(), 3, 19), loaded.settings().get("sandbox.security_level").source());

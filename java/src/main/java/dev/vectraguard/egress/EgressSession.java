@@ -1,0 +1,339 @@
+package dev.vectraguard.egress;
+
+import dev.vectraguard.nativecore.EgressCalls;
+import dev.vectraguard.nativecore.EgressCalls.ConnectRequest;
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Restricted networking of one sandbox, from the sockets the sandbox sent over its egress socket
+ * (see {@code VG_SPAWN_EGRESS}): every connect() of the sandbox is held by its seccomp filter and
+ * decided here; an allowed TCP connection is redirected to the relay listener in the sandbox's own
+ * network namespace and relayed from vg's side to the destination; DNS queries to the sandbox's
+ * 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
+ *
+ * <p>Anything but TCP to an internet address (unix sockets, UDP, the sandbox's own loopback) is
+ * let through to the kernel unchanged: the sandbox's network namespace has only its own
+ * loopback, so it reaches nothing there.
+ */
+public final class EgressSession implements AutoCloseable {
+    private static final int POLL_MILLIS = 200;
+    private static final int UPSTREAM_TIMEOUT_MILLIS = 30_000;
+    private static final int PEEK_TIMEOUT_MILLIS = 10_000;
+    private static final int FIRST_BYTES_MILLIS = 1_000;
+    private static final int HANDOVER_TIMEOUT_MILLIS = 5_000;
+    private static final int MAX_BLOCKED = 100;
+    private static final int ECONNREFUSED = 111;
+
+    private final EgressPolicy policy;
+    private final int listenerFd;
+    private final int relayFd;
+    private final int dnsFd;
+    private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
+    private final Set<Blocked> blocked = new LinkedHashSet<>();
+    private Thread loop;
+    private volatile boolean closing;
+
+    /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
+    private record Upstream(int fd, String destination) {}
+
+    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd) {
+        this.policy = policy;
+        this.listenerFd = listenerFd;
+        this.relayFd = relayFd;
+        this.dnsFd = dnsFd;
+    }
+
+    /**
+     * Takes the sockets the sandbox sent over {@code egressFd} (after a successful spawn) and starts
+     * serving them.
+     */
+    public static EgressSession start(EgressPolicy policy, int egressFd) throws NativeCoreException {
+        int[] namespaceSockets = EgressCalls.receiveFds(egressFd, 2);
+        int[] listener = EgressCalls.receiveFds(egressFd, 1);
+        if (namespaceSockets.length != 2 || listener.length != 1) {
+            for (int fd : namespaceSockets) {
+                NativeCore.close(fd);
+            }
+            for (int fd : listener) {
+                NativeCore.close(fd);
+            }
+            throw new IllegalStateException("the sandbox did not send its egress sockets");
+        }
+        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1]);
+        session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
+        return session;
+    }
+
+    /** What was refused so far, in order. */
+    public List<Blocked> blocked() {
+        synchronized (blocked) {
+            return List.copyOf(blocked);
+        }
+    }
+
+    /**
+     * One thread per sandbox: connects held by the filter, connections to the relay, DNS queries; it
+     * ends when no process of the sandbox is left (the seccomp listener hangs up) or on close.
+     */
+    private void serve() {
+        int[] fds = {listenerFd, relayFd, dnsFd};
+        try {
+            while (!closing) {
+                int[] ready = EgressCalls.pollIn(fds, POLL_MILLIS);
+                if ((ready[0] & EgressCalls.POLLIN) != 0) {
+                    if (EgressCalls.nextConnect(listenerFd, 0) instanceof EgressCalls.Request(ConnectRequest request)) {
+                        decide(request);
+                    }
+                } else if ((ready[0] & EgressCalls.POLLHUP) != 0) {
+                    return;
+                }
+                if ((ready[1] & EgressCalls.POLLIN) != 0) {
+                    EgressCalls.Accepted accepted = EgressCalls.accept(relayFd, 0);
+                    if (accepted != null) {
+                        Thread.ofPlatform().name("vg-egress-relay").daemon().start(() -> relay(accepted));
+                    }
+                }
+                if ((ready[2] & EgressCalls.POLLIN) != 0) {
+                    EgressCalls.Datagram query = EgressCalls.datagramReceive(dnsFd, 0);
+                    if (query != null) {
+                        Thread.ofVirtual().start(() -> answer(query));
+                    }
+                }
+            }
+        } catch (NativeCoreException e) {
+            // A broken listener ends the loop; held connects then fail (the filter answers ENOSYS).
+            if (!closing) {
+                System.err.println("vg: network: " + e.getMessage());
+            }
+        }
+    }
+
+    private void decide(ConnectRequest request) throws NativeCoreException {
+        if (!request.internet() || request.socketType() != EgressCalls.SOCK_STREAM
+                || AddressRanges.sandboxLocal(request.address())) {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), 0);
+            return;
+        }
+        String address = literal(request.address());
+        String reason = policy.denyAddress(request.address());
+        if (reason == null && policy.domainsListed() && allowedName(address) == null) {
+            reason = "not in " + EgressPolicy.ALLOWED_KEY;
+        }
+        if (reason != null) {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), ECONNREFUSED);
+            block(destination(address, request.port()), reason);
+            return;
+        }
+        Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+    }
+
+    /** Connects to the destination first, so that the sandbox's connect() fails as the real one would. */
+    private void connectUpstream(ConnectRequest request, String address) {
+        try {
+            int upstream;
+            try {
+                upstream = EgressCalls.tcpConnect(request.family(), request.address(), request.port(), UPSTREAM_TIMEOUT_MILLIS);
+            } catch (NativeCoreException failed) {
+                EgressCalls.answer(listenerFd, request.id(), failed.errno());
+                return;
+            }
+            int localPort;
+            try {
+                localPort = EgressCalls.redirect(listenerFd, request, EgressCalls.RELAY_PORT);
+            } catch (NativeCoreException e) {
+                NativeCore.close(upstream);
+                EgressCalls.answer(listenerFd, request.id(), ECONNREFUSED);
+                return;
+            }
+            if (localPort == 0) {
+                NativeCore.close(upstream);
+                return;
+            }
+            CompletableFuture<Upstream> waiting = handover(localPort);
+            waiting.complete(new Upstream(upstream, destination(address, request.port())));
+            if (closing && handovers.remove(localPort, waiting)) {
+                NativeCore.close(upstream); // nobody will take it
+            }
+        } catch (NativeCoreException e) {
+            // the request is gone (its caller was interrupted or the sandbox ended)
+        } finally {
+            release(request);
+        }
+    }
+
+    private CompletableFuture<Upstream> handover(int localPort) {
+        return handovers.computeIfAbsent(localPort, port -> new CompletableFuture<>());
+    }
+
+    private void relay(EgressCalls.Accepted accepted) {
+        CompletableFuture<Upstream> waiting = handover(accepted.peerPort());
+        Upstream upstream = null;
+        try {
+            Upstream offered = waiting.get(HANDOVER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (handovers.remove(accepted.peerPort(), waiting)) { // else close() took it
+                upstream = offered;
+                if (namedDestinationAllowed(accepted.fd(), upstream)) {
+                    EgressCalls.relay(accepted.fd(), upstream.fd());
+                }
+            }
+        } catch (Exception e) {
+            // no upstream for this connection (the sandbox connected to the relay port itself), or a relay error
+            handovers.remove(accepted.peerPort(), waiting);
+        } finally {
+            NativeCore.close(accepted.fd());
+            if (upstream != null) {
+                NativeCore.close(upstream.fd());
+            }
+        }
+    }
+
+    /** The name in the connection's first bytes (TLS SNI, HTTP Host), when the policy lists names, must be allowed. */
+    private boolean namedDestinationAllowed(int fd, Upstream upstream) throws NativeCoreException {
+        if (!policy.domainsListed() && policy.deniedDomains().isEmpty()) {
+            return true;
+        }
+        // A protocol whose server speaks first sends nothing: its address already came from an allowed name.
+        byte[] first = EgressCalls.peek(fd, FIRST_BYTES_MILLIS, 1, RequestedName.PEEK_BYTES);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PEEK_TIMEOUT_MILLIS);
+        int needed = RequestedName.bytesNeeded(first);
+        while (first.length > 0 && needed > first.length && System.nanoTime() < deadline) {
+            first = EgressCalls.peek(fd, 50, needed, RequestedName.PEEK_BYTES);
+            needed = RequestedName.bytesNeeded(first);
+        }
+        String name = RequestedName.of(first);
+        if (name == null) {
+            return true; // no name in the protocol: the address came from an allowed name (checked at connect)
+        }
+        String reason = policy.denyName(name);
+        if (reason != null) {
+            String port = upstream.destination().substring(upstream.destination().lastIndexOf(':') + 1);
+            block(name + ":" + port, reason);
+            return false;
+        }
+        return true;
+    }
+
+    private void answer(EgressCalls.Datagram datagram) {
+        DnsMessage.Query query = DnsMessage.parse(datagram.data());
+        byte[] response = query == null ? DnsMessage.formatError(datagram.data()) : resolve(query);
+        try {
+            EgressCalls.datagramSend(dnsFd, response, datagram.peer());
+        } catch (NativeCoreException e) {
+            // the asker is gone
+        }
+    }
+
+    private byte[] resolve(DnsMessage.Query query) {
+        String name = query.name().toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return DnsMessage.answer(query, DnsMessage.RCODE_OK,
+                    List.of(new byte[] {127, 0, 0, 1}, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+        }
+        String reason = policy.denyName(name);
+        if (reason != null) {
+            block(name, reason);
+            return DnsMessage.answer(query, DnsMessage.RCODE_NAME_ERROR, List.of());
+        }
+        if (query.type() != DnsMessage.TYPE_A && query.type() != DnsMessage.TYPE_AAAA) {
+            return DnsMessage.answer(query, DnsMessage.RCODE_OK, List.of());
+        }
+        InetAddress[] found;
+        try {
+            found = InetAddress.getAllByName(name);
+        } catch (UnknownHostException e) {
+            return DnsMessage.answer(query, DnsMessage.RCODE_NAME_ERROR, List.of());
+        }
+        int wanted = query.type() == DnsMessage.TYPE_A ? 4 : 16;
+        List<byte[]> allowed = new ArrayList<>();
+        for (InetAddress address : found) {
+            byte[] bytes = address.getAddress();
+            if (bytes.length != wanted) {
+                continue;
+            }
+            String refused = policy.denyAddress(bytes);
+            if (refused != null) {
+                block(name + " -> " + address.getHostAddress(), "resolves to " + refused);
+                continue;
+            }
+            namesByAddress.computeIfAbsent(literal(bytes), k -> ConcurrentHashMap.newKeySet()).add(name);
+            allowed.add(bytes);
+        }
+        return DnsMessage.answer(query, DnsMessage.RCODE_OK, allowed);
+    }
+
+    /** A name vg resolved to this address that the policy allows, or null. */
+    private String allowedName(String address) {
+        for (String name : namesByAddress.getOrDefault(address, Set.of())) {
+            if (policy.denyName(name) == null) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private String destination(String address, int port) {
+        Set<String> names = namesByAddress.getOrDefault(address, Set.of());
+        String shown = names.isEmpty() ? (address.indexOf(':') >= 0 ? "[" + address + "]" : address) : names.iterator().next();
+        return shown + ":" + port;
+    }
+
+    private void block(String destination, String reason) {
+        synchronized (blocked) {
+            if (blocked.size() < MAX_BLOCKED) {
+                blocked.add(new Blocked(destination, reason));
+            }
+        }
+    }
+
+    private static void release(ConnectRequest request) {
+        if (request.socketFd() >= 0) {
+            NativeCore.close(request.socketFd());
+        }
+    }
+
+    static String literal(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            return HexFormat.of().formatHex(address);
+        }
+    }
+
+    /** Stops serving (the sandbox has ended) and closes every socket vg held in its network namespace. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            loop.join(2L * POLL_MILLIS); // at once when the sandbox is gone: the listener hung up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        NativeCore.close(listenerFd);
+        NativeCore.close(relayFd);
+        NativeCore.close(dnsFd);
+        for (Map.Entry<Integer, CompletableFuture<Upstream>> entry : handovers.entrySet()) {
+            if (handovers.remove(entry.getKey(), entry.getValue())) {
+                Upstream upstream = entry.getValue().getNow(null);
+                if (upstream != null) {
+                    NativeCore.close(upstream.fd());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.vectraguard.nativecore;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The C core's mechanism of restricted networking (see vg_core.h): fd passing, held connect()
+ * calls of a sandbox, upstream connections, the relay and datagrams. Raw descriptors, closed with
+ * {@link NativeCore#close}. The policy lives in {@code dev.vectraguard.egress}.
+ */
+public final class EgressCalls {
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    /** The relay listener's port on the sandbox's 127.0.0.1. */
+    public static final int RELAY_PORT = vg_core_h.VG_EGRESS_RELAY_PORT();
+    /** Peer addresses of {@link #datagramReceive} are this many bytes (a sockaddr_in6). */
+    public static final int PEER_BYTES = 28;
+
+    private EgressCalls() {}
+
+    /** A held connect() of the sandbox: answer it with {@link #answer} or {@link #redirect}. */
+    public record ConnectRequest(long id, int pid, int family, int socketFd, int socketType, int port, byte[] address) {
+        /** Whether the destination is an internet address (family AF_INET or AF_INET6). */
+        public boolean internet() {
+            return family == AF_INET || family == AF_INET6;
+        }
+    }
+
+    /** A received datagram and its sender. */
+    public record Datagram(byte[] data, byte[] peer) {}
+
+    /** What {@link #nextConnect} found. */
+    public sealed interface Next permits Request, Timeout, Gone {}
+
+    public record Request(ConnectRequest request) implements Next {}
+
+    public record Timeout() implements Next {}
+
+    /** No process of the sandbox is left. */
+    public record Gone() implements Next {}
+
+    /** A SOCK_SEQPACKET unix socket pair, O_CLOEXEC. */
+    public static int[] socketPair() throws NativeCoreException {
+        NativeCore.requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(vg_core_h.C_INT, 2);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_socketpair", () -> vg_core_h.vg_socketpair(fds, err)) < 0) {
+                throw NativeCore.failure("socketpair", err);
+            }
+            return fds.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** One message of descriptors waiting on {@code socketFd} (empty when none). */
+    public static int[] receiveFds(int socketFd, int capacity) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(vg_core_h.C_INT, capacity);
+            MemorySegment err = vg_error.allocate(arena);
+            int count = NativeCore.call("vg_receive_fds", () -> vg_core_h.vg_receive_fds(socketFd, fds, capacity, err));
+            if (count < 0) {
+                throw NativeCore.failure("receive descriptors", err);
+            }
+            return Arrays.copyOf(fds.toArray(ValueLayout.JAVA_INT), count);
+        }
+    }
+
+    public static Next nextConnect(int listenerFd, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = vg_connect_request.allocate(arena);
+            MemorySegment err = vg_error.allocate(arena);
+            int rc = NativeCore.call("vg_connect_next", () -> vg_core_h.vg_connect_next(listenerFd, timeoutMillis, out, err));
+            if (rc < 0) {
+                throw NativeCore.failure("receive a connect", err);
+            }
+            if (rc == 0) {
+                return new Timeout();
+            }
+            if (rc == 2) {
+                return new Gone();
+            }
+            int family = vg_connect_request.family(out);
+            byte[] address = vg_connect_request.address(out).toArray(ValueLayout.JAVA_BYTE);
+            return new Request(new ConnectRequest(vg_connect_request.id(out), vg_connect_request.pid(out), family,
+                    vg_connect_request.socket_fd(out), vg_connect_request.socket_type(out), vg_connect_request.port(out),
+                    family == AF_INET ? Arrays.copyOf(address, 4) : address));
+        }
+    }
+
+    public static final int POLLIN = 0x1;
+    public static final int POLLHUP = 0x10;
+
+    /** Waits until one of {@code fds} is readable or hung up (-1 = forever); their poll revents (all 0 on timeout). */
+    public static int[] pollIn(int[] fds, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocateFrom(ValueLayout.JAVA_INT, fds);
+            MemorySegment revents = arena.allocate(vg_core_h.C_INT, fds.length);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_poll_in", () -> vg_core_h.vg_poll_in(in, fds.length, timeoutMillis, revents, err)) < 0) {
+                throw NativeCore.failure("poll", err);
+            }
+            return revents.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** Lets the connect go ahead as asked ({@code errno} 0) or fails it with {@code errno}. */
+    public static void answer(int listenerFd, long id, int errno) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_connect_answer", () -> vg_core_h.vg_connect_answer(listenerFd, id, errno, err)) < 0) {
+                throw NativeCore.failure("answer a connect", err);
+            }
+        }
+    }
+
+    /**
+     * Connects the request's socket to the relay on the sandbox's loopback and answers the request;
+     * the socket's local port, or 0 when that connect failed (answered with its error).
+     */
+    public static int redirect(int listenerFd, ConnectRequest request, int relayPort) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = vg_connect_request.allocate(arena);
+            vg_connect_request.id(req, request.id());
+            vg_connect_request.pid(req, request.pid());
+            vg_connect_request.family(req, request.family());
+            vg_connect_request.socket_fd(req, request.socketFd());
+            vg_connect_request.socket_type(req, request.socketType());
+            vg_connect_request.port(req, request.port());
+            MemorySegment err = vg_error.allocate(arena);
+            int port = NativeCore.call("vg_connect_redirect", () -> vg_core_h.vg_connect_redirect(listenerFd, req, relayPort, err));
+            if (port < 0) {
+                throw NativeCore.failure("redirect a connect", err);
+            }
+            return port;
+        }
+    }
+
+    /** A TCP connection from vg's own network namespace; the failure's errno says why not. */
+    public static int tcpConnect(int family, byte[] address, int port, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(16);
+            MemorySegment.copy(address, 0, addr, ValueLayout.JAVA_BYTE, 0, address.length);
+            MemorySegment err = vg_error.allocate(arena);
+            int fd = NativeCore.call("vg_tcp_connect", () -> vg_core_h.vg_tcp_connect(family, addr, port, timeoutMillis, err));
+            if (fd < 0) {
+                throw NativeCore.failure("connect", err);
+            }
+            return fd;
+        }
+    }
+
+    /** An accepted connection and its peer's port. */
+    public record Accepted(int fd, int peerPort) {}
+
+    /** The next connection, or null when none came within the timeout. */
+    public static Accepted accept(int listenerFd, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment peerPort = arena.allocate(vg_core_h.C_INT);
+            MemorySegment err = vg_error.allocate(arena);
+            int fd = NativeCore.call("vg_accept", () -> vg_core_h.vg_accept(listenerFd, timeoutMillis, peerPort, err));
+            if (fd < 0) {
+                if (vg_error.errnum(err) == 11 /* EAGAIN */ || vg_error.errnum(err) == 4 /* EINTR */) {
+                    return null;
+                }
+                throw NativeCore.failure("accept", err);
+            }
+            return new Accepted(fd, peerPort.get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    /** Copies both ways until both ended; bytes {@code [a to b, b to a]}. Blocks: run it on its own platform thread. */
+    public static long[] relay(int fdA, int fdB) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(vg_core_h.C_LONG, 2);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_relay", () -> vg_core_h.vg_relay(fdA, fdB, bytes, err)) < 0) {
+                throw NativeCore.failure("relay", err);
+            }
+            return bytes.toArray(ValueLayout.JAVA_LONG);
+        }
+    }
+
+    /** What the peer sent so far without consuming it, waiting up to the timeout for {@code wanted} bytes. */
+    public static byte[] peek(int fd, int timeoutMillis, int wanted, int capacity) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(capacity);
+            MemorySegment err = vg_error.allocate(arena);
+            int n = NativeCore.call("vg_peek", () -> vg_core_h.vg_peek(fd, timeoutMillis, wanted, buf, capacity, err));
+            if (n < 0) {
+                throw NativeCore.failure("peek", err);
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** The next datagram, or null when none came within the timeout. */
+    public static Datagram datagramReceive(int fd, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(65536);
+            MemorySegment peer = arena.allocate(PEER_BYTES);
+            MemorySegment err = vg_error.allocate(arena);
+            int n = NativeCore.call("vg_datagram_receive", () -> vg_core_h.vg_datagram_receive(fd, timeoutMillis, buf, 65536, peer, err));
+            if (n < 0) {
+                if (vg_error.errnum(err) == 11 /* EAGAIN */ || vg_error.errnum(err) == 4 /* EINTR */) {
+                    return null;
+                }
+                throw NativeCore.failure("receive a datagram", err);
+            }
+            return new Datagram(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), peer.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    public static void datagramSend(int fd, byte[] data, byte[] peer) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
+            MemorySegment to = arena.allocateFrom(ValueLayout.JAVA_BYTE, peer);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_datagram_send", () -> vg_core_h.vg_datagram_send(fd, buf, data.length, to, err)) < 0) {
+                throw NativeCore.failure("send a datagram", err);
+            }
+        }
+    }
+}

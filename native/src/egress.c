@@ -1,0 +1,527 @@
+/*
+ * egress.c - the mechanism of restricted networking, called by the parent (vg), never between
+ * clone and execve: held connect() calls of the sandbox (seccomp user notifications), the
+ * redirect of the sandbox's own socket to vg's relay listener in the sandbox's network
+ * namespace, upstream connections, the byte relay and the datagrams of vg's DNS server.
+ * Which destination is allowed is decided by the caller; nothing here has a policy.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "internal.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+#define RELAY_BUFFER (1024 * 1024)
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+
+VG_API int32_t vg_socketpair(int32_t *fds, vg_error *err)
+{
+    if (fds == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "socketpair", "fds is NULL");
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "socketpair", NULL);
+    fds[0] = pair[0];
+    fds[1] = pair[1];
+    return 0;
+}
+
+VG_API int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err)
+{
+    if (fds == NULL || capacity == 0 || capacity > 16)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "receive fds", "capacity");
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buf[CMSG_SPACE(16 * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                         .msg_controllen = CMSG_SPACE(capacity * sizeof(int))};
+    ssize_t n = recvmsg(socket_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (n < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "recvmsg", "egress socket");
+    int count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        int in_message = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < in_message; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if ((uint32_t)count < capacity)
+                fds[count++] = fd;
+            else
+                close(fd);
+        }
+    }
+    if (msg.msg_flags & MSG_CTRUNC) {
+        for (int i = 0; i < count; i++)
+            close(fds[i]);
+        return vg_fail(err, VG_STEP_EGRESS, EMSGSIZE, "recvmsg", "more fds than expected");
+    }
+    return count;
+}
+
+/* A copy of the socket `fd` of thread `tid`, or -1. */
+static int copy_socket(pid_t tid, int fd)
+{
+    __attribute__((cleanup(close_fd))) int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+    if (pidfd < 0 && errno == EINVAL)
+        pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    if (pidfd < 0)
+        return -1;
+    return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+VG_API int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err)
+{
+    if (out == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "connect request", "out is NULL");
+    struct pollfd p = {.fd = listener_fd, .events = POLLIN};
+    int ready;
+    do
+        ready = poll(&p, 1, timeout_ms);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "poll", "seccomp listener");
+    if (ready == 0)
+        return 0;
+    if (!(p.revents & POLLIN))
+        return 2; /* POLLHUP: every process of the filter is gone */
+
+    struct seccomp_notif notif;
+    memset(&notif, 0, sizeof notif);
+    if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &notif) < 0) {
+        if (errno == ENOENT || errno == EINTR)
+            return 0; /* the caller of that connect was interrupted before we took it */
+        return vg_fail(err, VG_STEP_EGRESS, errno, "receive", "seccomp notification");
+    }
+    memset(out, 0, sizeof *out);
+    out->id = notif.id;
+    out->pid = (int32_t)notif.pid;
+    out->socket_fd = -1;
+
+    struct sockaddr_in6 addr;
+    memset(&addr, 0, sizeof addr);
+    uint64_t len = notif.data.args[2];
+    if (len > sizeof addr)
+        len = sizeof addr;
+    struct iovec local = {.iov_base = &addr, .iov_len = (size_t)len};
+    struct iovec remote = {.iov_base = (void *)(uintptr_t)notif.data.args[1], .iov_len = (size_t)len};
+    ssize_t got = len >= sizeof(sa_family_t) ? process_vm_readv((pid_t)notif.pid, &local, 1, &remote, 1, 0) : -1;
+    /* Read once; from here on only our copy counts. Still the same pending call (not a recycled pid)? */
+    if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif.id) < 0)
+        return 0;
+    if (got != (ssize_t)len)
+        return 1; /* family 0: the kernel's own connect will fail or reach only the sandbox */
+    if (addr.sin6_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *in4 = (const struct sockaddr_in *)&addr;
+        out->family = AF_INET;
+        out->port = ntohs(in4->sin_port);
+        memcpy(out->address, &in4->sin_addr, 4);
+    } else if (addr.sin6_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+        out->family = AF_INET6;
+        out->port = ntohs(addr.sin6_port);
+        memcpy(out->address, &addr.sin6_addr, 16);
+    } else {
+        return 1;
+    }
+    int fd = copy_socket((pid_t)notif.pid, (int)notif.data.args[0]);
+    if (fd < 0) {
+        out->family = 0; /* cannot redirect: the caller answers with an error */
+        return 1;
+    }
+    int type = 0;
+    socklen_t type_len = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0)
+        type = 0;
+    out->socket_fd = fd;
+    out->socket_type = type;
+    return 1;
+}
+
+VG_API int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err)
+{
+    if (fds == NULL || revents == NULL || count == 0 || count > 8)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "poll", "fds");
+    struct pollfd p[8];
+    for (uint32_t i = 0; i < count; i++)
+        p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+    int ready;
+    do
+        ready = poll(p, count, timeout_ms);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "poll", NULL);
+    for (uint32_t i = 0; i < count; i++)
+        revents[i] = (uint32_t)(uint16_t)p[i].revents;
+    return ready;
+}
+
+VG_API int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err)
+{
+    struct seccomp_notif_resp resp;
+    memset(&resp, 0, sizeof resp);
+    resp.id = id;
+    if (errnum == 0)
+        resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    else
+        resp.error = -errnum;
+    if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "answer", "seccomp notification");
+    return 0;
+}
+
+VG_API int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port,
+                                   vg_error *err)
+{
+    if (request == NULL || request->socket_fd < 0 || relay_port == 0 || relay_port > 65535)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "redirect", "request");
+    struct sockaddr_in6 relay6;
+    struct sockaddr_in relay4;
+    const struct sockaddr *target;
+    socklen_t target_len;
+    if (request->family == AF_INET6) {
+        memset(&relay6, 0, sizeof relay6);
+        relay6.sin6_family = AF_INET6;
+        relay6.sin6_port = htons((uint16_t)relay_port);
+        relay6.sin6_addr.s6_addr[10] = 0xff;
+        relay6.sin6_addr.s6_addr[11] = 0xff;
+        relay6.sin6_addr.s6_addr[12] = 127;
+        relay6.sin6_addr.s6_addr[15] = 1;
+        target = (const struct sockaddr *)&relay6;
+        target_len = sizeof relay6;
+    } else {
+        memset(&relay4, 0, sizeof relay4);
+        relay4.sin_family = AF_INET;
+        relay4.sin_port = htons((uint16_t)relay_port);
+        relay4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        target = (const struct sockaddr *)&relay4;
+        target_len = sizeof relay4;
+    }
+    int rc = connect(request->socket_fd, target, target_len);
+    int result = rc == 0 ? 0 : errno;
+    if (result != 0 && result != EINPROGRESS) {
+        if (vg_connect_answer(listener_fd, request->id, result, err) < 0)
+            return -1;
+        return 0;
+    }
+    struct sockaddr_in6 local;
+    socklen_t local_len = sizeof local;
+    if (getsockname(request->socket_fd, (struct sockaddr *)&local, &local_len) < 0) {
+        int saved = errno;
+        vg_connect_answer(listener_fd, request->id, ECONNREFUSED, NULL);
+        return vg_fail(err, VG_STEP_EGRESS, saved, "getsockname", "redirected socket");
+    }
+    uint16_t port = local.sin6_family == AF_INET6 ? local.sin6_port : ((struct sockaddr_in *)&local)->sin_port;
+    if (vg_connect_answer(listener_fd, request->id, result, err) < 0)
+        return -1;
+    return ntohs(port);
+}
+
+static int wait_for(int fd, short events, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = events};
+    int ready;
+    do
+        ready = poll(&p, 1, timeout_ms);
+    while (ready < 0 && errno == EINTR);
+    if (ready == 0)
+        errno = EAGAIN;
+    return ready > 0 ? 0 : -1;
+}
+
+VG_API int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err)
+{
+    if (address == NULL || port == 0 || port > 65535 || (family != AF_INET && family != AF_INET6))
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "connect", "address");
+    struct sockaddr_in6 addr6;
+    struct sockaddr_in addr4;
+    memset(&addr6, 0, sizeof addr6);
+    memset(&addr4, 0, sizeof addr4);
+    const struct sockaddr *target;
+    socklen_t target_len;
+    if (family == AF_INET) {
+        addr4.sin_family = AF_INET;
+        addr4.sin_port = htons((uint16_t)port);
+        memcpy(&addr4.sin_addr, address, 4);
+        target = (const struct sockaddr *)&addr4;
+        target_len = sizeof addr4;
+    } else {
+        addr6.sin6_family = AF_INET6;
+        addr6.sin6_port = htons((uint16_t)port);
+        memcpy(&addr6.sin6_addr, address, 16);
+        target = (const struct sockaddr *)&addr6;
+        target_len = sizeof addr6;
+    }
+    __attribute__((cleanup(close_fd))) int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "socket", "upstream");
+    if (connect(fd, target, target_len) < 0) {
+        if (errno != EINPROGRESS)
+            return vg_fail(err, VG_STEP_EGRESS, errno, "connect", "upstream");
+        if (wait_for(fd, POLLOUT, timeout_ms) < 0)
+            return vg_fail(err, VG_STEP_EGRESS, errno == EAGAIN ? ETIMEDOUT : errno, "connect", "upstream");
+        int so_error = 0;
+        socklen_t so_len = sizeof so_error;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &so_len) < 0)
+            so_error = errno;
+        if (so_error != 0)
+            return vg_fail(err, VG_STEP_EGRESS, so_error, "connect", "upstream");
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int result = fd;
+    fd = -1;
+    return result;
+}
+
+VG_API int32_t vg_accept(int32_t listener_fd, int32_t timeout_ms, uint32_t *peer_port, vg_error *err)
+{
+    if (wait_for(listener_fd, POLLIN, timeout_ms) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "poll", "relay listener");
+    struct sockaddr_in6 peer;
+    socklen_t peer_len = sizeof peer;
+    int fd = accept4(listener_fd, (struct sockaddr *)&peer, &peer_len, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno == EWOULDBLOCK ? EAGAIN : errno, "accept", "relay listener");
+    if (peer_port != NULL)
+        *peer_port = ntohs(peer.sin6_family == AF_INET6 ? peer.sin6_port : ((struct sockaddr_in *)&peer)->sin_port);
+    return fd;
+}
+
+/* One direction of a relay: bytes spliced from `from` into a pipe, not yet spliced on to `to`
+ * (the kernel moves them without a copy through user space). */
+struct relay_half {
+    int from;
+    int to;
+    int pipe[2];
+    size_t in_pipe;
+    int eof;       /* `from` reached EOF (and everything was passed on: `to` was shut down) */
+    uint64_t bytes;
+};
+
+/* Moves what it can without blocking. Returns -1 on a socket error. */
+static int relay_step(struct relay_half *h)
+{
+    if (h->eof)
+        return 0;
+    if (h->in_pipe == 0) {
+        ssize_t n = splice(h->from, NULL, h->pipe[1], NULL, RELAY_BUFFER, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n < 0)
+            return errno == EAGAIN || errno == EINTR ? 0 : -1;
+        if (n == 0) {
+            h->eof = 1;
+            shutdown(h->to, SHUT_WR);
+            return 0;
+        }
+        h->in_pipe = (size_t)n;
+    }
+    while (h->in_pipe > 0) {
+        ssize_t n = splice(h->pipe[0], NULL, h->to, NULL, h->in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n < 0)
+            return errno == EAGAIN || errno == EINTR ? 0 : -1;
+        h->in_pipe -= (size_t)n;
+        h->bytes += (uint64_t)n;
+    }
+    return 0;
+}
+
+static void close_pipes(struct relay_half (*half)[2])
+{
+    for (int i = 0; i < 2; i++)
+        for (int e = 0; e < 2; e++)
+            if ((*half)[i].pipe[e] >= 0)
+                close((*half)[i].pipe[e]);
+}
+
+VG_API int32_t vg_relay(int32_t fd_a, int32_t fd_b, uint64_t *bytes, vg_error *err)
+{
+    for (int i = 0; i < 2; i++) {
+        int fd = i == 0 ? fd_a : fd_b;
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+            return vg_fail(err, VG_STEP_EGRESS, errno, "fcntl", "relay socket");
+    }
+    __attribute__((cleanup(close_pipes))) struct relay_half half[2] = {
+        {.from = fd_a, .to = fd_b, .pipe = {-1, -1}}, {.from = fd_b, .to = fd_a, .pipe = {-1, -1}}};
+    for (int i = 0; i < 2; i++) {
+        if (pipe2(half[i].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+            return vg_fail(err, VG_STEP_EGRESS, errno, "pipe", "relay");
+        fcntl(half[i].pipe[1], F_SETPIPE_SZ, RELAY_BUFFER); /* best effort: fewer rounds */
+    }
+    int failed = 0;
+    while (!(half[0].eof && half[1].eof) && !failed) {
+        struct pollfd p[2] = {{.fd = fd_a}, {.fd = fd_b}};
+        for (int i = 0; i < 2; i++) {
+            struct relay_half *h = &half[i];
+            if (h->eof)
+                continue;
+            if (h->in_pipe == 0)
+                p[i].events |= POLLIN; /* p[i].fd == h->from */
+            else
+                p[1 - i].events |= POLLOUT; /* h->to */
+        }
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return vg_fail(err, VG_STEP_EGRESS, errno, "poll", "relay");
+        }
+        for (int i = 0; i < 2 && !failed; i++)
+            failed = relay_step(&half[i]) < 0;
+    }
+    if (bytes != NULL) {
+        bytes[0] = half[0].bytes;
+        bytes[1] = half[1].bytes;
+    }
+    return 0; /* a reset by either side ends the relay like an EOF: the caller closes both */
+}
+
+VG_API int32_t vg_peek(int32_t fd, int32_t timeout_ms, uint32_t wanted, uint8_t *buf, uint32_t capacity, vg_error *err)
+{
+    if (buf == NULL || capacity == 0)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "peek", "buffer");
+    for (;;) {
+        if (wait_for(fd, POLLIN, timeout_ms) < 0) {
+            if (errno == EAGAIN)
+                break;
+            return vg_fail(err, VG_STEP_EGRESS, errno, "poll", "peek");
+        }
+        ssize_t n = recv(fd, buf, capacity, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n < 0)
+            return vg_fail(err, VG_STEP_EGRESS, errno, "recv", "peek");
+        if (n == 0 || (uint32_t)n >= wanted || (uint32_t)n == capacity)
+            return (int32_t)n;
+        /* Fewer than wanted: wait a little for the rest (a ClientHello may span segments). */
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        if (timeout_ms >= 0) {
+            timeout_ms -= 5;
+            if (timeout_ms <= 0)
+                return (int32_t)n;
+        }
+    }
+    ssize_t n = recv(fd, buf, capacity, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 ? 0 : (int32_t)n;
+}
+
+VG_API int32_t vg_datagram_receive(int32_t fd, int32_t timeout_ms, uint8_t *buf, uint32_t capacity, uint8_t *peer,
+                                   vg_error *err)
+{
+    if (buf == NULL || peer == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "datagram", "buffer");
+    if (wait_for(fd, POLLIN, timeout_ms) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "poll", "dns socket");
+    struct sockaddr_in6 from;
+    socklen_t from_len = sizeof from;
+    memset(&from, 0, sizeof from);
+    ssize_t n = recvfrom(fd, buf, capacity, MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
+    if (n < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno == EWOULDBLOCK ? EAGAIN : errno, "recvfrom", "dns socket");
+    memcpy(peer, &from, sizeof from);
+    return (int32_t)n;
+}
+
+VG_API int32_t vg_datagram_send(int32_t fd, const uint8_t *buf, uint32_t len, const uint8_t *peer, vg_error *err)
+{
+    if (buf == NULL || peer == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "datagram", "buffer");
+    struct sockaddr_in6 to;
+    memcpy(&to, peer, sizeof to);
+    socklen_t to_len = to.sin6_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (sendto(fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to, to_len) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "sendto", "dns socket");
+    return 0;
+}
+
+/* ---- Child side (between clone and execve: raw syscalls only) ---- */
+
+int vg_send_fds(int socket_fd, const int *fds, int count, vg_error *err)
+{
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buf[CMSG_SPACE(4 * sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    if (count < 1 || count > 4)
+        return vg_fail(err, VG_STEP_EGRESS, EINVAL, "send fds", "count");
+    for (size_t i = 0; i < sizeof control.buf; i++)
+        control.buf[i] = 0;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                         .msg_controllen = CMSG_SPACE((size_t)count * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN((size_t)count * sizeof(int));
+    unsigned char *data = CMSG_DATA(c);
+    for (int i = 0; i < count; i++)
+        for (size_t b = 0; b < sizeof(int); b++)
+            data[(size_t)i * sizeof(int) + b] = ((const unsigned char *)&fds[i])[b];
+    ssize_t n;
+    do
+        n = sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "send", "egress fds");
+    return 0;
+}
+
+static int loopback_socket(int type, uint16_t port, vg_error *err)
+{
+    int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "socket", type == SOCK_STREAM ? "relay listener" : "dns");
+    struct sockaddr_in addr;
+    for (size_t i = 0; i < sizeof addr; i++)
+        ((char *)&addr)[i] = 0;
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || (type == SOCK_STREAM && listen(fd, 1024) < 0)) {
+        int saved = errno;
+        close(fd);
+        return vg_fail(err, VG_STEP_EGRESS, saved, "bind", type == SOCK_STREAM ? "relay listener 127.0.0.1:1" : "dns 127.0.0.1:53");
+    }
+    return fd;
+}
+
+int vg_send_egress_sockets(int socket_fd, vg_error *err)
+{
+    int fds[2];
+    fds[0] = loopback_socket(SOCK_STREAM, VG_EGRESS_RELAY_PORT, err);
+    if (fds[0] < 0)
+        return -1;
+    fds[1] = loopback_socket(SOCK_DGRAM, 53, err);
+    if (fds[1] < 0) {
+        close(fds[0]);
+        return -1;
+    }
+    int rc = vg_send_fds(socket_fd, fds, 2, err);
+    close(fds[0]);
+    close(fds[1]);
+    return rc;
+}
