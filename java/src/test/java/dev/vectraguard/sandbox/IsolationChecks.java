@@ -635,13 +635,18 @@ public final class IsolationChecks {
         return run(spec(level, ws, command).build());
     }
 
+    /** Runs the spec; once it returns, the command's new cache entries are in the host caches. */
     static Result run(SandboxSpec spec) throws Exception {
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        SandboxProcess process = Sandbox.start(spec);
+        Result result;
+        try (process) {
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
             int status = process.waitFor();
-            return new Result(status, out.join(), err.join());
+            result = new Result(status, out.join(), err.join());
         }
+        process.cacheAdditions().join();
+        return result;
     }
 
     private static String readAll(InputStream in) {
