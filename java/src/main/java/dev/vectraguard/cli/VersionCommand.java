@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
@@ -20,6 +22,14 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    /** {@code --json} where the native core cannot load. */
+    record Unavailable(String version, @JsonProperty("native") boolean nativeCore, String reason) {}
+
+    /** {@code --json}: the kernel features vg probed. */
+    record Features(String version, @JsonProperty("native") boolean nativeCore, String kernel, int landlockAbi,
+                    boolean seccompFilter, boolean seccompKillProcess, boolean userNamespaces, boolean pidfd, boolean closeRange,
+                    boolean overlayInUserns, boolean mountSetattr, int cgroupVersion, boolean cgroupUsable) {}
+
     @Override
     public Integer call() {
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
@@ -28,8 +38,7 @@ final class VersionCommand implements Callable<Integer> {
                 + (cgroups.usableForLimits() ? ", usable for limits" : ", not usable for limits (rlimits instead)");
         if (!NativeCore.available()) {
             if (json) {
-                System.out.printf("{\"version\":\"%s\",\"native\":false,\"reason\":\"%s\"}%n", VERSION,
-                        NativeCore.unavailableReason().orElse("").replace("\\", "\\\\").replace("\"", "\\\""));
+                System.out.println(JsonMapping.write(new Unavailable(VERSION, false, NativeCore.unavailableReason().orElse(""))));
             } else {
                 System.out.println("vg " + VERSION);
                 System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
@@ -44,14 +53,10 @@ final class VersionCommand implements Callable<Integer> {
             return Stderr.fail("cannot probe kernel features: " + e.getMessage());
         }
         if (json) {
-            System.out.printf("{\"version\":\"%s\",\"native\":true,\"kernel\":\"%d.%d\",\"landlock_abi\":%d,"
-                            + "\"seccomp_filter\":%b,\"seccomp_kill_process\":%b,\"user_namespaces\":%b,\"pidfd\":%b,"
-                            + "\"close_range\":%b,\"overlay_in_userns\":%b,\"mount_setattr\":%b,"
-                            + "\"cgroup_version\":%d,\"cgroup_usable\":%b}%n",
-                    VERSION, features.kernelMajor(), features.kernelMinor(), features.landlockAbi(),
-                    features.seccompFilter(), features.seccompKillProcess(), features.userNamespaces(), features.pidfd(),
-                    features.closeRange(), features.overlayInUserns(), features.mountSetattr(),
-                    cgroups.version(), cgroups.usableForLimits());
+            System.out.println(JsonMapping.write(new Features(VERSION, true, features.kernelMajor() + "." + features.kernelMinor(),
+                    features.landlockAbi(), features.seccompFilter(), features.seccompKillProcess(), features.userNamespaces(),
+                    features.pidfd(), features.closeRange(), features.overlayInUserns(), features.mountSetattr(),
+                    cgroups.version(), cgroups.usableForLimits())));
             return ExitCodes.OK;
         }
         System.out.println("vg " + VERSION);

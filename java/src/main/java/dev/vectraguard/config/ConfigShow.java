@@ -1,6 +1,6 @@
 package dev.vectraguard.config;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,15 +60,15 @@ public final class ConfigShow {
 
     /** {@code {"sandbox.mode":{"value":"always","source":"default"}, ...}} in schema order. */
     public static String json(LoadedConfig loaded) {
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, ShownValue> out = new LinkedHashMap<>();
         for (Setting s : loaded.settings().values()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("value", effective(s, loaded.config()));
-            entry.put("source", sourceText(s));
-            out.put(s.key(), entry);
+            out.put(s.key(), new ShownValue(effective(s, loaded.config()), sourceText(s)));
         }
-        return Json.writePretty(out);
+        return JsonMapping.writePretty(out);
     }
+
+    /** One key of {@code vg config show --json}: its effective value as plain data, and where it comes from. */
+    record ShownValue(Object value, String source) {}
 
     private static String sourceText(Setting s) {
         if (s.source() instanceof ConfigSource.Default && s.value() == null && derived(s.key())) {
@@ -129,7 +129,7 @@ public final class ConfigShow {
                 yield "[" + String.join(", ", items) + "]";
             }
             case String s -> PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT)) && !looksNumeric(s)
-                    ? s : Json.quote(s);
+                    ? s : JsonMapping.write(s);
             default -> value.toString();
         };
     }

@@ -1,6 +1,6 @@
 package dev.vectraguard.config;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.json.JsonException;
 
 import java.io.IOException;
@@ -308,7 +308,7 @@ final class ValueTypes {
             throw new ConfigException(node.at(), "'" + key + "': cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            Json.parseObject(content);
+            JsonMapping.read(content, java.util.Map.class);
         } catch (JsonException e) {
             throw new ConfigException(node.at(), "'" + key + "': " + file + " is not a JSON seccomp profile: " + e.getMessage());
         }

@@ -226,7 +226,8 @@ class ConfigLoaderTest {
             assertTrue(loader.loaded("dev.vectraguard.config.ConfigLoader"));
             assertFalse(loader.loaded("dev.vectraguard.config.YamlReader"));
             assertFalse(loader.loaded("org.snakeyaml.engine.v2.api.LoadSettings"));
-            assertFalse(loader.loaded("dev.vectraguard.json.Json"));
+            assertFalse(loader.loaded("dev.vectraguard.json.JsonMapping"));
+            assertFalse(loader.loaded("tools.jackson.databind.ObjectMapper"));
         }
     }
 
