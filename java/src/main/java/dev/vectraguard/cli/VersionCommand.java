@@ -1,6 +1,5 @@
 package dev.vectraguard.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
 import dev.vectraguard.nativecore.NativeCore;
@@ -10,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg version}: the version and the kernel features this machine offers. */
@@ -22,13 +23,6 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    /** {@code --json} where the native core cannot load. */
-    record Unavailable(String version, @JsonProperty("native") boolean nativeCore, String reason) {}
-
-    /** {@code --json}: the kernel features vg probed. */
-    record Features(String version, @JsonProperty("native") boolean nativeCore, String kernel, int landlockAbi,
-                    boolean seccompFilter, boolean seccompKillProcess, boolean userNamespaces, boolean pidfd, boolean closeRange,
-                    boolean overlayInUserns, boolean mountSetattr, int cgroupVersion, boolean cgroupUsable) {}
 
     @Override
     public Integer call() {
@@ -38,7 +32,11 @@ final class VersionCommand implements Callable<Integer> {
                 + (cgroups.usableForLimits() ? ", usable for limits" : ", not usable for limits (rlimits instead)");
         if (!NativeCore.available()) {
             if (json) {
-                System.out.println(JsonMapping.write(new Unavailable(VERSION, false, NativeCore.unavailableReason().orElse(""))));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("version", VERSION);
+                out.put("native", false);
+                out.put("reason", NativeCore.unavailableReason().orElse(""));
+                System.out.println(JsonMapping.write(out));
             } else {
                 System.out.println("vg " + VERSION);
                 System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
@@ -53,10 +51,22 @@ final class VersionCommand implements Callable<Integer> {
             return Stderr.fail("cannot probe kernel features: " + e.getMessage());
         }
         if (json) {
-            System.out.println(JsonMapping.write(new Features(VERSION, true, features.kernelMajor() + "." + features.kernelMinor(),
-                    features.landlockAbi(), features.seccompFilter(), features.seccompKillProcess(), features.userNamespaces(),
-                    features.pidfd(), features.closeRange(), features.overlayInUserns(), features.mountSetattr(),
-                    cgroups.version(), cgroups.usableForLimits())));
+            // A map, not a record: "native" cannot be a record component's name.
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("version", VERSION);
+            out.put("native", true);
+            out.put("kernel", features.kernelMajor() + "." + features.kernelMinor());
+            out.put("landlock_abi", features.landlockAbi());
+            out.put("seccomp_filter", features.seccompFilter());
+            out.put("seccomp_kill_process", features.seccompKillProcess());
+            out.put("user_namespaces", features.userNamespaces());
+            out.put("pidfd", features.pidfd());
+            out.put("close_range", features.closeRange());
+            out.put("overlay_in_userns", features.overlayInUserns());
+            out.put("mount_setattr", features.mountSetattr());
+            out.put("cgroup_version", cgroups.version());
+            out.put("cgroup_usable", cgroups.usableForLimits());
+            System.out.println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
         System.out.println("vg " + VERSION);

@@ -1,7 +1,7 @@
 package dev.vectraguard.sandbox;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonKeys;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Seccomp profiles in the OCI/Docker JSON format: the shipped ones by name (minimal, moderate,
@@ -114,16 +111,13 @@ public final class SeccompProfiles {
     }
 
     /** The OCI/Docker profile format (keys vg does not use, such as archMap or comment, are skipped). */
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonKeys(ignoreUnknown = true)
     record ProfileJson(String defaultAction, Integer defaultErrnoRet, List<SyscallJson> syscalls) {}
 
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonKeys(ignoreUnknown = true)
     record SyscallJson(List<String> names, String action, Integer errnoRet, List<ArgJson> args) {}
 
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonKeys(ignoreUnknown = true)
     record ArgJson(Long index, Long value, Long valueTwo, String op) {}
 
     static Profile parse(String source, String json) throws SandboxException {

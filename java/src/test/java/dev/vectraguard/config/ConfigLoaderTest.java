@@ -227,7 +227,7 @@ class ConfigLoaderTest {
             assertFalse(loader.loaded("dev.vectraguard.config.YamlReader"));
             assertFalse(loader.loaded("org.snakeyaml.engine.v2.api.LoadSettings"));
             assertFalse(loader.loaded("dev.vectraguard.json.JsonMapping"));
-            assertFalse(loader.loaded("tools.jackson.databind.ObjectMapper"));
+            assertFalse(loader.loaded("tools.jackson.core.json.JsonFactory"));
         }
     }
 
