@@ -304,11 +304,11 @@ public final class JsonMapping {
             Object[] args = new Object[shape.keys.length];
             for (String key = p.nextName(); key != null; key = p.nextName()) {
                 int i = shape.index(key);
+                if (i < 0 && !shape.ignoreUnknown) {
+                    throw error("unknown key \"" + key + "\" (known: " + String.join(", ", shape.keys) + ")", path);
+                }
                 p.nextToken();
                 if (i < 0) {
-                    if (!shape.ignoreUnknown) {
-                        throw error("unknown key \"" + key + "\" (known: " + String.join(", ", shape.keys) + ")", path);
-                    }
                     p.skipChildren();
                     continue;
                 }
@@ -409,7 +409,11 @@ public final class JsonMapping {
         return out.append(newline < 0 ? problem : problem.substring(0, newline)).toString();
     }
 
-    /** U+2028 and U+2029 escaped too, as before: they end a line in JavaScript and YAML. */
+    /**
+     * U+2028 and U+2029 escaped too, as before (they end a line in JavaScript and YAML), and every
+     * UTF-16 surrogate: the generator sees one char at a time, and a lone surrogate written raw
+     * would turn into '?' in UTF-8; escaped, it reads back as the same string.
+     */
     private static final class LineSeparatorEscapes extends CharacterEscapes {
         private static final long serialVersionUID = 1L;
         private static final int[] ASCII = standardAsciiEscapesForJSON();
@@ -421,7 +425,8 @@ public final class JsonMapping {
 
         @Override
         public SerializableString getEscapeSequence(int ch) {
-            return ch == 0x2028 ? new SerializedString("\\u2028") : ch == 0x2029 ? new SerializedString("\\u2029") : null;
+            return ch == 0x2028 || ch == 0x2029 || Character.isSurrogate((char) ch)
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
         }
     }
 }
