@@ -1,7 +1,7 @@
 package dev.vectraguard.config;
 
-import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonMapping;
 
 import java.io.IOException;
 import java.nio.file.Files;
