@@ -3,7 +3,7 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskFinding;
@@ -19,9 +19,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg explain}: the findings and the decision for a command, without running it. */
@@ -67,14 +65,14 @@ final class ExplainCommand implements Callable<Integer> {
         if (jsonl != null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(Json.write(explanation(line, loaded, engine)));
+                out.println(JsonMapping.write(explanation(line, loaded, engine)));
             }
             out.flush();
             return ExitCodes.OK;
         }
         String text = String.join(" ", words);
         if (json) {
-            out.println(Json.write(explanation(text, loaded, engine)));
+            out.println(JsonMapping.write(explanation(text, loaded, engine)));
             return ExitCodes.OK;
         }
         RiskReport report = PolicyEngines.rate(loaded, text);
@@ -94,22 +92,17 @@ final class ExplainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static Map<String, Object> explanation(String text, LoadedConfig loaded, DecisionEngine engine) {
+    /** What {@code --json} and {@code --jsonl} print for one command. */
+    record Explanation(String command, String risk, List<Finding> findings, String decision, String why) {}
+
+    record Finding(String code, String severity, String reason) {}
+
+    static Explanation explanation(String text, LoadedConfig loaded, DecisionEngine engine) {
         RiskReport report = PolicyEngines.rate(loaded, text);
         Decision decision = engine.decide(report, false, true);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("command", text);
-        result.put("risk", report.risk().label());
-        result.put("findings", report.findings().stream().map(f -> {
-            Map<String, Object> finding = new LinkedHashMap<>();
-            finding.put("code", f.code().toString());
-            finding.put("severity", f.severity().label());
-            finding.put("reason", f.reason());
-            return finding;
-        }).toList());
-        result.put("decision", label(decision));
-        result.put("why", decision.why());
-        return result;
+        return new Explanation(text, report.risk().label(),
+                report.findings().stream().map(f -> new Finding(f.code().toString(), f.severity().label(), f.reason())).toList(),
+                label(decision), decision.why());
     }
 
     /** host, sandbox, ask (then host or sandbox), or block. */

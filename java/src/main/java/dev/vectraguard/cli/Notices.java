@@ -1,7 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.config.LogFormat;
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 
@@ -29,7 +29,7 @@ final class Notices {
             line.put("vg", kind);
             line.put("message", message);
             line.putAll(fields);
-            System.err.println(Json.write(line));
+            System.err.println(JsonMapping.write(line));
         } else {
             Stderr.warn(message);
         }

@@ -2,7 +2,7 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.Durations;
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.policy.RiskAnalyzer;
 import dev.vectraguard.trust.TrustEntry;
 import dev.vectraguard.trust.TrustStore;
@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg trust}: commands that no longer need approval. */
@@ -39,6 +37,10 @@ final class TrustCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List trusted commands (expired ones are marked).")
     static final class ListEntries implements Callable<Integer> {
+        /** One entry of {@code --json}. */
+        record Row(String id, String command, String note, Instant created, Instant expires, boolean expired, long useCount,
+                   Instant lastUsed) {}
+
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -50,18 +52,8 @@ final class TrustCommand extends CommandGroup {
             List<TrustEntry> entries = open(options).list();
             Instant now = Instant.now();
             if (json) {
-                System.out.println(Json.write(entries.stream().map(e -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", e.id());
-                    row.put("command", e.command());
-                    row.put("note", e.note());
-                    row.put("created", e.created().toString());
-                    row.put("expires", e.expires() == null ? null : e.expires().toString());
-                    row.put("expired", e.expiredAt(now));
-                    row.put("use_count", e.useCount());
-                    row.put("last_used", e.lastUsed() == null ? null : e.lastUsed().toString());
-                    return row;
-                }).toList()));
+                System.out.println(JsonMapping.write(entries.stream().map(e -> new Row(e.id(), e.command(), e.note(), e.created(),
+                        e.expires(), e.expiredAt(now), e.useCount(), e.lastUsed())).toList()));
                 return ExitCodes.OK;
             }
             if (entries.isEmpty()) {

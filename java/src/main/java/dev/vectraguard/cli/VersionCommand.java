@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
@@ -8,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code vg version}: the version and the kernel features this machine offers. */
@@ -20,6 +23,7 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+
     @Override
     public Integer call() {
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
@@ -28,8 +32,11 @@ final class VersionCommand implements Callable<Integer> {
                 + (cgroups.usableForLimits() ? ", usable for limits" : ", not usable for limits (rlimits instead)");
         if (!NativeCore.available()) {
             if (json) {
-                System.out.printf("{\"version\":\"%s\",\"native\":false,\"reason\":\"%s\"}%n", VERSION,
-                        NativeCore.unavailableReason().orElse("").replace("\\", "\\\\").replace("\"", "\\\""));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("version", VERSION);
+                out.put("native", false);
+                out.put("reason", NativeCore.unavailableReason().orElse(""));
+                System.out.println(JsonMapping.write(out));
             } else {
                 System.out.println("vg " + VERSION);
                 System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
@@ -44,14 +51,22 @@ final class VersionCommand implements Callable<Integer> {
             return Stderr.fail("cannot probe kernel features: " + e.getMessage());
         }
         if (json) {
-            System.out.printf("{\"version\":\"%s\",\"native\":true,\"kernel\":\"%d.%d\",\"landlock_abi\":%d,"
-                            + "\"seccomp_filter\":%b,\"seccomp_kill_process\":%b,\"user_namespaces\":%b,\"pidfd\":%b,"
-                            + "\"close_range\":%b,\"overlay_in_userns\":%b,\"mount_setattr\":%b,"
-                            + "\"cgroup_version\":%d,\"cgroup_usable\":%b}%n",
-                    VERSION, features.kernelMajor(), features.kernelMinor(), features.landlockAbi(),
-                    features.seccompFilter(), features.seccompKillProcess(), features.userNamespaces(), features.pidfd(),
-                    features.closeRange(), features.overlayInUserns(), features.mountSetattr(),
-                    cgroups.version(), cgroups.usableForLimits());
+            // A map, not a record: "native" cannot be a record component's name.
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("version", VERSION);
+            out.put("native", true);
+            out.put("kernel", features.kernelMajor() + "." + features.kernelMinor());
+            out.put("landlock_abi", features.landlockAbi());
+            out.put("seccomp_filter", features.seccompFilter());
+            out.put("seccomp_kill_process", features.seccompKillProcess());
+            out.put("user_namespaces", features.userNamespaces());
+            out.put("pidfd", features.pidfd());
+            out.put("close_range", features.closeRange());
+            out.put("overlay_in_userns", features.overlayInUserns());
+            out.put("mount_setattr", features.mountSetattr());
+            out.put("cgroup_version", cgroups.version());
+            out.put("cgroup_usable", cgroups.usableForLimits());
+            System.out.println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
         System.out.println("vg " + VERSION);

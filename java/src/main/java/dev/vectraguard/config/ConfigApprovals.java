@@ -24,10 +24,10 @@ public final class ConfigApprovals {
     /** What the store says about one file's current content. */
     public enum Match { APPROVED, CHANGED, NONE }
 
-    private final StateFile file;
+    private final StateFile<ApprovalsFile> file;
 
     public ConfigApprovals(Path stateDir, Consumer<String> warnings) {
-        this.file = new StateFile(stateDir, FILE_NAME, warnings);
+        this.file = new StateFile<>(stateDir, FILE_NAME, ApprovalsFile.class, ApprovalsFile::empty, warnings);
     }
 
     public Path path() {
@@ -48,21 +48,19 @@ public final class ConfigApprovals {
         if (!Files.exists(file.path())) {
             return Match.NONE;
         }
-        Object entry = files(file.read()).get(canonicalPath.toString());
-        if (!(entry instanceof Map<?, ?> m)) {
+        Approval approval = file.read().files().get(canonicalPath.toString());
+        if (approval == null) {
             return Match.NONE;
         }
-        return sha256.equals(m.get("sha256")) ? Match.APPROVED : Match.CHANGED;
+        return sha256.equals(approval.sha256()) ? Match.APPROVED : Match.CHANGED;
     }
 
     /** Approves {@code canonicalPath} with the content whose hash is {@code sha256} (replacing an older approval). */
     public void approve(Path canonicalPath, String sha256) {
         file.update(content -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("sha256", sha256);
-            entry.put("approved", Instant.now().toString());
-            files(content).put(canonicalPath.toString(), entry);
-            return null;
+            Map<String, Approval> files = new LinkedHashMap<>(content.files());
+            files.put(canonicalPath.toString(), new Approval(sha256, Instant.now()));
+            return new StateFile.Update<>(new ApprovalsFile(FORMAT_VERSION, files), null);
         });
     }
 
@@ -71,17 +69,33 @@ public final class ConfigApprovals {
         if (!Files.exists(file.path())) {
             return false;
         }
-        return file.update(content -> files(content).remove(canonicalPath.toString()) != null);
+        return file.update(content -> {
+            Map<String, Approval> files = new LinkedHashMap<>(content.files());
+            boolean removed = files.remove(canonicalPath.toString()) != null;
+            return new StateFile.Update<>(new ApprovalsFile(FORMAT_VERSION, files), removed);
+        });
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> files(Map<String, Object> content) {
-        content.putIfAbsent("version", (long) FORMAT_VERSION);
-        Object files = content.get("files");
-        if (!(files instanceof Map)) {
-            files = new LinkedHashMap<String, Object>();
-            content.put("files", files);
+    /** The content of {@code config-trust.json}; an entry without its hash makes the file unreadable (set aside as corrupt). */
+    record ApprovalsFile(int version, Map<String, Approval> files) {
+        ApprovalsFile {
+            files = files == null ? new LinkedHashMap<>() : new LinkedHashMap<>(files);
+            if (files.containsValue(null)) {
+                throw new IllegalArgumentException("an approval is null");
+            }
         }
-        return (Map<String, Object>) files;
+
+        static ApprovalsFile empty() {
+            return new ApprovalsFile(FORMAT_VERSION, Map.of());
+        }
+    }
+
+    /** One approved file: the SHA-256 of the content approved, and when. */
+    record Approval(String sha256, Instant approved) {
+        Approval {
+            if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("an approval needs the file's SHA-256 (64 hex digits)");
+            }
+        }
     }
 }

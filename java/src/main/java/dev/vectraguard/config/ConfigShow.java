@@ -1,6 +1,6 @@
 package dev.vectraguard.config;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,7 +96,7 @@ public final class ConfigShow {
             }
             out.put(s.key(), entry);
         }
-        return Json.writePretty(out);
+        return JsonMapping.writePretty(out);
     }
 
     /** trusted (defaults, trusted files, environment), approved, or tightening (an unapproved file's stricter value). */
@@ -180,7 +180,7 @@ public final class ConfigShow {
                 yield "[" + String.join(", ", items) + "]";
             }
             case String s -> PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT)) && !looksNumeric(s)
-                    ? s : Json.quote(s);
+                    ? s : JsonMapping.write(s);
             default -> value.toString();
         };
     }

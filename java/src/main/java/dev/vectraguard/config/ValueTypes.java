@@ -1,8 +1,8 @@
 package dev.vectraguard.config;
 
 import dev.vectraguard.egress.Cidr;
-import dev.vectraguard.json.Json;
 import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonMapping;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -336,7 +336,7 @@ final class ValueTypes {
             throw new ConfigException(node.at(), "'" + key + "': cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            Json.parseObject(content);
+            JsonMapping.read(content, java.util.Map.class);
         } catch (JsonException e) {
             throw new ConfigException(node.at(), "'" + key + "': " + file + " is not a JSON seccomp profile: " + e.getMessage());
         }

@@ -38,6 +38,9 @@ final class YamlReader {
                 .setSchema(new CoreSchema())
                 .setAllowRecursiveKeys(false)
                 .setMaxAliasesForCollections(50)
+                // The whole text in one buffer: snakeyaml-engine's refill throws IndexOutOfBoundsException
+                // when a surrogate pair straddles the buffer's end (found by ConfigLoaderFuzzTest).
+                .setBufferSize(text.length() + 2)
                 .build();
         Optional<Node> root;
         try {

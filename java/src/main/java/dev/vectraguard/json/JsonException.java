@@ -1,29 +1,13 @@
 package dev.vectraguard.json;
 
-/** Malformed JSON text; the message names the 1-based line and column of the problem. */
+/**
+ * JSON text that is malformed or does not fit the record it is read into (wrong type, unknown or
+ * duplicate key, trailing text); the message is one line naming the line, column and key path.
+ */
 public final class JsonException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final int offset;
-    private final int line;
-    private final int column;
 
-    JsonException(String problem, int offset, int line, int column) {
-        super("line " + line + ", column " + column + ": " + problem);
-        this.offset = offset;
-        this.line = line;
-        this.column = column;
-    }
-
-    /** 0-based character offset of the problem. */
-    public int offset() {
-        return offset;
-    }
-
-    public int line() {
-        return line;
-    }
-
-    public int column() {
-        return column;
+    JsonException(String message, Throwable cause) {
+        super(message, cause);
     }
 }

@@ -1,7 +1,8 @@
 package dev.vectraguard.sandbox;
 
-import dev.vectraguard.json.Json;
 import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonKeys;
+import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.SeccompArg;
@@ -126,59 +127,63 @@ public final class SeccompProfiles {
         }
     }
 
+    /** The OCI/Docker profile format (keys vg does not use, such as archMap or comment, are skipped). */
+    @JsonKeys(ignoreUnknown = true)
+    record ProfileJson(String defaultAction, Integer defaultErrnoRet, List<SyscallJson> syscalls) {}
+
+    @JsonKeys(ignoreUnknown = true)
+    record SyscallJson(List<String> names, String action, Integer errnoRet, List<ArgJson> args) {}
+
+    @JsonKeys(ignoreUnknown = true)
+    record ArgJson(Long index, Long value, Long valueTwo, String op) {}
+
     static Profile parse(String source, String json) throws SandboxException {
-        Object root;
+        ProfileJson profile;
         try {
-            root = Json.parse(json);
+            profile = JsonMapping.read(json, ProfileJson.class);
         } catch (JsonException e) {
             throw new SandboxException("seccomp profile " + source + ": " + e.getMessage());
         }
-        Map<?, ?> object = asObject(root, source, "top level");
-        int defaultAction = action(source, "defaultAction", string(object, "defaultAction", source), object.get("defaultErrnoRet"));
+        if (profile == null) {
+            throw new SandboxException("seccomp profile " + source + ": top level must be an object");
+        }
+        int defaultAction = action(source, "defaultAction", required(profile.defaultAction(), "'defaultAction' must be a string", source),
+                profile.defaultErrnoRet());
         List<SeccompRule> rules = new ArrayList<>();
-        Object syscalls = object.get("syscalls");
-        if (syscalls != null) {
-            if (!(syscalls instanceof List<?> list)) {
-                throw new SandboxException("seccomp profile " + source + ": 'syscalls' must be an array");
+        List<SyscallJson> syscalls = profile.syscalls() == null ? List.of() : profile.syscalls();
+        for (int i = 0; i < syscalls.size(); i++) {
+            String where = "syscalls[" + i + "]";
+            SyscallJson entry = required(syscalls.get(i), where + " must be an object", source);
+            int action = action(source, where + ".action", required(entry.action(), "'action' must be a string", source), entry.errnoRet());
+            List<SeccompArg> args = args(source, where, entry.args());
+            if (entry.names() == null || entry.names().isEmpty()) {
+                throw new SandboxException("seccomp profile " + source + ": " + where + ".names must be a non-empty array");
             }
-            for (int i = 0; i < list.size(); i++) {
-                String where = "syscalls[" + i + "]";
-                Map<?, ?> entry = asObject(list.get(i), source, where);
-                int action = action(source, where + ".action", string(entry, "action", source), entry.get("errnoRet"));
-                List<SeccompArg> args = args(source, where, entry.get("args"));
-                Object names = entry.get("names");
-                if (!(names instanceof List<?> nameList) || nameList.isEmpty()) {
-                    throw new SandboxException("seccomp profile " + source + ": " + where + ".names must be a non-empty array");
-                }
-                for (Object name : nameList) {
-                    if (!(name instanceof String syscall)) {
-                        throw new SandboxException("seccomp profile " + source + ": " + where + ".names must hold strings");
-                    }
-                    rules.add(new SeccompRule(syscall, action, args));
-                }
+            for (String syscall : entry.names()) {
+                rules.add(new SeccompRule(required(syscall, where + ".names must hold strings", source), action, args));
             }
         }
         return new Profile(source, defaultAction, List.copyOf(rules));
     }
 
-    private static List<SeccompArg> args(String source, String where, Object value) throws SandboxException {
-        if (value == null) {
+    private static List<SeccompArg> args(String source, String where, List<ArgJson> list) throws SandboxException {
+        if (list == null) {
             return List.of();
         }
-        if (!(value instanceof List<?> list) || list.size() > 6) {
+        if (list.size() > 6) {
             throw new SandboxException("seccomp profile " + source + ": " + where + ".args must be an array of at most 6");
         }
         List<SeccompArg> args = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String argWhere = where + ".args[" + i + "]";
-            Map<?, ?> arg = asObject(list.get(i), source, argWhere);
-            long index = number(arg, "index", source, argWhere);
+            ArgJson arg = required(list.get(i), argWhere + " must be an object", source);
+            long index = required(arg.index(), argWhere + ".index must be a number", source);
             if (index < 0 || index > 5) {
                 throw new SandboxException("seccomp profile " + source + ": " + argWhere + ".index must be 0..5");
             }
-            long first = number(arg, "value", source, argWhere);
-            long second = arg.containsKey("valueTwo") ? number(arg, "valueTwo", source, argWhere) : 0;
-            args.add(new SeccompArg((int) index, operator(source, argWhere, string(arg, "op", source)), first, second));
+            long first = required(arg.value(), argWhere + ".value must be a number", source);
+            long second = arg.valueTwo() == null ? 0 : arg.valueTwo();
+            args.add(new SeccompArg((int) index, operator(source, argWhere, required(arg.op(), "'op' must be a string", source)), first, second));
         }
         return List.copyOf(args);
     }
@@ -197,10 +202,10 @@ public final class SeccompProfiles {
         };
     }
 
-    private static int action(String source, String where, String action, Object errnoRet) throws SandboxException {
+    private static int action(String source, String where, String action, Integer errnoRet) throws SandboxException {
         return switch (action) {
             case "SCMP_ACT_ALLOW" -> ACT_ALLOW;
-            case "SCMP_ACT_ERRNO" -> ACT_ERRNO | (errnoRet instanceof Number n ? (n.intValue() & 0xffff) : EPERM);
+            case "SCMP_ACT_ERRNO" -> ACT_ERRNO | (errnoRet != null ? (errnoRet & 0xffff) : EPERM);
             case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> ACT_KILL_THREAD;
             case "SCMP_ACT_KILL_PROCESS" -> ACT_KILL_PROCESS;
             case "SCMP_ACT_TRAP" -> ACT_TRAP;
@@ -210,24 +215,10 @@ public final class SeccompProfiles {
         };
     }
 
-    private static Map<?, ?> asObject(Object value, String source, String where) throws SandboxException {
-        if (value instanceof Map<?, ?> map) {
-            return map;
+    private static <T> T required(T value, String problem, String source) throws SandboxException {
+        if (value == null) {
+            throw new SandboxException("seccomp profile " + source + ": " + problem);
         }
-        throw new SandboxException("seccomp profile " + source + ": " + where + " must be an object");
-    }
-
-    private static String string(Map<?, ?> object, String key, String source) throws SandboxException {
-        if (object.get(key) instanceof String s) {
-            return s;
-        }
-        throw new SandboxException("seccomp profile " + source + ": '" + key + "' must be a string");
-    }
-
-    private static long number(Map<?, ?> object, String key, String source, String where) throws SandboxException {
-        if (object.get(key) instanceof Number n) {
-            return n.longValue();
-        }
-        throw new SandboxException("seccomp profile " + source + ": " + where + "." + key + " must be a number");
+        return value;
     }
 }

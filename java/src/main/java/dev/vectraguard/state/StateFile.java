@@ -1,7 +1,7 @@
 package dev.vectraguard.state;
 
-import dev.vectraguard.json.Json;
 import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonMapping;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,36 +25,50 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * One JSON object in a file of the state directory, changed only by locked read-modify-write.
+ * One record of type {@code T}, stored as JSON in a file of the state directory and changed only by
+ * locked read-modify-write.
  *
  * <p>The lock is an exclusive {@link FileLock} on a separate {@code NAME.lock} file (so the data
  * file itself can be replaced), plus an in-process lock because file locks are per process. The new
  * content goes to a temporary file in the same directory, is fsynced, atomically renamed over the
- * data file, and the directory is fsynced. Files are mode 0600. A data file that is not a JSON
- * object is renamed to {@code NAME.corrupt-TIMESTAMP} and reported through the warning sink; the
- * update then starts from an empty object.
+ * data file, and the directory is fsynced. Files are mode 0600. A data file that does not map to
+ * {@code T} (malformed JSON, a wrong type, an unknown key, a value the record refuses) is renamed to
+ * {@code NAME.corrupt-TIMESTAMP} and reported through the warning sink; the read then starts from
+ * the empty record.
+ *
+ * @param <T> the record the file holds ({@link dev.vectraguard.json.JsonMapping} maps it)
  */
-public final class StateFile {
+public final class StateFile<T> {
     private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
     private static final Set<StandardOpenOption> CREATE_NEW_WRITE =
             EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
+    /** The new content to store, and what the update returns to its caller. */
+    public record Update<T, R>(T content, R result) {}
+
     private final Path dir;
     private final Path file;
     private final Path lockFile;
+    private final Class<T> type;
+    private final Supplier<T> empty;
     private final Consumer<String> warnings;
 
     /**
      * @param dir      the state directory (created 0700 on first write)
      * @param name     file name, e.g. {@code trust.json}
+     * @param type     the record the file holds
+     * @param empty    the content of a missing (or set aside) file
      * @param warnings receives one-line messages about files set aside
      */
-    public StateFile(Path dir, String name, Consumer<String> warnings) {
+    public StateFile(Path dir, String name, Class<T> type, Supplier<T> empty, Consumer<String> warnings) {
         this.dir = dir.toAbsolutePath();
         this.file = this.dir.resolve(name);
         this.lockFile = this.dir.resolve(name + ".lock");
+        this.type = type;
+        this.empty = empty;
         this.warnings = warnings;
     }
 
@@ -63,32 +76,28 @@ public final class StateFile {
         return file;
     }
 
-    /**
-     * Reads the object, lets {@code change} modify it in place, and writes it back, all under the
-     * lock. {@code change} returns the caller's result; it must not keep the map.
-     */
-    public <T> T update(Function<Map<String, Object>, T> change) {
+    /** Reads the content, and stores {@code change}'s new content, all under the lock. */
+    public <R> R update(Function<T, Update<T, R>> change) {
         return locked(true, change);
     }
 
-    /** The current content, read under the lock (an absent file is an empty object). */
-    public Map<String, Object> read() {
-        return locked(false, content -> content);
+    /** The current content, read under the lock (an absent file is the empty record). */
+    public T read() {
+        return locked(false, content -> new Update<>(content, content));
     }
 
-    private <T> T locked(boolean write, Function<Map<String, Object>, T> action) {
+    private <R> R locked(boolean write, Function<T, Update<T, R>> action) {
         ReentrantLock inProcess = IN_PROCESS_LOCKS.computeIfAbsent(lockFile, p -> new ReentrantLock());
         inProcess.lock();
         try {
             StateDir.ensure(dir);
             try (FileChannel lockChannel = openLockFile(); FileLock lock = lock(lockChannel)) {
                 assert lock.isValid();
-                Map<String, Object> content = load();
-                T result = action.apply(content);
+                Update<T, R> update = action.apply(load());
                 if (write) {
-                    store(content);
+                    store(update.content());
                 }
-                return result;
+                return update.result();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update " + file + ": " + StateDir.reason(e, file), e);
@@ -128,16 +137,20 @@ public final class StateFile {
         }
     }
 
-    private Map<String, Object> load() throws IOException {
+    private T load() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException absent) {
-            return new LinkedHashMap<>();
+            return empty.get();
         }
         String problem;
         try {
-            return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+            T content = JsonMapping.read(bytes, type);
+            if (content != null) {
+                return content;
+            }
+            problem = "null instead of an object";
         } catch (JsonException e) {
             problem = e.getMessage();
         }
@@ -146,12 +159,12 @@ public final class StateFile {
             aside = dir.resolve(aside.getFileName() + "-" + ThreadLocalRandom.current().nextInt(1000));
         }
         Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-        warnings.accept(file + " was not valid JSON (" + problem + "); kept it as " + aside + " and started a new one");
-        return new LinkedHashMap<>();
+        warnings.accept(file + " could not be read (" + problem + "); kept it as " + aside + " and started a new one");
+        return empty.get();
     }
 
-    private void store(Map<String, Object> content) throws IOException {
-        byte[] bytes = (Json.writePretty(content) + "\n").getBytes(StandardCharsets.UTF_8);
+    private void store(T content) throws IOException {
+        byte[] bytes = (JsonMapping.writePretty(content) + "\n").getBytes(StandardCharsets.UTF_8);
         Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
         try {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,13 +24,12 @@ import java.util.function.Consumer;
  */
 public final class TrustStore {
     public static final String FILE_NAME = "trust.json";
-    private static final int FORMAT_VERSION = 1;
 
-    private final StateFile file;
+    private final StateFile<TrustFile> file;
     private final Clock clock;
 
     public TrustStore(Path stateDir, Clock clock, Consumer<String> warnings) {
-        this.file = new StateFile(stateDir, FILE_NAME, warnings);
+        this.file = new StateFile<>(stateDir, FILE_NAME, TrustFile.class, TrustFile::empty, warnings);
         this.clock = clock;
     }
 
@@ -51,9 +49,8 @@ public final class TrustStore {
 
     /** All entries, oldest first; expired ones included (check {@link TrustEntry#expiredAt}). */
     public List<TrustEntry> list() {
-        Map<String, Object> content = file.read();
         List<TrustEntry> result = new ArrayList<>();
-        entries(content).forEach((id, raw) -> result.add(toEntry(id, raw)));
+        file.read().entries().forEach((id, entry) -> result.add(entry.toTrustEntry(id)));
         return result;
     }
 
@@ -66,105 +63,59 @@ public final class TrustStore {
         Instant expires = duration == null ? null : now.plus(duration);
         String id = idOf(command);
         return file.update(content -> {
-            Map<String, Object> entries = entries(content);
-            Map<String, Object> old = asMap(entries.get(id));
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("command", command);
-            entry.put("note", note == null ? "" : note);
-            entry.put("created", now.toString());
-            entry.put("expires", expires == null ? null : expires.toString());
-            entry.put("use_count", old == null ? 0L : asLong(old.get("use_count")));
-            entry.put("last_used", old == null ? null : old.get("last_used"));
+            Map<String, TrustFile.Entry> entries = content.entries();
+            TrustFile.Entry old = entries.get(id);
+            TrustFile.Entry entry = new TrustFile.Entry(command, note, now, expires,
+                    old == null ? 0 : old.useCount(), old == null ? null : old.lastUsed());
             entries.put(id, entry);
-            return toEntry(id, entry);
+            return new StateFile.Update<>(content.with(entries), entry.toTrustEntry(id));
         });
     }
 
     /** Removes the entry for {@code command}; false if there was none. */
     public boolean remove(String command) {
         String id = idOf(command);
-        return file.update(content -> entries(content).remove(id) != null);
+        return file.update(content -> {
+            Map<String, TrustFile.Entry> entries = content.entries();
+            boolean removed = entries.remove(id) != null;
+            return new StateFile.Update<>(content.with(entries), removed);
+        });
     }
 
     /** Drops expired entries and returns how many. */
     public int clean() {
         Instant now = clock.instant();
         return file.update(content -> {
-            Map<String, Object> entries = entries(content);
+            Map<String, TrustFile.Entry> entries = content.entries();
             int before = entries.size();
-            entries.entrySet().removeIf(e -> toEntry(e.getKey(), e.getValue()).expiredAt(now));
-            return before - entries.size();
+            entries.entrySet().removeIf(e -> e.getValue().toTrustEntry(e.getKey()).expiredAt(now));
+            return new StateFile.Update<>(content.with(entries), before - entries.size());
         });
     }
 
     /** True if {@code command} has an entry that has not expired. */
     public boolean isTrusted(String command) {
         String id = idOf(command);
-        Object raw = entries(file.read()).get(id);
-        return raw != null && !toEntry(id, raw).expiredAt(clock.instant());
+        TrustFile.Entry entry = file.read().entries().get(id);
+        return entry != null && !entry.toTrustEntry(id).expiredAt(clock.instant());
     }
 
     /**
      * If {@code command} is trusted now, counts one use and returns true, atomically: the check
-     * and the count happen under the same lock.
+     * and the count happen under the same lock. The count stops at {@link Long#MAX_VALUE}.
      */
     public boolean recordUse(String command) {
         String id = idOf(command);
         Instant now = clock.instant();
         return file.update(content -> {
-            Map<String, Object> entry = asMap(entries(content).get(id));
-            if (entry == null || toEntry(id, entry).expiredAt(now)) {
-                return false;
+            Map<String, TrustFile.Entry> entries = content.entries();
+            TrustFile.Entry entry = entries.get(id);
+            if (entry == null || entry.toTrustEntry(id).expiredAt(now)) {
+                return new StateFile.Update<>(content, false);
             }
-            entry.put("use_count", asLong(entry.get("use_count")) + 1);
-            entry.put("last_used", now.toString());
-            return true;
+            long uses = entry.useCount() == Long.MAX_VALUE ? Long.MAX_VALUE : entry.useCount() + 1;
+            entries.put(id, new TrustFile.Entry(entry.command(), entry.note(), entry.created(), entry.expires(), uses, now));
+            return new StateFile.Update<>(content.with(entries), true);
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> entries(Map<String, Object> content) {
-        content.putIfAbsent("version", (long) FORMAT_VERSION);
-        Object entries = content.get("entries");
-        if (!(entries instanceof Map)) {
-            entries = new LinkedHashMap<String, Object>();
-            content.put("entries", entries);
-        }
-        return (Map<String, Object>) entries;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return o instanceof Map ? (Map<String, Object>) o : null;
-    }
-
-    private static long asLong(Object o) {
-        return o instanceof Number n ? n.longValue() : 0L;
-    }
-
-    private static Instant asInstant(Object o) {
-        if (o instanceof String s) {
-            try {
-                return Instant.parse(s);
-            } catch (java.time.format.DateTimeParseException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private static TrustEntry toEntry(String id, Object raw) {
-        Map<String, Object> m = asMap(raw);
-        if (m == null) {
-            // A hand-edited entry that is not an object trusts nothing: treat it as long expired.
-            return new TrustEntry(id, "", "", Instant.EPOCH, Instant.EPOCH, 0, null);
-        }
-        Object expiresRaw = m.get("expires");
-        Instant expires = asInstant(expiresRaw);
-        if (expiresRaw != null && expires == null) {
-            expires = Instant.EPOCH;
-        }
-        return new TrustEntry(id, String.valueOf(m.getOrDefault("command", "")), String.valueOf(m.getOrDefault("note", "")),
-                asInstant(m.get("created")), expires, asLong(m.get("use_count")), asInstant(m.get("last_used")));
     }
 }

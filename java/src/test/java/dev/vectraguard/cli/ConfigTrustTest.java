@@ -1,6 +1,6 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -115,7 +115,7 @@ class ConfigTrustTest {
         assertEquals(0, trust.exitCode(), trust.toString());
         Path approvals = vg.stateDir.resolve("config-trust.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(approvals)));
-        Map<?, ?> files = (Map<?, ?>) Json.parseObject(Files.readString(approvals)).get("files");
+        Map<?, ?> files = (Map<?, ?>) JsonTrees.object(Files.readString(approvals)).get("files");
         assertEquals(List.of(vg.workspace.resolve("vectra-guard.yaml").toRealPath().toString()), List.copyOf(files.keySet()));
 
         VgRunner.Result approved = vg.run(readMarker);
@@ -178,7 +178,7 @@ class ConfigTrustTest {
     @Test
     void configShowMarksTrustedTighteningApprovedAndIgnoredValues() throws Exception {
         vg.projectConfig("sandbox:\n  mode: never\n  security_level: strict\n");
-        Map<String, Object> shown = Json.parseObject(vg.run("config", "show", "--json").stdout());
+        Map<String, Object> shown = JsonTrees.object(vg.run("config", "show", "--json").stdout());
         Map<?, ?> guard = (Map<?, ?>) shown.get("guard_level.level");
         assertEquals("low", guard.get("value"));
         assertEquals("trusted", guard.get("trust"), shown.toString());
@@ -196,7 +196,7 @@ class ConfigTrustTest {
         assertTrue(text.contains("#   ignored: " + vg.workspace.resolve("vectra-guard.yaml") + ":2 sets never"), text);
 
         assertEquals(0, vg.run("config", "trust").exitCode());
-        Map<?, ?> approved = (Map<?, ?>) Json.parseObject(vg.run("config", "show", "--json").stdout()).get("sandbox.mode");
+        Map<?, ?> approved = (Map<?, ?>) JsonTrees.object(vg.run("config", "show", "--json").stdout()).get("sandbox.mode");
         assertEquals("never", approved.get("value"));
         assertEquals("approved", approved.get("trust"));
         assertFalse(approved.containsKey("ignored"), approved.toString());

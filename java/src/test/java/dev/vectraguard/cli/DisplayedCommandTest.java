@@ -1,6 +1,6 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class DisplayedCommandTest {
         assertTrue(table.stdout().contains("  sh -c 'true #" + "x".repeat(120 - 13) + "... (5901 more characters)\n"), table.stdout());
         assertFalse(table.stdout().contains(DISGUISE), table.stdout());
 
-        Map<String, Object> json = Json.parseObject(vg.run("metrics", "show", "--json").stdout());
+        Map<String, Object> json = JsonTrees.object(vg.run("metrics", "show", "--json").stdout());
         assertTrue(json.toString().contains("true #" + comment + DISGUISE), "--json keeps the whole command");
     }
 }

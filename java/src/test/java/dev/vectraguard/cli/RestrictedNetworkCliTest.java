@@ -1,6 +1,6 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +69,7 @@ class RestrictedNetworkCliTest {
         VgRunner.Result json = exec("strict", "curl -sS -m 5 http://192.168.7.7/; true");
         String line = json.stderr().lines().filter(l -> l.contains("\"vg\":\"network\"")).findFirst().orElseThrow(
                 () -> new AssertionError("no JSON network line: " + json));
-        Map<?, ?> parsed = (Map<?, ?>) Json.parse(line);
+        Map<?, ?> parsed = (Map<?, ?>) JsonTrees.parse(line);
         assertEquals(List.of(Map.of("destination", "192.168.7.7:80", "reason", "private network")), parsed.get("blocked"), line);
     }
 

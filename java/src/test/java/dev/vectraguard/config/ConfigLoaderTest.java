@@ -169,6 +169,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aCharacterOutsideTheBmpWhereTheYamlReaderRefillsItsBufferIsNoCrash() throws Exception {
+        // Found by ConfigLoaderFuzzTest: snakeyaml-engine's reader failed with IndexOutOfBoundsException
+        // when a surrogate pair straddled the end of its 1024-char buffer.
+        for (int pad = 1000; pad < 1030; pad++) {
+            String yaml = "# " + "x".repeat(pad) + "\uD83D\uDE00 comment\nsandbox:\n  mode: always # \uD83D\uDE00\n";
+            assertEquals(SandboxMode.ALWAYS, ConfigLoader.loadText("t.yaml", yaml, tmp, tmp).config().sandbox().mode(), "pad " + pad);
+        }
+    }
+
+    @Test
     void vectraGuardKeysWithoutEffectWarnAndAliasesApply() throws Exception {
         LoadedConfig loaded = ConfigLoader.loadText("up.yaml", """
                 guard_level:
@@ -298,7 +308,8 @@ class ConfigLoaderTest {
             assertTrue(loader.loaded("dev.vectraguard.config.ConfigLoader"));
             assertFalse(loader.loaded("dev.vectraguard.config.YamlReader"));
             assertFalse(loader.loaded("org.snakeyaml.engine.v2.api.LoadSettings"));
-            assertFalse(loader.loaded("dev.vectraguard.json.Json"));
+            assertFalse(loader.loaded("dev.vectraguard.json.JsonMapping"));
+            assertFalse(loader.loaded("tools.jackson.core.json.JsonFactory"));
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.vectraguard.config;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +36,10 @@ class ConfigShowTest {
     @Test
     void jsonHasValueAndSourcePerKey() throws Exception {
         LoadedConfig loaded = ConfigLoader.loadText("a.yaml", "sandbox:\n  mode: never\n", tmp, tmp);
-        Map<String, Object> json = Json.parseObject(ConfigShow.json(loaded));
+        Map<String, Object> json = JsonTrees.object(ConfigShow.json(loaded));
         assertEquals(Map.of("value", "never", "source", "from a.yaml:2", "trust", "trusted"), json.get("sandbox.mode"));
         assertEquals(Map.of("value", "always", "source", "default", "trust", "trusted"),
-                Json.parseObject(ConfigShow.json(ConfigLoader.loadText("b.yaml", "", tmp, tmp))).get("sandbox.mode"));
+                JsonTrees.object(ConfigShow.json(ConfigLoader.loadText("b.yaml", "", tmp, tmp))).get("sandbox.mode"));
         assertEquals(ConfigSchema.KEYS.keySet(), json.keySet());
     }
 }

@@ -1,6 +1,7 @@
 package dev.vectraguard.state;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
+import dev.vectraguard.metrics.MetricsSnapshot;
 import dev.vectraguard.metrics.MetricsStore;
 import dev.vectraguard.trust.TrustEntry;
 import dev.vectraguard.trust.TrustStore;
@@ -49,16 +50,16 @@ class ConcurrentProcessesTest {
         List<TrustEntry> trust = new TrustStore(stateDir, Clock.systemUTC(), warnings::add).list();
         assertEquals(1, trust.size());
         assertEquals(PROCESSES, trust.getFirst().useCount());
-        Map<String, Object> metrics = new MetricsStore(stateDir, warnings::add).snapshot();
-        assertEquals((long) PROCESSES, metrics.get("total"));
-        assertEquals((long) PROCESSES, metrics.get("sandbox"));
-        assertEquals((long) PROCESSES, metrics.get("cached"));
-        assertEquals(PROCESSES, ((List<?>) metrics.get("recent")).size());
+        MetricsSnapshot metrics = new MetricsStore(stateDir, warnings::add).snapshot();
+        assertEquals(PROCESSES, metrics.total());
+        assertEquals(PROCESSES, metrics.sandbox());
+        assertEquals(PROCESSES, metrics.cached());
+        assertEquals(PROCESSES, metrics.recent().size());
         assertEquals(List.of(), warnings);
 
         for (String name : List.of("trust.json", "metrics.json")) {
             Path file = stateDir.resolve(name);
-            Json.parseObject(Files.readString(file));
+            JsonTrees.object(Files.readString(file));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), name);
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir)));

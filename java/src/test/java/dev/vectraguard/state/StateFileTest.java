@@ -1,6 +1,6 @@
 package dev.vectraguard.state;
 
-import dev.vectraguard.json.Json;
+import dev.vectraguard.json.JsonTrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,31 +21,42 @@ class StateFileTest {
     @TempDir
     Path tmp;
 
+    /** A small state record: one counter and one flag. */
+    record Counter(long n, boolean fresh) {}
+
+    private StateFile<Counter> counter(Path dir, String name, java.util.function.Consumer<String> warnings) {
+        return new StateFile<>(dir, name, Counter.class, () -> new Counter(0, false), warnings);
+    }
+
+    private static StateFile.Update<Counter, Void> set(Counter next) {
+        return new StateFile.Update<>(next, null);
+    }
+
     @Test
     void createsDirectoryAndFileWithPrivateModes() throws Exception {
         Path dir = tmp.resolve("a/b/state");
-        StateFile file = new StateFile(dir, "x.json", w -> {});
-        file.update(m -> m.put("k", "v"));
+        StateFile<Counter> file = counter(dir, "x.json", w -> {});
+        file.update(c -> set(new Counter(7, false)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("x.json"))));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("x.json.lock"))));
-        assertEquals(Map.of("k", "v"), file.read());
+        assertEquals(new Counter(7, false), file.read());
     }
 
     @Test
     void replacesAFileWithLooserModeBy0600() throws Exception {
         Files.writeString(tmp.resolve("x.json"), "{}");
         Files.setPosixFilePermissions(tmp.resolve("x.json"), PosixFilePermissions.fromString("rw-rw-rw-"));
-        new StateFile(tmp, "x.json", w -> {}).update(m -> m.put("a", 1L));
+        counter(tmp, "x.json", w -> {}).update(c -> set(new Counter(1, false)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("x.json"))));
     }
 
     @Test
     void corruptFileIsSetAsideAndReported() throws Exception {
-        Files.writeString(tmp.resolve("x.json"), "{\"total\": 3,");
+        Files.writeString(tmp.resolve("x.json"), "{\"n\": 3,");
         List<String> warnings = new ArrayList<>();
-        StateFile file = new StateFile(tmp, "x.json", warnings::add);
-        file.update(m -> m.put("fresh", true));
+        StateFile<Counter> file = counter(tmp, "x.json", warnings::add);
+        file.update(c -> set(new Counter(c.n(), true)));
 
         assertEquals(1, warnings.size());
         List<Path> aside;
@@ -53,20 +64,37 @@ class StateFileTest {
             aside = files.filter(p -> p.getFileName().toString().startsWith("x.json.corrupt-")).toList();
         }
         assertEquals(1, aside.size());
-        assertEquals("{\"total\": 3,", Files.readString(aside.getFirst()), "the corrupt content is kept, byte for byte");
+        assertEquals("{\"n\": 3,", Files.readString(aside.getFirst()), "the corrupt content is kept, byte for byte");
         assertTrue(warnings.getFirst().contains(aside.getFirst().toString()), warnings.getFirst());
-        assertTrue(warnings.getFirst().contains("was not valid JSON (line 1, column 13"), warnings.getFirst());
+        assertTrue(warnings.getFirst().contains("could not be read (line 1, column "), warnings.getFirst());
         assertTrue(warnings.getFirst().startsWith(tmp.resolve("x.json") + " "),
                 "the caller adds its own prefix (\"vg: \"): " + warnings.getFirst());
-        assertEquals(Map.of("fresh", true), Json.parseObject(Files.readString(tmp.resolve("x.json"))));
+        assertEquals(Map.of("n", 0L, "fresh", true), JsonTrees.object(Files.readString(tmp.resolve("x.json"))));
     }
 
     @Test
     void nonObjectJsonIsAlsoSetAside() throws Exception {
         Files.writeString(tmp.resolve("x.json"), "[1, 2]");
         List<String> warnings = new ArrayList<>();
-        assertEquals(Map.of(), new StateFile(tmp, "x.json", warnings::add).read());
+        assertEquals(new Counter(0, false), counter(tmp, "x.json", warnings::add).read());
         assertEquals(1, warnings.size());
+    }
+
+    @Test
+    void wrongTypesUnknownAndDuplicateKeysAndTrailingTextAreSetAsideNotCoerced() throws Exception {
+        for (String bad : List.of("{\"n\": \"3\"}", "{\"n\": 1.5}", "{\"n\": null}", "{\"n\": true}", "{\"n\": 1, \"m\": 2}",
+                "{\"n\": 1, \"n\": 2}", "{\"n\": 1} {}", "{\"n\": 99999999999999999999}", "null", "", "{\"n\": 1, \"fresh\": \"yes\"}")) {
+            Path dir = Files.createTempDirectory(tmp, "case");
+            Files.writeString(dir.resolve("x.json"), bad);
+            List<String> warnings = new ArrayList<>();
+            assertEquals(new Counter(0, false), counter(dir, "x.json", warnings::add).read(), bad);
+            assertEquals(1, warnings.size(), bad);
+            assertTrue(warnings.getFirst().contains("x.json.corrupt-"), warnings.getFirst());
+            try (var files = Files.list(dir)) {
+                Path aside = files.filter(p -> p.getFileName().toString().startsWith("x.json.corrupt-")).findFirst().orElseThrow();
+                assertEquals(bad, Files.readString(aside), "kept byte for byte");
+            }
+        }
     }
 
     @Test
@@ -79,7 +107,7 @@ class StateFileTest {
                 futures.add(pool.submit(() -> {
                     // A StateFile per update, as separate vg components would have.
                     for (int i = 0; i < perThread; i++) {
-                        new StateFile(tmp, "n.json", w -> {}).update(m -> m.merge("n", 1L, (a, b) -> (Long) a + (Long) b));
+                        counter(tmp, "n.json", w -> {}).update(c -> set(new Counter(c.n() + 1, false)));
                     }
                 }));
             }
@@ -87,7 +115,7 @@ class StateFileTest {
                 f.get();
             }
         }
-        assertEquals((long) threads * perThread, new StateFile(tmp, "n.json", w -> {}).read().get("n"));
+        assertEquals((long) threads * perThread, counter(tmp, "n.json", w -> {}).read().n());
     }
 
     @Test

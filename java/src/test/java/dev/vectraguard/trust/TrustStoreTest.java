@@ -97,5 +97,39 @@ class TrustStoreTest {
         String json = Files.readString(store().path()).replace("\"expires\": null", "\"expires\": \"someday\"");
         Files.writeString(store().path(), json);
         assertFalse(store().isTrusted("make"));
+        assertEquals(1, warnings.size(), "the file is set aside and reported: " + warnings);
+        assertEquals(1, corruptCopies().size());
+    }
+
+    @Test
+    void aShortOrForeignKeyIsACorruptFileNotACrash() throws Exception {
+        String content = "{\"version\": 1, \"entries\": {\"abc\": {\"command\": \"make\", \"note\": \"\", "
+                + "\"created\": \"2026-01-01T00:00:00Z\", \"expires\": null, \"use_count\": 0, \"last_used\": null}}}";
+        Files.writeString(dir.resolve("trust.json"), content);
+        assertEquals(List.of(), store().list());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.getFirst().contains("'abc' is not a SHA-256 hex id"), warnings.getFirst());
+        assertEquals(List.of(content), corruptCopies().stream().map(p -> {
+            try {
+                return Files.readString(p);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList());
+    }
+
+    @Test
+    void useCountSaturates() throws Exception {
+        store().add("make", "", null);
+        Files.writeString(store().path(), Files.readString(store().path()).replace("\"use_count\": 0", "\"use_count\": " + Long.MAX_VALUE));
+        assertTrue(store().recordUse("make"));
+        assertEquals(Long.MAX_VALUE, store().list().getFirst().useCount());
+        assertEquals(List.of(), warnings);
+    }
+
+    private List<Path> corruptCopies() throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("trust.json.corrupt-")).toList();
+        }
     }
 }

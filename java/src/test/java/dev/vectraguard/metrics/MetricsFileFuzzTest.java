@@ -1,0 +1,26 @@
+package dev.vectraguard.metrics;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vectraguard.json.JsonException;
+import dev.vectraguard.json.JsonMapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Jazzer target: any bytes in metrics.json are a metrics file or one {@link JsonException} (the
+ * state file then sets it aside as corrupt); what is read is written back to the same content.
+ */
+class MetricsFileFuzzTest {
+    @FuzzTest(maxDuration = "70m", maxExecutions = 10_000_000)
+    void anyBytesAreAMetricsFileOrCorrupt(byte[] bytes) {
+        MetricsFile file;
+        try {
+            file = JsonMapping.read(bytes, MetricsFile.class);
+        } catch (JsonException corrupt) {
+            return;
+        }
+        if (file != null) {
+            assertEquals(file, JsonMapping.read(JsonMapping.writePretty(file), MetricsFile.class));
+        }
+    }
+}
