@@ -65,9 +65,9 @@ class PresetRunTest {
         assertEquals(125, exec.exitCode(), exec.toString());
         VgRunner.Result validate = vg.run("config", "validate");
         assertEquals(125, validate.exitCode(), validate.toString());
-        assertEquals(List.of("vg: " + vg.workspace.resolve("vectra-guard.yaml")
+        assertEquals(List.of("vg: " + vg.userConfig
                 + ": network 'full' is not allowed at security level 'balanced' (at most 'restricted')"), validate.stderr().lines().toList());
-        VgRunner.Result file = vg.run("config", "validate", "vectra-guard.yaml");
+        VgRunner.Result file = vg.run("config", "validate", vg.userConfig.toString());
         assertEquals(125, file.exitCode(), file.toString());
 
         vg.config("sandbox:\n  workspace_dir: /etc\n");
