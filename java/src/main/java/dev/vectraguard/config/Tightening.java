@@ -28,7 +28,8 @@ final class Tightening {
 
     /** Lists an untrusted file adds to instead of replacing: every entry only makes the policy stricter. */
     static final Set<String> ADDITIVE = Set.of("policies.denylist", "env_protection.protected_vars",
-            "production_indicators.branches", "production_indicators.hosts", "production_indicators.keywords");
+            "production_indicators.branches", "production_indicators.hosts", "production_indicators.keywords",
+            "sandbox.denied_domains");
 
     private static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
@@ -49,13 +50,15 @@ final class Tightening {
         return switch (key) {
             case "guard_level.level" -> guardLevel((GuardLevel) candidate, (GuardLevel) current);
             case "sandbox.enabled", "env_protection.enabled", "metrics.enabled" -> trueIsTighter(candidate, current);
-            case "sandbox.enable_cache", "sandbox.allow_weaker_fallback" -> trueIsTighter(current, candidate);
+            case "sandbox.enable_cache", "sandbox.allow_weaker_fallback", "sandbox.allow_network" -> trueIsTighter(current, candidate);
             case "sandbox.mode" -> higherIsTighter(-((SandboxMode) candidate).ordinal(), -((SandboxMode) current).ordinal());
             case "sandbox.security_level" -> higherIsTighter(((SecurityLevel) candidate).ordinal(), ((SecurityLevel) current).ordinal());
             case "sandbox.network_mode" -> higherIsTighter(-network(candidate, level).ordinal(), -network(current, level).ordinal());
             case "sandbox.seccomp_profile" -> seccomp(seccomp(candidate, level), seccomp(current, level));
-            case "sandbox.capability_set" -> subset(capabilities(candidate), base.get(key).source() instanceof ConfigSource.Default
-                    ? profile.capabilities() : capabilities(current));
+            case "sandbox.capability_set" -> subset(candidate == null ? profile.capabilities() : capabilities(candidate),
+                    base.get(key).source() instanceof ConfigSource.Default || current == null ? profile.capabilities() : capabilities(current));
+            case "sandbox.allowed_domains" -> domainPatterns(asStrings(candidate), asStrings(current));
+            case "sandbox.allow_private_networks" -> subset(asText(candidate), asText(current));
             case "sandbox.timeout" -> lowerIsTighter(unlimitedIfZero((Duration) candidate), unlimitedIfZero((Duration) current));
             case "trust.default_duration" -> lowerIsTighter(foreverIfNull((Duration) candidate), foreverIfNull((Duration) current));
             case "sandbox.memory_limit" -> lowerIsTighter(orDefault((Long) candidate, profile.memoryBytes()),
@@ -158,6 +161,29 @@ final class Tightening {
             }
         }
         return Verdict.TIGHTER;
+    }
+
+    /**
+     * An empty allowlist means any public domain, so any list narrows it; otherwise each candidate
+     * pattern must be a trusted pattern, or a plain name a trusted pattern matches.
+     */
+    private static Verdict domainPatterns(List<String> candidate, List<String> current) {
+        if (new HashSet<>(candidate).equals(new HashSet<>(current))) {
+            return Verdict.SAME;
+        }
+        if (candidate.isEmpty()) {
+            return Verdict.LOOSER;
+        }
+        return current.isEmpty() ? Verdict.TIGHTER : envPatterns(candidate, current);
+    }
+
+    /** Values compared by their text (CIDRs hold arrays, whose equality is identity). */
+    private static Set<String> asText(Object list) {
+        Set<String> out = new HashSet<>();
+        for (Object o : (List<?>) list) {
+            out.add(String.valueOf(o));
+        }
+        return out;
     }
 
     private static List<String> asStrings(Object list) {

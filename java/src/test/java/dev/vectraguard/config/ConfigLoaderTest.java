@@ -259,6 +259,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aProjectFileMayOnlyNarrowTheNetwork() throws Exception {
+        Path home = home();
+        Path project = project();
+        write(home.resolve(".config/vectra-guard/config.yaml"), """
+                sandbox: {allowed_domains: ["*.npmjs.org", pypi.org], allow_private_networks: [10.9.0.0/16]}
+                """);
+        write(project.resolve("vectra-guard.yaml"), """
+                sandbox: {allowed_domains: [registry.npmjs.org], denied_domains: [evil.example], allow_network: false}
+                """);
+        LoadedConfig narrowed = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()));
+        assertEquals(List.of("registry.npmjs.org"), narrowed.settings().get("sandbox.allowed_domains").value());
+        assertEquals(List.of("evil.example"), narrowed.settings().get("sandbox.denied_domains").value());
+        assertEquals(false, narrowed.settings().get("sandbox.allow_network").value());
+        assertTrue(narrowed.ignored().isEmpty(), narrowed.ignored().toString());
+
+        write(project.resolve("vectra-guard.yaml"), """
+                sandbox: {allowed_domains: [registry.npmjs.org, attacker.example], allow_private_networks: [10.0.0.0/8]}
+                """);
+        LoadedConfig widened = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()));
+        assertEquals(List.of("*.npmjs.org", "pypi.org"), widened.settings().get("sandbox.allowed_domains").value());
+        assertEquals("[10.9.0.0/16]", widened.settings().get("sandbox.allow_private_networks").value().toString());
+        assertEquals(List.of("sandbox.allowed_domains", "sandbox.allow_private_networks"),
+                widened.ignored().stream().map(IgnoredSetting::key).toList());
+
+        write(home.resolve(".config/vectra-guard/config.yaml"), "sandbox: {allowed_domains: []}\n");
+        write(project.resolve("vectra-guard.yaml"), "sandbox: {allowed_domains: [pypi.org]}\n");
+        assertEquals(List.of("pypi.org"), ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()))
+                .settings().get("sandbox.allowed_domains").value(), "any list narrows 'any public domain'");
+        write(home.resolve(".config/vectra-guard/config.yaml"), "sandbox: {allowed_domains: [pypi.org]}\n");
+        write(project.resolve("vectra-guard.yaml"), "sandbox: {allowed_domains: []}\n");
+        assertEquals(List.of("pypi.org"), ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()))
+                .settings().get("sandbox.allowed_domains").value(), "an empty list would allow every public domain");
+    }
+
+    @Test
     void theUserConfigIsTrustedFromHomeButNotInsideAProjectTree() throws Exception {
         Path home = home();
         write(home.resolve(".config/vectra-guard/config.yaml"), "sandbox:\n  mode: never\n");
