@@ -35,7 +35,7 @@ class BadInputTest {
         vg.config("a: " + "[".repeat(2000) + "]".repeat(2000) + "\n");
         VgRunner.Result result = vg.run("exec", "--", "true");
         assertEquals(125, result.exitCode(), result.toString());
-        assertOneLine("vg: " + vg.workspace.resolve("vectra-guard.yaml") + ":1:67: nested too deeply (more than 64 levels)", result);
+        assertOneLine("vg: " + vg.userConfig + ":1:67: nested too deeply (more than 64 levels)", result);
 
         StringBuilder block = new StringBuilder();
         for (int depth = 0; depth < 2000; depth++) {
@@ -61,7 +61,7 @@ class BadInputTest {
         VgRunner.Result config = vg.run("exec", "--", "touch", "ran");
         assertEquals(125, config.exitCode(), config.toString());
         assertEquals(1, config.stderr().lines().count(), config.toString());
-        assertTrue(config.stderr().contains("vectra-guard.yaml:2:12: 'sandbox.timeout' must be"), config.toString());
+        assertTrue(config.stderr().contains(vg.userConfig + ":2:12: 'sandbox.timeout' must be"), config.toString());
         assertFalse(Files.exists(vg.workspace.resolve("ran")), "the command ran");
     }
 
