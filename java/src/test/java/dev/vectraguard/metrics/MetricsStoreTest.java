@@ -48,7 +48,7 @@ class MetricsStoreTest {
         assertEquals("why", last.reason());
         Map<String, Object> json = JsonTrees.object(store.showJson());
         assertEquals(List.of("version", "total", "host", "sandbox", "cached", "blocked", "total_duration_ms", "average_duration_ms",
-                "by_risk", "by_runtime", "recent"), List.copyOf(json.keySet()));
+                "by_risk", "by_runtime", "recent", "network_blocked"), List.copyOf(json.keySet()));
         assertEquals(14L, json.get("average_duration_ms"));
         assertEquals("2026-01-01T10:00:00Z", ((Map<?, ?>) ((List<?>) json.get("recent")).getLast()).get("time"));
         String text = store.showText(5);
