@@ -206,6 +206,9 @@ final class ExecCommand implements Callable<Integer> {
             }
             int status = stop.exitCode(process.waitFor());
             List<Blocked> blocked = process.blockedDestinations();
+            if (status != 0 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
+                notices.print("network", networkOffNotice(loaded, spec));
+            }
             if (!blocked.isEmpty()) {
                 notices.print("network", Blocked.summary(blocked), Map.of("blocked",
                         blocked.stream().map(b -> Map.of("destination", b.destination(), "reason", b.reason())).toList()));
@@ -224,6 +227,30 @@ final class ExecCommand implements Callable<Integer> {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, "native", cached, stop.exitCode(e.exitCode()), e.getMessage());
         }
+    }
+
+    /**
+     * After a failed run without network: that the network was off, what turned it off, and what
+     * turns restricted networking on.
+     */
+    private String networkOffNotice(LoadedConfig loaded, SandboxSpec spec) {
+        String cause;
+        String remedy;
+        if (network == NetworkMode.NONE) {
+            cause = "--network none";
+            remedy = "leave out --network none";
+        } else if (!(Boolean) loaded.settings().get("sandbox.allow_network").value()) {
+            cause = "sandbox.allow_network: false, " + loaded.settings().get("sandbox.allow_network").source();
+            remedy = "remove sandbox.allow_network: false";
+        } else if (spec.requestedNetwork() == NetworkMode.NONE) {
+            cause = "sandbox.network_mode: none, " + loaded.settings().get("sandbox.network_mode").source();
+            remedy = "set sandbox.network_mode: restricted";
+        } else {
+            cause = "security level " + spec.securityLevel().label();
+            remedy = "--security-level balanced (any public address) or strict (sandbox.allowed_domains only) "
+                    + "gives outbound network through vg";
+        }
+        return "the command failed and the sandbox had no network (" + cause + "); if it needed the network: " + remedy;
     }
 
     /** Waits until the command's new cache entries are in the caches; names those refused. */

@@ -73,9 +73,34 @@ public final class Sandbox {
         NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
         if (requested.ordinal() > profile.network().ordinal()) {
             throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
-                    + profile.level().label() + "' (at most '" + profile.network().label() + "')");
+                    + profile.level().label() + "' (at most '" + profile.network().label() + "'); "
+                    + levelsAllowing(requested) + " allow" + (levelsAllowing(requested).contains(" or ") ? "" : "s")
+                    + " it (--security-level " + strictestLevelAllowing(requested).label() + ")");
         }
         return requested;
+    }
+
+    /** The security levels whose profile allows {@code network}, e.g. "permissive" or "balanced or strict". */
+    static String levelsAllowing(NetworkMode network) {
+        List<String> levels = new ArrayList<>();
+        for (SecurityLevel level : SecurityLevel.values()) {
+            if (SecurityProfile.of(level).network().ordinal() >= network.ordinal()) {
+                levels.add(level.label());
+            }
+        }
+        return levels.size() == 1 ? levels.getFirst()
+                : String.join(", ", levels.subList(0, levels.size() - 1)) + " or " + levels.getLast();
+    }
+
+    /** The strictest level whose profile still allows {@code network}. */
+    static SecurityLevel strictestLevelAllowing(NetworkMode network) {
+        SecurityLevel strictest = SecurityLevel.PERMISSIVE;
+        for (SecurityLevel level : SecurityLevel.values()) {
+            if (SecurityProfile.of(level).network().ordinal() >= network.ordinal()) {
+                strictest = level;
+            }
+        }
+        return strictest;
     }
 
     /**

@@ -66,7 +66,8 @@ class PresetRunTest {
         VgRunner.Result validate = vg.run("config", "validate");
         assertEquals(125, validate.exitCode(), validate.toString());
         assertEquals(List.of("vg: " + vg.userConfig
-                + ": network 'full' is not allowed at security level 'balanced' (at most 'restricted')"), validate.stderr().lines().toList());
+                + ": network 'full' is not allowed at security level 'balanced' (at most 'restricted'); "
+                + "permissive allows it (--security-level permissive)"), validate.stderr().lines().toList());
         VgRunner.Result file = vg.run("config", "validate", vg.userConfig.toString());
         assertEquals(125, file.exitCode(), file.toString());
 
