@@ -9,7 +9,7 @@ ROUNDS=${ROUNDS:-3}
 SIZE=${SIZE:-200000000}
 ID=$$
 C=vgbc$ID S=vgbs$ID
-cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; ip netns del "$C" 2>/dev/null || true; ip netns del "$S" 2>/dev/null || true; }
+cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "${WORK:-}"; ip netns del "$C" 2>/dev/null || true; ip netns del "$S" 2>/dev/null || true; }
 trap cleanup EXIT
 ip netns add "$C"; ip netns add "$S"
 ip link add "vgc$ID" type veth peer name "vgs$ID"
@@ -25,10 +25,11 @@ SERVER=$!
 exec 4>"$FIFO"
 rm -f "$FIFO"
 for _ in $(seq 100); do ip netns exec "$C" curl -s -o /dev/null http://198.51.100.1:8080/ && break; sleep 0.1; done
+WORK=$(mktemp -d /tmp/vg-bench-ws.XXXXXX)
 URL=http://198.51.100.1:8080/bytes/$SIZE
 for round in $(seq "$ROUNDS"); do
     direct=$(ip netns exec "$C" curl -s -o /dev/null -w '%{speed_download}' "$URL")
-    egress=$(cd /tmp && ip netns exec "$C" "$ROOT/vg" exec -q -- curl -s -o /dev/null -w '%{speed_download}' "$URL")
+    egress=$(cd "$WORK" && ip netns exec "$C" "$ROOT/vg" exec -q -- curl -s -o /dev/null -w '%{speed_download}' "$URL")
     awk -v r="$round" -v d="$direct" -v e="$egress" \
         'BEGIN { printf "round %d: direct %.0f MB/s, through vg %.0f MB/s, ratio %.2f\n", r, d/1e6, e/1e6, e/d }'
 done
