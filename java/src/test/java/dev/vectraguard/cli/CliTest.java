@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -246,31 +245,20 @@ class CliTest {
     void approvalPromptOnATerminal() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) from util-linux is needed for a pty");
         vg.config("guard_level:\n  level: high\n");
-        String command = VgRunner.javaCommand(System.getProperty("java.class.path"),
-                        List.of("exec", "--", "sh", "-c", "echo ran$((40+2)):$AWS_SECRET_ACCESS_KEY"))
-                .stream().map(ShellWords::quote).collect(Collectors.joining(" "));
-        VgRunner.Result refused = onTerminal(command, "n");
+        String[] command = {"exec", "--", "sh", "-c", "echo ran$((40+2)):$AWS_SECRET_ACCESS_KEY"};
+        VgRunner.Result refused = vg.onTerminal("n", command);
         assertTrue(refused.stdout().contains("run it? [y] once, [r] run and remember (trust), [N] cancel"), refused.toString());
         assertFalse(refused.stdout().contains("ran42:"), refused.toString());
         assertEquals(77, refused.exitCode(), refused.toString());
 
-        VgRunner.Result once = onTerminal(command, "y");
+        VgRunner.Result once = vg.onTerminal("y", command);
         assertTrue(once.stdout().contains("ran42:"), once.toString());
         assertEquals(0, once.exitCode(), once.toString());
 
-        VgRunner.Result remember = onTerminal(command, "r");
+        VgRunner.Result remember = vg.onTerminal("r", command);
         assertEquals(0, remember.exitCode(), remember.toString());
         VgRunner.Result trusted = vg.run("exec", "--", "sh", "-c", "echo ran$((40+2)):$AWS_SECRET_ACCESS_KEY");
         assertEquals(0, trusted.exitCode(), "remembered at the prompt, so no prompt is needed now: " + trusted);
-    }
-
-    /**
-     * Runs {@code command} on a pseudo-terminal (script(1)) and types {@code answer}; the typing side
-     * stays open a few seconds, because script ends the session when its input closes.
-     */
-    private VgRunner.Result onTerminal(String command, String answer) throws Exception {
-        String typing = "(printf '%s\\n' " + ShellWords.quote(answer) + "; sleep 4)";
-        return vg.exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command) + " /dev/null"), null);
     }
 
     @Test
@@ -278,9 +266,7 @@ class CliTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) from util-linux is needed for a pty");
         vg.config(LOW_GUARD);
         String perl = "for my $c (split //, \"id\\n\") { ioctl(STDIN, 0x5412, $c) or print \"denied:$!\\n\" and exit 0 } print \"injected\\n\"";
-        String command = VgRunner.javaCommand(System.getProperty("java.class.path"), List.of("exec", "-q", "--", "perl", "-e", perl))
-                .stream().map(ShellWords::quote).collect(Collectors.joining(" "));
-        VgRunner.Result run = onTerminal(command, "");
+        VgRunner.Result run = vg.onTerminal("", "exec", "-q", "--", "perl", "-e", perl);
         assertTrue(run.stdout().contains("denied:Operation not permitted"), run.toString());
         assertFalse(run.stdout().contains("injected"), run.toString());
     }
