@@ -4,6 +4,7 @@ import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.Durations;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.policy.RiskAnalyzer;
+import dev.vectraguard.policy.VisibleText;
 import dev.vectraguard.trust.TrustEntry;
 import dev.vectraguard.trust.TrustStore;
 import picocli.CommandLine.Command;
@@ -62,7 +63,8 @@ final class TrustCommand extends CommandGroup {
             for (TrustEntry e : entries) {
                 String expiry = e.expires() == null ? "never expires" : (e.expiredAt(now) ? "EXPIRED " : "expires ") + e.expires();
                 System.out.printf("%s  used %d  %s%s%n    %s%n", e.id().substring(0, 12), e.useCount(), expiry,
-                        e.note() == null || e.note().isEmpty() ? "" : "  (" + e.note() + ")", e.command());
+                        e.note() == null || e.note().isEmpty() ? "" : "  (" + VisibleText.escape(e.note()) + ")",
+                        VisibleText.escape(e.command()));
             }
             return ExitCodes.OK;
         }
@@ -93,7 +95,7 @@ final class TrustCommand extends CommandGroup {
                 return Stderr.fail("--duration: " + e.getMessage());
             }
             TrustEntry entry = open(options).add(normalise(words), note, lifetime);
-            System.out.println("trusted: " + entry.command() + (entry.expires() == null ? "" : " (until " + entry.expires() + ")"));
+            System.out.println("trusted: " + VisibleText.escape(entry.command()) + (entry.expires() == null ? "" : " (until " + entry.expires() + ")"));
             return ExitCodes.OK;
         }
     }
@@ -112,7 +114,7 @@ final class TrustCommand extends CommandGroup {
             if (!open(options).remove(command)) {
                 return Stderr.fail("not trusted: " + command);
             }
-            System.out.println("removed: " + command);
+            System.out.println("removed: " + VisibleText.escape(command));
             return ExitCodes.OK;
         }
     }

@@ -211,6 +211,23 @@ class CliTest {
     }
 
     @Test
+    void trustOutputShowsControlCharactersEscapedNotRaw() throws Exception {
+        String command = "echo \u001b]0;owned\u0007 \u001b[2J";
+        VgRunner.Result add = vg.run("trust", "add", command, "--note", "ok\u001b[1A\rfine");
+        assertEquals(0, add.exitCode(), add.toString());
+        VgRunner.Result list = vg.run("trust", "list");
+        VgRunner.Result remove = vg.run("trust", "remove", command);
+        VgRunner.Result again = vg.run("trust", "remove", command);
+        for (VgRunner.Result result : List.of(add, list, remove, again)) {
+            String all = result.stdout() + result.stderr();
+            assertFalse(all.chars().anyMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), result.toString());
+        }
+        assertTrue(list.stdout().contains("\\e[2J") && list.stdout().contains("ok\\e[1A\\rfine"), list.toString());
+        assertEquals(0, remove.exitCode(), remove.toString());
+        assertEquals(125, again.exitCode(), again.toString());
+    }
+
+    @Test
     void metricsCountEveryRun() throws Exception {
         vg.config(LOW_GUARD);
         vg.run("exec", "-q", "--", "true");
