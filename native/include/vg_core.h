@@ -317,7 +317,7 @@ int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_e
 
 /* Connects the request's socket to 127.0.0.1:relay_port (::ffff:127.0.0.1 for AF_INET6) of the
  * sandbox's network namespace instead, and answers the request with that connect's result
- * (0, or EINPROGRESS for a non-blocking socket). Returns the socket's local port (> 0), or 0 when
+ * (0, or EINPROGRESS for a non-blocking socket) without the kernel running the held call again. Returns the socket's local port (> 0), or 0 when
  * the connect failed and the request was answered with its errno. */
 int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port,
                             vg_error *err);

@@ -179,18 +179,23 @@ VG_API int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms
     return ready;
 }
 
-VG_API int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err)
+/* Answers notification `id`: with `flags` SECCOMP_USER_NOTIF_FLAG_CONTINUE the kernel runs the call
+ * as asked, else the call returns 0 (errnum 0) or fails with errnum without being run. */
+static int32_t answer(int32_t listener_fd, uint64_t id, int32_t errnum, uint32_t flags, vg_error *err)
 {
     struct seccomp_notif_resp resp;
     memset(&resp, 0, sizeof resp);
     resp.id = id;
-    if (errnum == 0)
-        resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-    else
-        resp.error = -errnum;
+    resp.flags = flags;
+    resp.error = -errnum;
     if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
         return vg_fail(err, VG_STEP_EGRESS, errno, "answer", "seccomp notification");
     return 0;
+}
+
+VG_API int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_error *err)
+{
+    return answer(listener_fd, id, errnum, errnum == 0 ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0, err);
 }
 
 VG_API int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port,
@@ -235,7 +240,9 @@ VG_API int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request
         return vg_fail(err, VG_STEP_EGRESS, saved, "getsockname", "redirected socket");
     }
     uint16_t port = local.sin6_family == AF_INET6 ? local.sin6_port : ((struct sockaddr_in *)&local)->sin_port;
-    if (vg_connect_answer(listener_fd, request->id, result, err) < 0)
+    /* The connect is done (or under way): the caller's connect() returns its result without being
+     * run again (run again, a blocking socket's connect would fail with EISCONN). */
+    if (answer(listener_fd, request->id, result, 0, err) < 0)
         return -1;
     return ntohs(port);
 }

@@ -65,6 +65,26 @@ int main(int argc, char **argv)
         printf("connected\n");
         return 0;
     }
+    if (argc >= 3 && strcmp(argv[1], "exchange") == 0) {
+        /* Sends "ping" to 127.0.0.1:PORT, closes its writing side and prints the whole answer. */
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+            printf("connect: %s\n", strerror(errno));
+            return 1;
+        }
+        char reply[128];
+        size_t got = 0;
+        ssize_t n;
+        if (write(s, "ping", 4) != 4 || shutdown(s, SHUT_WR) < 0)
+            return 2;
+        while (got < sizeof reply - 1 && (n = read(s, reply + got, sizeof reply - 1 - got)) > 0)
+            got += (size_t)n;
+        reply[got] = '\0';
+        printf("reply: %s\n", reply);
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "loopback") == 0) {
         int l = socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in a = {.sin_family = AF_INET};

@@ -54,6 +54,7 @@ public final class EgressChecks {
         List<IsolationChecks.Check> checks = new ArrayList<>();
         checks.add(new IsolationChecks.Check("the test hosts answer without vg", EgressChecks::testHostsAnswer));
         checks.add(new IsolationChecks.Check("balanced reaches a public host by name and by address", EgressChecks::balancedPublic));
+        checks.add(new IsolationChecks.Check("a blocking connect (bash /dev/tcp) reaches a public host", EgressChecks::blockingConnect));
         checks.add(new IsolationChecks.Check("private, metadata and special addresses are refused at balanced and strict",
                 EgressChecks::privateRefused));
         checks.add(new IsolationChecks.Check("a name resolving to a private address is refused (DNS rebinding)",
@@ -87,6 +88,13 @@ public final class EgressChecks {
         Run r = run(SecurityLevel.BALANCED, ws, null, CURL + "http://" + NAMED + ":" + PORT + "/; " + CURL + "http://" + PUBLIC + ":" + PORT + "/");
         expect(r.status == 0 && r.stdout.equals("hello from " + PUBLIC + "\nhello from " + PUBLIC + "\n") && r.blocked.isEmpty(),
                 "public host not reached: " + r);
+    }
+
+    static void blockingConnect() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Run r = run(SecurityLevel.BALANCED, ws, null, "bash -c 'exec 3<>/dev/tcp/" + PUBLIC + "/" + PORT
+                + " && printf \"GET / HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3'");
+        expect(r.status == 0 && r.stdout.endsWith("hello from " + PUBLIC + "\n"), "blocking connect failed: " + r);
     }
 
     static void privateRefused() throws Exception {
