@@ -28,9 +28,19 @@ final class Analysis {
     static final int MAX_DEPTH = 8;
     private static final Set<String> SOURCING = Set.of("source", ".");
     private static final Set<String> DECODERS = Set.of("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat");
+    private static final Set<String> DECLARATIONS = Set.of("export", "local", "declare", "typeset", "readonly");
+    private static final Set<String> AWKS = Set.of("awk", "gawk", "mawk", "nawk");
 
     private final FindingCollector findings = new FindingCollector();
     private final ShellVariables variables = new ShellVariables();
+    private final CommandFlow flow = new CommandFlow();
+    private final ProtectedDirectories protectedDirectories;
+    /** What the previous stage of the pipeline being analysed prints, when known; read by the next simple command. */
+    private String pipedInput;
+
+    Analysis(ProtectedDirectories protectedDirectories) {
+        this.protectedDirectories = protectedDirectories;
+    }
 
     FindingCollector findings() {
         return findings;
@@ -64,7 +74,13 @@ final class Analysis {
         switch (command) {
             case SimpleCommand simple -> simple(simple, depth);
             case Pipeline pipeline -> {
-                pipeline.stages().forEach(stage -> command(stage, depth));
+                List<Command> stages = pipeline.stages();
+                for (int i = 0; i < stages.size(); i++) {
+                    PrintedText previous = i == 0 ? null : printedBy(stages.get(i - 1));
+                    pipedInput = previous == null ? null : previous.text();
+                    command(stages.get(i), depth);
+                }
+                pipedInput = null;
                 PipelineRules.check(pipeline, this, depth);
             }
             case CommandList list -> list.items().forEach(item -> command(item.command(), depth));
@@ -92,11 +108,27 @@ final class Analysis {
     }
 
     private void simple(SimpleCommand simple, int depth) {
+        String input = pipedInput;
+        pipedInput = null;
         for (Assignment assignment : simple.assignments()) {
             substitutions(assignment.value(), depth);
+            SecurityControlRules.checkAssignment(assignment.name(), assignment.value().value(), findings);
+            flow.assign(assignment.name(), assignment.value());
         }
         simple.words().forEach(word -> substitutions(word, depth));
+        if (!simple.words().isEmpty() && simple.words().stream().anyMatch(ShellVariables::usesFieldSeparator)) {
+            findings.add(FindingCode.OBFUSCATED_COMMAND, RiskLevel.HIGH,
+                    "uses $IFS in place of spaces to hide the command (" + join(simple.words()) + ")");
+        }
         variables.record(simple);
+        if (!simple.words().isEmpty() && DECLARATIONS.contains(simple.words().getFirst().value())) {
+            for (Word word : simple.words()) {
+                int equals = word.value().indexOf('=');
+                if (equals > 0) {
+                    flow.assign(word.value().substring(0, equals), word);
+                }
+            }
+        }
         List<Word> words = BraceExpansion.expand(variables.expand(simple.words()));
         CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(words);
         if (!unwrapped.elevatedBy().isEmpty()) {
@@ -110,7 +142,7 @@ final class Analysis {
             redirections(simple.redirections(), null, depth);
         } else {
             invocation(Invocation.of(unwrapped.argv(), simple.redirections(), unwrapped.elevatedBy(),
-                    unwrapped.argumentsFromInput()), depth);
+                    unwrapped.argumentsFromInput()).withPipedInput(input), depth);
         }
     }
 
@@ -131,6 +163,58 @@ final class Analysis {
         for (CommandRule rule : RuleBook.rulesFor(name)) {
             rule.check(invocation, findings);
         }
+        flow.check(invocation, findings);
+        protectedDirectories.check(invocation, findings);
+    }
+
+    /** Analyses {@code argv} as a command that code runs ({@code subprocess.run(["rm", "-rf", "/"])}). */
+    void argv(List<String> argv, int depth) {
+        if (depth > MAX_DEPTH) {
+            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
+                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
+            return;
+        }
+        List<Word> words = argv.stream().map(Word::quoted).toList();
+        CommandUnwrapper.Unwrapped unwrapped = CommandUnwrapper.unwrap(words);
+        if (unwrapped.shellString()) {
+            text(join(unwrapped.argv()), depth + 1);
+        } else if (!unwrapped.argv().isEmpty()) {
+            invocation(Invocation.of(unwrapped.argv(), List.of(), unwrapped.elevatedBy(), unwrapped.argumentsFromInput()), depth);
+        }
+    }
+
+    /** Rates {@code code} as the program of {@code interpreter} (python, node, perl, ruby, php, lua, awk). */
+    void code(Invocation interpreter, String code, int depth) {
+        if (depth > MAX_DEPTH) {
+            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH,
+                    "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
+            return;
+        }
+        InlineCodeRater.rate(code, InlineCode.language(interpreter.name()), interpreter, this, depth);
+        if (ReverseShellRules.isReverseShellCode(code)) {
+            findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL,
+                    "reverse shell in " + interpreter.name() + " code (" + interpreter.display() + ")");
+        }
+    }
+
+    /** What a pipeline stage prints, when known: echo, printf, cat of a here-document, or those inside ( ) or { }. */
+    PrintedText printedBy(Command stage) {
+        if (stage instanceof SimpleCommand simple) {
+            return invocation(simple).map(PrintedText::of).orElse(null);
+        }
+        if (!(stage instanceof Subshell) && !(stage instanceof BraceGroup)) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        boolean escaped = false;
+        for (SimpleCommand simple : CommandTree.simpleCommands(stage)) {
+            PrintedText printed = invocation(simple).map(PrintedText::of).orElse(null);
+            if (printed != null) {
+                text.append(printed.text()).append('\n');
+                escaped |= printed.escaped();
+            }
+        }
+        return text.isEmpty() ? null : new PrintedText(text.toString(), escaped);
     }
 
     /** Analyses the code an invocation runs: a shell's program, eval's words, a remote or container command. */
@@ -148,17 +232,65 @@ final class Analysis {
             List<Word> operands = invocation.operands();
             if (code != null) {
                 executesDownload(code, invocation);
-            } else if (!operands.isEmpty()) {
+                code(invocation, code.value(), depth + 1);
+            } else if (!operands.isEmpty() && !operands.getFirst().value().equals("-")) {
                 executesDownload(operands.getFirst(), invocation);
+            } else if (invocation.input() != null && !invocation.has("-m")) {
+                code(invocation, invocation.input(), depth + 1);
             }
+        } else if (AWKS.contains(name)) {
+            Word program = Interpreters.awkProgram(invocation);
+            if (program != null) {
+                code(invocation, program.value(), depth + 1);
+            }
+        } else if (name.equals("deno") || name.equals("bun")) {
+            List<Word> operands = invocation.operands();
+            if (operands.size() > 1 && operands.getFirst().value().equals("eval")) {
+                code(invocation, operands.get(1).value(), depth + 1);
+            }
+        } else if (name.equals("crontab") && invocation.input() != null) {
+            PersistenceRules.cronCommands(invocation.input()).forEach(line -> text(line, depth + 1));
+        } else if (name.equals("find")) {
+            Interpreters.findExecCommand(invocation).ifPresent(argv -> {
+                Invocation inner = Invocation.of(argv, List.of(), invocation.elevatedBy(), false);
+                invocation(inner, depth + 1);
+                if (sendsOverNetwork(inner) && !invocation.args().isEmpty()) {
+                    Word start = invocation.args().getFirst();
+                    SensitivePaths.Kind kind = SensitivePaths.classify(start);
+                    if (kind == SensitivePaths.Kind.HOME || kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM
+                            || SecretFiles.sensitivity(start.value()).isPresent()) {
+                        findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends files found under " + start.value()
+                                + " over the network (" + invocation.display() + ")");
+                    }
+                }
+            });
         } else if (name.equals("ssh")) {
             text(join(Interpreters.sshCommand(invocation)), depth + 1);
         } else if (name.equals("kubectl") || name.equals("oc") || Interpreters.CONTAINER_ENGINES.contains(name)) {
             List<Word> argv = Interpreters.containerCommand(invocation);
             if (!argv.isEmpty()) {
-                invocation(Invocation.of(argv, List.of(), "", false), depth + 1);
+                int mark = findings.size();
+                Invocation inner = Invocation.of(argv, List.of(), "", false);
+                invocation(inner, depth + 1);
+                ContainerRules.checkInnerCommand(invocation, inner, findings);
+                if (ContainerRules.namesProduction(invocation, argv.size())) {
+                    findings.raiseSince(mark, "in production");
+                }
             }
         }
+    }
+
+    /** True when {@code invocation} is a network tool, or a shell whose command runs one. */
+    static boolean sendsOverNetwork(Invocation invocation) {
+        if (PipelineRules.isSender(invocation.name())) {
+            return true;
+        }
+        if (!Interpreters.isShell(invocation.name()) || !Interpreters.ShellArguments.of(invocation).command()) {
+            return false;
+        }
+        int operand = Interpreters.ShellArguments.of(invocation).operandIndex();
+        return operand < invocation.args().size()
+                && CommandTree.runs(ShellParser.parse(invocation.value(operand)).commands(), PipelineRules.SENDERS);
     }
 
     private void shell(Invocation shell, int depth) {
@@ -206,11 +338,18 @@ final class Analysis {
                     findings.add(FindingCode.DEV_TCP_CONNECTION, RiskLevel.HIGH, "raw network connection to " + target + " (" + display + ")");
                 }
             } else if (redirection.writesFile()) {
-                if (SensitivePaths.isBlockDevice(target)) {
+                if (SensitivePaths.isDataDevice(target)) {
                     findings.add(FindingCode.DISK_WIPE, RiskLevel.CRITICAL, "redirection overwrites block device " + target + " (" + display + ")");
                 } else {
-                    SystemFileRules.checkWrite(target, display, findings);
+                    PrintedText content = invocation == null ? null : PrintedText.of(invocation);
+                    SystemFileRules.checkWrite(target, display, findings, content == null ? null : content.text());
+                    boolean truncates = redirection.operator() == Redirection.Operator.OUTPUT
+                            || redirection.operator() == Redirection.Operator.CLOBBER;
+                    if (truncates && target.startsWith("/") && SecurityControlRules.isHistoryOrLog(target)) {
+                        findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.HIGH, "empties log " + target + " (" + display + ")");
+                    }
                 }
+                protectedDirectories.checkRedirection(target, display, findings);
             }
         }
     }

@@ -12,20 +12,20 @@ final class DeleteRules implements CommandRule {
 
     @Override
     public Set<String> commands() {
-        return Set.of("rm", "find");
+        return Set.of("rm", "unlink", "shred", "find");
     }
 
     @Override
     public void check(Invocation invocation, FindingCollector findings) {
-        if (invocation.name().equals("rm")) {
-            checkRm(invocation, findings);
-        } else {
+        if (invocation.name().equals("find")) {
             checkFind(invocation, findings);
+        } else {
+            checkRm(invocation, findings);
         }
     }
 
     private static void checkRm(Invocation rm, FindingCollector findings) {
-        boolean recursive = rm.hasShortFlag('r') || rm.hasShortFlag('R') || rm.has("--recursive");
+        boolean recursive = rm.name().equals("rm") && (rm.hasShortFlag('r') || rm.hasShortFlag('R') || rm.has("--recursive"));
         boolean force = rm.hasShortFlag('f') || rm.has("--force");
         String action = recursive ? (force ? "recursive forced delete" : "recursive delete") : "delete";
         for (Word target : rm.operands()) {
@@ -38,6 +38,7 @@ final class DeleteRules implements CommandRule {
                     }
                 }
                 case SYSTEM -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, recursive ? RiskLevel.CRITICAL : RiskLevel.HIGH, reason);
+                case SYSTEM_CONTENT -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, RiskLevel.HIGH, reason);
                 case WORKDIR -> {
                     if (recursive) {
                         findings.add(FindingCode.RECURSIVE_DELETE_WORKDIR, RiskLevel.MEDIUM, reason);
@@ -75,6 +76,7 @@ final class DeleteRules implements CommandRule {
             String reason = "find deleting everything it matches under " + value + " (" + find.display() + ")";
             switch (SensitivePaths.classify(start)) {
                 case ROOT, HOME, SYSTEM -> findings.add(FindingCode.FIND_DELETE_SYSTEM, RiskLevel.CRITICAL, reason);
+                case SYSTEM_CONTENT -> findings.add(FindingCode.FIND_DELETE_SYSTEM, RiskLevel.HIGH, reason);
                 case DYNAMIC -> findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
                 default -> { }
             }

@@ -19,6 +19,8 @@ import java.util.Set;
 final class ShellVariables {
     private static final Set<String> DECLARATIONS = Set.of("export", "local", "declare", "typeset", "readonly");
 
+    private static final String DEFAULT_IFS = " \t\n";
+
     private final Map<String, String> values = new HashMap<>();
 
     /** Records the assignments of {@code command} when it only assigns ({@code A=1}, {@code export A=1}). */
@@ -49,28 +51,69 @@ final class ShellVariables {
         }
     }
 
+    /** True when a word expands {@code $IFS} unquoted, the usual way to write a command without spaces ({@code cat${IFS}/etc/passwd}). */
+    static boolean usesFieldSeparator(Word word) {
+        for (WordPart part : word.parts()) {
+            if (part instanceof WordPart.Parameter parameter && !parameter.quoted() && parameter.name().equals("IFS")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * {@code words} with known variables substituted; a word that is only an unquoted variable is split
-     * on blanks as the shell would ({@code X="rm -rf"; $X /}).
+     * {@code words} with known variables substituted; a word whose unquoted variables are all known is split
+     * on the characters of IFS as the shell would ({@code X="rm -rf"; $X /}, {@code rm${IFS}-rf${IFS}/}).
      */
     List<Word> expand(List<Word> words) {
-        if (values.isEmpty()) {
-            return words;
-        }
         List<Word> expanded = new ArrayList<>(words.size());
+        String separators = values.getOrDefault("IFS", DEFAULT_IFS);
         for (Word word : words) {
-            if (word.parts().size() == 1 && word.parts().getFirst() instanceof WordPart.Parameter parameter
-                    && !parameter.quoted() && known(parameter) != null) {
-                for (String field : known(parameter).trim().split("[ \t\n]+")) {
-                    if (!field.isEmpty()) {
-                        expanded.add(new Word(word.source(), List.of(new WordPart.Literal(field, true))));
+            String split = splitText(word);
+            if (split == null) {
+                expanded.add(values.isEmpty() ? word : substitute(word));
+                continue;
+            }
+            int start = 0;
+            for (int i = 0; i <= split.length(); i++) {
+                if (i == split.length() || separators.indexOf(split.charAt(i)) >= 0) {
+                    if (i > start) {
+                        expanded.add(new Word(word.source(), List.of(new WordPart.Literal(split.substring(start, i), true))));
                     }
+                    start = i + 1;
                 }
-            } else {
-                expanded.add(substitute(word));
             }
         }
         return expanded;
+    }
+
+    /** The text of a word made only of literals and known variables, at least one of them unquoted; else null. */
+    private String splitText(Word word) {
+        if (word.parts().size() == 1 && word.parts().getFirst() instanceof WordPart.Literal) {
+            return null;
+        }
+        StringBuilder text = null;
+        boolean splits = false;
+        for (WordPart part : word.parts()) {
+            if (part instanceof WordPart.Literal literal) {
+                if (text == null) {
+                    text = new StringBuilder();
+                }
+                text.append(literal.text());
+                if (!literal.quoted() && literal.text().chars().anyMatch(c -> values.getOrDefault("IFS", DEFAULT_IFS).indexOf(c) >= 0)) {
+                    return null;
+                }
+            } else if (part instanceof WordPart.Parameter parameter && known(parameter) != null) {
+                if (text == null) {
+                    text = new StringBuilder();
+                }
+                text.append(known(parameter));
+                splits |= !parameter.quoted();
+            } else {
+                return null;
+            }
+        }
+        return splits ? text.toString() : null;
     }
 
     private Word substitute(Word word) {
@@ -88,10 +131,14 @@ final class ShellVariables {
         return changed ? new Word(word.source(), parts) : word;
     }
 
-    /** The value of a plain {@code $NAME} or {@code ${NAME}} whose value is known, else null. */
+    /** The value of a plain {@code $NAME} or {@code ${NAME}} whose value is known (IFS has its default), else null. */
     private String known(WordPart.Parameter parameter) {
         String source = parameter.source();
         boolean plain = source.equals("$" + parameter.name()) || source.equals("${" + parameter.name() + "}");
-        return plain ? values.get(parameter.name()) : null;
+        if (!plain) {
+            return null;
+        }
+        String value = values.get(parameter.name());
+        return value == null && parameter.name().equals("IFS") ? DEFAULT_IFS : value;
     }
 }

@@ -1,0 +1,100 @@
+package dev.vectraguard.policy;
+
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ways of making code run later that are not plain file writes: services enabled at boot or login, git
+ * settings that run programs (global hooks, fsmonitor, ssh command), git credentials kept in plain text.
+ * Cron tables are in {@link SystemFileRules}; their lines are analysed as commands by {@link Analysis}.
+ */
+final class PersistenceRules implements CommandRule {
+    private static final Set<String> GIT_GLOBAL_OPTIONS_WITH_VALUE = Set.of("-C", "-c", "--git-dir", "--work-tree", "--namespace",
+            "--exec-path", "--config-env");
+    /** git settings whose value is a program or a place programs are taken from. */
+    private static final Set<String> GIT_CODE_SETTINGS = Set.of("core.hookspath", "core.fsmonitor", "core.sshcommand",
+            "core.gitproxy", "core.askpass", "include.path", "init.templatedir", "sequence.editor", "diff.external");
+
+    @Override
+    public Set<String> commands() {
+        return Set.of("systemctl", "git", "launchctl", "update-rc.d", "chkconfig", "rc-update");
+    }
+
+    @Override
+    public void check(Invocation invocation, FindingCollector findings) {
+        String display = " (" + invocation.display() + ")";
+        List<String> operands = invocation.operands().stream().map(Word::value).toList();
+        String first = operands.isEmpty() ? "" : operands.getFirst();
+        switch (invocation.name()) {
+            case "systemctl" -> {
+                if (first.equals("enable") || first.equals("link") || first.equals("reenable") || first.equals("preset")) {
+                    boolean fromPath = operands.stream().skip(1).anyMatch(unit -> unit.contains("/"));
+                    findings.add(FindingCode.PERSISTENCE_WRITE, fromPath ? RiskLevel.HIGH : RiskLevel.MEDIUM,
+                            (invocation.has("--user") ? "enables a user service at login" : "enables a service at boot") + display);
+                }
+            }
+            case "launchctl" -> {
+                if (first.equals("load") || first.equals("bootstrap") || first.equals("submit")) {
+                    findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "loads a launch agent or daemon" + display);
+                }
+            }
+            case "update-rc.d", "chkconfig", "rc-update" -> {
+                if (operands.contains("defaults") || operands.contains("on") || operands.contains("add") || operands.contains("enable")) {
+                    findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "enables a service at boot" + display);
+                }
+            }
+            default -> checkGitConfig(invocation, display, findings);
+        }
+    }
+
+    private static void checkGitConfig(Invocation git, String display, FindingCollector findings) {
+        List<Word> args = git.args();
+        int sub = 0;
+        while (sub < args.size() && args.get(sub).value().startsWith("-")) {
+            sub += GIT_GLOBAL_OPTIONS_WITH_VALUE.contains(args.get(sub).value()) ? 2 : 1;
+        }
+        if (sub >= args.size() || !args.get(sub).value().equals("config")) {
+            return;
+        }
+        List<String> rest = new ArrayList<>();
+        boolean global = false;
+        for (Word arg : args.subList(sub + 1, args.size())) {
+            String value = arg.value();
+            global |= value.equals("--global") || value.equals("--system") || value.startsWith("--file");
+            if (!value.startsWith("-")) {
+                rest.add(value);
+            }
+        }
+        if (rest.size() < 2) {
+            return;
+        }
+        String key = rest.getFirst().toLowerCase(java.util.Locale.ROOT);
+        String value = rest.get(1);
+        if (key.equals("credential.helper") && value.startsWith("store")) {
+            findings.add(FindingCode.CREDENTIAL_STORE, RiskLevel.MEDIUM, "keeps git credentials in a plain-text file" + display);
+        } else if (GIT_CODE_SETTINGS.contains(key) && global) {
+            findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.HIGH, "makes every repository run " + value + " (" + key + ")" + display);
+        } else if (key.startsWith("alias.") && value.startsWith("!") && global) {
+            findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "adds a git alias that runs a shell command" + display);
+        }
+    }
+
+    /** The commands of crontab lines ({@code m h dom mon dow command}, {@code @reboot command}); comments and settings skipped. */
+    static List<String> cronCommands(String table) {
+        List<String> commands = new ArrayList<>();
+        for (String line : table.split("\n")) {
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#") || entry.matches("[A-Za-z_][A-Za-z0-9_]*\\s*=.*")) {
+                continue;
+            }
+            String[] fields = entry.split("\\s+", entry.startsWith("@") ? 2 : 6);
+            if (fields.length == (entry.startsWith("@") ? 2 : 6)) {
+                commands.add(fields[fields.length - 1]);
+            }
+        }
+        return commands;
+    }
+}
