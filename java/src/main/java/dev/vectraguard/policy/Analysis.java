@@ -223,18 +223,18 @@ final class Analysis {
         if (Interpreters.isShell(name)) {
             shell(invocation, depth);
         } else if (name.equals("eval")) {
-            invocation.args().forEach(arg -> executesDownload(arg, invocation));
+            invocation.args().forEach(arg -> executesDownload(arg, invocation, depth));
             text(join(invocation.args()), depth + 1);
         } else if (SOURCING.contains(name) && !invocation.args().isEmpty()) {
-            executesDownload(invocation.args().getFirst(), invocation);
+            executesDownload(invocation.args().getFirst(), invocation, depth);
         } else if (Interpreters.isScriptInterpreter(name)) {
             Word code = Interpreters.inlineCode(invocation);
             List<Word> operands = invocation.operands();
             if (code != null) {
-                executesDownload(code, invocation);
+                executesDownload(code, invocation, depth);
                 code(invocation, code.value(), depth + 1);
             } else if (!operands.isEmpty() && !operands.getFirst().value().equals("-")) {
-                executesDownload(operands.getFirst(), invocation);
+                executesDownload(operands.getFirst(), invocation, depth);
             } else if (invocation.input() != null && !invocation.has("-m")) {
                 code(invocation, invocation.input(), depth + 1);
             }
@@ -248,6 +248,9 @@ final class Analysis {
             if (operands.size() > 1 && operands.getFirst().value().equals("eval")) {
                 code(invocation, operands.get(1).value(), depth + 1);
             }
+        } else if (name.equals("tee") && invocation.input() != null
+                && invocation.operands().stream().anyMatch(file -> SystemFileRules.isShellStartupFile(file.value()))) {
+            text(invocation.input(), depth + 1);
         } else if (name.equals("crontab") && invocation.input() != null) {
             PersistenceRules.cronCommands(invocation.input()).forEach(line -> text(line, depth + 1));
         } else if (name.equals("find")) {
@@ -298,7 +301,7 @@ final class Analysis {
         int operand = arguments.operandIndex();
         if (operand < shell.args().size()) {
             Word program = shell.args().get(operand);
-            executesDownload(program, shell);
+            executesDownload(program, shell, depth);
             if (arguments.command()) {
                 text(program.value(), depth + 1);
             }
@@ -313,7 +316,7 @@ final class Analysis {
      * Flags code that comes straight from a download ({@code bash <(curl ...)}, {@code sh -c "$(wget -O- ...)"})
      * or from a decoder ({@code eval "$(echo ... | base64 -d)"}).
      */
-    private void executesDownload(Word code, Invocation runner) {
+    private void executesDownload(Word code, Invocation runner, int depth) {
         for (Script substitution : code.substitutions()) {
             if (CommandTree.runs(substitution.commands(), Interpreters.DOWNLOADERS)) {
                 findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL,
@@ -321,8 +324,35 @@ final class Analysis {
             } else if (CommandTree.runs(substitution.commands(), DECODERS)) {
                 findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH,
                         "runs decoded text with " + runner.name() + " (" + runner.display() + ")");
+                PrintedText decoded = outputOf(substitution);
+                if (decoded != null) {
+                    text(decoded.text(), depth + 1);
+                }
             }
         }
+    }
+
+    /** What a substitution's script prints when vg can work it out: a pipeline of printers and decoders. */
+    private PrintedText outputOf(Script script) {
+        List<CommandList.Item> items = script.commands().items();
+        if (items.size() != 1) {
+            return null;
+        }
+        List<Command> stages = items.getFirst().command() instanceof Pipeline pipeline ? pipeline.stages() : List.of(items.getFirst().command());
+        PrintedText flowing = null;
+        for (Command stage : stages) {
+            Invocation invocation = stage instanceof SimpleCommand simple ? invocation(simple).orElse(null) : null;
+            if (invocation == null) {
+                return null;
+            }
+            PrintedText printed = PrintedText.of(invocation);
+            if (printed == null) {
+                PrintedText input = flowing != null ? flowing : invocation.input() == null ? null : new PrintedText(invocation.input(), false);
+                printed = input == null ? null : PrintedText.decode(invocation, input);
+            }
+            flowing = printed;
+        }
+        return flowing;
     }
 
     private void redirections(List<Redirection> redirections, Invocation invocation, int depth) {
@@ -343,6 +373,9 @@ final class Analysis {
                 } else {
                     PrintedText content = invocation == null ? null : PrintedText.of(invocation);
                     SystemFileRules.checkWrite(target, display, findings, content == null ? null : content.text());
+                    if (content != null && SystemFileRules.isShellStartupFile(target)) {
+                        text(content.text(), depth + 1);
+                    }
                     boolean truncates = redirection.operator() == Redirection.Operator.OUTPUT
                             || redirection.operator() == Redirection.Operator.CLOBBER;
                     if (truncates && target.startsWith("/") && SecurityControlRules.isHistoryOrLog(target)) {

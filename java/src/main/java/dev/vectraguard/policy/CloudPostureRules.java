@@ -57,7 +57,7 @@ final class CloudPostureRules implements CommandRule {
             }
             default -> {
                 if (first.equals("apply") && tool.has("-auto-approve", "--auto-approve", "-auto-approve=true")
-                        && !tool.has("-destroy", "--destroy") && words.size() == 1) {
+                        && !tool.has("-destroy", "--destroy") && !appliesSavedPlan(tool)) {
                     unreviewed(tool, display, findings);
                 }
             }
@@ -167,6 +167,24 @@ final class CloudPostureRules implements CommandRule {
         boolean production = tool.args().stream().anyMatch(arg -> arg.value().toLowerCase(Locale.ROOT).contains("prod"));
         findings.add(FindingCode.UNREVIEWED_INFRASTRUCTURE_APPLY, production ? RiskLevel.HIGH : RiskLevel.MEDIUM,
                 "applies infrastructure changes without review" + (production ? " in production" : "") + display);
+    }
+
+    /** True when {@code terraform apply} is given a saved (reviewed) plan file rather than planning anew. */
+    private static boolean appliesSavedPlan(Invocation terraform) {
+        List<Word> args = terraform.args();
+        boolean afterApply = false;
+        for (int i = 0; i < args.size(); i++) {
+            String value = args.get(i).value();
+            if (!afterApply) {
+                afterApply = value.equals("apply");
+            } else if (Set.of("-var", "-var-file", "-target", "-replace", "-state", "-state-out", "-lock-timeout", "-parallelism",
+                    "-backup").contains(value)) {
+                i++;
+            } else if (!value.startsWith("-")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasWildcardPrincipal(String document) {

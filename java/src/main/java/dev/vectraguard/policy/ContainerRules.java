@@ -152,6 +152,17 @@ final class ContainerRules implements CommandRule {
 
     /** A recursive delete of an absolute path inside a container or pod destroys its data, whatever the path. */
     static void checkInnerCommand(Invocation tool, Invocation inner, FindingCollector findings) {
+        if (Interpreters.isShell(inner.name()) && Interpreters.ShellArguments.of(inner).command()) {
+            int operand = Interpreters.ShellArguments.of(inner).operandIndex();
+            if (operand < inner.args().size()) {
+                var script = dev.vectraguard.policy.shell.ShellParser.parse(inner.value(operand));
+                for (var simple : CommandTree.simpleCommands(script.commands())) {
+                    CommandUnwrapper.invocation(simple.words(), simple.redirections())
+                            .ifPresent(command -> checkInnerCommand(tool, command, findings));
+                }
+            }
+            return;
+        }
         boolean recursive = inner.hasShortFlag('r') || inner.hasShortFlag('R') || inner.has("--recursive");
         if (inner.name().equals("rm") && recursive && inner.operands().stream().anyMatch(path -> path.value().startsWith("/"))) {
             boolean pod = tool.name().equals("kubectl") || tool.name().equals("oc");

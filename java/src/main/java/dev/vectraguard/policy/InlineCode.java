@@ -31,6 +31,7 @@ final class InlineCode {
     private static final int MAX_TOKENS = 4096;
 
     private final List<Call> calls = new ArrayList<>();
+    private final java.util.Set<String> identifiers = new java.util.HashSet<>();
     private final List<String> shellLiterals = new ArrayList<>();
     private boolean readsEnvironment;
 
@@ -39,6 +40,11 @@ final class InlineCode {
 
     List<Call> calls() {
         return calls;
+    }
+
+    /** Every name in the program, called or not ({@code .then(eval)} passes eval without calling it). */
+    java.util.Set<String> identifiers() {
+        return identifiers;
     }
 
     /** Text the program hands to a shell through backticks, {@code qx{}}, {@code %x()} or awk pipes. */
@@ -85,6 +91,7 @@ final class InlineCode {
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             if (token instanceof Identifier(String name)) {
+                identifiers.add(name);
                 noteEnvironment(name, i + 1 < tokens.size() ? tokens.get(i + 1) : null, language);
                 Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
                 if (next instanceof Symbol(char c) && c == '(') {
@@ -102,6 +109,9 @@ final class InlineCode {
                 boolean pipedTo = i > 0 && tokens.get(i - 1) instanceof Symbol(char c) && c == '|';
                 if (pipedFrom || pipedTo) {
                     shellLiterals.add(text);
+                }
+                if (pipedTo && Interpreters.isShell(Invocation.basename(text.strip())) && i > 1 && tokens.get(i - 2) instanceof Literal(String printed)) {
+                    shellLiterals.add(printed);
                 }
             }
         }

@@ -106,6 +106,7 @@ final class InlineCodeRater {
                 previousLiteral = call.literals().getLast();
             }
         }
+        evaluates |= language == Language.JAVASCRIPT && (program.identifiers().contains("eval") || program.identifiers().contains("Function"));
         for (String command : program.shellLiterals()) {
             analysis.text(command, depth + 1);
         }

@@ -46,7 +46,13 @@ final class Interpreters {
      */
     static List<Word> containerCommand(Invocation tool) {
         List<Word> args = tool.args();
-        if (!tool.subcommand().equals("exec")) {
+        int dashes = 0;
+        while (dashes < args.size() && !args.get(dashes).value().equals("--")) {
+            dashes++;
+        }
+        boolean runsCommand = CONTAINER_ENGINES.contains(tool.name()) ? tool.subcommand().equals("exec")
+                : args.subList(0, dashes).stream().anyMatch(arg -> arg.value().equals("exec"));
+        if (!runsCommand) {
             return List.of();
         }
         if (CONTAINER_ENGINES.contains(tool.name())) {
@@ -128,6 +134,9 @@ final class Interpreters {
     /** True when a shell or interpreter will read its program from standard input ({@code curl x | bash}). */
     static boolean readsProgramFromStdin(Invocation invocation) {
         if (isShell(invocation.name())) {
+            if (invocation.hasShortFlag('n')) {
+                return false;
+            }
             if (invocation.hasShortFlag('s')) {
                 return true;
             }

@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
 
 /** chmod/chown/chgrp of /, home or system directories and what is in them, and setuid/setgid bits anywhere. */
 final class PermissionRules implements CommandRule {
-    /** Symbolic modes adding s ({@code u+s}, {@code +s}, {@code g=rxs}) and octal modes with 4xxx or 2xxx. */
-    private static final Pattern SETUID_MODE = Pattern.compile("([ugoa]*[+=][rwxXt]*s[rwxXt]*)(,.*)?|.*,[ugoa]*[+=][rwxXt]*s.*|0?[2-7][0-7]{3}");
+    /** One clause of a symbolic mode that sets s for the owner ({@code u+s}, {@code +s}, {@code a=rwxs}). */
+    private static final Pattern SETUID_CLAUSE = Pattern.compile("([ugoa]*)[+=][rwxXt]*s[rwxXts]*");
+    /** Octal modes with the setuid bit: 4755, 6755, 04711. */
+    private static final Pattern SETUID_OCTAL = Pattern.compile("0?[4-7][0-7]{3}");
 
     @Override
     public Set<String> commands() {
@@ -23,9 +25,14 @@ final class PermissionRules implements CommandRule {
         int firstTarget = invocation.hasLong("--reference") || invocation.name().equals("setfacl") ? 0 : 1;
         String mode = operands.isEmpty() || firstTarget == 0 ? "" : operands.getFirst().value();
         String display = " (" + invocation.display() + ")";
-        if (invocation.name().equals("chmod") && SETUID_MODE.matcher(mode).matches()) {
-            findings.add(FindingCode.SYSTEM_PERMISSION_CHANGE, RiskLevel.HIGH, "sets the setuid or setgid bit (mode " + mode + ")" + display);
+        if (invocation.name().equals("chmod") && setsUid(mode)) {
+            findings.add(FindingCode.SYSTEM_PERMISSION_CHANGE, RiskLevel.HIGH, "sets the setuid bit (mode " + mode + ")" + display);
         }
+        checkTargets(invocation, operands, firstTarget, recursive, mode, display, findings);
+    }
+
+    private static void checkTargets(Invocation invocation, List<Word> operands, int firstTarget, boolean recursive, String mode,
+                                     String display, FindingCollector findings) {
         for (Word target : operands.subList(Math.min(firstTarget, operands.size()), operands.size())) {
             String reason = (recursive ? "recursive " : "") + invocation.name() + (mode.isEmpty() ? "" : " " + mode) + " of "
                     + target.value() + display;
@@ -41,5 +48,18 @@ final class PermissionRules implements CommandRule {
                 default -> { }
             }
         }
+    }
+
+    private static boolean setsUid(String mode) {
+        if (SETUID_OCTAL.matcher(mode).matches()) {
+            return true;
+        }
+        for (String clause : mode.split(",")) {
+            var matcher = SETUID_CLAUSE.matcher(clause);
+            if (matcher.matches() && (matcher.group(1).isEmpty() || matcher.group(1).contains("u") || matcher.group(1).contains("a"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

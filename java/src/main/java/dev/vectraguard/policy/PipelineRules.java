@@ -49,7 +49,8 @@ final class PipelineRules {
                 }
             }
             PrintedText printed = PrintedText.of(sink);
-            PrintedText decodedText = flowing == null || printed != null ? null : PrintedText.decode(sink, flowing);
+            PrintedText input = flowing != null ? flowing : sink.input() == null ? null : new PrintedText(sink.input(), false);
+            PrintedText decodedText = input == null || printed != null ? null : PrintedText.decode(sink, input);
             decoded |= decodedText != null;
             flowing = printed != null ? printed : decodedText;
         }

@@ -50,7 +50,8 @@ final class SystemFileRules implements CommandRule {
         String display = invocation.display();
         List<Word> operands = invocation.operands();
         switch (name) {
-            case "tee", "truncate" -> operands.forEach(file -> checkWrite(file.value(), display, findings, null));
+            case "tee" -> operands.forEach(file -> checkWrite(file.value(), display, findings, invocation.input()));
+            case "truncate" -> operands.forEach(file -> checkWrite(file.value(), display, findings, null));
             case "sed" -> {
                 if (invocation.hasShortFlag('i') || invocation.hasLong("--in-place")) {
                     boolean scriptInOption = invocation.hasShortFlag('e') || invocation.hasShortFlag('f')
@@ -138,7 +139,7 @@ final class SystemFileRules implements CommandRule {
      * are not security-sensitive, sourcing, tool hooks; not downloads, LD_PRELOAD or anything rated.
      */
     static boolean isConfiguration(String content) {
-        if (RiskAnalyzer.analyze(content).risk() != RiskLevel.LOW) {
+        if (RiskAnalyzer.analyze(content).findings().stream().anyMatch(finding -> finding.code() != FindingCode.DYNAMIC_COMMAND)) {
             return false;
         }
         dev.vectraguard.policy.shell.Script script = dev.vectraguard.policy.shell.ShellParser.parse(content);
@@ -166,6 +167,17 @@ final class SystemFileRules implements CommandRule {
             }
         }
         return true;
+    }
+
+    /** True for a file the shell runs at login or start-up (~/.bashrc, ~/.profile, /etc/profile, /etc/profile.d/...). */
+    static boolean isShellStartupFile(String path) {
+        String inHome = SensitivePaths.insideHome(path);
+        if (inHome != null) {
+            return SHELL_STARTUP_FILES.contains(inHome);
+        }
+        String file = SensitivePaths.resolve(path);
+        return path.startsWith("/") && (file.equals("/etc/profile") || file.equals("/etc/bash.bashrc") || file.startsWith("/etc/profile.d/")
+                || file.equals("/etc/zshrc") || file.equals("/etc/zsh/zshrc") || file.equals("/etc/environment"));
     }
 
     private static boolean within(String file, Set<String> directories) {
