@@ -30,6 +30,9 @@ final class Analysis {
     private static final Set<String> DECODERS = Set.of("base64", "base32", "xxd", "openssl", "rev", "gunzip", "zcat");
     private static final Set<String> DECLARATIONS = Set.of("export", "local", "declare", "typeset", "readonly");
     private static final Set<String> AWKS = Set.of("awk", "gawk", "mawk", "nawk");
+    /** First words of a command that may print known text (see {@link PrintedText}), directly or through a wrapper. */
+    private static final Set<String> PRINTERS_AND_WRAPPERS = Set.of("echo", "printf", "cat", "sudo", "doas", "env", "command",
+            "builtin", "nohup", "time", "exec", "stdbuf", "timeout", "nice");
 
     private final FindingCollector findings = new FindingCollector();
     private final ShellVariables variables = new ShellVariables();
@@ -76,7 +79,7 @@ final class Analysis {
             case Pipeline pipeline -> {
                 List<Command> stages = pipeline.stages();
                 for (int i = 0; i < stages.size(); i++) {
-                    PrintedText previous = i == 0 ? null : printedBy(stages.get(i - 1));
+                    PrintedText previous = i == 0 || !mayPrint(stages.get(i - 1)) ? null : printedBy(stages.get(i - 1));
                     pipedInput = previous == null ? null : previous.text();
                     command(stages.get(i), depth);
                 }
@@ -116,9 +119,12 @@ final class Analysis {
             flow.assign(assignment.name(), assignment.value());
         }
         simple.words().forEach(word -> substitutions(word, depth));
-        if (!simple.words().isEmpty() && simple.words().stream().anyMatch(ShellVariables::usesFieldSeparator)) {
-            findings.add(FindingCode.OBFUSCATED_COMMAND, RiskLevel.HIGH,
-                    "uses $IFS in place of spaces to hide the command (" + join(simple.words()) + ")");
+        for (Word word : simple.words()) {
+            if (ShellVariables.usesFieldSeparator(word)) {
+                findings.add(FindingCode.OBFUSCATED_COMMAND, RiskLevel.HIGH,
+                        "uses $IFS in place of spaces to hide the command (" + join(simple.words()) + ")");
+                break;
+            }
         }
         variables.record(simple);
         if (!simple.words().isEmpty() && DECLARATIONS.contains(simple.words().getFirst().value())) {
@@ -142,8 +148,12 @@ final class Analysis {
             redirections(simple.redirections(), null, depth);
         } else {
             invocation(Invocation.of(unwrapped.argv(), simple.redirections(), unwrapped.elevatedBy(),
-                    unwrapped.argumentsFromInput()).withPipedInput(input), depth);
+                    unwrapped.argumentsFromInput()), input, depth);
         }
+    }
+
+    private void invocation(Invocation invocation, String pipedText, int depth) {
+        invocation(pipedText == null ? invocation : invocation.withPipedInput(pipedText), depth);
     }
 
     private void invocation(Invocation invocation, int depth) {
@@ -190,11 +200,22 @@ final class Analysis {
                     "code nested more than " + MAX_DEPTH + " levels deep in sh -c, eval or substitutions");
             return;
         }
+        int mark = findings.size();
         InlineCodeRater.rate(code, InlineCode.language(interpreter.name()), interpreter, this, depth);
+        findings.noteSince(mark, "in " + interpreter.name() + " code");
         if (ReverseShellRules.isReverseShellCode(code)) {
             findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL,
                     "reverse shell in " + interpreter.name() + " code (" + interpreter.display() + ")");
         }
+    }
+
+    /** A cheap test before {@link #printedBy}: the stage is a group, or a command whose first word may be a printer. */
+    private static boolean mayPrint(Command stage) {
+        if (!(stage instanceof SimpleCommand simple)) {
+            return stage instanceof Subshell || stage instanceof BraceGroup;
+        }
+        return !simple.words().isEmpty() && (simple.words().getFirst().isDynamic()
+                || PRINTERS_AND_WRAPPERS.contains(Invocation.basename(simple.words().getFirst().value())));
     }
 
     /** What a pipeline stage prints, when known: echo, printf, cat of a here-document, or those inside ( ) or { }. */

@@ -34,7 +34,7 @@ final class CloudPostureRules implements CommandRule {
 
     @Override
     public void check(Invocation tool, FindingCollector findings) {
-        List<String> words = tool.operands().stream().map(Word::value).toList();
+        List<String> words = tool.operandValues(Integer.MAX_VALUE);
         String first = words.isEmpty() ? "" : words.getFirst();
         String second = words.size() > 1 ? words.get(1) : "";
         String display = " (" + tool.display() + ")";

@@ -25,14 +25,17 @@ final class CommandFlow {
     private static final Set<String> ARCHIVERS = Set.of("tar", "zip", "7z", "cp", "gpg", "base64", "openssl", "xxd", "gzip", "cat");
 
     /** Fetched file (as written, without a leading ./) to the command that fetched it. */
-    private final Map<String, String> downloads = new HashMap<>();
-    private final Set<String> clones = new HashSet<>();
-    private final Set<String> secretVariables = new HashSet<>();
-    private final Set<String> secretFiles = new HashSet<>();
+    private final Map<String, String> downloads = new HashMap<>(0);
+    private final Set<String> clones = new HashSet<>(0);
+    private final Set<String> secretVariables = new HashSet<>(0);
+    private final Set<String> secretFiles = new HashSet<>(0);
     private String clonedWorkdir;
 
     /** Notes an assignment, before the command it prefixes runs. */
     void assign(String name, Word value) {
+        if (!value.isDynamic() && secretVariables.isEmpty()) {
+            return;
+        }
         if (carriesSecret(value)) {
             secretVariables.add(name);
         } else {
@@ -42,13 +45,15 @@ final class CommandFlow {
 
     /** Rates {@code invocation} against what earlier commands left, then records what it leaves. */
     void check(Invocation invocation, FindingCollector findings) {
-        String display = " (" + invocation.display() + ")";
-        checkExecution(invocation, display, findings);
-        checkSending(invocation, display, findings);
+        checkExecution(invocation, findings);
+        checkSending(invocation, findings);
         record(invocation);
     }
 
-    private void checkExecution(Invocation invocation, String display, FindingCollector findings) {
+    private void checkExecution(Invocation invocation, FindingCollector findings) {
+        if (downloads.isEmpty() && clones.isEmpty()) {
+            return;
+        }
         String name = invocation.name();
         String program = invocation.command().value();
         boolean interpreted = false;
@@ -61,6 +66,7 @@ final class CommandFlow {
             program = operands.getFirst().value();
             interpreted = true;
         }
+        String display = " (" + invocation.display() + ")";
         String fetchedBy = downloads.get(key(program));
         if (fetchedBy != null) {
             findings.add(FindingCode.DOWNLOAD_THEN_EXECUTE, RiskLevel.CRITICAL, "runs " + program + ", downloaded by " + fetchedBy + display);
@@ -83,10 +89,11 @@ final class CommandFlow {
         return false;
     }
 
-    private void checkSending(Invocation invocation, String display, FindingCollector findings) {
+    private void checkSending(Invocation invocation, FindingCollector findings) {
         if (!NETWORK_COMMANDS.contains(invocation.name())) {
             return;
         }
+        String display = " (" + invocation.display() + ")";
         for (Word arg : invocation.args()) {
             if (carriesSecret(arg)) {
                 findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends a secret in its arguments" + display);

@@ -1,5 +1,6 @@
 package dev.vectraguard.policy;
 
+import dev.vectraguard.policy.shell.ShellParser;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
@@ -29,56 +30,59 @@ final class ContainerRules implements CommandRule {
 
     @Override
     public void check(Invocation tool, FindingCollector findings) {
-        String display = " (" + tool.display() + ")";
-        List<String> words = tool.operands().stream().map(Word::value).toList();
+        List<String> words = tool.operandValues(2);
         String first = words.isEmpty() ? "" : words.getFirst();
         String second = words.size() > 1 ? words.get(1) : "";
         switch (tool.name()) {
             case "nsenter" -> {
                 if (tool.has("-t", "--target") && (tool.has("1") || tool.args().stream().anyMatch(arg -> arg.value().equals("--target=1")))) {
-                    findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "enters the namespaces of the host's init process" + display);
+                    findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "enters the namespaces of the host's init process" + shown(tool));
                 }
             }
-            case "kubectl", "oc" -> checkKubernetes(tool, first, second, display, findings);
+            case "kubectl", "oc" -> checkKubernetes(tool, first, second, findings);
             default -> {
                 if (first.equals("run") || first.equals("create") || first.equals("container") && (second.equals("run") || second.equals("create"))) {
                     String reason = hostAccess(tool);
                     if (reason != null) {
-                        findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "container " + reason + display);
+                        findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "container " + reason + shown(tool));
                     }
                 }
             }
         }
     }
 
-    private static void checkKubernetes(Invocation kubectl, String first, String second, String display, FindingCollector findings) {
+    private static void checkKubernetes(Invocation kubectl, String first, String second, FindingCollector findings) {
         if (first.equals("create") && (second.equals("clusterrolebinding") || second.equals("rolebinding"))) {
             String role = optionValue(kubectl, "--clusterrole");
             if (role != null && ADMIN_ROLES.contains(role)) {
                 boolean everyone = kubectl.args().stream().map(Word::value).anyMatch(value -> EVERYONE.stream().anyMatch(value::endsWith));
                 findings.add(FindingCode.KUBERNETES_PRIVILEGE_GRANT, everyone ? RiskLevel.CRITICAL : RiskLevel.HIGH,
-                        "binds " + role + (everyone ? " to anonymous users or every account" : "") + display);
+                        "binds " + role + (everyone ? " to anonymous users or every account" : "") + shown(kubectl));
             }
         } else if (first.equals("run")) {
             String overrides = optionValue(kubectl, "--overrides");
             if (kubectl.has("--privileged", "--privileged=true") || overrides != null && HOST_POD_FIELD.matcher(overrides).find()) {
-                findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod with access to the host" + display);
+                findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod with access to the host" + shown(kubectl));
             }
         } else if (first.equals("debug") && second.startsWith("node")) {
-            findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "debug pod on a node, with the node's filesystem" + display);
+            findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "debug pod on a node, with the node's filesystem" + shown(kubectl));
         } else if (Set.of("apply", "create", "replace", "patch").contains(first)) {
             String manifest = kubectl.input();
             String patch = optionValue(kubectl, "-p");
             String text = patch != null ? patch : optionValue(kubectl, "--patch") != null ? optionValue(kubectl, "--patch") : manifest;
             if (text != null && HOST_POD_FIELD.matcher(text).find()) {
-                findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod spec with host access (hostPID, hostPath, privileged)" + display);
+                findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod spec with host access (hostPID, hostPath, privileged)" + shown(kubectl));
             }
             if (text != null && text.contains("ClusterRoleBinding") && text.contains("cluster-admin")) {
                 boolean everyone = EVERYONE.stream().anyMatch(text::contains);
                 findings.add(FindingCode.KUBERNETES_PRIVILEGE_GRANT, everyone ? RiskLevel.CRITICAL : RiskLevel.HIGH,
-                        "binds cluster-admin" + (everyone ? " to anonymous users or every account" : "") + display);
+                        "binds cluster-admin" + (everyone ? " to anonymous users or every account" : "") + shown(kubectl));
             }
         }
+    }
+
+    private static String shown(Invocation tool) {
+        return " (" + tool.display() + ")";
     }
 
     /** Why a {@code docker run}/{@code create} container reaches the host, or null. */
@@ -131,7 +135,7 @@ final class ContainerRules implements CommandRule {
         if (source.contains("docker.sock") || source.contains("containerd.sock") || source.contains("podman.sock")) {
             return true;
         }
-        SensitivePaths.Kind kind = SensitivePaths.classify(dev.vectraguard.policy.shell.Word.quoted(source));
+        SensitivePaths.Kind kind = SensitivePaths.classify(Word.quoted(source));
         return kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM || kind == SensitivePaths.Kind.HOME
                 || SecretFiles.sensitivity(source).isPresent() || source.startsWith("/proc") || source.startsWith("/sys");
     }
@@ -155,7 +159,7 @@ final class ContainerRules implements CommandRule {
         if (Interpreters.isShell(inner.name()) && Interpreters.ShellArguments.of(inner).command()) {
             int operand = Interpreters.ShellArguments.of(inner).operandIndex();
             if (operand < inner.args().size()) {
-                var script = dev.vectraguard.policy.shell.ShellParser.parse(inner.value(operand));
+                var script = ShellParser.parse(inner.value(operand));
                 for (var simple : CommandTree.simpleCommands(script.commands())) {
                     CommandUnwrapper.invocation(simple.words(), simple.redirections())
                             .ifPresent(command -> checkInnerCommand(tool, command, findings));

@@ -3,6 +3,7 @@ package dev.vectraguard.policy;
 import dev.vectraguard.policy.shell.Redirection;
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -75,7 +76,7 @@ final class DownloadRules implements CommandRule {
 
     /** The local files curl or wget uploads. */
     static List<String> uploadedFiles(Invocation invocation) {
-        List<String> files = new java.util.ArrayList<>(0);
+        List<String> files = new ArrayList<>(0);
         List<Word> args = invocation.args();
         for (int i = 0; i < args.size(); i++) {
             String uploaded = uploadedFile(args.get(i).value(), i + 1 < args.size() ? args.get(i + 1).value() : "");

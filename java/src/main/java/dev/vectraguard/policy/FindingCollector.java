@@ -38,6 +38,14 @@ final class FindingCollector {
         }
     }
 
+    /** Appends {@code note} to the reason of every finding added since {@code mark}. */
+    void noteSince(int mark, String note) {
+        for (int i = mark; i < findings.size(); i++) {
+            RiskFinding finding = findings.get(i);
+            findings.set(i, new RiskFinding(finding.code(), finding.severity(), finding.reason() + " " + note));
+        }
+    }
+
     /** Adds a finding that also marks the command as fetching packages from the network. */
     void addNetworked(FindingCode code, String reason) {
         networkedInstall = true;

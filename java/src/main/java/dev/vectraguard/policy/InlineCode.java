@@ -1,6 +1,7 @@
 package dev.vectraguard.policy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -31,7 +32,7 @@ final class InlineCode {
     private static final int MAX_TOKENS = 4096;
 
     private final List<Call> calls = new ArrayList<>();
-    private final java.util.Set<String> identifiers = new java.util.HashSet<>();
+    private final Set<String> identifiers = new HashSet<>();
     private final List<String> shellLiterals = new ArrayList<>();
     private boolean readsEnvironment;
 
@@ -43,7 +44,7 @@ final class InlineCode {
     }
 
     /** Every name in the program, called or not ({@code .then(eval)} passes eval without calling it). */
-    java.util.Set<String> identifiers() {
+    Set<String> identifiers() {
         return identifiers;
     }
 

@@ -69,7 +69,7 @@ final class InlineCodeRater {
         for (Call call : program.calls()) {
             String name = call.shortName();
             if (isShellCall(language, call)) {
-                runs(call, runner, analysis, depth);
+                runs(call, analysis, depth);
             } else if (DELETE_CALLS.contains(name) && !(language == Language.JAVASCRIPT && name.equals("delete"))) {
                 String path = call.literals().isEmpty() ? previousLiteral : call.literals().getFirst();
                 if (path != null && !path.isBlank()) {
@@ -111,25 +111,22 @@ final class InlineCodeRater {
             analysis.text(command, depth + 1);
         }
         if (evaluates && fetches) {
-            findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL, "evaluates code downloaded by " + runner.name() + " code" + display);
+            findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL, "evaluates downloaded code" + display);
         } else if (evaluates && decodes) {
-            findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH, "evaluates decoded data in " + runner.name() + " code" + display);
+            findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH, "evaluates decoded data" + display);
         }
         if (sends && program.readsEnvironment()) {
-            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends the environment over the network from "
-                    + runner.name() + " code" + display);
+            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends the environment over the network" + display);
         } else if (sends && readsSecret) {
-            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends a secret file over the network from "
-                    + runner.name() + " code" + display);
+            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends a secret file over the network" + display);
         }
     }
 
-    private static void runs(Call call, Invocation runner, Analysis analysis, int depth) {
+    private static void runs(Call call, Analysis analysis, int depth) {
         List<String> literals = new ArrayList<>(call.literals());
         if (literals.isEmpty()) {
             if (call.hasNonLiteralArgument()) {
-                analysis.findings().add(FindingCode.DYNAMIC_COMMAND, RiskLevel.MEDIUM, "runs a command only known at run time from "
-                        + runner.name() + " code (" + call.name() + ")");
+                analysis.findings().add(FindingCode.DYNAMIC_COMMAND, RiskLevel.MEDIUM, "runs a command only known at run time (" + call.name() + ")");
             }
             return;
         }

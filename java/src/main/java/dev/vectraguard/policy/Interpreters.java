@@ -2,8 +2,10 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Commands that run code, and where they take it from: a {@code -c} string, a script file, or standard input. */
@@ -84,12 +86,12 @@ final class Interpreters {
      * The command {@code find ... -exec CMD {} \;} runs, with {@code {}} standing for a path below the
      * start directory; empty when there is none.
      */
-    static java.util.Optional<List<Word>> findExecCommand(Invocation find) {
+    static Optional<List<Word>> findExecCommand(Invocation find) {
         List<Word> args = find.args();
         String start = args.isEmpty() || args.getFirst().value().startsWith("-") ? "." : args.getFirst().value();
         for (int i = 0; i + 1 < args.size(); i++) {
             if (FIND_EXEC_ACTIONS.contains(args.get(i).value())) {
-                List<Word> argv = new java.util.ArrayList<>();
+                List<Word> argv = new ArrayList<>();
                 for (int j = i + 1; j < args.size(); j++) {
                     String value = args.get(j).value();
                     if (value.equals(";") || value.equals("+")) {
@@ -97,10 +99,10 @@ final class Interpreters {
                     }
                     argv.add(value.contains("{}") ? Word.quoted(value.replace("{}", start + "/{}")) : args.get(j));
                 }
-                return argv.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(argv);
+                return argv.isEmpty() ? Optional.empty() : Optional.of(argv);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     static boolean isShell(String name) {

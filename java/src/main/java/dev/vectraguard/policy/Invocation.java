@@ -101,6 +101,24 @@ record Invocation(String name, Word command, List<Word> args, List<Redirection> 
         return operands;
     }
 
+    /** The values of the first {@code limit} operands. */
+    List<String> operandValues(int limit) {
+        List<String> values = new ArrayList<>(Math.min(limit, args.size()));
+        boolean optionsEnded = false;
+        for (Word arg : args) {
+            if (values.size() >= limit) {
+                break;
+            }
+            String value = arg.value();
+            if (!optionsEnded && value.equals("--")) {
+                optionsEnded = true;
+            } else if (optionsEnded || !value.startsWith("-") || value.equals("-")) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
     /** The first operand: the subcommand of tools such as {@code cryptsetup luksFormat} or {@code git stash clear}. */
     String subcommand() {
         List<Word> operands = operands();

@@ -4,6 +4,7 @@ import dev.vectraguard.policy.shell.Word;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -25,8 +26,12 @@ final class PersistenceRules implements CommandRule {
 
     @Override
     public void check(Invocation invocation, FindingCollector findings) {
+        if (invocation.name().equals("git")) {
+            checkGitConfig(invocation, findings);
+            return;
+        }
         String display = " (" + invocation.display() + ")";
-        List<String> operands = invocation.operands().stream().map(Word::value).toList();
+        List<String> operands = invocation.operandValues(Integer.MAX_VALUE);
         String first = operands.isEmpty() ? "" : operands.getFirst();
         switch (invocation.name()) {
             case "systemctl" -> {
@@ -46,11 +51,11 @@ final class PersistenceRules implements CommandRule {
                     findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "enables a service at boot" + display);
                 }
             }
-            default -> checkGitConfig(invocation, display, findings);
+            default -> { }
         }
     }
 
-    private static void checkGitConfig(Invocation git, String display, FindingCollector findings) {
+    private static void checkGitConfig(Invocation git, FindingCollector findings) {
         List<Word> args = git.args();
         int sub = 0;
         while (sub < args.size() && args.get(sub).value().startsWith("-")) {
@@ -71,7 +76,8 @@ final class PersistenceRules implements CommandRule {
         if (rest.size() < 2) {
             return;
         }
-        String key = rest.getFirst().toLowerCase(java.util.Locale.ROOT);
+        String display = " (" + git.display() + ")";
+        String key = rest.getFirst().toLowerCase(Locale.ROOT);
         String value = rest.get(1);
         if (key.equals("credential.helper") && value.startsWith("store")) {
             findings.add(FindingCode.CREDENTIAL_STORE, RiskLevel.MEDIUM, "keeps git credentials in a plain-text file" + display);

@@ -44,7 +44,7 @@ final class SecretSources implements CommandRule {
 
     /** What secret the invocation prints, or null: {@code gh auth token}, {@code kubectl get secret}, ... */
     private static String credentialPrinted(Invocation invocation) {
-        List<String> words = invocation.operands().stream().map(Word::value).limit(4).toList();
+        List<String> words = invocation.operandValues(4);
         String first = words.isEmpty() ? "" : words.get(0);
         String second = words.size() > 1 ? words.get(1) : "";
         String third = words.size() > 2 ? words.get(2) : "";

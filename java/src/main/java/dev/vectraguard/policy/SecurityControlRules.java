@@ -40,59 +40,58 @@ final class SecurityControlRules implements CommandRule {
     @Override
     public void check(Invocation invocation, FindingCollector findings) {
         String name = invocation.name();
-        List<String> operands = invocation.operands().stream().map(Word::value).toList();
+        List<String> operands = invocation.operandValues(Integer.MAX_VALUE);
         String first = operands.isEmpty() ? "" : operands.getFirst();
         String second = operands.size() > 1 ? operands.get(1) : "";
-        String display = " (" + invocation.display() + ")";
         switch (name) {
             case "setenforce" -> {
                 if (first.equals("0") || first.equalsIgnoreCase("permissive")) {
-                    disabled("puts SELinux in permissive mode", display, findings);
+                    disabled("puts SELinux in permissive mode", shown(invocation), findings);
                 }
             }
             case "systemctl" -> {
                 if (STOPPING.contains(first)) {
                     operands.subList(1, operands.size()).stream().filter(SecurityControlRules::isSecurityService).findFirst()
-                            .ifPresent(unit -> disabled(first + "s security service " + unit, display, findings));
+                            .ifPresent(unit -> disabled(first + "s security service " + unit, shown(invocation), findings));
                 }
             }
             case "service", "rc-service" -> {
                 if (isSecurityService(first) && STOPPING.contains(second)) {
-                    disabled("stops security service " + first, display, findings);
+                    disabled("stops security service " + first, shown(invocation), findings);
                 }
             }
             case "chkconfig", "rc-update", "update-rc.d" -> {
                 if (operands.stream().anyMatch(SecurityControlRules::isSecurityService)
                         && operands.stream().anyMatch(word -> word.equals("off") || word.equals("del") || word.equals("disable") || word.equals("remove"))) {
-                    disabled("removes a security service from boot", display, findings);
+                    disabled("removes a security service from boot", shown(invocation), findings);
                 }
             }
             case "kill", "pkill", "killall" -> {
                 if (operands.stream().anyMatch(SecurityControlRules::isSecurityService)) {
-                    disabled("kills a security service", display, findings);
+                    disabled("kills a security service", shown(invocation), findings);
                 }
             }
             case "auditctl" -> {
                 if (invocation.has("-D") || (invocation.has("-e") && invocation.args().stream().map(Word::value).toList()
                         .contains("0"))) {
-                    disabled("turns off or clears the audit rules", display, findings);
+                    disabled("turns off or clears the audit rules", shown(invocation), findings);
                 }
             }
-            case "aa-teardown", "aa-disable", "aa-complain" -> disabled("unloads or relaxes AppArmor profiles", display, findings);
-            case "sysctl" -> checkSysctl(invocation, display, findings);
+            case "aa-teardown", "aa-disable", "aa-complain" -> disabled("unloads or relaxes AppArmor profiles", shown(invocation), findings);
+            case "sysctl" -> checkSysctl(invocation, shown(invocation), findings);
             case "spctl" -> {
                 if (invocation.has("--master-disable", "--global-disable")) {
-                    disabled("turns off Gatekeeper", display, findings);
+                    disabled("turns off Gatekeeper", shown(invocation), findings);
                 }
             }
             case "csrutil" -> {
                 if (first.equals("disable")) {
-                    disabled("turns off System Integrity Protection", display, findings);
+                    disabled("turns off System Integrity Protection", shown(invocation), findings);
                 }
             }
             case "history" -> {
                 if (invocation.hasShortFlag('c') || invocation.hasShortFlag('d') || invocation.hasShortFlag('w') && !operands.isEmpty()) {
-                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "clears the shell history" + display);
+                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "clears the shell history" + shown(invocation));
                 }
             }
             case "unset" -> operands.stream().filter(HISTORY_VARIABLES::contains).findFirst().ifPresent(variable ->
@@ -105,27 +104,27 @@ final class SecurityControlRules implements CommandRule {
             });
             case "set" -> {
                 if (invocation.args().size() >= 2 && invocation.value(0).equals("+o") && invocation.value(1).equals("history")) {
-                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "stops recording shell history" + display);
+                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "stops recording shell history" + shown(invocation));
                 }
             }
             case "rm", "shred", "unlink", "truncate" -> operands.stream().filter(SecurityControlRules::isHistoryOrLog).findFirst()
-                    .ifPresent(file -> findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.HIGH, "erases " + file + display));
+                    .ifPresent(file -> findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.HIGH, "erases " + file + shown(invocation)));
             case "journalctl" -> {
                 if (invocation.args().stream().anyMatch(arg -> arg.value().startsWith("--vacuum"))) {
-                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "deletes system journal entries" + display);
+                    findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "deletes system journal entries" + shown(invocation));
                 }
             }
             case "aws" -> {
                 if (AWS_AUDIT_OFF.contains(first + " " + second)
                         || (first.equals("guardduty") && second.equals("update-detector") && invocation.has("--no-enable"))) {
-                    disabled("turns off cloud audit logging or threat detection", display, findings);
+                    disabled("turns off cloud audit logging or threat detection", shown(invocation), findings);
                 }
             }
             case "gcloud" -> {
                 String words = String.join(" ", operands);
                 if ((words.contains("logging sinks delete") || words.contains("logging buckets delete")
                         || words.contains("logging logs delete") || (words.contains("scc") && words.contains("delete")))) {
-                    disabled("deletes cloud audit log sinks or logs", display, findings);
+                    disabled("deletes cloud audit log sinks or logs", shown(invocation), findings);
                 }
             }
             case "az" -> {
@@ -133,7 +132,7 @@ final class SecurityControlRules implements CommandRule {
                 if (words.startsWith("monitor diagnostic-settings delete") || words.startsWith("monitor log-profiles delete")
                         || words.startsWith("security auto-provisioning-setting update") && invocation.has("off", "Off")
                         || words.startsWith("security pricing create") && invocation.has("free", "Free")) {
-                    disabled("turns off cloud audit logging or threat detection", display, findings);
+                    disabled("turns off cloud audit logging or threat detection", shown(invocation), findings);
                 }
             }
             default -> { }
@@ -174,6 +173,10 @@ final class SecurityControlRules implements CommandRule {
                 }
             }
         }
+    }
+
+    private static String shown(Invocation invocation) {
+        return " (" + invocation.display() + ")";
     }
 
     private static boolean isSecurityService(String unit) {

@@ -66,6 +66,9 @@ final class ShellVariables {
      * on the characters of IFS as the shell would ({@code X="rm -rf"; $X /}, {@code rm${IFS}-rf${IFS}/}).
      */
     List<Word> expand(List<Word> words) {
+        if (values.isEmpty() && !mentionsFieldSeparator(words)) {
+            return words;
+        }
         List<Word> expanded = new ArrayList<>(words.size());
         String separators = values.getOrDefault("IFS", DEFAULT_IFS);
         for (Word word : words) {
@@ -85,6 +88,17 @@ final class ShellVariables {
             }
         }
         return expanded;
+    }
+
+    private static boolean mentionsFieldSeparator(List<Word> words) {
+        for (Word word : words) {
+            for (WordPart part : word.parts()) {
+                if (part instanceof WordPart.Parameter parameter && parameter.name().equals("IFS")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The text of a word made only of literals and known variables, at least one of them unquoted; else null. */

@@ -1,5 +1,9 @@
 package dev.vectraguard.policy;
 
+import dev.vectraguard.policy.shell.Assignment;
+import dev.vectraguard.policy.shell.Script;
+import dev.vectraguard.policy.shell.ShellParser;
+import dev.vectraguard.policy.shell.SimpleCommand;
 import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
@@ -142,9 +146,9 @@ final class SystemFileRules implements CommandRule {
         if (RiskAnalyzer.analyze(content).findings().stream().anyMatch(finding -> finding.code() != FindingCode.DYNAMIC_COMMAND)) {
             return false;
         }
-        dev.vectraguard.policy.shell.Script script = dev.vectraguard.policy.shell.ShellParser.parse(content);
-        for (dev.vectraguard.policy.shell.SimpleCommand simple : CommandTree.simpleCommands(script.commands())) {
-            for (dev.vectraguard.policy.shell.Assignment assignment : simple.assignments()) {
+        Script script = ShellParser.parse(content);
+        for (SimpleCommand simple : CommandTree.simpleCommands(script.commands())) {
+            for (Assignment assignment : simple.assignments()) {
                 if (assignment.name().startsWith("LD_") || assignment.name().equals("PROMPT_COMMAND")) {
                     return false;
                 }
