@@ -342,12 +342,18 @@ final class Analysis {
             if (CommandTree.runs(substitution.commands(), Interpreters.DOWNLOADERS)) {
                 findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL,
                         "runs a downloaded script with " + runner.name() + " (" + runner.display() + ")");
-            } else if (CommandTree.runs(substitution.commands(), DECODERS)) {
-                findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH,
-                        "runs decoded text with " + runner.name() + " (" + runner.display() + ")");
-                PrintedText decoded = outputOf(substitution);
-                if (decoded != null) {
-                    text(decoded.text(), depth + 1);
+            } else {
+                if (CommandTree.runs(substitution.commands(), DECODERS)) {
+                    findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH,
+                            "runs decoded text with " + runner.name() + " (" + runner.display() + ")");
+                }
+                PrintedText printed = outputOf(substitution);
+                if (printed != null) {
+                    if (printed.escaped()) {
+                        findings.add(FindingCode.OBFUSCATED_COMMAND, RiskLevel.HIGH, "escaped characters hide the code run by "
+                                + runner.name() + " (" + VisibleText.shortened(printed.text(), 60) + ")");
+                    }
+                    text(printed.text(), depth + 1);
                 }
             }
         }

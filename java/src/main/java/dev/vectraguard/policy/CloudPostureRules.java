@@ -150,6 +150,9 @@ final class CloudPostureRules implements CommandRule {
         } else if (all.startsWith("storage account update") && "true".equalsIgnoreCase(value(az, "--allow-blob-public-access"))
                 || all.startsWith("storage container") && Set.of("blob", "container").contains(String.valueOf(value(az, "--public-access")))) {
             exposed("makes storage public", display, findings);
+        } else if (all.startsWith("vm open-port") && (String.valueOf(value(az, "--port")).equals("*")
+                || opensAdminPort(String.valueOf(value(az, "--port"))))) {
+            exposed("opens an admin port of a VM to the whole internet", display, findings);
         } else if (all.startsWith("network nsg rule create") || all.startsWith("network nsg rule update")) {
             String source = String.valueOf(value(az, "--source-address-prefixes"));
             String ports = String.valueOf(value(az, "--destination-port-ranges"));

@@ -34,6 +34,9 @@ final class PermissionRules implements CommandRule {
     private static void checkTargets(Invocation invocation, List<Word> operands, int firstTarget, boolean recursive, String mode,
                                      String display, FindingCollector findings) {
         for (Word target : operands.subList(Math.min(firstTarget, operands.size()), operands.size())) {
+            if (isServedContent(target.value())) {
+                continue;
+            }
             String reason = (recursive ? "recursive " : "") + invocation.name() + (mode.isEmpty() ? "" : " " + mode) + " of "
                     + target.value() + display;
             switch (SensitivePaths.classify(target)) {
@@ -48,6 +51,20 @@ final class PermissionRules implements CommandRule {
                 default -> { }
             }
         }
+    }
+
+    /** /var/www, /srv and /opt hold what a machine serves or runs: giving them to a service account is routine. */
+    private static boolean isServedContent(String path) {
+        if (!path.startsWith("/")) {
+            return false;
+        }
+        String resolved = SensitivePaths.resolve(path);
+        for (String root : new String[] {"/var/www", "/srv", "/opt"}) {
+            if (resolved.equals(root) || resolved.startsWith(root + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean setsUid(String mode) {

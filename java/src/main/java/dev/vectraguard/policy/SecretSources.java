@@ -28,9 +28,22 @@ final class SecretSources implements CommandRule {
         }
     }
 
-    /** True when the invocation's output holds secrets. */
+    /** True when the invocation's output holds secrets (shell history counts: it holds the tokens typed on command lines). */
     static boolean emitsSecrets(Invocation invocation) {
-        return SecretRules.readsSecretFile(invocation) || isEnvironmentDump(invocation) || credentialPrinted(invocation) != null;
+        return SecretRules.readsSecretFile(invocation) || isEnvironmentDump(invocation) || credentialPrinted(invocation) != null
+                || invocation.name().equals("history") || readsHistory(invocation);
+    }
+
+    private static boolean readsHistory(Invocation invocation) {
+        if (!invocation.name().equals("cat") && !invocation.name().equals("tail") && !invocation.name().equals("base64")) {
+            return false;
+        }
+        for (Word operand : invocation.operands()) {
+            if (SensitivePaths.insideHome(operand.value()) != null && SecurityControlRules.isHistoryOrLog(operand.value())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isEnvironmentDump(Invocation invocation) {

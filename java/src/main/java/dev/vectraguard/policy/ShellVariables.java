@@ -66,7 +66,7 @@ final class ShellVariables {
      * on the characters of IFS as the shell would ({@code X="rm -rf"; $X /}, {@code rm${IFS}-rf${IFS}/}).
      */
     List<Word> expand(List<Word> words) {
-        if (values.isEmpty() && !mentionsFieldSeparator(words)) {
+        if (values.isEmpty() && !needsExpansion(words)) {
             return words;
         }
         List<Word> expanded = new ArrayList<>(words.size());
@@ -74,7 +74,7 @@ final class ShellVariables {
         for (Word word : words) {
             String split = splitText(word);
             if (split == null) {
-                expanded.add(values.isEmpty() ? word : substitute(word));
+                expanded.add(substitute(word));
                 continue;
             }
             int start = 0;
@@ -90,10 +90,12 @@ final class ShellVariables {
         return expanded;
     }
 
-    private static boolean mentionsFieldSeparator(List<Word> words) {
+    /** True when some word uses IFS or a parameter with a default ({@code ${X:-rm}}), which expand without assignments. */
+    private static boolean needsExpansion(List<Word> words) {
         for (Word word : words) {
             for (WordPart part : word.parts()) {
-                if (part instanceof WordPart.Parameter parameter && parameter.name().equals("IFS")) {
+                if (part instanceof WordPart.Parameter parameter && (parameter.name().equals("IFS") || parameter.source().startsWith("${")
+                        && parameter.source().contains("-"))) {
                     return true;
                 }
             }
@@ -150,9 +152,22 @@ final class ShellVariables {
         String source = parameter.source();
         boolean plain = source.equals("$" + parameter.name()) || source.equals("${" + parameter.name() + "}");
         if (!plain) {
-            return null;
+            return fallback(parameter);
         }
         String value = values.get(parameter.name());
         return value == null && parameter.name().equals("IFS") ? DEFAULT_IFS : value;
+    }
+
+    /** The default of {@code ${NAME:-word}} or {@code ${NAME-word}} when NAME is not known and word is literal, else null. */
+    private String fallback(WordPart.Parameter parameter) {
+        String source = parameter.source();
+        String prefix = "${" + parameter.name();
+        if (!source.startsWith(prefix) || !source.endsWith("}") || values.containsKey(parameter.name()) || parameter.name().equals("HOME")) {
+            return null;
+        }
+        String operator = source.substring(prefix.length(), source.length() - 1);
+        String word = operator.startsWith(":-") ? operator.substring(2) : operator.startsWith("-") ? operator.substring(1) : null;
+        return word == null || word.isEmpty() || word.indexOf('$') >= 0 || word.indexOf('`') >= 0 || word.indexOf('"') >= 0
+                || word.indexOf('\'') >= 0 ? null : word;
     }
 }
