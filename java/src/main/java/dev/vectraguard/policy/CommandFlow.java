@@ -90,7 +90,7 @@ final class CommandFlow {
     }
 
     private void checkSending(Invocation invocation, FindingCollector findings) {
-        if (!NETWORK_COMMANDS.contains(invocation.name())) {
+        if (!NETWORK_COMMANDS.contains(invocation.name()) && !(invocation.name().equals("openssl") && invocation.has("s_client"))) {
             return;
         }
         String display = " (" + invocation.display() + ")";

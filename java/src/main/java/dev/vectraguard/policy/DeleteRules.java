@@ -49,7 +49,12 @@ final class DeleteRules implements CommandRule {
                         findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
                     }
                 }
-                case OTHER -> { }
+                case OTHER -> {
+                    if (recursive && SensitivePaths.insideHome(target.value()) != null
+                            && SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
+                        findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
+                    }
+                }
             }
         }
         if (recursive && rm.argumentsFromInput()) {

@@ -149,10 +149,12 @@ final class InlineCode {
     private void noteEnvironment(String name, Token next, Language language) {
         boolean indexed = next instanceof Symbol(char c) && (c == '[' || c == '.' && !name.equals("os.environ"));
         readsEnvironment |= switch (language) {
-            case PYTHON -> name.equals("os.environ") && !indexed || name.equals("os.environ.copy") || name.equals("os.environ.items");
+            case PYTHON -> name.equals("os.environ") && !indexed || name.equals("os.environ.copy") || name.equals("os.environ.items")
+                    || name.equals("os.environ.values");
             case JAVASCRIPT -> name.equals("process.env") && !indexed || name.equals("Deno.env.toObject");
             case PERL -> name.equals("%ENV");
-            case RUBY -> name.equals("ENV") && !indexed || name.equals("ENV.to_h") || name.equals("ENV.to_a");
+            case RUBY -> name.equals("ENV") && !indexed || name.startsWith("ENV.to_") || name.startsWith("ENV.map")
+                    || name.startsWith("ENV.inspect");
             case PHP -> name.equals("$_ENV") && !indexed || name.equals("$_SERVER") && !indexed;
             default -> false;
         };

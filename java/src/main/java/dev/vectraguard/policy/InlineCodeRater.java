@@ -47,6 +47,7 @@ final class InlineCodeRater {
             "remove_entry", "remove_entry_secure");
     private static final Set<String> RECURSIVE_DELETE_CALLS = Set.of("rmtree", "rm_rf", "rm_r", "remove_tree", "rimraf",
             "removedirs", "remove_entry", "remove_entry_secure");
+    private static final Set<String> PERMISSION_CALLS = Set.of("chmod", "chmodSync", "chown", "chownSync", "lchown", "lchmod");
     private static final Set<String> WRITE_CALLS = Set.of("writeFileSync", "appendFileSync", "writeFile", "appendFile",
             "write_text", "write_bytes", "file_put_contents", "writeTextFile", "writeTextFileSync", "write", "binwrite");
     private static final Set<String> OPEN_CALLS = Set.of("open", "fopen", "File.open", "io.open");
@@ -76,6 +77,11 @@ final class InlineCodeRater {
                     boolean recursive = RECURSIVE_DELETE_CALLS.contains(name) || call.mentionsRecursive();
                     analysis.argv(recursive ? List.of("rm", "-rf", "--", path) : List.of("rm", "--", path), depth + 1);
                 }
+            }
+            if (PERMISSION_CALLS.contains(name)) {
+                call.literals().stream().filter(literal -> literal.startsWith("/") || literal.startsWith("~")).findFirst()
+                        .ifPresent(path -> analysis.argv(List.of(name.startsWith("chown") || name.equals("lchown") ? "chown" : "chmod",
+                                "?", path), depth + 1));
             }
             if (OPEN_CALLS.contains(call.name()) || OPEN_CALLS.contains(name) && !call.literals().isEmpty()) {
                 if (call.literals().size() > 1 && call.literals().get(1).matches("[rwab+xt]*[wa+][rwab+xt]*")) {
