@@ -55,6 +55,20 @@ final class SecretSources implements CommandRule {
                 : invocation.args().isEmpty() || invocation.has("-p", "-x");
     }
 
+    /** True when {@code kubectl get} prints objects in full ({@code -o yaml}, {@code -o jsonpath=...}), not just their names. */
+    private static boolean printsValues(Invocation kubectl) {
+        List<Word> args = kubectl.args();
+        for (int i = 0; i < args.size(); i++) {
+            String value = args.get(i).value();
+            String format = value.equals("-o") || value.equals("--output") ? (i + 1 < args.size() ? args.get(i + 1).value() : "")
+                    : value.startsWith("--output=") ? value.substring(9) : value.startsWith("-o") ? value.substring(2) : null;
+            if (format != null && !format.equals("name") && !format.equals("wide")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What secret the invocation prints, or null: {@code gh auth token}, {@code kubectl get secret}, ... */
     private static String credentialPrinted(Invocation invocation) {
         List<String> words = invocation.operandValues(4);
@@ -76,8 +90,7 @@ final class SecretSources implements CommandRule {
                     || first.equals("keyvault") && second.equals("secret") && third.equals("show") ? "an Azure token or secret" : null;
             case "vault" -> Set.of("read", "kv", "token").contains(first) && !second.equals("list") && !second.equals("lookup")
                     && !second.equals("put") || first.equals("print") && second.equals("token") ? "secrets from Vault" : null;
-            case "kubectl", "oc" -> first.equals("get") && (second.startsWith("secret")
-                    || second.startsWith("secrets/") || second.startsWith("secret/"))
+            case "kubectl", "oc" -> first.equals("get") && second.startsWith("secret") && printsValues(invocation)
                     || first.equals("config") && second.equals("view") && invocation.has("--raw")
                     || first.equals("create") && second.equals("token") ? "Kubernetes secrets or credentials" : null;
             case "op" -> first.equals("read") || first.equals("item") && second.equals("get") ? "a 1Password secret" : null;
