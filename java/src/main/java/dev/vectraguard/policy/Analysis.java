@@ -14,6 +14,7 @@ import dev.vectraguard.policy.shell.ShellParser;
 import dev.vectraguard.policy.shell.SimpleCommand;
 import dev.vectraguard.policy.shell.Subshell;
 import dev.vectraguard.policy.shell.Word;
+import dev.vectraguard.policy.shell.WordPart;
 
 import java.util.List;
 import java.util.Optional;
@@ -127,6 +128,17 @@ final class Analysis {
             }
         }
         variables.record(simple);
+        if (simple.words().isEmpty()) {
+            for (Assignment assignment : simple.assignments()) {
+                List<WordPart> parts = assignment.value().parts();
+                if (parts.size() == 1 && parts.getFirst() instanceof WordPart.CommandSubstitution substitution) {
+                    PrintedText printed = outputOf(substitution.script());
+                    if (printed != null) {
+                        variables.assign(assignment.name(), printed.text().strip());
+                    }
+                }
+            }
+        }
         if (!simple.words().isEmpty() && DECLARATIONS.contains(simple.words().getFirst().value())) {
             for (Word word : simple.words()) {
                 int equals = word.value().indexOf('=');
@@ -167,6 +179,7 @@ final class Analysis {
         if (invocation.command().isDynamic()) {
             findings.add(FindingCode.DYNAMIC_COMMAND, RiskLevel.MEDIUM,
                     "command name is only known at run time (" + invocation.display() + ")");
+            runsSubstitutionOutput(invocation, depth);
         }
         redirections(invocation.redirections(), invocation, depth);
         followCode(invocation, depth);
@@ -356,6 +369,26 @@ final class Analysis {
                     text(printed.text(), depth + 1);
                 }
             }
+        }
+    }
+
+    /**
+     * A command word that is only a substitution ({@code $(echo cm0g... | base64 -d) -rf /}) runs what the
+     * substitution prints: rated as that text followed by the arguments, when the text can be worked out.
+     */
+    private void runsSubstitutionOutput(Invocation invocation, int depth) {
+        List<WordPart> parts = invocation.command().parts();
+        if (parts.size() != 1 || !(parts.getFirst() instanceof WordPart.CommandSubstitution substitution)) {
+            return;
+        }
+        executesDownload(invocation.command(), invocation, depth);
+        PrintedText printed = outputOf(substitution.script());
+        if (printed != null) {
+            StringBuilder command = new StringBuilder(printed.text().strip());
+            for (Word arg : invocation.args()) {
+                command.append(' ').append(Word.quoted(arg.value()).source());
+            }
+            text(command.toString(), depth + 1);
         }
     }
 

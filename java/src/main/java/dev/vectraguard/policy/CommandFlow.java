@@ -22,6 +22,9 @@ final class CommandFlow {
     private static final Set<String> NETWORK_COMMANDS = Set.of("curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh",
             "dig", "nslookup", "host", "drill", "ping", "http", "https", "xh", "scp", "rsync", "sftp", "ftp", "mail", "sendmail");
     private static final Set<String> SOURCING = Set.of("source", ".");
+    private static final Set<String> CLONE_OPTIONS_WITH_VALUE = Set.of("--depth", "-b", "--branch", "-o", "--origin", "--reference",
+            "-c", "--config", "-j", "--jobs", "--filter", "--template", "--separate-git-dir", "-u", "--upload-pack", "--shallow-since",
+            "--shallow-exclude");
     private static final Set<String> ARCHIVERS = Set.of("tar", "zip", "7z", "cp", "gpg", "base64", "openssl", "xxd", "gzip", "cat");
 
     /** Fetched file (as written, without a leading ./) to the command that fetched it. */
@@ -29,6 +32,8 @@ final class CommandFlow {
     private final Set<String> clones = new HashSet<>(0);
     private final Set<String> secretVariables = new HashSet<>(0);
     private final Set<String> secretFiles = new HashSet<>(0);
+    /** Files written by a decoder ({@code base64 -d > x}): running one runs text nobody could read in the command. */
+    private final Set<String> decoded = new HashSet<>(0);
     private String clonedWorkdir;
 
     /** Notes an assignment, before the command it prefixes runs. */
@@ -51,7 +56,7 @@ final class CommandFlow {
     }
 
     private void checkExecution(Invocation invocation, FindingCollector findings) {
-        if (downloads.isEmpty() && clones.isEmpty()) {
+        if (downloads.isEmpty() && clones.isEmpty() && decoded.isEmpty()) {
             return;
         }
         String name = invocation.name();
@@ -68,7 +73,9 @@ final class CommandFlow {
         }
         String display = " (" + invocation.display() + ")";
         String fetchedBy = downloads.get(key(program));
-        if (fetchedBy != null) {
+        if (decoded.contains(key(program))) {
+            findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH, "runs " + program + ", written by a decoder" + display);
+        } else if (fetchedBy != null) {
             findings.add(FindingCode.DOWNLOAD_THEN_EXECUTE, RiskLevel.CRITICAL, "runs " + program + ", downloaded by " + fetchedBy + display);
         } else if (isInClone(program, interpreted)) {
             findings.add(FindingCode.DOWNLOAD_THEN_EXECUTE, RiskLevel.HIGH, "runs " + program + " from a repository cloned just before" + display);
@@ -133,10 +140,17 @@ final class CommandFlow {
                 downloads.put(key(output), name);
             }
         } else if (name.equals("git") && invocation.subcommand().equals("clone")) {
-            List<Word> operands = invocation.operands();
-            if (operands.size() >= 2) {
-                String directory = operands.size() > 2 ? operands.get(2).value() : Invocation.basename(operands.get(1).value());
+            List<Word> args = invocation.args();
+            int url = CommandUnwrapper.skipOptions(args, args.indexOf(invocation.operands().getFirst()) + 1, CLONE_OPTIONS_WITH_VALUE);
+            if (url < args.size()) {
+                String directory = url + 1 < args.size() ? args.get(url + 1).value() : Invocation.basename(args.get(url).value());
                 clones.add(key(directory.endsWith(".git") ? directory.substring(0, directory.length() - 4) : directory));
+            }
+        } else if (PipelineRules.isDecoder(invocation)) {
+            for (Redirection redirection : invocation.redirections()) {
+                if (redirection.writesFile()) {
+                    decoded.add(key(redirection.target().value()));
+                }
             }
         } else if (name.equals("cd")) {
             String target = invocation.operands().isEmpty() ? "" : key(invocation.operands().getFirst().value());

@@ -9,6 +9,7 @@ import java.util.Set;
 final class DeleteRules implements CommandRule {
     private static final Set<String> FIND_DELETE_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
     private static final Set<String> DELETING_COMMANDS = Set.of("rm", "shred", "unlink", "rmdir");
+    private static final Set<String> MODIFYING_COMMANDS = Set.of("sed", "chmod", "chown", "chgrp", "truncate", "mv");
 
     @Override
     public Set<String> commands() {
@@ -66,9 +67,24 @@ final class DeleteRules implements CommandRule {
     private static void checkFind(Invocation find, FindingCollector findings) {
         List<Word> args = find.args();
         boolean deletes = find.has("-delete");
+        boolean modifies = false;
         for (int i = 0; i + 1 < args.size() && !deletes; i++) {
-            deletes = FIND_DELETE_ACTIONS.contains(args.get(i).value())
-                    && DELETING_COMMANDS.contains(Invocation.basename(args.get(i + 1).value()));
+            String action = Invocation.basename(args.get(i + 1).value());
+            deletes = FIND_DELETE_ACTIONS.contains(args.get(i).value()) && DELETING_COMMANDS.contains(action);
+            modifies |= FIND_DELETE_ACTIONS.contains(args.get(i).value()) && MODIFYING_COMMANDS.contains(action)
+                    && (!action.equals("sed") || args.subList(i + 1, args.size()).stream().anyMatch(arg -> arg.value().startsWith("-i")));
+        }
+        if (modifies && !deletes) {
+            for (Word start : args) {
+                if (start.value().startsWith("-") || start.value().equals("(") || start.value().equals("!")) {
+                    break;
+                }
+                SensitivePaths.Kind kind = SensitivePaths.classify(start);
+                if (kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM) {
+                    findings.add(FindingCode.SYSTEM_FILE_WRITE, RiskLevel.HIGH, "find changing every file it matches under "
+                            + start.value() + " (" + find.display() + ")");
+                }
+            }
         }
         if (!deletes) {
             return;

@@ -70,8 +70,25 @@ final class DownloadRules implements CommandRule {
         }
         if (output == null && url != null && (remoteName || wget)) {
             output = Invocation.basename(stripQuery(url));
+            String directory = wget ? optionValue(args, "-P", "--directory-prefix") : null;
+            if (directory != null) {
+                output = directory + "/" + output;
+            }
         }
         return output == null || output.equals("-") || output.startsWith("/dev/") ? null : output;
+    }
+
+    private static String optionValue(List<Word> args, String shortOption, String longOption) {
+        for (int i = 0; i < args.size(); i++) {
+            String value = args.get(i).value();
+            if (value.equals(shortOption) && i + 1 < args.size()) {
+                return args.get(i + 1).value();
+            }
+            if (value.startsWith(longOption + "=")) {
+                return value.substring(longOption.length() + 1);
+            }
+        }
+        return null;
     }
 
     /** The local files curl or wget uploads. */

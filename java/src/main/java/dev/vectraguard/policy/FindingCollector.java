@@ -42,7 +42,9 @@ final class FindingCollector {
     void noteSince(int mark, String note) {
         for (int i = mark; i < findings.size(); i++) {
             RiskFinding finding = findings.get(i);
-            findings.set(i, new RiskFinding(finding.code(), finding.severity(), finding.reason() + " " + note));
+            if (!finding.reason().endsWith(note)) {
+                findings.set(i, new RiskFinding(finding.code(), finding.severity(), finding.reason() + " " + note));
+            }
         }
     }
 

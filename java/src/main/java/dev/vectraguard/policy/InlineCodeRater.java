@@ -101,6 +101,9 @@ final class InlineCodeRater {
                 }
             }
             evaluates |= CODE_CALLS.get(language).contains(name);
+            if (CODE_CALLS.get(language).contains(name) && call.literals().size() == 1 && !call.hasNonLiteralArgument()) {
+                analysis.code(runner, call.literals().getFirst(), depth + 1);
+            }
             decodes |= name.contains("b64decode") || name.equals("decode64") || name.equals("base64_decode") || name.equals("atob")
                     || name.equals("unpack") && call.literals().contains("m");
             boolean url = call.literals().stream().anyMatch(InlineCodeRater::isUrl);

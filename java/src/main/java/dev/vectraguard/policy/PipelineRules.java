@@ -31,12 +31,14 @@ final class PipelineRules {
         boolean network = false;
         PrintedText flowing = null;
         boolean decoded = false;
+        boolean readsListedFiles = false;
         for (int j = 0; j < stages.size(); j++) {
             Invocation sink = stages.get(j);
             if (sink == null) {
                 flowing = analysis.printedBy(pipeline.stages().get(j));
                 continue;
             }
+            readsListedFiles |= sink.argumentsFromInput() && SecretRules.isReader(sink.name());
             shell |= Interpreters.isShell(sink.name()) && !Interpreters.ShellArguments.of(sink).command();
             network |= Interpreters.NETWORK_TOOLS.contains(sink.name()) || (sink.name().equals("openssl") && sink.has("s_client"));
             if (j > 0 && flowing != null && Interpreters.readsProgramFromStdin(sink)) {
@@ -45,7 +47,7 @@ final class PipelineRules {
             for (int k = 0; k < j; k++) {
                 Invocation source = stages.get(k);
                 if (source != null) {
-                    checkPair(source, sink, analysis);
+                    checkPair(source, sink, readsListedFiles, analysis);
                 }
             }
             PrintedText printed = PrintedText.of(sink);
@@ -71,7 +73,7 @@ final class PipelineRules {
         }
     }
 
-    private static void checkPair(Invocation source, Invocation sink, Analysis analysis) {
+    private static void checkPair(Invocation source, Invocation sink, boolean readsListedFiles, Analysis analysis) {
         FindingCollector findings = analysis.findings();
         String pair = " (" + source.display() + " | " + sink.display() + ")";
         if (Interpreters.readsProgramFromStdin(sink)) {
@@ -90,7 +92,7 @@ final class PipelineRules {
         if (SENDERS.contains(sink.name()) && SecretSources.emitsSecrets(source)) {
             findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "secrets piped to " + sink.name() + pair);
         }
-        if (isSender(sink.name()) && sink.argumentsFromInput() && listsPrivateFiles(source)) {
+        if (isSender(sink.name()) && (sink.argumentsFromInput() || readsListedFiles) && listsPrivateFiles(source)) {
             findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends files listed under home or / over the network" + pair);
         }
         if (SEARCHERS.contains(sink.name()) && SecretSources.isEnvironmentDump(source)
@@ -103,7 +105,7 @@ final class PipelineRules {
         return SENDERS.contains(name) || name.equals("scp") || name.equals("rsync") || name.equals("sftp");
     }
 
-    private static boolean isDecoder(Invocation source) {
+    static boolean isDecoder(Invocation source) {
         return switch (source.name()) {
             case "base64", "base32" -> source.has("-d", "--decode", "-D");
             case "xxd" -> source.hasShortFlag('r');

@@ -22,10 +22,20 @@ record PrintedText(String text, boolean escaped) {
         String name = source.name();
         List<Word> operands = source.operands();
         if (name.equals("echo")) {
-            List<String> words = new ArrayList<>(operands.size());
-            operands.forEach(word -> words.add(word.value()));
+            List<String> words = new ArrayList<>(source.args().size());
+            boolean escapes = false;
+            boolean flags = true;
+            for (Word arg : source.args()) {
+                String value = arg.value();
+                if (flags && value.length() > 1 && value.charAt(0) == '-' && value.substring(1).chars().allMatch(c -> "neE".indexOf(c) >= 0)) {
+                    escapes |= value.indexOf('e') > 0;
+                    continue;
+                }
+                flags = false;
+                words.add(value);
+            }
             String text = String.join(" ", words);
-            return source.hasShortFlag('e') ? unescape(text, false) : new PrintedText(text, false);
+            return escapes ? unescape(text, false) : new PrintedText(text, false);
         }
         if (name.equals("printf") && !operands.isEmpty()) {
             return printf(operands);

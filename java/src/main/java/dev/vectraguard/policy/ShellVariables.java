@@ -43,6 +43,11 @@ final class ShellVariables {
         set(assignment.name(), assignment.value().isDynamic() ? null : assignment.value().value());
     }
 
+    /** Records {@code name} as holding {@code value}, worked out by the caller (the known output of a substitution). */
+    void assign(String name, String value) {
+        set(name, value);
+    }
+
     private void set(String name, String value) {
         if (value == null) {
             values.remove(name);
