@@ -26,7 +26,11 @@ final class PermissionRules implements CommandRule {
         String mode = operands.isEmpty() || firstTarget == 0 ? "" : operands.getFirst().value();
         String display = " (" + invocation.display() + ")";
         if (invocation.name().equals("chmod") && setsUid(mode)) {
-            findings.add(FindingCode.SYSTEM_PERMISSION_CHANGE, RiskLevel.HIGH, "sets the setuid bit (mode " + mode + ")" + display);
+            boolean asRoot = !invocation.elevatedBy().isEmpty() || operands.stream().skip(1).map(SensitivePaths::classify)
+                    .anyMatch(kind -> kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM
+                            || kind == SensitivePaths.Kind.SYSTEM_CONTENT);
+            findings.add(FindingCode.SYSTEM_PERMISSION_CHANGE, asRoot ? RiskLevel.HIGH : RiskLevel.MEDIUM,
+                    "sets the setuid bit (mode " + mode + ")" + (asRoot ? " as root or on a system file" : "") + display);
         }
         checkTargets(invocation, operands, firstTarget, recursive, mode, display, findings);
     }
