@@ -96,6 +96,8 @@ public enum FindingCode {
     UNREVIEWED_INFRASTRUCTURE_APPLY,
     /** A command spelled to hide what it runs ({@code ${IFS}} for spaces, escaped bytes fed to a shell). */
     OBFUSCATED_COMMAND,
+    /** Gives an account root or admin rights, or removes its password ({@code useradd -o -u 0}, {@code usermod -aG sudo}). */
+    ACCOUNT_PRIVILEGE_CHANGE,
     /** Writes, deletes, moves or changes permissions inside a directory listed in {@code policies.protected_directories}. */
     PROTECTED_DIRECTORY_CHANGE
 }

@@ -16,12 +16,14 @@ final class PersistenceRules implements CommandRule {
     private static final Set<String> GIT_GLOBAL_OPTIONS_WITH_VALUE = Set.of("-C", "-c", "--git-dir", "--work-tree", "--namespace",
             "--exec-path", "--config-env");
     /** git settings whose value is a program or a place programs are taken from. */
+    private static final Set<String> ADMIN_GROUPS = Set.of("sudo", "wheel", "admin", "root", "docker", "lxd", "disk", "shadow");
     private static final Set<String> GIT_CODE_SETTINGS = Set.of("core.hookspath", "core.fsmonitor", "core.sshcommand",
             "core.gitproxy", "core.askpass", "include.path", "init.templatedir", "sequence.editor", "diff.external");
 
     @Override
     public Set<String> commands() {
-        return Set.of("systemctl", "git", "launchctl", "update-rc.d", "chkconfig", "rc-update");
+        return Set.of("systemctl", "git", "launchctl", "update-rc.d", "chkconfig", "rc-update", "useradd", "adduser", "usermod",
+                "gpasswd", "passwd");
     }
 
     @Override
@@ -49,6 +51,24 @@ final class PersistenceRules implements CommandRule {
             case "update-rc.d", "chkconfig", "rc-update" -> {
                 if (operands.contains("defaults") || operands.contains("on") || operands.contains("add") || operands.contains("enable")) {
                     findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "enables a service at boot" + display);
+                }
+            }
+            case "useradd", "adduser", "usermod", "gpasswd" -> {
+                boolean rootId = invocation.args().stream().map(Word::value).anyMatch(value -> value.equals("0"))
+                        && (invocation.has("-u", "--uid", "-o", "--non-unique"));
+                boolean adminGroup = invocation.args().stream().map(Word::value)
+                        .anyMatch(value -> ADMIN_GROUPS.stream().anyMatch(group -> value.equals(group) || value.endsWith("," + group)
+                                || value.startsWith(group + ",")));
+                if (rootId) {
+                    findings.add(FindingCode.ACCOUNT_PRIVILEGE_CHANGE, RiskLevel.CRITICAL, "creates an account with uid 0 (root)" + display);
+                } else if (adminGroup && (invocation.has("-G", "-aG", "-a", "--groups", "--append") || invocation.name().equals("gpasswd")
+                        || invocation.name().equals("adduser") && operands.size() >= 2)) {
+                    findings.add(FindingCode.ACCOUNT_PRIVILEGE_CHANGE, RiskLevel.HIGH, "adds an account to an admin group" + display);
+                }
+            }
+            case "passwd" -> {
+                if (invocation.has("-d", "--delete")) {
+                    findings.add(FindingCode.ACCOUNT_PRIVILEGE_CHANGE, RiskLevel.HIGH, "removes an account's password" + display);
                 }
             }
             default -> { }
@@ -83,6 +103,8 @@ final class PersistenceRules implements CommandRule {
             findings.add(FindingCode.CREDENTIAL_STORE, RiskLevel.MEDIUM, "keeps git credentials in a plain-text file" + display);
         } else if (GIT_CODE_SETTINGS.contains(key) && global) {
             findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.HIGH, "makes every repository run " + value + " (" + key + ")" + display);
+        } else if (key.startsWith("url.") && key.endsWith(".insteadof") && global) {
+            findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "rewrites the remote of every clone and fetch" + display);
         } else if (key.startsWith("alias.") && value.startsWith("!") && global) {
             findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.MEDIUM, "adds a git alias that runs a shell command" + display);
         }

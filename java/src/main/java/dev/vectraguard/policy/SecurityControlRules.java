@@ -16,7 +16,10 @@ final class SecurityControlRules implements CommandRule {
             "ip6tables", "nftables", "netfilter-persistent", "fail2ban", "selinux", "falcon-sensor", "osqueryd", "wazuh-agent",
             "ossec", "falco", "auditbeat", "clamav-daemon", "clamav-freshclam", "sshguard", "crowdstrike", "sentinelone",
             "rsyslog", "syslog", "syslog-ng", "systemd-journald", "aide", "tripwire", "mdatp", "elastic-agent");
-    private static final Set<String> STOPPING = Set.of("stop", "disable", "mask", "kill");
+    private static final Set<String> STOPPING = Set.of("stop", "disable", "mask", "kill", "teardown");
+    /** Name prefixes of security agents whose processes go by several names. */
+    private static final Set<String> AGENT_PREFIXES = Set.of("falcon", "crowdstrike", "sentinel", "wazuh", "osquery", "auditd", "mdatp",
+            "cbagent", "cylance");
     private static final Set<String> HISTORY_FILES = Set.of(".bash_history", ".zsh_history", ".history", ".sh_history",
             ".local/share/fish/fish_history", ".python_history", ".mysql_history", ".psql_history", ".node_repl_history");
     private static final Set<String> HISTORY_VARIABLES = Set.of("HISTFILE", "HISTSIZE", "HISTFILESIZE", "SAVEHIST");
@@ -67,7 +70,7 @@ final class SecurityControlRules implements CommandRule {
                 }
             }
             case "kill", "pkill", "killall" -> {
-                if (operands.stream().anyMatch(SecurityControlRules::isSecurityService)) {
+                if (operands.stream().anyMatch(SecurityControlRules::isSecurityService) || killsSecurityAgent(invocation)) {
                     disabled("kills a security service", shown(invocation), findings);
                 }
             }
@@ -122,7 +125,9 @@ final class SecurityControlRules implements CommandRule {
             }
             case "gcloud" -> {
                 String words = String.join(" ", operands);
-                if ((words.contains("logging sinks delete") || words.contains("logging buckets delete")
+                if (words.startsWith("services disable") && operands.stream().anyMatch(api -> api.startsWith("logging.")
+                        || api.startsWith("cloudaudit.") || api.startsWith("securitycenter.") || api.startsWith("monitoring."))
+                        || (words.contains("logging sinks delete") || words.contains("logging buckets delete")
                         || words.contains("logging logs delete") || (words.contains("scc") && words.contains("delete")))) {
                     disabled("deletes cloud audit log sinks or logs", shown(invocation), findings);
                 }
@@ -185,7 +190,24 @@ final class SecurityControlRules implements CommandRule {
         if (dot > 0 && (name.endsWith(".service") || name.endsWith(".socket"))) {
             name = name.substring(0, dot);
         }
-        return SECURITY_SERVICES.contains(name);
+        String service = name;
+        return SECURITY_SERVICES.contains(service) || AGENT_PREFIXES.stream().anyMatch(service::startsWith);
+    }
+
+    /** {@code kill $(pgrep falcon)}: the processes to kill are looked up by the name of a security agent. */
+    private static boolean killsSecurityAgent(Invocation kill) {
+        for (Word arg : kill.args()) {
+            for (var substitution : arg.substitutions()) {
+                for (var simple : CommandTree.simpleCommands(substitution.commands())) {
+                    List<Word> words = simple.words();
+                    if (!words.isEmpty() && Set.of("pgrep", "pidof").contains(words.getFirst().value())
+                            && words.stream().skip(1).anyMatch(word -> isSecurityService(word.value()))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void disabled(String what, String display, FindingCollector findings) {

@@ -114,6 +114,11 @@ final class SystemFileRules implements CommandRule {
                 } else {
                     findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.HIGH, "writes shell startup file " + path + suffix);
                 }
+            } else if (inHome.equals(".ssh/config")) {
+                boolean runsCommands = content == null || content.contains("ProxyCommand") || content.contains("LocalCommand")
+                        || content.contains("KnownHostsCommand") || content.contains("Match exec");
+                findings.add(FindingCode.PERSISTENCE_WRITE, runsCommands ? RiskLevel.HIGH : RiskLevel.MEDIUM,
+                        (runsCommands ? "makes ssh run a command: " : "changes the SSH client configuration: ") + path + suffix);
             } else if (AUTHORIZED_KEYS.contains(inHome)) {
                 findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.HIGH, "writes SSH authorized keys " + path + suffix);
             } else if (HOME_STARTUP_DIRECTORIES.stream().anyMatch(inHome::startsWith)) {
