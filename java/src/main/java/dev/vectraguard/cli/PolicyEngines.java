@@ -9,6 +9,7 @@ import dev.vectraguard.policy.GuardLevel;
 import dev.vectraguard.policy.GlobPattern;
 import dev.vectraguard.policy.PolicySettings;
 import dev.vectraguard.policy.ProductionContext;
+import dev.vectraguard.policy.ProtectedDirectories;
 import dev.vectraguard.policy.RiskAnalyzer;
 import dev.vectraguard.policy.RiskReport;
 import dev.vectraguard.policy.SandboxMode;
@@ -20,9 +21,16 @@ import java.util.Map;
 final class PolicyEngines {
     private PolicyEngines() {}
 
-    /** The command's risk, raised one step where it names production (production_indicators.keywords). */
+    /**
+     * The command's risk, with changes inside policies.protected_directories rated high, raised one step where
+     * it names production (production_indicators.keywords).
+     */
     static RiskReport rate(LoadedConfig loaded, String command) {
-        return new ProductionContext(loaded.config().productionIndicators().keywords()).escalate(RiskAnalyzer.analyze(command));
+        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+        ProtectedDirectories protectedDirectories = ProtectedDirectories.of(loaded.config().policies().protectedDirectories(),
+                Path.of(home), Path.of("").toAbsolutePath());
+        return new ProductionContext(loaded.config().productionIndicators().keywords())
+                .escalate(RiskAnalyzer.analyze(command, protectedDirectories));
     }
 
     /**

@@ -82,6 +82,8 @@ public final class ConfigSchema {
                     "glob patterns of commands run without approval (still sandboxed per mode)"),
             new ConfigKey("policies.denylist", ValueTypes.STRING_LIST, List.of(), POLICY,
                     "glob patterns of commands always blocked (exit 77)"),
+            new ConfigKey("policies.protected_directories", ValueTypes.PATH_LIST, List.of(), POLICY + " (risk)",
+                    "directories in which writes, deletes, moves and permission changes are rated high"),
             new ConfigKey("production_indicators.branches", ValueTypes.STRING_LIST, List.of("production", "prod", "release", "release/*"),
                     "GuardLevelResolver", "git branches (globs) that mean production: guard level auto becomes paranoid"),
             new ConfigKey("production_indicators.hosts", ValueTypes.STRING_LIST, List.of(), "GuardLevelResolver",

@@ -1,5 +1,6 @@
 package dev.vectraguard.config;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -7,5 +8,7 @@ import java.util.List;
  *
  * @param allowlist {@code policies.allowlist} — glob patterns (over the normalised command) that need no approval
  * @param denylist  {@code policies.denylist} — glob patterns always blocked (exit 77); deny wins over allow
+ * @param protectedDirectories {@code policies.protected_directories} — absolute directories in which writes, deletes,
+ *                             moves and permission changes are rated high
  */
-public record PolicyConfig(List<String> allowlist, List<String> denylist) {}
+public record PolicyConfig(List<String> allowlist, List<String> denylist, List<Path> protectedDirectories) {}

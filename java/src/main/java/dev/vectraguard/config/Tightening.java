@@ -27,7 +27,7 @@ final class Tightening {
     enum Verdict { TIGHTER, SAME, LOOSER }
 
     /** Lists an untrusted file adds to instead of replacing: every entry only makes the policy stricter. */
-    static final Set<String> ADDITIVE = Set.of("policies.denylist", "env_protection.protected_vars",
+    static final Set<String> ADDITIVE = Set.of("policies.denylist", "policies.protected_directories", "env_protection.protected_vars",
             "production_indicators.branches", "production_indicators.hosts", "production_indicators.keywords",
             "sandbox.denied_domains");
 

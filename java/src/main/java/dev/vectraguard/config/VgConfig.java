@@ -60,7 +60,8 @@ public record VgConfig(GuardLevel guardLevel, SandboxConfig sandbox, PolicyConfi
         return new VgConfig(
                 (GuardLevel) v.get("guard_level.level"),
                 sandbox,
-                new PolicyConfig((List<String>) v.get("policies.allowlist"), (List<String>) v.get("policies.denylist")),
+                new PolicyConfig((List<String>) v.get("policies.allowlist"), (List<String>) v.get("policies.denylist"),
+                        (List<Path>) v.get("policies.protected_directories")),
                 new ProductionIndicators((List<String>) v.get("production_indicators.branches"),
                         (List<String>) v.get("production_indicators.hosts"),
                         (List<String>) v.get("production_indicators.keywords")),

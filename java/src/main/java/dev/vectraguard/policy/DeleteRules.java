@@ -9,23 +9,24 @@ import java.util.Set;
 final class DeleteRules implements CommandRule {
     private static final Set<String> FIND_DELETE_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
     private static final Set<String> DELETING_COMMANDS = Set.of("rm", "shred", "unlink", "rmdir");
+    private static final Set<String> MODIFYING_COMMANDS = Set.of("sed", "chmod", "chown", "chgrp", "truncate", "mv");
 
     @Override
     public Set<String> commands() {
-        return Set.of("rm", "find");
+        return Set.of("rm", "unlink", "shred", "find");
     }
 
     @Override
     public void check(Invocation invocation, FindingCollector findings) {
-        if (invocation.name().equals("rm")) {
-            checkRm(invocation, findings);
-        } else {
+        if (invocation.name().equals("find")) {
             checkFind(invocation, findings);
+        } else {
+            checkRm(invocation, findings);
         }
     }
 
     private static void checkRm(Invocation rm, FindingCollector findings) {
-        boolean recursive = rm.hasShortFlag('r') || rm.hasShortFlag('R') || rm.has("--recursive");
+        boolean recursive = rm.name().equals("rm") && (rm.hasShortFlag('r') || rm.hasShortFlag('R') || rm.has("--recursive"));
         boolean force = rm.hasShortFlag('f') || rm.has("--force");
         String action = recursive ? (force ? "recursive forced delete" : "recursive delete") : "delete";
         for (Word target : rm.operands()) {
@@ -38,6 +39,7 @@ final class DeleteRules implements CommandRule {
                     }
                 }
                 case SYSTEM -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, recursive ? RiskLevel.CRITICAL : RiskLevel.HIGH, reason);
+                case SYSTEM_CONTENT -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, RiskLevel.HIGH, reason);
                 case WORKDIR -> {
                     if (recursive) {
                         findings.add(FindingCode.RECURSIVE_DELETE_WORKDIR, RiskLevel.MEDIUM, reason);
@@ -48,7 +50,12 @@ final class DeleteRules implements CommandRule {
                         findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
                     }
                 }
-                case OTHER -> { }
+                case OTHER -> {
+                    if (recursive && SensitivePaths.insideHome(target.value()) != null
+                            && SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
+                        findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
+                    }
+                }
             }
         }
         if (recursive && rm.argumentsFromInput()) {
@@ -60,9 +67,24 @@ final class DeleteRules implements CommandRule {
     private static void checkFind(Invocation find, FindingCollector findings) {
         List<Word> args = find.args();
         boolean deletes = find.has("-delete");
+        boolean modifies = false;
         for (int i = 0; i + 1 < args.size() && !deletes; i++) {
-            deletes = FIND_DELETE_ACTIONS.contains(args.get(i).value())
-                    && DELETING_COMMANDS.contains(Invocation.basename(args.get(i + 1).value()));
+            String action = Invocation.basename(args.get(i + 1).value());
+            deletes = FIND_DELETE_ACTIONS.contains(args.get(i).value()) && DELETING_COMMANDS.contains(action);
+            modifies |= FIND_DELETE_ACTIONS.contains(args.get(i).value()) && MODIFYING_COMMANDS.contains(action)
+                    && (!action.equals("sed") || args.subList(i + 1, args.size()).stream().anyMatch(arg -> arg.value().startsWith("-i")));
+        }
+        if (modifies && !deletes) {
+            for (Word start : args) {
+                if (start.value().startsWith("-") || start.value().equals("(") || start.value().equals("!")) {
+                    break;
+                }
+                SensitivePaths.Kind kind = SensitivePaths.classify(start);
+                if (kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM) {
+                    findings.add(FindingCode.SYSTEM_FILE_WRITE, RiskLevel.HIGH, "find changing every file it matches under "
+                            + start.value() + " (" + find.display() + ")");
+                }
+            }
         }
         if (!deletes) {
             return;
@@ -75,6 +97,7 @@ final class DeleteRules implements CommandRule {
             String reason = "find deleting everything it matches under " + value + " (" + find.display() + ")";
             switch (SensitivePaths.classify(start)) {
                 case ROOT, HOME, SYSTEM -> findings.add(FindingCode.FIND_DELETE_SYSTEM, RiskLevel.CRITICAL, reason);
+                case SYSTEM_CONTENT -> findings.add(FindingCode.FIND_DELETE_SYSTEM, RiskLevel.HIGH, reason);
                 case DYNAMIC -> findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM, reason);
                 default -> { }
             }

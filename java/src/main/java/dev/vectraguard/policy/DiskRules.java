@@ -24,7 +24,7 @@ final class DiskRules implements CommandRule {
         if (name.equals("dd")) {
             for (Word arg : invocation.args()) {
                 String value = arg.value();
-                if (value.startsWith("of=") && SensitivePaths.isBlockDevice(value.substring(3))) {
+                if (value.startsWith("of=") && SensitivePaths.isDataDevice(value.substring(3))) {
                     findings.add(FindingCode.DISK_WIPE, RiskLevel.CRITICAL, "overwrites block device " + value.substring(3) + display);
                 }
             }
@@ -95,7 +95,7 @@ final class DiskRules implements CommandRule {
 
     private static String firstDevice(Invocation invocation) {
         for (Word operand : invocation.operands()) {
-            if (SensitivePaths.isBlockDevice(operand.value())) {
+            if (SensitivePaths.isDataDevice(operand.value())) {
                 return operand.value();
             }
         }

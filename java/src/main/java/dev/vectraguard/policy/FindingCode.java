@@ -75,5 +75,29 @@ public enum FindingCode {
     /** Flushes firewall rules. */
     FIREWALL_FLUSH,
     /** Approves something for vg itself ({@code vg config trust}, {@code vg trust add}). */
-    GUARD_APPROVAL
+    GUARD_APPROVAL,
+    /** Prints a credential through its tool ({@code gh auth token}, {@code gcloud auth print-access-token}, {@code kubectl get secret}). */
+    SECRET_TOKEN_READ,
+    /** A file fetched earlier in the same command line (curl -o, wget, git clone) is run, sourced or loaded. */
+    DOWNLOAD_THEN_EXECUTE,
+    /** Stores credentials in plain text ({@code git config credential.helper store}). */
+    CREDENTIAL_STORE,
+    /** Turns off a security control: SELinux, AppArmor, auditd, a firewall, cloud audit logging or threat detection. */
+    SECURITY_CONTROL_DISABLED,
+    /** Erases or stops recording shell history or system logs. */
+    HISTORY_TAMPERING,
+    /** Binds cluster-admin (or another admin role) in Kubernetes, worst to anonymous users or every service account. */
+    KUBERNETES_PRIVILEGE_GRANT,
+    /** Makes cloud data or services public: public ACLs and buckets, admin ports open to 0.0.0.0/0. */
+    CLOUD_PUBLIC_EXPOSURE,
+    /** Grants admin or owner roles in a cloud account, or creates long-lived access keys. */
+    CLOUD_PRIVILEGE_GRANT,
+    /** Applies infrastructure changes without a reviewed plan ({@code terraform apply -auto-approve}). */
+    UNREVIEWED_INFRASTRUCTURE_APPLY,
+    /** A command spelled to hide what it runs ({@code ${IFS}} for spaces, escaped bytes fed to a shell). */
+    OBFUSCATED_COMMAND,
+    /** Gives an account root or admin rights, or removes its password ({@code useradd -o -u 0}, {@code usermod -aG sudo}). */
+    ACCOUNT_PRIVILEGE_CHANGE,
+    /** Writes, deletes, moves or changes permissions inside a directory listed in {@code policies.protected_directories}. */
+    PROTECTED_DIRECTORY_CHANGE
 }

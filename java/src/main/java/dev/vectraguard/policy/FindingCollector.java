@@ -23,6 +23,31 @@ final class FindingCollector {
         findings.add(new RiskFinding(code, severity, line));
     }
 
+    /** How many findings there are so far: a mark for {@link #raiseSince}. */
+    int size() {
+        return findings.size();
+    }
+
+    /** Raises every medium or higher finding added since {@code mark} one level, noting {@code why} in its reason. */
+    void raiseSince(int mark, String why) {
+        for (int i = mark; i < findings.size(); i++) {
+            RiskFinding finding = findings.get(i);
+            if (finding.severity().atLeast(RiskLevel.MEDIUM)) {
+                findings.set(i, new RiskFinding(finding.code(), finding.severity().raise(), finding.reason() + " (" + why + ")"));
+            }
+        }
+    }
+
+    /** Appends {@code note} to the reason of every finding added since {@code mark}. */
+    void noteSince(int mark, String note) {
+        for (int i = mark; i < findings.size(); i++) {
+            RiskFinding finding = findings.get(i);
+            if (!finding.reason().endsWith(note)) {
+                findings.set(i, new RiskFinding(finding.code(), finding.severity(), finding.reason() + " " + note));
+            }
+        }
+    }
+
     /** Adds a finding that also marks the command as fetching packages from the network. */
     void addNetworked(FindingCode code, String reason) {
         networkedInstall = true;

@@ -27,7 +27,7 @@ final class GitRules implements CommandRule {
             return;
         }
         Invocation command = new Invocation("git " + args.get(sub).value(), args.get(sub), args.subList(sub + 1, args.size()),
-                git.redirections(), git.elevatedBy(), git.argumentsFromInput());
+                git.redirections(), git.elevatedBy(), git.argumentsFromInput(), git.pipedInput());
         String display = " (" + git.display() + ")";
         switch (args.get(sub).value()) {
             case "push" -> checkPush(command, display, findings);

@@ -97,29 +97,18 @@ final class InfrastructureRules implements CommandRule {
                     "prunes " + (volumes ? "volumes, " : "") + (all ? "all images, " : "") + "containers and networks" + display);
         } else if (first.equals("volume") && second.equals("prune")) {
             findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.HIGH, "deletes unused volumes and their data" + display);
-        } else if (first.equals("volume") && (second.equals("rm") || second.equals("remove"))) {
-            findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.MEDIUM, "deletes volumes and their data" + display);
         } else if (Set.of("image", "container", "network", "builder").contains(first) && second.equals("prune")) {
             findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.MEDIUM, "prunes " + first + "s" + display);
-        } else if ((first.equals("rm") || first.equals("rmi")) && (engine.has("-f", "--force") || engine.hasShortFlag('f'))
-                && engine.args().stream().anyMatch(arg -> !arg.substitutions().isEmpty())) {
-            findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.HIGH, "force-removes every listed container or image" + display);
-        } else if (first.equals("run") || first.equals("create")) {
-            checkHostAccess(engine, display, findings);
+        } else if (removes(first, second) && engine.args().stream().anyMatch(arg -> !arg.substitutions().isEmpty())
+                && (engine.has("-f", "--force") || engine.hasShortFlag('f') || first.equals("volume"))) {
+            findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.HIGH, "force-removes every listed container, image or volume" + display);
+        } else if (first.equals("volume") && (second.equals("rm") || second.equals("remove"))) {
+            findings.add(FindingCode.CONTAINER_DESTRUCTIVE, RiskLevel.MEDIUM, "deletes volumes and their data" + display);
         }
     }
 
-    private static void checkHostAccess(Invocation engine, String display, FindingCollector findings) {
-        List<Word> args = engine.args();
-        for (int i = 0; i < args.size(); i++) {
-            String value = args.get(i).value();
-            String mount = value.equals("-v") || value.equals("--volume") ? (i + 1 < args.size() ? args.get(i + 1).value() : "")
-                    : value.startsWith("--volume=") ? value.substring(9) : "";
-            if (value.equals("--privileged") || value.equals("--pid=host") || mount.startsWith("/:")
-                    || mount.startsWith("/var/run/docker.sock") || mount.startsWith("/run/docker.sock")) {
-                findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "container with access to the host" + display);
-                return;
-            }
-        }
+    private static boolean removes(String first, String second) {
+        return first.equals("rm") || first.equals("rmi")
+                || Set.of("image", "container", "volume").contains(first) && (second.equals("rm") || second.equals("remove"));
     }
 }

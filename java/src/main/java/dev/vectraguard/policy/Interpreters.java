@@ -2,8 +2,10 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Word;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Commands that run code, and where they take it from: a {@code -c} string, a script file, or standard input. */
@@ -15,7 +17,11 @@ final class Interpreters {
             Map.entry("pypy", Set.of("-c")), Map.entry("pypy3", Set.of("-c")),
             Map.entry("perl", Set.of("-e", "-E")), Map.entry("ruby", Set.of("-e")), Map.entry("lua", Set.of("-e")),
             Map.entry("node", Set.of("-e", "--eval", "-p", "--print")), Map.entry("nodejs", Set.of("-e", "--eval", "-p", "--print")),
-            Map.entry("php", Set.of("-r")));
+            Map.entry("php", Set.of("-r")), Map.entry("bun", Set.of("-e", "--eval", "-p", "--print")),
+            Map.entry("luajit", Set.of("-e")));
+    private static final Set<String> AWK_OPTIONS_WITH_VALUE = Set.of("-F", "-v", "--field-separator", "--assign", "-i", "--include",
+            "-l", "--load");
+    private static final Set<String> FIND_EXEC_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
     static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET");
     static final Set<String> NETWORK_TOOLS = Set.of("nc", "ncat", "netcat", "socat", "telnet", "nc.traditional", "nc.openbsd");
 
@@ -42,7 +48,13 @@ final class Interpreters {
      */
     static List<Word> containerCommand(Invocation tool) {
         List<Word> args = tool.args();
-        if (!tool.subcommand().equals("exec")) {
+        int dashes = 0;
+        while (dashes < args.size() && !args.get(dashes).value().equals("--")) {
+            dashes++;
+        }
+        boolean runsCommand = CONTAINER_ENGINES.contains(tool.name()) ? tool.subcommand().equals("exec")
+                : args.subList(0, dashes).stream().anyMatch(arg -> arg.value().equals("exec"));
+        if (!runsCommand) {
             return List.of();
         }
         if (CONTAINER_ENGINES.contains(tool.name())) {
@@ -59,6 +71,38 @@ final class Interpreters {
             }
         }
         return List.of();
+    }
+
+    /** The program text of {@code awk 'PROGRAM' files...}, or null when it comes from a file ({@code -f}). */
+    static Word awkProgram(Invocation awk) {
+        if (awk.has("-f", "--file") || awk.args().stream().anyMatch(arg -> arg.value().startsWith("--file="))) {
+            return null;
+        }
+        int program = CommandUnwrapper.skipOptions(awk.args(), 0, AWK_OPTIONS_WITH_VALUE);
+        return program < awk.args().size() ? awk.args().get(program) : null;
+    }
+
+    /**
+     * The command {@code find ... -exec CMD {} \;} runs, with {@code {}} standing for a path below the
+     * start directory; empty when there is none.
+     */
+    static Optional<List<Word>> findExecCommand(Invocation find) {
+        List<Word> args = find.args();
+        String start = args.isEmpty() || args.getFirst().value().startsWith("-") ? "." : args.getFirst().value();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (FIND_EXEC_ACTIONS.contains(args.get(i).value())) {
+                List<Word> argv = new ArrayList<>();
+                for (int j = i + 1; j < args.size(); j++) {
+                    String value = args.get(j).value();
+                    if (value.equals(";") || value.equals("+")) {
+                        break;
+                    }
+                    argv.add(value.contains("{}") ? Word.quoted(value.replace("{}", start + "/{}")) : args.get(j));
+                }
+                return argv.isEmpty() ? Optional.empty() : Optional.of(argv);
+            }
+        }
+        return Optional.empty();
     }
 
     static boolean isShell(String name) {
@@ -92,6 +136,9 @@ final class Interpreters {
     /** True when a shell or interpreter will read its program from standard input ({@code curl x | bash}). */
     static boolean readsProgramFromStdin(Invocation invocation) {
         if (isShell(invocation.name())) {
+            if (invocation.hasShortFlag('n')) {
+                return false;
+            }
             if (invocation.hasShortFlag('s')) {
                 return true;
             }

@@ -13,14 +13,30 @@ import java.util.List;
  * {@code argumentsFromInput} whether more arguments arrive from standard input (after {@code xargs}).
  */
 record Invocation(String name, Word command, List<Word> args, List<Redirection> redirections,
-                  String elevatedBy, boolean argumentsFromInput) {
+                  String elevatedBy, boolean argumentsFromInput, String pipedInput) {
     private static final int DISPLAY_LIMIT = 100;
 
     static Invocation of(List<Word> argv, List<Redirection> redirections, String elevatedBy, boolean argumentsFromInput) {
         Word command = argv.getFirst();
         String name = command.isDynamic() ? command.value() : basename(command.value());
         return new Invocation(name, command, List.copyOf(argv.subList(1, argv.size())),
-                redirections, elevatedBy, argumentsFromInput);
+                redirections, elevatedBy, argumentsFromInput, null);
+    }
+
+    /** This invocation reading {@code text} from a pipe (an echo, printf or here-document before it), when known. */
+    Invocation withPipedInput(String text) {
+        return new Invocation(name, command, args, redirections, elevatedBy, argumentsFromInput, text);
+    }
+
+    /** The text on standard input when known: a here-document, a here-string, or text piped from echo/printf; else null. */
+    String input() {
+        for (Redirection redirection : redirections) {
+            var supplied = redirection.suppliedInput();
+            if (supplied.isPresent()) {
+                return supplied.get();
+            }
+        }
+        return pipedInput;
     }
 
     static String basename(String path) {
@@ -83,6 +99,24 @@ record Invocation(String name, Word command, List<Word> args, List<Redirection> 
             }
         }
         return operands;
+    }
+
+    /** The values of the first {@code limit} operands. */
+    List<String> operandValues(int limit) {
+        List<String> values = new ArrayList<>(Math.min(limit, args.size()));
+        boolean optionsEnded = false;
+        for (Word arg : args) {
+            if (values.size() >= limit) {
+                break;
+            }
+            String value = arg.value();
+            if (!optionsEnded && value.equals("--")) {
+                optionsEnded = true;
+            } else if (optionsEnded || !value.startsWith("-") || value.equals("-")) {
+                values.add(value);
+            }
+        }
+        return values;
     }
 
     /** The first operand: the subcommand of tools such as {@code cryptsetup luksFormat} or {@code git stash clear}. */

@@ -2,25 +2,21 @@ package dev.vectraguard.policy;
 
 import dev.vectraguard.policy.shell.Command;
 import dev.vectraguard.policy.shell.Pipeline;
-import dev.vectraguard.policy.shell.Redirection;
 import dev.vectraguard.policy.shell.SimpleCommand;
-import dev.vectraguard.policy.shell.Word;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Risks that only show across the stages of a pipeline: downloads or decoded data piped into a shell,
- * echoed commands piped into a shell or database client, secrets piped to the network, a shell
- * wired to a network tool, the environment searched for secrets.
+ * echoed or decoded commands piped into a shell, interpreter or database client (rated as what they
+ * say), secrets piped to the network, a shell wired to a network tool, the environment searched for secrets.
  */
 final class PipelineRules {
-    private static final Set<String> PRINTERS = Set.of("echo", "printf");
-    private static final Set<String> SENDERS = Set.of("curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh");
+    static final Set<String> SENDERS = Set.of("curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "http",
+            "https", "xh", "mail", "mailx", "sendmail", "mutt", "rclone", "nc.traditional", "nc.openbsd", "dig", "nslookup", "host");
     private static final Set<String> SEARCHERS = Set.of("grep", "egrep", "rg", "ag");
-    private static final Set<String> ENVIRONMENT_DUMPERS = Set.of("env", "printenv", "set", "export", "declare", "compgen");
 
     private PipelineRules() {
     }
@@ -33,26 +29,51 @@ final class PipelineRules {
         }
         boolean shell = false;
         boolean network = false;
+        PrintedText flowing = null;
+        boolean decoded = false;
+        boolean readsListedFiles = false;
         for (int j = 0; j < stages.size(); j++) {
             Invocation sink = stages.get(j);
             if (sink == null) {
+                flowing = analysis.printedBy(pipeline.stages().get(j));
                 continue;
             }
+            readsListedFiles |= sink.argumentsFromInput() && SecretRules.isReader(sink.name());
             shell |= Interpreters.isShell(sink.name()) && !Interpreters.ShellArguments.of(sink).command();
             network |= Interpreters.NETWORK_TOOLS.contains(sink.name()) || (sink.name().equals("openssl") && sink.has("s_client"));
+            if (j > 0 && flowing != null && Interpreters.readsProgramFromStdin(sink)) {
+                runsText(sink, flowing, decoded, analysis, depth);
+            }
             for (int k = 0; k < j; k++) {
                 Invocation source = stages.get(k);
                 if (source != null) {
-                    checkPair(source, sink, analysis, depth);
+                    checkPair(source, sink, readsListedFiles, analysis);
                 }
             }
+            PrintedText printed = PrintedText.of(sink);
+            PrintedText input = flowing != null ? flowing : sink.input() == null ? null : new PrintedText(sink.input(), false);
+            PrintedText decodedText = input == null || printed != null ? null : PrintedText.decode(sink, input);
+            decoded |= decodedText != null;
+            flowing = printed != null ? printed : decodedText;
         }
         if (shell && network) {
             findings.add(FindingCode.REVERSE_SHELL, RiskLevel.CRITICAL, "shell wired to a network connection (" + describe(stages) + ")");
         }
     }
 
-    private static void checkPair(Invocation source, Invocation sink, Analysis analysis, int depth) {
+    private static void runsText(Invocation sink, PrintedText text, boolean decoded, Analysis analysis, int depth) {
+        if (Interpreters.isShell(sink.name())) {
+            if (text.escaped() && !decoded) {
+                analysis.findings().add(FindingCode.OBFUSCATED_COMMAND, RiskLevel.HIGH,
+                        "escaped characters hide the command piped to " + sink.name() + " (" + VisibleText.shortened(text.text(), 60) + ")");
+            }
+            analysis.text(text.text(), depth + 1);
+        } else {
+            analysis.code(sink, text.text(), depth);
+        }
+    }
+
+    private static void checkPair(Invocation source, Invocation sink, boolean readsListedFiles, Analysis analysis) {
         FindingCollector findings = analysis.findings();
         String pair = " (" + source.display() + " | " + sink.display() + ")";
         if (Interpreters.readsProgramFromStdin(sink)) {
@@ -60,43 +81,31 @@ final class PipelineRules {
                 findings.add(FindingCode.PIPE_TO_SHELL, RiskLevel.CRITICAL, "downloaded script piped to " + sink.name() + pair);
             } else if (isDecoder(source)) {
                 findings.add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH, "decoded data piped to " + sink.name() + pair);
-            } else {
-                printedText(source).ifPresent(text -> analysis.text(text, depth + 1));
             }
         }
         if (DatabaseRules.isClient(sink.name())) {
-            printedText(source).ifPresent(text -> DatabaseRules.checkStatements(sink, text, findings));
+            PrintedText printed = PrintedText.of(source);
+            if (printed != null) {
+                DatabaseRules.checkStatements(sink, printed.text(), findings);
+            }
         }
-        if (SENDERS.contains(sink.name()) && SecretRules.readsSecretFile(source)) {
-            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "secret file piped to " + sink.name() + pair);
+        if (SENDERS.contains(sink.name()) && SecretSources.emitsSecrets(source)) {
+            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "secrets piped to " + sink.name() + pair);
         }
-        if (SEARCHERS.contains(sink.name()) && isEnvironmentDump(source)
+        if (isSender(sink.name()) && (sink.argumentsFromInput() || readsListedFiles) && listsPrivateFiles(source)) {
+            findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends files listed under home or / over the network" + pair);
+        }
+        if (SEARCHERS.contains(sink.name()) && SecretSources.isEnvironmentDump(source)
                 && sink.operands().stream().anyMatch(pattern -> SecretRules.isSecretName(pattern.value()))) {
             findings.add(FindingCode.SECRET_ENV_READ, RiskLevel.MEDIUM, "searches the environment for secrets" + pair);
         }
     }
 
-    /** The text a stage prints when it is {@code echo}/{@code printf} of known words or {@code cat} of a here-document. */
-    private static Optional<String> printedText(Invocation source) {
-        if (PRINTERS.contains(source.name())) {
-            List<String> words = new ArrayList<>();
-            for (Word arg : source.operands()) {
-                words.add(arg.value());
-            }
-            return Optional.of(String.join(" ", words));
-        }
-        if (source.name().equals("cat") && source.args().isEmpty()) {
-            for (Redirection redirection : source.redirections()) {
-                Optional<String> input = redirection.suppliedInput();
-                if (input.isPresent()) {
-                    return input;
-                }
-            }
-        }
-        return Optional.empty();
+    static boolean isSender(String name) {
+        return SENDERS.contains(name) || name.equals("scp") || name.equals("rsync") || name.equals("sftp");
     }
 
-    private static boolean isDecoder(Invocation source) {
+    static boolean isDecoder(Invocation source) {
         return switch (source.name()) {
             case "base64", "base32" -> source.has("-d", "--decode", "-D");
             case "xxd" -> source.hasShortFlag('r');
@@ -106,8 +115,18 @@ final class PipelineRules {
         };
     }
 
-    private static boolean isEnvironmentDump(Invocation source) {
-        return ENVIRONMENT_DUMPERS.contains(source.name()) && source.operands().isEmpty();
+    /** {@code find ~ ...}, {@code ls ~/.ssh}, {@code locate id_rsa}: names of files under home, / or a credential directory. */
+    private static boolean listsPrivateFiles(Invocation source) {
+        if (!Set.of("find", "ls", "locate", "fd", "fdfind").contains(source.name())) {
+            return false;
+        }
+        for (var operand : source.operands()) {
+            SensitivePaths.Kind kind = SensitivePaths.classify(operand);
+            if (kind == SensitivePaths.Kind.HOME || kind == SensitivePaths.Kind.ROOT || SecretFiles.sensitivity(operand.value()).isPresent()) {
+                return true;
+            }
+        }
+        return source.name().equals("locate");
     }
 
     private static String describe(List<Invocation> stages) {

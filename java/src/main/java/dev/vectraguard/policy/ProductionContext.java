@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * {@code production_indicators.keywords}: a command that names production (a word such as
  * {@code prod} or {@code live} standing on its own in an argument: {@code --context prod},
  * {@code db-prod-1}, {@code live.example.org}) is one step more dangerous. Raises every medium or
- * higher finding one level, once; findings the rules already rated for production are left alone.
+ * higher finding one level, once; findings the rules already rated for production are left alone, and so are
+ * package installs and builds ({@code npm install live-server} fetches a package whose name says live).
  */
 public final class ProductionContext {
     private static final Pattern WORD_SEPARATORS = Pattern.compile("[^a-z0-9]+");
@@ -38,7 +39,8 @@ public final class ProductionContext {
         List<RiskFinding> raised = new ArrayList<>();
         for (RiskFinding finding : report.findings()) {
             boolean alreadyProduction = finding.reason().contains("production");
-            raised.add(finding.severity().atLeast(RiskLevel.MEDIUM) && !alreadyProduction
+            boolean fetchesPackages = finding.code() == FindingCode.NETWORKED_INSTALL || finding.code() == FindingCode.NETWORKED_BUILD;
+            raised.add(finding.severity().atLeast(RiskLevel.MEDIUM) && !alreadyProduction && !fetchesPackages
                     ? new RiskFinding(finding.code(), finding.severity().raise(),
                             finding.reason() + " (names production: '" + keyword.get() + "')")
                     : finding);

@@ -8,7 +8,8 @@ import java.util.Set;
 /** Network tools and interpreter one-liners that hand a shell to a remote peer. */
 final class ReverseShellRules implements CommandRule {
     private static final String[] SOCKET_WORDS = {"socket", "fsockopen", "/dev/tcp", "net.connect", "tcpsocket"};
-    private static final String[] CONNECT_WORDS = {"connect", "tcpsocket.open", "tcpsocket.new", "fsockopen", "createconnection"};
+    private static final String[] CONNECT_WORDS = {"connect", "tcpsocket.open", "tcpsocket.new", "fsockopen", "createconnection",
+        "socket::inet", "create_connection", "fdopen"};
     private static final String[] EXEC_WORDS = {"dup2", "subprocess", "pty.spawn", "exec", "spawn", "/bin/sh", "/bin/bash",
             "popen", "system(", "child_process", "cmd.exe"};
 

@@ -10,7 +10,7 @@ final class RuleBook {
     private static final List<CommandRule> RULES = List.of(new DeleteRules(), new DiskRules(), new PermissionRules(),
             new ReverseShellRules(), new DownloadRules(), new SystemFileRules(), new SecretRules(), new GitRules(),
             new DatabaseRules(), new InfrastructureRules(), new PackageRules(), new SystemRules(),
-            new GuardApprovalRules());
+            new GuardApprovalRules(), new SecurityControlRules(), new SecretSources(), new ContainerRules(), new CloudPostureRules(), new PersistenceRules());
     private static final Map<String, List<CommandRule>> BY_COMMAND = index();
 
     private RuleBook() {

@@ -84,6 +84,10 @@ final class SecretRules implements CommandRule {
         return false;
     }
 
+    static boolean isReader(String name) {
+        return READERS.contains(name);
+    }
+
     static boolean isSecretName(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
         for (String part : SECRET_NAME_PARTS) {

@@ -15,6 +15,8 @@ final class SensitivePaths {
         HOME,
         /** A system directory such as /etc, /usr, /var/lib, or anything under /etc. */
         SYSTEM,
+        /** Something inside a system directory: /var/lib/mysql, /usr/bin/find, /boot/vmlinuz. */
+        SYSTEM_CONTENT,
         /** The current or parent directory as a whole: {@code .}, {@code *}, {@code ..}. */
         WORKDIR,
         /** Only known at run time ({@code "$DIR"}, {@code /$X}). */
@@ -28,9 +30,15 @@ final class SensitivePaths {
     private static final Set<String> SYSTEM_SECOND_LEVEL = Set.of("usr/bin", "usr/sbin", "usr/lib", "usr/lib64",
             "usr/local", "usr/share", "usr/include", "var/lib", "var/log", "var/spool", "var/mail", "var/www",
             "var/backups", "var/cache", "boot/efi", "private/etc", "private/var");
+    /** Directories whose whole content belongs to the system, by first path elements ({@code /usr/local} is the user's). */
+    private static final Set<String> SYSTEM_CONTENT_ROOTS = Set.of("usr", "boot", "bin", "sbin", "lib", "lib32", "lib64",
+            "libx32", "var/lib", "var/log", "var/spool", "System", "private/etc", "private/var");
+    private static final Set<String> USER_CONTENT_IN_SYSTEM = Set.of("usr/local", "var/lib/apt/lists");
+    /** Devices that hold no data: writing or formatting them destroys nothing. */
+    private static final Set<String> PSEUDO_DEVICES = Set.of("null", "zero", "full", "random", "urandom", "stdin", "stdout",
+            "stderr", "tty", "console", "ptmx", "kmsg");
+    private static final Set<String> PSEUDO_DEVICE_DIRECTORIES = Set.of("fd/", "pts/", "shm/", "tty", "mqueue/");
     private static final Set<String> HOME_PARENTS = Set.of("home", "Users");
-    private static final Set<String> BLOCK_DEVICE_PREFIXES = Set.of("sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk",
-            "rdisk", "md", "dm-", "mapper/", "nbd");
 
     private SensitivePaths() {
     }
@@ -77,7 +85,23 @@ final class SensitivePaths {
                 || (parts.length == 2 && (isGlob(parts[1]) || SYSTEM_SECOND_LEVEL.contains(top + "/" + parts[1])))) {
             return Kind.SYSTEM;
         }
-        return Kind.OTHER;
+        return isSystemContent(path) ? Kind.SYSTEM_CONTENT : Kind.OTHER;
+    }
+
+    /** True for a resolved absolute path strictly inside a directory that belongs to the system (/usr/bin/find, /var/lib/mysql). */
+    static boolean isSystemContent(String path) {
+        String relative = path.substring(1);
+        for (String root : USER_CONTENT_IN_SYSTEM) {
+            if (relative.equals(root) || relative.startsWith(root + "/")) {
+                return false;
+            }
+        }
+        for (String root : SYSTEM_CONTENT_ROOTS) {
+            if (relative.startsWith(root + "/")) {
+                return true;
+            }
+        }
+        return relative.startsWith("etc/");
     }
 
     /**
@@ -121,19 +145,25 @@ final class SensitivePaths {
         return null;
     }
 
-    /** True for a block device path such as /dev/sda, /dev/nvme0n1p1, /dev/mapper/vg-root, /dev/disk2. */
-    static boolean isBlockDevice(String path) {
+    /**
+     * True for any path under /dev except the devices that hold no data (null, zero, random, tty*, fd/*, ...):
+     * {@code /dev/xvdf}, {@code /dev/loop0}, {@code /dev/foo0} whether or not it exists here.
+     */
+    static boolean isDataDevice(String path) {
         String resolved = resolve(path);
-        if (!resolved.startsWith("/dev/")) {
+        if (!resolved.startsWith("/dev/") || resolved.length() == 5) {
             return false;
         }
         String device = resolved.substring(5);
-        for (String prefix : BLOCK_DEVICE_PREFIXES) {
+        if (PSEUDO_DEVICES.contains(device)) {
+            return false;
+        }
+        for (String prefix : PSEUDO_DEVICE_DIRECTORIES) {
             if (device.startsWith(prefix)) {
-                return true;
+                return false;
             }
         }
-        return false;
+        return !device.startsWith("tcp/") && !device.startsWith("udp/");
     }
 
     /** Resolves {@code .}, {@code ..} and repeated slashes of an absolute path, lexically. */

@@ -1,5 +1,8 @@
 package dev.vectraguard.policy;
 
+import dev.vectraguard.policy.shell.Word;
+
+import java.util.List;
 import java.util.Set;
 
 /** Power-off and reboot, killing every process, flushing the firewall. */
@@ -25,10 +28,24 @@ final class SystemRules implements CommandRule {
         } else if (name.equals("killall5") || (name.equals("kill") && invocation.args().size() >= 2
                 && invocation.value(invocation.args().size() - 1).equals("-1"))) {
             findings.add(FindingCode.KILL_ALL_PROCESSES, RiskLevel.HIGH, "kills every process it can signal" + display);
-        } else if ((name.startsWith("ip") && (invocation.has("-F", "--flush")))
+        } else if ((name.startsWith("ip") && (invocation.has("-F", "--flush") || acceptsByDefault(invocation)))
                 || (name.equals("nft") && invocation.has("flush") && invocation.has("ruleset"))
-                || (name.equals("ufw") && first.equals("disable"))) {
+                || (name.equals("ufw") && (first.equals("disable") || first.equals("reset")
+                        || first.equals("default") && invocation.has("allow") && !invocation.has("outgoing")))) {
             findings.add(FindingCode.FIREWALL_FLUSH, RiskLevel.HIGH, "removes firewall rules" + display);
         }
+    }
+
+    /** {@code iptables -P INPUT ACCEPT}: the default policy of an incoming chain set to accept everything. */
+    private static boolean acceptsByDefault(Invocation iptables) {
+        List<Word> args = iptables.args();
+        for (int i = 0; i + 2 < args.size(); i++) {
+            String option = args.get(i).value();
+            if ((option.equals("-P") || option.equals("--policy")) && !args.get(i + 1).value().equalsIgnoreCase("OUTPUT")
+                    && args.get(i + 2).value().equalsIgnoreCase("ACCEPT")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

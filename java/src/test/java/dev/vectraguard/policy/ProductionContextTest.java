@@ -28,6 +28,12 @@ class ProductionContextTest {
     }
 
     @Test
+    void aPackageNamedLikeProductionIsNotProduction() {
+        assertEquals(RiskLevel.MEDIUM, context.escalate(RiskAnalyzer.analyze("npm install live-server")).risk());
+        assertEquals(RiskLevel.MEDIUM, context.escalate(RiskAnalyzer.analyze("pip install prod-utils")).risk());
+    }
+
+    @Test
     void noKeywordsChangeNothing() {
         RiskReport report = RiskAnalyzer.analyze("git reset --hard live");
         assertEquals(report, new ProductionContext(List.of()).escalate(report));
