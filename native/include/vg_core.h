@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 4
+#define VG_CORE_ABI_VERSION 5
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -201,7 +201,7 @@ typedef struct vg_spawn_spec {
     int32_t stderr_fd;
     int32_t userns_fd;              /* with VG_SPAWN_PREPARED_NAMESPACES: the pair from vg_prepare_namespaces */
     int32_t netns_fd;
-    int32_t reserved;
+    int32_t nice;                   /* the command's nice value is raised to this (never lowered); 0 = unchanged */
     /* The sandbox's scratch tmpfs: the memory that the "mode=NNNN" tmpfs targets, /dev/shm and the
      * overlay uppers share. Its size in bytes and its number of inodes; 0 = the kernel's default
      * (half of the host's RAM, unbounded for the sandbox). */

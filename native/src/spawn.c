@@ -203,6 +203,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         (spec->rlimit_count > 0 && spec->rlimits == NULL) ||
         (spec->cgroup_procs_fd_count > 0 && spec->cgroup_procs_fds == NULL))
         return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "count without array");
+    if (spec->nice < 0 || spec->nice > 19)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "nice outside 0..19");
     int prepared = (spec->flags & VG_SPAWN_PREPARED_NAMESPACES) != 0;
     if (prepared && (spec->userns_fd < 0 || spec->netns_fd < 0 ||
                      (spec->namespaces & (VG_NS_USER | VG_NS_NET)) != (VG_NS_USER | VG_NS_NET)))
