@@ -216,10 +216,21 @@ final class ResourceControl implements AutoCloseable {
         return cgroupDirs;
     }
 
-    /** Whether the memory limit stopped the command (an out-of-memory kill happened in its cgroup). */
-    boolean memoryLimitHit() {
+    /**
+     * Whether the memory limit stopped the command: an out-of-memory kill happened in its cgroup, or
+     * with rlimits (which refuse memory rather than kill, and leave no count) the command failed after
+     * one of its processes had a resident set of three quarters of the limit or more.
+     *
+     * @param status     the command's exit status, null while it runs
+     * @param peakBytes  the largest resident set of the sandbox's processes
+     */
+    boolean memoryLimitHit(Integer status, long peakBytes) {
+        if (files == null) {
+            return status != null && status != 0 && peakBytes >= limits.memoryBytes() / 4 * 3;
+        }
         return oomKills() > oomKillsBefore;
     }
+
 
     /** Out-of-memory kills counted so far in the memory cgroup; 0 without cgroups. */
     private long oomKills() {
