@@ -27,6 +27,37 @@ class CpuLimitsCliTest {
     private record Observed(String shares, String quota, int nice, String notice) {}
 
     @Test
+    void noLevelThrottlesDiskIo() throws Exception {
+        for (String level : List.of("permissive", "balanced", "strict", "paranoid")) {
+            VgRunner vg = new VgRunner(root);
+            observe(vg, level, pid -> {
+                Path cgroup = cpuCgroup(pid);
+                if (cgroup.startsWith("/sys/fs/cgroup/cpu") && Files.isDirectory(Path.of("/sys/fs/cgroup/blkio"))) {
+                    String blkio = controllerLine(pid, "blkio");
+                    assertTrue(blkio.endsWith(":/") || !blkio.contains("vectra-guard"),
+                            level + ": the command is in a blkio cgroup of vg: " + blkio);
+                } else {
+                    Path ioMax = cgroup.resolve("io.max");
+                    assertTrue(!Files.exists(ioMax) || Files.readString(ioMax).isBlank(), level + ": io.max is set: " + ioMax);
+                }
+            });
+        }
+    }
+
+    private static String controllerLine(long pid, String controller) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            if (List.of(line.split(":", 3)[1].split(",")).contains(controller)) {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    private interface Check {
+        void on(long pid) throws Exception;
+    }
+
+    @Test
     void balancedIsAShareWithoutQuotaAndANicedCommand() throws Exception {
         Observed seen = observe(new VgRunner(root), "balanced");
         assertShare(seen, 1000);
@@ -89,6 +120,10 @@ class CpuLimitsCliTest {
 
     /** Starts {@code vg exec} with a sleeping command, reads its cgroup and nice value from outside, then stops it. */
     private Observed observe(VgRunner vg, String level) throws Exception {
+        return observe(vg, level, pid -> { });
+    }
+
+    private Observed observe(VgRunner vg, String level, Check check) throws Exception {
         assumeTrue(CgroupProbe.probe().usableForLimits(), "no usable cgroups for this user");
         String marker = "vg-cpu-" + System.nanoTime();
         Path out = root.resolve(marker + ".out");
@@ -99,6 +134,7 @@ class CpuLimitsCliTest {
             String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceFirst(".*\\) ", "").split(" ");
             int nice = Integer.parseInt(stat[16]);
             Path cgroup = cpuCgroup(pid);
+            check.on(pid);
             String shares;
             String quota;
             if (cgroup.startsWith("/sys/fs/cgroup/cpu/") || cgroup.startsWith("/sys/fs/cgroup/cpu,cpuacct/")) {

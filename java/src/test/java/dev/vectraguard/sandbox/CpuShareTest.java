@@ -34,7 +34,8 @@ class CpuShareTest {
             }
             assertEquals(2, spinners.size(), "two spinning processes expected, found " + spinners);
             Path cpuStat = cpuStat(process);
-            long throttledBefore = throttled(cpuStat);
+            long throttledBefore = stat(cpuStat, "nr_throttled");
+            long periodsBefore = stat(cpuStat, "nr_periods");
             long jobBefore = cpuTicks(spinners);
             long idleBefore = idleTicks();
             long start = System.nanoTime();
@@ -42,13 +43,16 @@ class CpuShareTest {
             long job = cpuTicks(spinners) - jobBefore;
             long idle = idleTicks() - idleBefore;
             double seconds = (System.nanoTime() - start) / 1e9;
-            long throttled = throttled(cpuStat) - throttledBefore;
+            long throttled = stat(cpuStat, "nr_throttled") - throttledBefore;
+            long periods = stat(cpuStat, "nr_periods") - periodsBefore;
             process.kill();
             double jobCpus = job / (double) CLOCK_TICKS_PER_SECOND / seconds;
             double idleCpus = idle / (double) CLOCK_TICKS_PER_SECOND / seconds;
-            String measured = String.format("the job got %.2f CPUs over %.1f s while %.2f CPUs were idle, throttled %d times",
-                    jobCpus, seconds, idleCpus, throttled);
+            String measured = String.format("the job got %.2f CPUs over %.1f s while %.2f CPUs were idle; "
+                    + "quota periods %d, throttled %d times", jobCpus, seconds, idleCpus, periods, throttled);
             System.out.println(measured);
+            // The kernel counts bandwidth periods only for a cgroup with a quota, whatever the load.
+            assertEquals(0, periods, "a CPU quota is enforced on the job: " + measured);
             assertEquals(0, throttled, "a CPU quota throttled the job: " + measured);
             // On a busy machine the share may give the job less than one CPU; CPU left idle while the
             // job got at most one is what a quota does.
@@ -66,17 +70,17 @@ class CpuShareTest {
         return null;
     }
 
-    /** nr_throttled of cpu.stat; 0 without cgroups. */
-    private static long throttled(Path cpuStat) throws Exception {
+    /** A counter of cpu.stat (nr_periods, nr_throttled); 0 without cgroups. */
+    private static long stat(Path cpuStat, String counter) throws Exception {
         if (cpuStat == null) {
             return 0;
         }
         for (String line : Files.readAllLines(cpuStat)) {
-            if (line.startsWith("nr_throttled ")) {
-                return Long.parseLong(line.substring("nr_throttled ".length()).strip());
+            if (line.startsWith(counter + " ")) {
+                return Long.parseLong(line.substring(counter.length() + 1).strip());
             }
         }
-        throw new AssertionError("no nr_throttled in " + cpuStat);
+        throw new AssertionError("no " + counter + " in " + cpuStat);
     }
 
     /** Idle time of all CPUs (the cpu line of /proc/stat), in clock ticks. */
