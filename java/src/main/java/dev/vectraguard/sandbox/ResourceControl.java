@@ -231,7 +231,6 @@ final class ResourceControl implements AutoCloseable {
         return oomKills() > oomKillsBefore;
     }
 
-
     /** Out-of-memory kills counted so far in the memory cgroup; 0 without cgroups. */
     private long oomKills() {
         if (files == null) {
