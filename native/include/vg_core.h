@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 4
+#define VG_CORE_ABI_VERSION 5
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -201,7 +201,7 @@ typedef struct vg_spawn_spec {
     int32_t stderr_fd;
     int32_t userns_fd;              /* with VG_SPAWN_PREPARED_NAMESPACES: the pair from vg_prepare_namespaces */
     int32_t netns_fd;
-    int32_t reserved;
+    int32_t nice;                   /* the command's nice value is raised to this (never lowered); 0 = unchanged */
     /* The sandbox's scratch tmpfs: the memory that the "mode=NNNN" tmpfs targets, /dev/shm and the
      * overlay uppers share. Its size in bytes and its number of inodes; 0 = the kernel's default
      * (half of the host's RAM, unbounded for the sandbox). */
@@ -277,13 +277,14 @@ int32_t vg_netns_sockets(int32_t sockstat_fd, vg_error *err);
 int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *err);
 
 /* Waits up to timeout_ms (-1 = forever) for the sandbox to end. Returns 1 and
- * sets *status (exit code, or 128+N when killed by signal N) when it ended,
- * 0 on timeout. "Ended": the command and every other process in the sandbox
+ * sets *status (exit code, or 128+N when killed by signal N) and, when not NULL,
+ * *peak_rss_kib (the largest resident set any process of the sandbox had, in
+ * KiB; 0 when unknown) when it ended, 0 on timeout. "Ended": the command and every other process in the sandbox
  * are gone. The init reports that before it exits itself, so the kernel's
  * teardown of the sandbox (its mounts, namespaces) is not waited for here;
  * vg_release waits for it and reaps the init. (An init killed before it could
  * report is waited for and reaped here.) */
-int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err);
 
 /* Sends `signal` to the command (the init forwards it); SIGKILL ends the
  * whole sandbox at once. */

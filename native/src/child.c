@@ -242,6 +242,16 @@ static int command_main(void *arg)
             goto fail;
         }
     }
+    /* Raising the nice value needs no privilege; lowering it again needs CAP_SYS_NICE in the
+     * initial user namespace or RLIMIT_NICE, which the caller may set to 0 in `rlimits`. */
+    if (spec->nice > 0) {
+        errno = 0;
+        int current = getpriority(PRIO_PROCESS, 0);
+        if (errno == 0 && current < spec->nice && setpriority(PRIO_PROCESS, 0, spec->nice) < 0) {
+            vg_fail(&e, VG_STEP_RLIMIT, errno, "setpriority", "nice");
+            goto fail;
+        }
+    }
     int egress = (spec->flags & VG_SPAWN_EGRESS) != 0;
     if (setup_fds(spec, ctx->err_fd, egress ? spec->egress_fd : -1, &e) < 0)
         goto fail;

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -203,6 +204,8 @@ VG_API int32_t vg_spawn(const vg_spawn_spec *spec, vg_process *out, vg_error *er
         (spec->rlimit_count > 0 && spec->rlimits == NULL) ||
         (spec->cgroup_procs_fd_count > 0 && spec->cgroup_procs_fds == NULL))
         return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "count without array");
+    if (spec->nice < 0 || spec->nice > 19)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "spawn", "nice outside 0..19");
     int prepared = (spec->flags & VG_SPAWN_PREPARED_NAMESPACES) != 0;
     if (prepared && (spec->userns_fd < 0 || spec->netns_fd < 0 ||
                      (spec->namespaces & (VG_NS_USER | VG_NS_NET)) != (VG_NS_USER | VG_NS_NET)))
@@ -429,20 +432,23 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reaps the init (blocking until it has exited); *status as vg_wait reports it. */
-static int reap_init(const vg_process *proc, int32_t *status, vg_error *err)
+/* Reaps the init (blocking until it has exited); *status and *peak_rss_kib as vg_wait reports them. */
+static int reap_init(const vg_process *proc, int32_t *status, uint32_t *peak_rss_kib, vg_error *err)
 {
     siginfo_t si = {.si_pid = 0};
-    while (waitid(P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | __WALL) < 0) {
+    struct rusage usage = {0};
+    while (syscall(SYS_waitid, P_PIDFD, (id_t)proc->pidfd, &si, WEXITED | __WALL, &usage) < 0) {
         if (errno != EINTR)
             return vg_fail(err, VG_STEP_WAIT, errno, "waitid", "sandbox init");
     }
     if (status != NULL)
         *status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+    if (peak_rss_kib != NULL)
+        *peak_rss_kib = usage.ru_maxrss > 0 ? (uint32_t)(usage.ru_maxrss > 0xffffffffL ? 0xffffffffL : usage.ru_maxrss) : 0;
     return 1;
 }
 
-VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err)
+VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err)
 {
     if (proc == NULL || proc->pidfd < 0)
         return vg_fail(err, VG_STEP_ARGS, EBADF, "wait", "no pidfd");
@@ -468,10 +474,10 @@ VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *stat
         break;
     }
     if (watched == proc->status_fd) {
-        int32_t reported = 0;
+        int32_t reported[2] = {0, 0};
         size_t got = 0;
         while (got < sizeof reported) {
-            ssize_t n = read(proc->status_fd, (char *)&reported + got, sizeof reported - got);
+            ssize_t n = read(proc->status_fd, (char *)reported + got, sizeof reported - got);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
@@ -480,11 +486,13 @@ VG_API int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *stat
         }
         if (got == sizeof reported) {
             if (status != NULL)
-                *status = reported;
+                *status = reported[0];
+            if (peak_rss_kib != NULL)
+                *peak_rss_kib = (uint32_t)reported[1];
             return 1;
         }
     }
-    return reap_init(proc, status, err);
+    return reap_init(proc, status, peak_rss_kib, err);
 }
 
 VG_API int32_t vg_kill(const vg_process *proc, int32_t signal, vg_error *err)

@@ -15,7 +15,8 @@
  *
  * With STATUS-FD (the write end of a pipe to the caller) and as pid 1 of its own pid namespace,
  * it first kills and reaps everything left in the sandbox itself, then writes the status there
- * (a native int32) and exits: the caller learns that the sandbox is empty without waiting for
+ * (two native int32: the status, and the largest resident set in KiB that any process of the
+ * sandbox had, which every reaped process passed on to its parent) and exits: the caller learns that the sandbox is empty without waiting for
  * the kernel to unmount and free the namespaces, which happens after this process exits.
  *
  * With CALLER-PIDFD (VG_SPAWN_DIE_WITH_CALLER), an fd kept open across the exec: a pidfd of the
@@ -30,6 +31,7 @@
 #include <linux/fcntl.h>
 #include <linux/poll.h>
 #include <linux/prctl.h>
+#include <linux/resource.h>
 #include <linux/signal.h>
 #include <linux/signalfd.h>
 #include <linux/wait.h>
@@ -140,8 +142,12 @@ static _Noreturn void finish(int code, long status_fd)
         vg_syscall(SYS_kill, -1, SIGKILL, 0, 0, 0);
         pid = vg_syscall(SYS_wait4, -1, 0, __WALL, 0, 0);
     }
-    int32_t status = code;
-    vg_syscall(SYS_write, status_fd, (long)&status, sizeof status, 0, 0); /* atomic: < PIPE_BUF */
+    struct rusage usage = {0};
+    uint32_t peak = 0;
+    if (vg_syscall(SYS_getrusage, RUSAGE_CHILDREN, (long)&usage, 0, 0, 0) == 0 && usage.ru_maxrss > 0)
+        peak = usage.ru_maxrss > 0xffffffffL ? 0xffffffffu : (uint32_t)usage.ru_maxrss;
+    int32_t report[2] = {code, (int32_t)peak};
+    vg_syscall(SYS_write, status_fd, (long)report, sizeof report, 0, 0); /* atomic: < PIPE_BUF */
     exit_now(code);
 }
 

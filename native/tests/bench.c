@@ -146,7 +146,7 @@ static struct timing median_spawn_wait(const vg_spawn_spec *spec, int n)
             pthread_cond_signal(&g_pool->cond);
             pthread_mutex_unlock(&g_pool->lock);
         }
-        vg_wait(&p, -1, &status, &e);
+        vg_wait(&p, -1, &status, NULL, &e);
         clock_gettime(CLOCK_MONOTONIC, &c);
         struct timespec d;
         vg_release(&p);

@@ -501,9 +501,9 @@ static void test_signal_forward(void)
         usleep(10000);
     CHECK(t_exists(ready), "command started");
     int status = -1;
-    CHECK(vg_wait(&p, 0, &status, &e) == 0, "still running");
+    CHECK(vg_wait(&p, 0, &status, NULL, &e) == 0, "still running");
     CHECK(vg_kill(&p, SIGTERM, &e) == 0, "kill");
-    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 7, "trap ran, status %d", status);
+    CHECK(vg_wait(&p, 10000, &status, NULL, &e) == 1 && status == 7, "trap ran, status %d", status);
     vg_release(&p);
     /* Without a trap: killed by SIGTERM -> 143. */
     s.argv[0] = "sleep";
@@ -512,12 +512,12 @@ static void test_signal_forward(void)
     CHECK(vg_spawn(&s.spec, &p, &e) == 0, "spawn: %s", e.detail);
     usleep(50000);
     CHECK(vg_kill(&p, SIGTERM, &e) == 0, "kill");
-    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 143, "status %d", status);
+    CHECK(vg_wait(&p, 10000, &status, NULL, &e) == 1 && status == 143, "status %d", status);
     vg_release(&p);
     /* SIGKILL ends the whole sandbox at once. */
     CHECK(vg_spawn(&s.spec, &p, &e) == 0, "spawn: %s", e.detail);
     CHECK(vg_kill(&p, SIGKILL, &e) == 0, "kill");
-    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 137, "status %d", status);
+    CHECK(vg_wait(&p, 10000, &status, NULL, &e) == 1 && status == 137, "status %d", status);
     vg_release(&p);
     close(out);
     t_cleanup(&s);
@@ -800,7 +800,7 @@ static void test_init_missing(void)
     chmod(init, 0755);
     CHECK(spawn(&s.spec, &p, &e) == 0, "spawn with vg-init in place: %s", e.detail);
     int status = -1;
-    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 0, "status %d", status);
+    CHECK(vg_wait(&p, 10000, &status, NULL, &e) == 1 && status == 0, "status %d", status);
     vg_release(&p);
     dlclose(handle);
     t_rm_rf(dir);
@@ -836,7 +836,7 @@ static void test_die_with_parent(void)
     vg_process *p = result;
     int status = -1;
     vg_error e;
-    CHECK(vg_wait(p, 5000, &status, &e) == 1 && status == 128 + SIGKILL, "status %d", status);
+    CHECK(vg_wait(p, 5000, &status, NULL, &e) == 1 && status == 128 + SIGKILL, "status %d", status);
     vg_release(p);
     free(p);
     t_cleanup(&s);
@@ -917,7 +917,7 @@ static void test_empty_when_reported(void)
     CHECK(vg_spawn(&s.spec, &p, &e) == 0, "spawn: %s", e.detail);
     close(out[1]);
     CHECK(p.status_fd >= 0, "a status pipe");
-    CHECK(vg_wait(&p, 10000, &status, &e) == 1 && status == 4, "status %d", status);
+    CHECK(vg_wait(&p, 10000, &status, NULL, &e) == 1 && status == 4, "status %d", status);
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     char buf[64];
     ssize_t n = read(out[0], buf, sizeof buf);

@@ -85,7 +85,7 @@ int main(void)
     FIELD(vg_spawn_spec, stderr_fd);
     FIELD(vg_spawn_spec, userns_fd);
     FIELD(vg_spawn_spec, netns_fd);
-    FIELD(vg_spawn_spec, reserved);
+    FIELD(vg_spawn_spec, nice);
     FIELD(vg_spawn_spec, scratch_size);
     FIELD(vg_spawn_spec, scratch_inodes);
     FIELD(vg_spawn_spec, egress_fd);

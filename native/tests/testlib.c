@@ -112,10 +112,10 @@ int t_run(t_sandbox *s, ...)
     int rc = vg_spawn(&s->spec, &p, &s->err);
     if (rc == 0) {
         vg_error werr;
-        if (vg_wait(&p, 30000, &s->status, &werr) != 1) {
+        if (vg_wait(&p, 30000, &s->status, NULL, &werr) != 1) {
             printf("  (wait failed or timed out: %s %s)\n", vg_errno_name(werr.errnum), werr.detail);
             vg_kill(&p, SIGKILL, NULL);
-            vg_wait(&p, -1, &s->status, NULL);
+            vg_wait(&p, -1, &s->status, NULL, NULL);
         }
         vg_release(&p);
     } else {

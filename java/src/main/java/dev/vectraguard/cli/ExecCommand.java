@@ -216,7 +216,10 @@ final class ExecCommand implements Callable<Integer> {
             if (process.timedOut()) {
                 notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
             } else if (process.memoryLimitHit()) {
-                notices.print("memory", "the command hit the sandbox memory limit (" + process.limitsDescription() + ")");
+                notices.print("memory", "the command ran out of memory at the sandbox memory limit of "
+                        + spec.limits().memoryBytes() / (1024 * 1024) + " MiB (" + process.limitsDescription()
+                        + "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB); raise it with "
+                        + "sandbox.memory_limit in your user config or --config (e.g. memory_limit: 8g; a project file may only lower it)");
             }
             absentProjectConfigs.forEach(this::quarantineCreatedConfig);
             process.close();

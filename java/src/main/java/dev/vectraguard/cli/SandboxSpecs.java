@@ -66,7 +66,8 @@ final class SandboxSpecs {
                 .limits(new ResourceLimits(
                         limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
                         (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),
-                        (int) limit(loaded, "sandbox.pids_limit", profile.pids())));
+                        (int) limit(loaded, "sandbox.pids_limit", profile.pids()),
+                        loaded.cpuQuota(level)));
         if (fromFile(loaded, "sandbox.seccomp_profile") && config.seccompProfile() != null) {
             String named = config.seccompProfile().toString();
             if (loaded.tightenedByUntrustedFile("sandbox.seccomp_profile")) {

@@ -1,7 +1,10 @@
 package dev.vectraguard.config;
 
 import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.SecurityProfile;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.regex.Pattern;
 public final class ConfigShow {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/.~][A-Za-z0-9_./~-]*");
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+    private static final String CPU_LIMIT = "sandbox.cpu_limit";
     private static final List<String> RESERVED = List.of("true", "false", "null", "yes", "no", "on", "off", "~");
 
     private ConfigShow() {}
@@ -50,6 +54,9 @@ public final class ConfigShow {
             out.append(line).repeat(' ', Math.max(1, 40 - line.length())).append("# ").append(sourceText(s));
             if (s.value() == null && derived(s.key())) {
                 out.append(": ").append(yaml(effective(s, loaded.config())));
+            }
+            if (s.key().equals(CPU_LIMIT)) {
+                out.append(s.value() == null ? " (from sandbox.security_level)" : "").append(": ").append(cpuMeaning(loaded));
             }
             String trust = trustOf(s, loaded);
             if (!trust.equals("trusted")) {
@@ -94,9 +101,34 @@ public final class ConfigShow {
             if (!ignored.isEmpty()) {
                 entry.put("ignored", ignored);
             }
+            if (s.key().equals(CPU_LIMIT)) {
+                entry.put("applies", loaded.cpuQuota(level(loaded)) ? "quota" : "share");
+                entry.put("cpus", cpus(loaded));
+            }
             out.put(s.key(), entry);
         }
         return JsonMapping.writePretty(out);
+    }
+
+    /**
+     * What the CPU figure does at the configured level: "share of 1 cpu under contention (cgroup
+     * cpu.weight / cpu.shares), no hard quota" or "hard quota of 0.5 cpu (cgroup cpu.max / cfs_quota_us)".
+     */
+    private static String cpuMeaning(LoadedConfig loaded) {
+        String cpus = new BigDecimal(Double.toString(cpus(loaded))).stripTrailingZeros().toPlainString();
+        return loaded.cpuQuota(level(loaded))
+                ? "hard quota of " + cpus + " cpu (cgroup cpu.max / cfs_quota_us), even on an idle machine"
+                : "share of " + cpus + " cpu under contention (cgroup cpu.weight / cpu.shares), no hard quota";
+    }
+
+    /** {@code sandbox.cpu_limit}, else the configured level's CPU figure. */
+    private static double cpus(LoadedConfig loaded) {
+        Double configured = loaded.config().sandbox().cpuLimit();
+        return configured != null ? configured : SecurityProfile.of(level(loaded)).cpuMillis() / 1000.0;
+    }
+
+    private static SecurityLevel level(LoadedConfig loaded) {
+        return loaded.config().sandbox().securityLevel();
     }
 
     /** trusted (defaults, trusted files, environment), approved, or tightening (an unapproved file's stricter value). */

@@ -1,5 +1,8 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.SecurityProfile;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,16 @@ public record LoadedConfig(VgConfig config, Map<String, Setting> settings, List<
     /** True if {@code key}'s value comes from an untrusted file (which may only tighten). */
     public boolean tightenedByUntrustedFile(String key) {
         return settings.get(key).source() instanceof ConfigSource.File f && trustOf(f.path()) == ConfigFileTrust.Status.UNTRUSTED;
+    }
+
+    /**
+     * Whether {@code sandbox.cpu_limit} (else the level's CPU figure) is a hard quota at {@code level}:
+     * at paranoid, or when a trusted or approved source set the key. Otherwise it is only a share of
+     * the CPUs under contention, which an untrusted file may lower but not turn into a quota.
+     */
+    public boolean cpuQuota(SecurityLevel level) {
+        Setting trusted = trustedSettings.get("sandbox.cpu_limit");
+        return SecurityProfile.of(level).cpuQuota() || trusted != null && trusted.value() != null;
     }
 
     /** The trust status of the file named {@code path} (as in {@link ConfigSource.File#path()}), or null. */

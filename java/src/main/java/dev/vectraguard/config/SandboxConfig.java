@@ -28,7 +28,7 @@ import java.util.List;
  * @param workspaceDir        {@code sandbox.workspace_dir} — sandbox mount plan; null = current directory
  * @param timeout             {@code sandbox.timeout} — process supervisor: kill and exit 124; zero = none
  * @param memoryLimit         {@code sandbox.memory_limit} — bytes, cgroup memory.max / RLIMIT_AS; null = none
- * @param cpuLimit            {@code sandbox.cpu_limit} — CPUs, cgroup cpu.max; null = none
+ * @param cpuLimit            {@code sandbox.cpu_limit} — CPUs: a hard quota (cgroup cpu.max) when trusted; null = the level's share
  * @param pidsLimit           {@code sandbox.pids_limit} — cgroup pids.max / RLIMIT_NPROC; null = none
  * @param allowWeakerFallback {@code sandbox.allow_weaker_fallback} — runtime selection: if false (default) a missing
  *                            kernel feature is an error (125), never a silently weaker sandbox

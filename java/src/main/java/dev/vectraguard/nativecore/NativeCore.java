@@ -332,6 +332,7 @@ public final class NativeCore {
         vg_spawn_spec.stderr_fd(spec, r.stderrFd());
         vg_spawn_spec.scratch_size(spec, r.scratchSize());
         vg_spawn_spec.scratch_inodes(spec, r.scratchInodes());
+        vg_spawn_spec.nice(spec, r.nice());
         return spec;
     }
 

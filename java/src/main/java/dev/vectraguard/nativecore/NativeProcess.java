@@ -15,6 +15,7 @@ public final class NativeProcess implements AutoCloseable {
     private final int pidfd;
     private final int statusFd;
     private volatile boolean released;
+    private volatile long peakMemoryBytes;
 
     NativeProcess(int pid, int pidfd, int statusFd) {
         this.pid = pid;
@@ -25,6 +26,12 @@ public final class NativeProcess implements AutoCloseable {
     public int pid() { return pid; }
 
     public int pidfd() { return pidfd; }
+
+    /**
+     * Once {@link #waitFor} saw the sandbox end: the largest resident set that any of its processes
+     * had, in bytes (0 when unknown).
+     */
+    public long peakMemoryBytes() { return peakMemoryBytes; }
 
     /**
      * Waits up to {@code timeoutMs} (-1 = forever) for the sandbox to end: the command and every other
@@ -38,12 +45,17 @@ public final class NativeProcess implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment proc = segment(arena);
             MemorySegment status = arena.allocate(vg_core_h.C_INT);
+            MemorySegment peak = arena.allocate(vg_core_h.C_INT);
             MemorySegment err = vg_error.allocate(arena);
-            int result = NativeCore.call("vg_wait", () -> vg_core_h.vg_wait(proc, timeoutMs, status, err));
+            int result = NativeCore.call("vg_wait", () -> vg_core_h.vg_wait(proc, timeoutMs, status, peak, err));
             if (result < 0) {
                 throw NativeCore.failure("wait", err);
             }
-            return result == 0 ? OptionalInt.empty() : OptionalInt.of(status.get(vg_core_h.C_INT, 0));
+            if (result == 0) {
+                return OptionalInt.empty();
+            }
+            peakMemoryBytes = Integer.toUnsignedLong(peak.get(vg_core_h.C_INT, 0)) * 1024;
+            return OptionalInt.of(status.get(vg_core_h.C_INT, 0));
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param scratchSize bytes of the sandbox's scratch tmpfs ("mode=" tmpfs targets, /dev/shm, overlay uppers
  *                    together); 0 = the kernel's default (half of the host's RAM)
  * @param scratchInodes inodes of the scratch tmpfs; 0 = the kernel's default
+ * @param nice the command's nice value is raised to this (0..19; never lowered); 0 = unchanged
  */
 public record SpawnRequest(
         List<String> argv,
@@ -50,7 +51,8 @@ public record SpawnRequest(
         int stdoutFd,
         int stderrFd,
         long scratchSize,
-        long scratchInodes) {
+        long scratchInodes,
+        int nice) {
 
     public static final int NS_USER = vg_core_h.VG_NS_USER();
     public static final int NS_MOUNT = vg_core_h.VG_NS_MOUNT();
@@ -85,6 +87,9 @@ public record SpawnRequest(
         if (scratchSize < 0 || scratchInodes < 0) {
             throw new IllegalArgumentException("scratch bounds must not be negative: " + scratchSize + " bytes, "
                     + scratchInodes + " inodes");
+        }
+        if (nice < 0 || nice > 19) {
+            throw new IllegalArgumentException("nice must be 0..19: " + nice);
         }
         cgroupProcsFds = cgroupProcsFds == null ? new int[0] : cgroupProcsFds.clone();
         if (seccompFilter != null) {
@@ -145,6 +150,7 @@ public record SpawnRequest(
         private int stderrFd = 2;
         private long scratchSize;
         private long scratchInodes;
+        private int nice;
 
         private Builder(List<String> argv) {
             this.argv = Objects.requireNonNull(argv, "argv");
@@ -182,11 +188,13 @@ public record SpawnRequest(
             return this;
         }
 
+        public Builder nice(int nice) { this.nice = nice; return this; }
+
         public SpawnRequest build() {
             return new SpawnRequest(argv, env, searchPath, cwd, hostname, namespaces, flags, uid, gid, mounts,
                     landlockPathRules, landlockHandledFs, landlockHandledNet, landlockPortRules, landlockScoped,
                     rlimits, cgroupProcsFds, seccompFilter, capabilitiesKeep, stdinFd, stdoutFd, stderrFd, scratchSize,
-                    scratchInodes);
+                    scratchInodes, nice);
         }
     }
 }

@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)4L;
+    private static final int VG_CORE_ABI_VERSION = (int)5L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 4
+     * #define VG_CORE_ABI_VERSION 5
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -1063,6 +1063,7 @@ public class vg_core_h {
             vg_core_h.C_POINTER,
             vg_core_h.C_INT,
             vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER,
             vg_core_h.C_POINTER
         );
 
@@ -1074,7 +1075,7 @@ public class vg_core_h {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err);
      * }
      */
     public static FunctionDescriptor vg_wait$descriptor() {
@@ -1084,7 +1085,7 @@ public class vg_core_h {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err);
      * }
      */
     public static MethodHandle vg_wait$handle() {
@@ -1094,7 +1095,7 @@ public class vg_core_h {
     /**
      * Address for:
      * {@snippet lang=c :
-     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err);
      * }
      */
     public static MemorySegment vg_wait$address() {
@@ -1103,16 +1104,16 @@ public class vg_core_h {
 
     /**
      * {@snippet lang=c :
-     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, vg_error *err);
+     * int32_t vg_wait(const vg_process *proc, int32_t timeout_ms, int32_t *status, uint32_t *peak_rss_kib, vg_error *err);
      * }
      */
-    public static int vg_wait(MemorySegment proc, int timeout_ms, MemorySegment status, MemorySegment err) {
+    public static int vg_wait(MemorySegment proc, int timeout_ms, MemorySegment status, MemorySegment peak_rss_kib, MemorySegment err) {
         var mh$ = vg_wait.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("vg_wait", proc, timeout_ms, status, err);
+                traceDowncall("vg_wait", proc, timeout_ms, status, peak_rss_kib, err);
             }
-            return (int)mh$.invokeExact(proc, timeout_ms, status, err);
+            return (int)mh$.invokeExact(proc, timeout_ms, status, peak_rss_kib, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -44,7 +44,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t stderr_fd;
  *     int32_t userns_fd;
  *     int32_t netns_fd;
- *     int32_t reserved;
+ *     int32_t nice;
  *     uint64_t scratch_size;
  *     uint64_t scratch_inodes;
  *     int32_t egress_fd;
@@ -89,7 +89,7 @@ public class vg_spawn_spec {
         vg_core_h.C_INT.withName("stderr_fd"),
         vg_core_h.C_INT.withName("userns_fd"),
         vg_core_h.C_INT.withName("netns_fd"),
-        vg_core_h.C_INT.withName("reserved"),
+        vg_core_h.C_INT.withName("nice"),
         vg_core_h.C_LONG.withName("scratch_size"),
         vg_core_h.C_LONG.withName("scratch_inodes"),
         vg_core_h.C_INT.withName("egress_fd"),
@@ -1063,36 +1063,36 @@ public class vg_spawn_spec {
         struct.set(netns_fd$LAYOUT, netns_fd$OFFSET, fieldValue);
     }
 
-    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt nice$LAYOUT = (OfInt)$LAYOUT.select(groupElement("nice"));
 
     /**
-     * Layout for field {@code reserved}
+     * Layout for field {@code nice}
      */
-    public static final OfInt reserved$layout() {
-        return reserved$LAYOUT;
+    public static final OfInt nice$layout() {
+        return nice$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 180;
+    private static final long nice$OFFSET = 180;
 
     /**
-     * Offset for field {@code reserved}
+     * Offset for field {@code nice}
      */
-    public static final long reserved$offset() {
-        return reserved$OFFSET;
-    }
-
-    /**
-     * Getter for field {@code reserved}
-     */
-    public static int reserved(MemorySegment struct) {
-        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    public static final long nice$offset() {
+        return nice$OFFSET;
     }
 
     /**
-     * Setter for field {@code reserved}
+     * Getter for field {@code nice}
      */
-    public static void reserved(MemorySegment struct, int fieldValue) {
-        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    public static int nice(MemorySegment struct) {
+        return struct.get(nice$LAYOUT, nice$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code nice}
+     */
+    public static void nice(MemorySegment struct, int fieldValue) {
+        struct.set(nice$LAYOUT, nice$OFFSET, fieldValue);
     }
 
     private static final OfLong scratch_size$LAYOUT = (OfLong)$LAYOUT.select(groupElement("scratch_size"));

@@ -30,7 +30,15 @@ final class ResourceControl implements AutoCloseable {
     private static final int RLIMIT_DATA = 2;
     private static final int RLIMIT_CORE = 4;
     private static final int RLIMIT_NPROC = 6;
+    private static final int RLIMIT_NICE = 13;
     private static final int CPU_PERIOD_US = 100_000;
+
+    /**
+     * The nice value of every sandboxed command: on a contended machine the host's own processes
+     * (nice 0) win, on an idle one the command runs at full speed. RLIMIT_NICE 0 keeps the command
+     * from taking it back.
+     */
+    static final int NICE = 10;
 
     /** Cgroup sets kept for reuse per limits: as many as sandboxes have run at once, up to this. */
     private static final int POOL_LIMIT = 8;
@@ -49,6 +57,7 @@ final class ResourceControl implements AutoCloseable {
     /**
      * @param oomCounter the file with the memory cgroup's "oom_kill N" line (v1 memory.oom_control, v2 memory.events)
      * @param cpuLimit   the CPU quota file (v1 cpu.cfs_quota_us, v2 cpu.max) and {@code cpuValue} its content
+     *                   (no quota: -1, "max 100000")
      */
     private record CgroupFiles(Path oomCounter, Path cpuLimit, String cpuValue) {}
 
@@ -86,7 +95,7 @@ final class ResourceControl implements AutoCloseable {
     }
 
     static ResourceControl apply(ResourceLimits limits) throws SandboxException {
-        List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0));
+        List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0), new RLimit(RLIMIT_NICE, 0, 0));
         String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
         if (cgroups.usableForLimits() && cgroups.version() == 2) {
@@ -102,7 +111,7 @@ final class ResourceControl implements AutoCloseable {
         rlimits.add(new RLimit(RLIMIT_NPROC, limits.pids(), limits.pids()));
         return new ResourceControl(limits, List.of(), new int[0], List.copyOf(rlimits),
                 "rlimits (no usable cgroup): memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
-                        + ", cpu not limited", null, 0);
+                        + ", cpu not limited (nice " + NICE + ")", null, 0);
     }
 
     private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
@@ -122,16 +131,17 @@ final class ResourceControl implements AutoCloseable {
             Path pids = create(CGROUP_ROOT.resolve("pids/vectra-guard").resolve(name), dirs);
             write(pids.resolve("pids.max"), Integer.toString(limits.pids()));
             Path cpu = create(CGROUP_ROOT.resolve("cpu/vectra-guard").resolve(name), dirs);
+            write(cpu.resolve("cpu.shares"), Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144)));
             write(cpu.resolve("cpu.cfs_period_us"), Integer.toString(CPU_PERIOD_US));
             CgroupFiles files = new CgroupFiles(memory.resolve("memory.oom_control"), cpu.resolve("cpu.cfs_quota_us"),
-                    Long.toString(limits.cpuMillis() * 100L));
+                    limits.cpuQuota() ? Long.toString(quotaMicros(limits)) : "-1");
             write(files.cpuLimit(), files.cpuValue());
             // v1 "tasks" moves one thread (the sandbox init has one) without the global threadgroup
             // lock that a cgroup.procs write takes: that lock's RCU grace period made one spawn in
             // fifty wait 10-20 ms.
             int[] fds = openJoinFiles(dirs, "tasks");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
-                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(),
+                    "cgroup v1: memory " + mib(limits.memoryBytes()) + ", " + cpuDescription(limits) + ", pids " + limits.pids(),
                     files, 0);
         } catch (IOException e) {
             removeAll(dirs);
@@ -175,12 +185,13 @@ final class ResourceControl implements AutoCloseable {
             write(run.resolve("memory.max"), Long.toString(limits.memoryBytes()));
             write(run.resolve("memory.swap.max"), "0");
             write(run.resolve("pids.max"), Integer.toString(limits.pids()));
+            write(run.resolve("cpu.weight"), Long.toString(Math.clamp(limits.cpuMillis() / 10, 1, 10_000)));
             CgroupFiles files = new CgroupFiles(run.resolve("memory.events"), run.resolve("cpu.max"),
-                    (limits.cpuMillis() * 100L) + " " + CPU_PERIOD_US);
+                    (limits.cpuQuota() ? Long.toString(quotaMicros(limits)) : "max") + " " + CPU_PERIOD_US);
             write(files.cpuLimit(), files.cpuValue());
             int[] fds = openJoinFiles(dirs, "cgroup.procs");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
-                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", cpu " + cpus(limits.cpuMillis()) + ", pids " + limits.pids(),
+                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", " + cpuDescription(limits) + ", pids " + limits.pids(),
                     files, 0);
         } catch (IOException e) {
             removeAll(dirs);
@@ -205,8 +216,18 @@ final class ResourceControl implements AutoCloseable {
         return cgroupDirs;
     }
 
-    /** Whether the memory limit stopped the command (an out-of-memory kill happened in its cgroup). */
-    boolean memoryLimitHit() {
+    /**
+     * Whether the memory limit stopped the command: an out-of-memory kill happened in its cgroup, or
+     * with rlimits (which refuse memory rather than kill, and leave no count) the command failed after
+     * one of its processes had a resident set of three quarters of the limit or more.
+     *
+     * @param status     the command's exit status, null while it runs
+     * @param peakBytes  the largest resident set of the sandbox's processes
+     */
+    boolean memoryLimitHit(Integer status, long peakBytes) {
+        if (files == null) {
+            return status != null && status != 0 && peakBytes >= limits.memoryBytes() / 4 * 3;
+        }
         return oomKills() > oomKillsBefore;
     }
 
@@ -340,6 +361,17 @@ final class ResourceControl implements AutoCloseable {
 
     private static String mib(long bytes) {
         return (bytes / (1024 * 1024)) + " MiB";
+    }
+
+    /** The CPU time the quota allows per {@link #CPU_PERIOD_US}. */
+    private static long quotaMicros(ResourceLimits limits) {
+        return limits.cpuMillis() * (long) CPU_PERIOD_US / 1000;
+    }
+
+    /** "cpu share 1 (no quota), nice 10" or "cpu quota 0.5 (hard), nice 10". */
+    private static String cpuDescription(ResourceLimits limits) {
+        return "cpu " + (limits.cpuQuota() ? "quota " + cpus(limits.cpuMillis()) + " (hard)" : "share " + cpus(limits.cpuMillis()) + " (no quota)")
+                + ", nice " + NICE;
     }
 
     private static String cpus(int millis) {

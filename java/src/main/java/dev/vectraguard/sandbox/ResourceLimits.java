@@ -4,10 +4,19 @@ package dev.vectraguard.sandbox;
  * Memory, CPU and process limits of one sandbox.
  *
  * @param memoryBytes maximum memory in bytes
- * @param cpuMillis   CPU time share in thousandths of a CPU (500 = half a CPU)
+ * @param cpuMillis   CPU in thousandths of a CPU (500 = half a CPU): the sandbox's share of the CPUs
+ *                    when they are contended (cgroup cpu.shares / cpu.weight, 1000 = as much as one
+ *                    ordinary host process), or with {@code cpuQuota} the most it may ever use
  * @param pids        maximum number of processes and threads
+ * @param cpuQuota    true: {@code cpuMillis} is a hard quota (cgroup cpu.cfs_quota_us / cpu.max), even on
+ *                    an idle machine; false: only a share, so an idle machine runs the command at full speed
  */
-public record ResourceLimits(long memoryBytes, int cpuMillis, int pids) {
+public record ResourceLimits(long memoryBytes, int cpuMillis, int pids, boolean cpuQuota) {
+    /** Limits with a CPU share, no hard quota. */
+    public ResourceLimits(long memoryBytes, int cpuMillis, int pids) {
+        this(memoryBytes, cpuMillis, pids, false);
+    }
+
     public ResourceLimits {
         if (memoryBytes <= 0 || cpuMillis <= 0 || pids <= 0) {
             throw new IllegalArgumentException("limits must be positive: memory=" + memoryBytes
@@ -34,6 +43,6 @@ public record ResourceLimits(long memoryBytes, int cpuMillis, int pids) {
     }
 
     public static ResourceLimits of(SecurityProfile profile) {
-        return new ResourceLimits(profile.memoryBytes(), profile.cpuMillis(), profile.pids());
+        return new ResourceLimits(profile.memoryBytes(), profile.cpuMillis(), profile.pids(), profile.cpuQuota());
     }
 }

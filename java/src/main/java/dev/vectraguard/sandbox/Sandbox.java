@@ -181,7 +181,8 @@ public final class Sandbox {
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
-                    stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes());
+                    stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes(),
+                    ResourceControl.NICE);
             int[] egressPair = restricted ? socketPair(parentEnds, childEnds) : null;
             int egressFd = restricted ? egressPair[1] : -1;
             NativeProcess process;
@@ -257,7 +258,7 @@ public final class Sandbox {
     private static SpawnRequest withoutLandlock(SpawnRequest r) {
         return new SpawnRequest(r.argv(), r.env(), r.searchPath(), r.cwd(), r.hostname(), r.namespaces(), r.flags(), r.uid(),
                 r.gid(), r.mounts(), List.of(), 0L, 0L, List.of(), 0L, r.rlimits(), r.cgroupProcsFds(), r.seccompFilter(),
-                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd(), r.scratchSize(), r.scratchInodes());
+                r.capabilitiesKeep(), r.stdinFd(), r.stdoutFd(), r.stderrFd(), r.scratchSize(), r.scratchInodes(), r.nice());
     }
 
     static SandboxException translate(NativeCoreException failure, String command) {

@@ -145,9 +145,19 @@ public final class SandboxProcess implements AutoCloseable {
         return timedOut;
     }
 
-    /** True when the command was killed because it hit the memory limit (cgroups only). */
+    /**
+     * True when the command ended because it hit the memory limit: with a memory cgroup, the kernel
+     * killed a process of it for lack of memory; with rlimits (where a process is refused memory
+     * instead), the command failed after one of its processes came within a quarter of the limit.
+     */
     public boolean memoryLimitHit() {
-        return resources.memoryLimitHit();
+        Integer ended = status;
+        return resources.memoryLimitHit(ended, process.peakMemoryBytes());
+    }
+
+    /** Once the sandbox ended: the largest resident set any of its processes had, in bytes (0 when unknown). */
+    public long peakMemoryBytes() {
+        return process.peakMemoryBytes();
     }
 
     /**

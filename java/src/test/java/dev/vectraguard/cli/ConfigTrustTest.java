@@ -251,11 +251,11 @@ class ConfigTrustTest {
 
     @Test
     void aLimitAProjectTightensNeverExceedsTheTrustedOneAtTheLevelAsked() throws Exception {
-        vg.projectConfig("sandbox:\n  memory_limit: 900m\n");
+        vg.projectConfig("sandbox:\n  memory_limit: 3g\n");
         VgRunner.Result balanced = vg.run("exec", "--", "true");
-        assertTrue(balanced.stderr().contains("memory 900 MiB"), "900m is below balanced's 1 GiB: " + balanced);
+        assertTrue(balanced.stderr().contains("memory 3072 MiB"), "3g is below balanced's 4 GiB: " + balanced);
         VgRunner.Result paranoid = vg.run("exec", "--security-level", "paranoid", "--", "true");
-        assertTrue(paranoid.stderr().contains("memory 256 MiB"), "paranoid's own limit is lower: " + paranoid);
+        assertTrue(paranoid.stderr().contains("memory 2048 MiB"), "paranoid's own limit is lower: " + paranoid);
 
         vg.config(LOW_GUARD + "sandbox:\n  memory_limit: 8g\n");
         vg.projectConfig("sandbox:\n  memory_limit: 4g\n");

@@ -48,6 +48,7 @@ class NativeCoreTest {
                 .seccompFilter(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
                 .capabilitiesKeep(1L << 10)
                 .stdio(5, 6, 7)
+                .nice(10)
                 .build();
     }
 
@@ -132,7 +133,7 @@ class NativeCoreTest {
             assertEquals(5, vg_spawn_spec.stdin_fd(spec));
             assertEquals(6, vg_spawn_spec.stdout_fd(spec));
             assertEquals(7, vg_spawn_spec.stderr_fd(spec));
-            assertEquals(0, vg_spawn_spec.reserved(spec));
+            assertEquals(10, vg_spawn_spec.nice(spec));
         }
     }
 

@@ -109,6 +109,9 @@ public final class IsolationChecks {
         checks.add(new Check("a seccomp profile file of the user is applied", IsolationChecks::userSeccompProfile));
         checks.add(new Check("/proc/sys is not writable", IsolationChecks::procSysReadOnly));
         checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
+        checks.add(new Check("a command that runs out of memory is known to have hit the limit (cgroups and rlimits)",
+                IsolationChecks::memoryLimitNoticed));
+        checks.add(new Check("paranoid's memory limit fits an install-sized allocation", IsolationChecks::installFitsParanoid));
         checks.add(new Check("/tmp, /dev/shm, home and overlays share a tmpfs bounded by the memory limit",
                 IsolationChecks::scratchMemoryBounded));
         checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
@@ -486,7 +489,35 @@ public final class IsolationChecks {
     }
 
     /**
-     * Paranoid (256 MiB): writing twice the limit into /tmp, /dev/shm and the home ends in ENOSPC
+     * Memory taken a MiB at a time, as a package manager's heap grows, until the limit refuses it (rlimits)
+     * or the kernel kills the command (memory cgroup): either way the sandbox knows the limit was hit.
+     */
+    static void memoryLimitNoticed() throws Exception {
+        Path ws = tempDir("ws");
+        SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e", "my @a; push @a, 'x' x 1048576 while 1;"))
+                .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build();
+        try (SandboxProcess process = Sandbox.start(spec)) {
+            int status = process.waitFor();
+            expect(status != 0, "the greedy command succeeded under a 256 MiB limit");
+            expect(process.memoryLimitHit(), "not seen as hitting the memory limit (" + process.limitsDescription()
+                    + "): status " + status + ", largest process " + process.peakMemoryBytes() / (1024 * 1024) + " MiB");
+        }
+        try (SandboxProcess modest = Sandbox.start(spec(SecurityLevel.STRICT, ws, List.of("sh", "-c", "exit 3"))
+                .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build())) {
+            expect(modest.waitFor() == 3 && !modest.memoryLimitHit(), "a small failing command is not a memory limit hit");
+        }
+    }
+
+    /** 700 MiB touched in one process (npm's peak on a mid-sized project is about that) at paranoid's own limits. */
+    static void installFitsParanoid() throws Exception {
+        Path ws = tempDir("ws");
+        Result r = run(spec(SecurityLevel.PARANOID, ws,
+                List.of("perl", "-e", "my @a; push @a, 'x' x 1048576 for 1..700; print \"allocated\\n\";")).build());
+        expect(r.status == 0 && r.stdout.contains("allocated"), "700 MiB refused at paranoid: " + r);
+    }
+
+    /**
+     * Paranoid (2 GiB): writing twice the limit into /tmp, /dev/shm and the home ends in ENOSPC
      * once their shared tmpfs holds half the limit, and the host's shared memory grows no further.
      * Balanced, as root: the overlay over /usr takes its writes from the same bound.
      */
