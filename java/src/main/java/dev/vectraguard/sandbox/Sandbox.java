@@ -162,6 +162,9 @@ public final class Sandbox {
             cacheLayers.discard();
             throw e;
         }
+        if (resources.notice() != null) {
+            notices.add(resources.notice());
+        }
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
         try {
