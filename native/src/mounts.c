@@ -486,12 +486,13 @@ fail:
 
 /* Sets the overlay layer `key` to the directory `dir`: by fd (`fd_key`: "lowerdir+" since Linux 6.8,
  * "upperdir" and "workdir" where the kernel takes them by fd), else by its /proc/self/fd path
- * (resolved in the old root's /proc). */
+ * (resolved in the old root's /proc). Kernels before 6.5 parse overlay options the legacy way,
+ * which refuses an fd with EOPNOTSUPP; 6.5 to 6.7 say EINVAL. */
 static int set_overlay_layer(int fsfd, const char *fd_key, const char *key, int dir)
 {
     if (fsconfig(fsfd, FSCONFIG_SET_FD, fd_key, NULL, dir) == 0)
         return 0;
-    if (errno != EINVAL)
+    if (errno != EINVAL && errno != EOPNOTSUPP)
         return -1;
     char fdnum[21], path[64] = "/oldroot/proc/self/fd/";
     vg_utoa((uint64_t)dir, fdnum);

@@ -29,7 +29,9 @@ final class VersionCommand implements Callable<Integer> {
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
         String cgroupText = cgroups.version() == 0 ? "none"
                 : "v" + cgroups.version() + " (" + String.join(", ", cgroups.controllers()) + ")"
-                + (cgroups.usableForLimits() ? ", usable for limits" : ", not usable for limits (rlimits instead)");
+                + (cgroups.usableForLimits()
+                        ? (cgroups.delegatedPath().isEmpty() ? "" : " delegated at " + cgroups.delegatedPath()) + ", usable for limits"
+                        : ", not usable for limits (rlimits instead): " + cgroups.reason());
         if (!NativeCore.available()) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -66,6 +68,9 @@ final class VersionCommand implements Callable<Integer> {
             out.put("mount_setattr", features.mountSetattr());
             out.put("cgroup_version", cgroups.version());
             out.put("cgroup_usable", cgroups.usableForLimits());
+            out.put("cgroup_controllers", cgroups.controllers());
+            out.put("cgroup_delegated", cgroups.delegatedPath());
+            out.put("cgroup_reason", cgroups.reason());
             System.out.println(JsonMapping.write(out));
             return ExitCodes.OK;
         }

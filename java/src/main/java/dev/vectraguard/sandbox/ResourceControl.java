@@ -53,6 +53,8 @@ final class ResourceControl implements AutoCloseable {
     /** Out-of-memory kills counted in these cgroups before this sandbox (they may be reused). */
     private final long oomKillsBefore;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why the limits are weaker than asked (no usable cgroup), or null. */
+    private final String notice;
 
     /**
      * @param oomCounter the file with the memory cgroup's "oom_kill N" line (v1 memory.oom_control, v2 memory.events)
@@ -62,7 +64,7 @@ final class ResourceControl implements AutoCloseable {
     private record CgroupFiles(Path oomCounter, Path cpuLimit, String cpuValue) {}
 
     private ResourceControl(ResourceLimits limits, List<Path> cgroupDirs, int[] procsFds, List<RLimit> rlimits,
-                            String description, CgroupFiles files, long oomKillsBefore) {
+                            String description, CgroupFiles files, long oomKillsBefore, String notice) {
         this.limits = limits;
         this.cgroupDirs = cgroupDirs;
         this.procsFds = procsFds;
@@ -70,6 +72,7 @@ final class ResourceControl implements AutoCloseable {
         this.description = description;
         this.files = files;
         this.oomKillsBefore = oomKillsBefore;
+        this.notice = notice;
     }
 
     /**
@@ -98,10 +101,12 @@ final class ResourceControl implements AutoCloseable {
         List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0), new RLimit(RLIMIT_NICE, 0, 0));
         String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
+        String whyNot = cgroups.reason();
         if (cgroups.usableForLimits() && cgroups.version() == 2) {
-            ResourceControl v2 = cgroupV2(limits, name, base);
-            if (v2 != null) {
-                return v2;
+            try {
+                return cgroupV2(limits, name, base, cgroups.base());
+            } catch (IOException e) {
+                whyNot = "cannot enable the cgroup v2 controllers in " + cgroups.base() + ": " + e.getMessage();
             }
         } else if (cgroups.usableForLimits() && cgroups.version() == 1) {
             return cgroupV1(limits, name, base);
@@ -110,8 +115,9 @@ final class ResourceControl implements AutoCloseable {
         rlimits.add(new RLimit(RLIMIT_DATA, limits.memoryBytes(), limits.memoryBytes()));
         rlimits.add(new RLimit(RLIMIT_NPROC, limits.pids(), limits.pids()));
         return new ResourceControl(limits, List.of(), new int[0], List.copyOf(rlimits),
-                "rlimits (no usable cgroup): memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
-                        + ", cpu not limited (nice " + NICE + ")", null, 0);
+                "rlimits: memory " + mib(limits.memoryBytes()) + " (data), pids " + limits.pids()
+                        + ", cpu not limited (nice " + NICE + ")",
+                null, 0, "limits are rlimits, not cgroups: " + whyNot);
     }
 
     private static ResourceControl cgroupV1(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
@@ -142,7 +148,7 @@ final class ResourceControl implements AutoCloseable {
             int[] fds = openJoinFiles(dirs, "tasks");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
                     "cgroup v1: memory " + mib(limits.memoryBytes()) + ", " + cpuDescription(limits) + ", pids " + limits.pids(),
-                    files, 0);
+                    files, 0, null);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
@@ -169,15 +175,22 @@ final class ResourceControl implements AutoCloseable {
         }
     }
 
-    /** v2 (controllers available, {@link CgroupProbe}): null when they cannot be enabled below our cgroup. */
-    private static ResourceControl cgroupV2(ResourceLimits limits, String name, List<RLimit> base) throws SandboxException {
-        Path parent = CGROUP_ROOT.resolve("vectra-guard");
-        try {
-            write(CGROUP_ROOT.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
-            Files.createDirectories(parent);
-            write(parent.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
-        } catch (IOException e) {
-            return null;
+    /**
+     * v2 under {@code cgroupBase} (the root, or the cgroup systemd delegated to this user, {@link CgroupProbe}).
+     *
+     * @throws IOException when the controllers cannot be enabled for vg's cgroups
+     */
+    private static ResourceControl cgroupV2(ResourceLimits limits, String name, List<RLimit> base, Path cgroupBase)
+            throws IOException, SandboxException {
+        Path parent = cgroupBase.resolve("vectra-guard");
+        if (!cgroupBase.equals(CGROUP_ROOT)) {
+            moveProcessesToCallers(cgroupBase);
+        }
+        write(cgroupBase.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
+        Files.createDirectories(parent);
+        write(parent.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
+        if (SWEPT.compareAndSet(false, true)) {
+            removeStale(parent);
         }
         List<Path> dirs = new ArrayList<>();
         try {
@@ -191,11 +204,37 @@ final class ResourceControl implements AutoCloseable {
             write(files.cpuLimit(), files.cpuValue());
             int[] fds = openJoinFiles(dirs, "cgroup.procs");
             return new ResourceControl(limits, List.copyOf(dirs), fds, base,
-                    "cgroup v2: memory " + mib(limits.memoryBytes()) + ", " + cpuDescription(limits) + ", pids " + limits.pids(),
-                    files, 0);
+                    "cgroup v2" + (cgroupBase.equals(CGROUP_ROOT) ? "" : " (delegated)") + ": memory " + mib(limits.memoryBytes())
+                            + ", " + cpuDescription(limits) + ", pids " + limits.pids(),
+                    files, 0, null);
         } catch (IOException e) {
             removeAll(dirs);
             throw new SandboxException("cannot set up cgroup limits: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A cgroup v2 that gives controllers to its children may hold no process itself: the processes of
+     * the delegated cgroup (vg, and the shell that started it in the scope) move to its
+     * {@link CgroupProbe#CALLERS} child, where later vg processes of the scope start too.
+     */
+    private static void moveProcessesToCallers(Path delegated) throws IOException {
+        Path callers = delegated.resolve(CgroupProbe.CALLERS);
+        for (int round = 0; round < 3; round++) { // a process may fork while the others move
+            List<String> pids = Files.readAllLines(delegated.resolve("cgroup.procs"));
+            if (pids.isEmpty()) {
+                return;
+            }
+            Files.createDirectories(callers);
+            for (String pid : pids) {
+                try {
+                    write(callers.resolve("cgroup.procs"), pid);
+                } catch (IOException e) {
+                    if (ProcessHandle.of(Long.parseLong(pid.trim())).isPresent()) {
+                        throw e;
+                    } // else it exited meanwhile
+                }
+            }
         }
     }
 
@@ -209,6 +248,11 @@ final class ResourceControl implements AutoCloseable {
 
     String description() {
         return description;
+    }
+
+    /** What the user should know about these limits (rlimits instead of cgroups, and why), or null. */
+    String notice() {
+        return notice;
     }
 
     /** The cgroup directories this sandbox joins (empty with rlimits). */
@@ -261,7 +305,7 @@ final class ResourceControl implements AutoCloseable {
         if (!cgroupDirs.isEmpty() && !shuttingDown && empty() && resetCpuBudget()) {
             Deque<ResourceControl> pooled = POOL.computeIfAbsent(limits, key -> new ConcurrentLinkedDeque<>());
             if (pooled.size() < POOL_LIMIT) {
-                ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, files, oomKills());
+                ResourceControl reused = new ResourceControl(limits, cgroupDirs, procsFds, rlimits, description, files, oomKills(), null);
                 pooled.addFirst(reused);
                 if (!shuttingDown || !pooled.remove(reused)) {
                     return; // pooled, or removed by removePooled meanwhile

@@ -36,6 +36,9 @@ public final class Sandbox {
     private static final List<String> RESOLVER_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Path PASSWD = Path.of("/etc/passwd");
+    /** The Landlock ABI that scopes abstract unix sockets and signals to the sandbox. */
+    private static final int LANDLOCK_SCOPE_ABI = 6;
+    private static volatile Integer landlockAbi;
 
     private Sandbox() {}
 
@@ -162,6 +165,17 @@ public final class Sandbox {
             cacheLayers.discard();
             throw e;
         }
+        if (resources.notice() != null) {
+            notices.add(resources.notice());
+        }
+        if (network == NetworkMode.FULL) {
+            int abi = landlockAbi();
+            if (abi > 0 && abi < LANDLOCK_SCOPE_ABI) {
+                // Without the host's network the sandbox's own network namespace separates abstract sockets.
+                notices.add("Landlock ABI " + abi + " cannot scope abstract unix sockets (ABI " + LANDLOCK_SCOPE_ABI
+                        + ", Linux 6.12): with the host's network the command can reach the host's abstract unix sockets");
+            }
+        }
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
         try {
@@ -248,6 +262,20 @@ public final class Sandbox {
         } catch (NativeCoreException failure) {
             throw translate(failure, command);
         }
+    }
+
+    /** The kernel's Landlock ABI, probed once per JVM (and only by a sandbox with the host's network); 0 if unknown. */
+    private static int landlockAbi() {
+        Integer abi = landlockAbi;
+        if (abi == null) {
+            try {
+                abi = NativeCore.probe().landlockAbi();
+            } catch (NativeCoreException e) {
+                abi = 0;
+            }
+            landlockAbi = abi;
+        }
+        return abi;
     }
 
     private static boolean landlockMissing(NativeCoreException failure) {
