@@ -7,11 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +25,11 @@ import java.util.function.Supplier;
 public final class ToolConfigFiles {
     /** Larger files are hidden: no tool config is this big. */
     static final int MAX_BYTES = 1 << 20;
+
+    /** Under HOME: the last filtered text of each file ({@link FilteredCache}), in vg's own cache. */
+    static final String CACHE_DIR = ".cache/vectra-guard/tool-config";
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** A known file, relative to HOME, and the filter of its format. */
     record Known(String path, Supplier<ConfigFilter> filter) {}
@@ -65,19 +72,19 @@ public final class ToolConfigFiles {
         }
         Path dir;
         try {
-            dir = Files.createTempDirectory(scratch, "vg-tool-config-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir = runDirectory(scratch);
         } catch (IOException e) {
             return new ToolConfigCopies(null, List.of(), List.of("tool config files hidden: cannot make a directory in "
                     + scratch + " (" + e.getMessage() + ")"));
         }
+        FilteredCache cache = FilteredCache.in(home.resolve(CACHE_DIR));
         List<Copy> copies = new ArrayList<>();
         for (Known known : present) {
             Path source = home.resolve(known.path());
             String shown = "~/" + known.path();
             String content;
             try {
-                content = mode == ToolConfigMode.FULL ? read(source) : known.filter().get().filter(read(source));
+                content = mode == ToolConfigMode.FULL ? read(source) : cache.filtered(known, read(source));
             } catch (UnparseableConfig e) {
                 notices.add(shown + " hidden: it cannot be read as its format (" + e.getMessage() + ")");
                 continue;
@@ -96,6 +103,20 @@ public final class ToolConfigFiles {
             copies.add(new Copy(copy, source));
         }
         return new ToolConfigCopies(dir, List.copyOf(copies), List.copyOf(notices));
+    }
+
+    /** A new directory only the caller can enter (named without SecureRandom, whose seeding slows the start). */
+    private static Path runDirectory(Path scratch) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path dir = scratch.resolve("vg-tool-config-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+            try {
+                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e; // left over by earlier processes of this pid
+                }
+            }
+        }
     }
 
     /** The file as UTF-8 text: a larger file than {@link #MAX_BYTES}, a NUL or an invalid byte makes it unparseable. */
