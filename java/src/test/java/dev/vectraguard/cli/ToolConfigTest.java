@@ -175,6 +175,24 @@ class ToolConfigTest {
     }
 
     @Test
+    void aReadOnlyBindOfTheHomeShowsNoneOfTheToolConfigFilesUnderItsOtherName() throws Exception {
+        Files.createDirectories(vg.home.resolve(".m2"));
+        Files.writeString(vg.home.resolve(".m2/settings.xml"), "<settings><servers><server><id>a</id><password>" + token
+                + "</password></server></servers></settings>\n");
+        Files.writeString(vg.home.resolve(".gradle.properties.example"), "visible=yes\n");
+        Files.createDirectories(vg.home.resolve(".gradle"));
+        Files.writeString(vg.home.resolve(".gradle/gradle.properties"), "signing.password=" + token + "\n");
+        vg.config(LOW_GUARD + "sandbox:\n  bind_mounts: [\"" + vg.home + ":/mnt/home-view:ro\"]\n");
+
+        VgRunner.Result run = sandboxed("cat /mnt/home-view/.gradle.properties.example; cat ~/.m2/settings.xml; echo; "
+                + GREP_EVERYWHERE);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().contains("visible=yes"), "the bind shows the home\n" + run);
+        assertTrue(run.stdout().contains("<settings/>"), "the filtered copy is at its usual path\n" + run);
+        assertTokenNowhereInside(run);
+    }
+
+    @Test
     void asAnUnprivilegedUserTheFilteredCopiesShowAndTheTokenDoesNot() throws Exception {
         assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "switching to uid 65534 needs root");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
