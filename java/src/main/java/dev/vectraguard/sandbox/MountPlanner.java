@@ -44,6 +44,9 @@ final class MountPlanner {
     /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
     static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
 
+    /** Variables naming a toolchain's directory, which may lie under HOME (SDKMAN's JDKs, a Go or Gradle unpacked there). */
+    static final List<String> TOOLCHAIN_VARIABLES = List.of("JAVA_HOME", "JDK_HOME", "GOROOT", "GRADLE_HOME", "MAVEN_HOME", "M2_HOME");
+
     /** Toolchain homes that a PATH entry's directory needs beside it (rustup's proxies in ~/.cargo/bin use ~/.rustup). */
     static final Map<String, String> TOOLCHAIN_COMPANIONS = Map.of(".cargo", ".rustup");
 
@@ -109,7 +112,7 @@ final class MountPlanner {
                         path.toString(), path.toString(), null));
             }
         }
-        for (Path toolchain : homeToolchains(spec.environment().get("PATH"), home)) {
+        for (Path toolchain : homeToolchains(toolchainDirs(spec.environment()), home)) {
             mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), toolchain.toString(), toolchain.toString(), null));
             rules.add(new LandlockPathRule(toolchain.toString(), LandlockAccess.READ_ONLY));
             bound.add(new Bound(toolchain, toolchain));
@@ -211,6 +214,18 @@ final class MountPlanner {
             paths.add(Path.of(secret));
         }
         return paths;
+    }
+
+    /** PATH's entries and the directories of {@link #TOOLCHAIN_VARIABLES}, as one search path. */
+    static String toolchainDirs(Map<String, String> environment) {
+        StringBuilder dirs = new StringBuilder(environment.getOrDefault("PATH", ""));
+        for (String variable : TOOLCHAIN_VARIABLES) {
+            String dir = environment.get(variable);
+            if (dir != null && dir.indexOf(':') < 0) {
+                dirs.append(':').append(dir);
+            }
+        }
+        return dirs.toString();
     }
 
     /**

@@ -146,6 +146,17 @@ class ToolConfigTest {
     }
 
     @Test
+    void aJavaHomeUnderTheHomeIsVisibleReadOnlyAsAToolchainOnPathIs() throws Exception {
+        Path jdks = Files.createDirectories(vg.home.resolve("jdks"));
+        Path jdk = Files.createSymbolicLink(jdks.resolve("current"), Path.of(System.getProperty("java.home")));
+        vg.env("JAVA_HOME", jdk.toString());
+        VgRunner.Result run = sandboxed("\"$JAVA_HOME/bin/java\" -version 2>&1; touch \"$JAVA_HOME/written\" 2>/dev/null || echo read-only");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().contains("version \"" + Runtime.version().feature()), "the JDK of JAVA_HOME did not run\n" + run);
+        assertTrue(run.stdout().contains("read-only"), run.toString());
+    }
+
+    @Test
     void aSettingsXmlThatCannotBeParsedIsHiddenWholeWithOneNotice() throws Exception {
         Path settings = Files.createDirectories(vg.home.resolve(".m2")).resolve("settings.xml");
         Files.writeString(settings, "<?xml version=\"1.0\"?>\n<!DOCTYPE settings [<!ENTITY t \"" + token + "\">]>\n"
