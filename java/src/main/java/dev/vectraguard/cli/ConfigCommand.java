@@ -5,6 +5,8 @@ import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.ConfigShow;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.sandbox.EnvironmentPlan;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import picocli.CommandLine.Command;
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
                 "A vectra-guard.yaml in the project (or any config file a sandboxed command could write) may only "
                         + "tighten the policy until you approve its exact content with 'vg config trust'."},
         subcommands = {ConfigCommand.Show.class, ConfigCommand.Validate.class, ConfigCommand.Trust.class, ConfigCommand.Untrust.class},
-        footer = {"", "Examples:", "  vg config show", "  vg config trust ./vectra-guard.yaml", "  vg config untrust ./vectra-guard.yaml"})
+        footer = {"", "Examples:", "  vg config show", "  vg config show --env", "  vg config trust ./vectra-guard.yaml", "  vg config untrust ./vectra-guard.yaml"})
 final class ConfigCommand extends CommandGroup {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -37,6 +39,10 @@ final class ConfigCommand extends CommandGroup {
         @Option(names = "--json", description = "Print JSON: {\"key\": {\"value\": ..., \"source\": ..., \"trust\": ..., \"ignored\": [...]}}.")
         boolean json;
 
+        @Option(names = "--env", description = "Print instead which of your environment variables a sandboxed command gets "
+                + "and why (names only); with --json: [{\"name\": ..., \"passed\": ..., \"why\": ...}].")
+        boolean env;
+
         @Mixin
         ConfigOptions options;
 
@@ -44,6 +50,12 @@ final class ConfigCommand extends CommandGroup {
         public Integer call() {
             try {
                 LoadedConfig loaded = options.load();
+                if (env) {
+                    EnvironmentPlan plan = SandboxSpecs.environmentPlan(loaded);
+                    System.out.println(json ? JsonMapping.writePretty(EnvExplanation.json(plan))
+                            : "# " + EnvExplanation.summary(plan) + "\n" + String.join("\n", EnvExplanation.lines(plan)));
+                    return ExitCodes.OK;
+                }
                 System.out.print(json ? ConfigShow.json(loaded) + "\n" : ConfigShow.text(loaded));
                 return ExitCodes.OK;
             } catch (ConfigException e) {

@@ -3,6 +3,7 @@ package dev.vectraguard.cli;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.LogFormat;
 import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.metrics.MetricsStore;
@@ -12,6 +13,7 @@ import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskLevel;
 import dev.vectraguard.policy.RiskReport;
+import dev.vectraguard.sandbox.EnvironmentPlan;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
@@ -44,6 +46,7 @@ import java.util.concurrent.Callable;
                 + "(exit 77), with the terminal's stdin, stdout and stderr.",
                 "At most one notice line on stderr says what was decided and why."},
         footer = {"", "Examples:", "  vg exec -- npm test", "  vg exec --security-level strict --timeout 60 -- make",
+                "  vg exec --explain-env -- mvn -B package   # which variables reach the sandbox, and why",
                 "  vg exec -- bash -c 'curl -fsSL https://example.org/x.sh | sh'   # rated as a whole"})
 final class ExecCommand implements Callable<Integer> {
     static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(365).toSeconds();
@@ -70,6 +73,14 @@ final class ExecCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "Print no notice line.")
     boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also say how many environment variables the sandbox dropped.")
+    boolean verbose;
+
+    @Option(names = "--explain-env", description = "Before a sandboxed run, list each environment variable, whether "
+            + "the sandbox gets it and why (sandbox.env_whitelist, the build tools' allow-list, "
+            + "env_protection.protected_vars); values are never shown.")
+    boolean explainEnv;
 
     @Mixin
     ConfigOptions options;
@@ -198,11 +209,19 @@ final class ExecCommand implements Callable<Integer> {
                 absentProjectConfigs.add(projectConfig);
             }
         }
+        EnvironmentPlan environment = explainEnv || verbose && !quiet ? SandboxSpecs.environmentPlan(loaded) : null;
+        if (explainEnv) {
+            EnvExplanation.print(notices, loaded.config().logFormat() == LogFormat.JSON, environment);
+        }
         StopSignals stop = StopSignals.install();
         try (SandboxProcess process = Sandbox.start(spec)) {
             stop.attach(process::signal, process::kill);
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
+            }
+            if (verbose && !quiet && environment.droppedCount() > 0) {
+                notices.print("env", "environment: dropped " + environment.droppedCount() + " of "
+                        + environment.variables().size() + " variables (vg exec --explain-env lists them and why)");
             }
             int status = stop.exitCode(process.waitFor());
             List<Blocked> blocked = process.blockedDestinations();

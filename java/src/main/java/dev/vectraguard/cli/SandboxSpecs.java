@@ -7,12 +7,11 @@ import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
-import dev.vectraguard.config.Globs;
 import dev.vectraguard.egress.Cidr;
 import dev.vectraguard.egress.EgressPolicy;
 import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
-import dev.vectraguard.sandbox.Environment;
+import dev.vectraguard.sandbox.EnvironmentPlan;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
@@ -20,13 +19,13 @@ import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.SecurityProfile;
+import dev.vectraguard.sandbox.ToolConfigMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +33,17 @@ import java.util.Set;
 /** Turns the effective config plus {@code vg exec}'s flags into a {@link SandboxSpec}. */
 final class SandboxSpecs {
     /** Package caches shared with the host when {@code sandbox.enable_cache} is on (those that exist). */
-    static final List<String> KNOWN_CACHES = List.of(".npm", ".cache/yarn", ".local/share/pnpm/store", ".cache/pip",
+    static final List<String> KNOWN_CACHES = List.of(".npm/_cacache", ".cache/yarn", ".local/share/pnpm/store", ".cache/pip",
             ".cache/uv", ".cache/pypoetry", ".cargo/registry", ".cargo/git", ".m2/repository", ".gradle/caches",
-            ".gradle/wrapper", ".cache/go-build", "go/pkg/mod", ".bun/install/cache", ".cache/composer", ".gem");
+            ".gradle/wrapper", ".cache/go-build", "go/pkg/mod", ".bun/install/cache", ".cache/composer", ".gem/specs",
+            ".gem/ruby");
+
+    /**
+     * Caches shared as soon as their tool's directory exists (made when missing). npm keeps its
+     * logs and its update-check stamp beside its cache in ~/.npm: only ~/.npm/_cacache is the
+     * cache, the rest stays in the throwaway home.
+     */
+    static final Map<String, String> CACHES_IN_TOOL_DIRS = Map.of(".npm/_cacache", ".npm");
 
     private SandboxSpecs() {}
 
@@ -63,6 +70,7 @@ final class SandboxSpecs {
                 .timeout(timeout)
                 .allowWeakerFallback(config.allowWeakerFallback())
                 .egressPolicy(egressPolicy(loaded, level))
+                .toolConfig((ToolConfigMode) loaded.settings().get("sandbox.tool_config").value())
                 .limits(new ResourceLimits(
                         limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
                         (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),
@@ -137,7 +145,8 @@ final class SandboxSpecs {
         }
         for (String known : KNOWN_CACHES) {
             Path dir = home.resolve(known);
-            if (Files.isDirectory(dir)) {
+            String toolDir = CACHES_IN_TOOL_DIRS.get(known);
+            if (Files.isDirectory(dir) || toolDir != null && Files.isDirectory(home.resolve(toolDir))) {
                 caches.add(dir);
             }
         }
@@ -145,14 +154,16 @@ final class SandboxSpecs {
         return caches;
     }
 
-    /** The caller's environment, whitelisted, minus protected variables. */
+    /** The caller's environment, whitelisted, plus the build tools' variables, minus protected variables. */
     static Map<String, String> environment(LoadedConfig loaded) {
-        Map<String, String> env = new LinkedHashMap<>(Environment.whitelisted(RawInput.environment(), loaded.config().sandbox().envWhitelist()));
+        return environmentPlan(loaded).passed();
+    }
+
+    /** What the sandbox gets of the caller's environment, and why each variable passes or not. */
+    static EnvironmentPlan environmentPlan(LoadedConfig loaded) {
         var protection = loaded.config().envProtection();
-        if (protection.enabled()) {
-            env.keySet().removeIf(name -> Globs.matchesAny(protection.protectedVars(), name));
-        }
-        return env;
+        return EnvironmentPlan.of(RawInput.environment(), loaded.config().sandbox().envWhitelist(), protection.protectedVars(),
+                protection.enabled());
     }
 
     /**

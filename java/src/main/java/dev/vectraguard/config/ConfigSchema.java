@@ -5,6 +5,7 @@ import dev.vectraguard.policy.GuardLevel;
 import dev.vectraguard.policy.SandboxMode;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.ToolConfigMode;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,7 +60,10 @@ public final class ConfigSchema {
             new ConfigKey("sandbox.bind_mounts", ValueTypes.BIND_MOUNTS, List.of(), SANDBOX,
                     "extra host paths made visible in the sandbox"),
             new ConfigKey("sandbox.env_whitelist", ValueTypes.ENV_PATTERNS, DEFAULT_ENV_WHITELIST, "sandbox (environment builder)",
-                    "environment variables passed into the sandbox (* globs); everything else is dropped"),
+                    "environment variables passed into the sandbox (* globs), besides the build tools' allow-list; everything else is dropped"),
+            new ConfigKey("sandbox.tool_config", ValueTypes.enumOf(ToolConfigMode.class), ToolConfigMode.FILTERED, SANDBOX,
+                    "the package managers' user config files (~/.npmrc, ~/.m2/settings.xml, ...) in the sandbox: filtered "
+                            + "(credentials removed), none, or full (as they are; trusted config only)"),
             new ConfigKey("sandbox.seccomp_profile", ValueTypes.SECCOMP, null, "sandbox (seccomp profile loader)",
                     "minimal, moderate, strict or a JSON profile file; unset = from security_level (permissive: minimal, balanced: moderate, strict/paranoid: strict)"),
             new ConfigKey("sandbox.capability_set", ValueTypes.CAPABILITIES, CapabilitySet.NONE, SANDBOX,

@@ -6,6 +6,7 @@ import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.SecurityProfile;
+import dev.vectraguard.sandbox.ToolConfigMode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,7 @@ final class Tightening {
             case "policies.allowlist", "sandbox.cache_dirs", "sandbox.bind_mounts" ->
                     subset(new HashSet<>((List<?>) candidate), new HashSet<>((List<?>) current));
             case "sandbox.env_whitelist" -> envPatterns(asStrings(candidate), asStrings(current));
+            case "sandbox.tool_config" -> lowerIsTighter((ToolConfigMode) candidate, (ToolConfigMode) current);
             case "logging.format" -> Objects.equals(candidate, current) ? Verdict.SAME : Verdict.TIGHTER;
             default -> Objects.equals(candidate, current) ? Verdict.SAME : Verdict.LOOSER;
         };

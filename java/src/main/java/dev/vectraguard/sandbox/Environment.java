@@ -13,7 +13,7 @@ public final class Environment {
 
     private Environment() {}
 
-    /** The entries of {@code source} whose names match one of {@code patterns} ({@code *} matches any run of characters). */
+    /** The entries of {@code source} whose names match one of {@code patterns} ({@code *} any run of characters, {@code ?} one). */
     public static Map<String, String> whitelisted(Map<String, String> source, List<String> patterns) {
         Map<String, String> result = new TreeMap<>();
         source.forEach((name, value) -> {
@@ -27,24 +27,29 @@ public final class Environment {
         return result;
     }
 
+    /** {@code *} matches any run of characters (none too), {@code ?} exactly one, as in the config's globs. */
     static boolean matches(String pattern, String name) {
-        int star = pattern.indexOf('*');
-        if (star < 0) {
-            return pattern.equals(name);
-        }
-        String prefix = pattern.substring(0, star);
-        String rest = pattern.substring(star + 1);
-        if (!name.startsWith(prefix) || name.length() < prefix.length() + rest.length()) {
-            return false;
-        }
-        if (rest.indexOf('*') < 0) {
-            return name.endsWith(rest);
-        }
-        for (int i = prefix.length(); i <= name.length(); i++) {
-            if (matches(rest, name.substring(i))) {
-                return true;
+        int p = 0;
+        int n = 0;
+        int star = -1;
+        int starName = 0;
+        while (n < name.length()) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == name.charAt(n))) {
+                p++;
+                n++;
+            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                starName = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++starName;
+            } else {
+                return false;
             }
         }
-        return false;
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
+        }
+        return p == pattern.length();
     }
 }

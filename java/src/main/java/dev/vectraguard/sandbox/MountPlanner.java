@@ -3,6 +3,8 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.nativecore.LandlockPathRule;
 import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.vg_core_h;
+import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
+import dev.vectraguard.sandbox.toolconfig.ToolConfigFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,13 +36,16 @@ final class MountPlanner {
     static final List<String> HOME_CREDENTIALS = List.of(".ssh", ".aws", ".gnupg", ".kube", ".docker/config.json",
             ".netrc", ".config/gcloud", ".azure", ".npmrc", ".pypirc", ".git-credentials", ".cargo/credentials",
             ".cargo/credentials.toml", ".config/gh", ".vectra-guard", ".cache/vectra-guard", ".config/vectra-guard",
-            ".m2/settings-security.xml", ".password-store");
+            ".m2/settings-security.xml", ".password-store", ".gem/credentials");
 
     /** The project's vg config in the workspace: read-only inside, so a command cannot loosen the next run's policy. */
     static final String PROJECT_CONFIG = "vectra-guard.yaml";
 
     /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
     static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
+
+    /** Variables naming a toolchain's directory, which may lie under HOME (SDKMAN's JDKs, a Go or Gradle unpacked there). */
+    static final List<String> TOOLCHAIN_VARIABLES = List.of("JAVA_HOME", "JDK_HOME", "GOROOT", "GRADLE_HOME", "MAVEN_HOME", "M2_HOME");
 
     /** Toolchain homes that a PATH entry's directory needs beside it (rustup's proxies in ~/.cargo/bin use ~/.rustup). */
     static final Map<String, String> TOOLCHAIN_COMPANIONS = Map.of(".cargo", ".rustup");
@@ -56,13 +61,14 @@ final class MountPlanner {
     /**
      * Each cache dir is an overlay whose upper layer {@code cacheLayers} keeps (merged back as
      * additions only), or read-only where it has no layer; either is skipped when the cache dir
-     * is gone by the time the sandbox mounts it.
+     * is gone by the time the sandbox mounts it. The package managers' config files show only as
+     * {@code toolConfigs}: hidden inside every bound directory, the copies bound read-only at HOME.
      *
      * @param home        the home the sandbox shows ({@code $HOME})
      * @param accountHome the caller's home in the password database (the same unless $HOME points elsewhere)
      */
-    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd, CacheLayers cacheLayers)
-            throws SandboxException {
+    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd, CacheLayers cacheLayers,
+                               ToolConfigCopies toolConfigs) throws SandboxException {
         WritableLocations writable = WritableLocations.of(accountHome, home);
         Path workspace = realWorkspace(spec.workspace(), writable);
         boolean overlay = spec.profile().throwawayRoot();
@@ -106,7 +112,7 @@ final class MountPlanner {
                         path.toString(), path.toString(), null));
             }
         }
-        for (Path toolchain : homeToolchains(spec.environment().get("PATH"), home)) {
+        for (Path toolchain : homeToolchains(toolchainDirs(spec.environment()), home)) {
             mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY(), toolchain.toString(), toolchain.toString(), null));
             rules.add(new LandlockPathRule(toolchain.toString(), LandlockAccess.READ_ONLY));
             bound.add(new Bound(toolchain, toolchain));
@@ -154,7 +160,13 @@ final class MountPlanner {
         }
 
         Set<Path> masked = new LinkedHashSet<>();
-        for (Path secret : protectedPaths(writable)) {
+        Set<Path> hidden = protectedPaths(writable);
+        for (Path root : writable.homes()) {
+            for (String toolConfig : ToolConfigFiles.PATHS) {
+                hidden.add(root.resolve(toolConfig));
+            }
+        }
+        for (Path secret : hidden) {
             for (Bound b : bound) {
                 if (secret.startsWith(b.source()) && !secret.equals(b.source())) {
                     masked.add(b.target().resolve(b.source().relativize(secret)));
@@ -163,6 +175,10 @@ final class MountPlanner {
         }
         for (Path path : masked) {
             mounts.add(new MountOp(vg_core_h.VG_MOUNT_MASK(), vg_core_h.VG_MF_OPTIONAL(), null, path.toString(), null));
+        }
+        for (ToolConfigFiles.Copy copy : toolConfigs.copies()) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_NO_SYMLINKS(),
+                    copy.copy().toString(), copy.target().toString(), null));
         }
 
         String sandboxCwd = workdir.startsWith(workspace) ? workdir.toString() : workspace.toString();
@@ -198,6 +214,18 @@ final class MountPlanner {
             paths.add(Path.of(secret));
         }
         return paths;
+    }
+
+    /** PATH's entries and the directories of {@link #TOOLCHAIN_VARIABLES}, as one search path. */
+    static String toolchainDirs(Map<String, String> environment) {
+        StringBuilder dirs = new StringBuilder(environment.getOrDefault("PATH", ""));
+        for (String variable : TOOLCHAIN_VARIABLES) {
+            String dir = environment.get(variable);
+            if (dir != null && dir.indexOf(':') < 0) {
+                dirs.append(':').append(dir);
+            }
+        }
+        return dirs.toString();
     }
 
     /**

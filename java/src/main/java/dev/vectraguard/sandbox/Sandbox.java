@@ -9,6 +9,8 @@ import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
 import dev.vectraguard.nativecore.SpawnRequest;
 import dev.vectraguard.nativecore.vg_core_h;
+import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
+import dev.vectraguard.sandbox.toolconfig.ToolConfigFiles;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -125,19 +127,30 @@ public final class Sandbox {
             throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
         }
         List<String> notices = new ArrayList<>();
-        SecurityProfile profile = spec.profile();
-        NetworkMode requested = allowedNetwork(spec);
-        NetworkMode network = spec.network();
-        boolean restricted = network == NetworkMode.RESTRICTED;
+        allowedNetwork(spec);
 
         Path home = homeDirectory(spec.environment());
         int[] ids = callerIds();
         CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), home);
         notices.addAll(cacheLayers.notices());
+        ToolConfigCopies toolConfigs = ToolConfigFiles.write(home, spec.toolConfig(), Path.of(System.getProperty("java.io.tmpdir")));
+        notices.addAll(toolConfigs.notices());
+        try {
+            return start(spec, afterPlanning, notices, home, ids, cacheLayers, toolConfigs);
+        } finally {
+            toolConfigs.delete(); // mounted by now, or never
+        }
+    }
+
+    private static SandboxProcess start(SandboxSpec spec, Runnable afterPlanning, List<String> notices, Path home, int[] ids,
+                                        CacheLayers cacheLayers, ToolConfigCopies toolConfigs) throws SandboxException {
+        SecurityProfile profile = spec.profile();
+        NetworkMode network = spec.network();
+        boolean restricted = network == NetworkMode.RESTRICTED;
         MountPlanner.FilesystemPlan plan;
         byte[] seccomp;
         try {
-            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath(), cacheLayers);
+            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath(), cacheLayers, toolConfigs);
             seccomp = restricted ? SeccompProfiles.compiledForEgress(spec.seccompProfile())
                     : SeccompProfiles.compiled(spec.seccompProfile());
             afterPlanning.run();

@@ -46,6 +46,7 @@ public final class SandboxSpec {
     private final Set<Capability> capabilities;
     private final boolean allowWeakerFallback;
     private final EgressPolicy egressPolicy;
+    private final ToolConfigMode toolConfig;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -64,6 +65,7 @@ public final class SandboxSpec {
         this.capabilities = builder.capabilities == null ? null : Set.copyOf(builder.capabilities);
         this.allowWeakerFallback = builder.allowWeakerFallback;
         this.egressPolicy = builder.egressPolicy;
+        this.toolConfig = builder.toolConfig;
     }
 
     public static Builder builder(String... command) {
@@ -105,6 +107,9 @@ public final class SandboxSpec {
         return securityLevel == SecurityLevel.STRICT ? EgressPolicy.REGISTRIES : EgressPolicy.PUBLIC;
     }
 
+    /** What the sandbox shows of the package managers' user config files (~/.npmrc, ~/.m2/settings.xml, ...). */
+    public ToolConfigMode toolConfig() { return toolConfig; }
+
     /** Builder of {@link SandboxSpec}; every setting has a safe default. */
     public static final class Builder {
         private final List<String> command;
@@ -123,6 +128,7 @@ public final class SandboxSpec {
         private Set<Capability> capabilities;
         private boolean allowWeakerFallback;
         private EgressPolicy egressPolicy;
+        private ToolConfigMode toolConfig = ToolConfigMode.FILTERED;
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -155,6 +161,8 @@ public final class SandboxSpec {
         public Builder allowWeakerFallback(boolean allow) { this.allowWeakerFallback = allow; return this; }
         /** The egress policy of restricted networking (see {@link SandboxSpec#egressPolicy()}). */
         public Builder egressPolicy(EgressPolicy policy) { this.egressPolicy = policy; return this; }
+        /** The package managers' user config files: filtered of credentials (default), none, or full. */
+        public Builder toolConfig(ToolConfigMode mode) { this.toolConfig = Objects.requireNonNull(mode); return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

@@ -46,7 +46,7 @@ class AppendOnlyCacheTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         VgRunner vg = new VgRunner(dir);
         Path extra = Files.createDirectories(dir.resolve("extra-cache"));
-        List<Path> caches = List.of(vg.home.resolve(".npm"), vg.home.resolve(".m2/repository"), vg.home.resolve(".cache/pip"),
+        List<Path> caches = List.of(vg.home.resolve(".npm/_cacache"), vg.home.resolve(".m2/repository"), vg.home.resolve(".cache/pip"),
                 vg.home.resolve(".cargo/registry"), extra);
         for (Path cache : caches) {
             seed(cache);
@@ -127,7 +127,7 @@ class AppendOnlyCacheTest {
             if (!unprivileged) {
                 expected.addAll(List.of("locked", "locked/f")); // root reads a directory of mode 000; a user does not
             }
-            if (cache.endsWith(".npm")) {
+            if (cache.endsWith("_cacache")) {
                 expected.addAll(newPaths(cache, goodNpm, old));
             } else if (cache.endsWith("repository")) {
                 expected.addAll(newPaths(cache, goodJar, old));

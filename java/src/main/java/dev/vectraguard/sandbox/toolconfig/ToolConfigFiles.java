@@ -1,0 +1,141 @@
+package dev.vectraguard.sandbox.toolconfig;
+
+import dev.vectraguard.sandbox.ToolConfigMode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The package managers' user config files the sandbox shows at their usual paths under HOME, as
+ * per-run copies (never the host file itself): filtered of credentials, or as they are with
+ * {@link ToolConfigMode#FULL}. A file that cannot be read as its format is hidden whole, with one
+ * notice.
+ */
+public final class ToolConfigFiles {
+    /** Larger files are hidden: no tool config is this big. */
+    static final int MAX_BYTES = 1 << 20;
+
+    /** Under HOME: the last filtered text of each file ({@link FilteredCache}), in vg's own cache. */
+    static final String CACHE_DIR = ".cache/vectra-guard/tool-config";
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /** A known file, relative to HOME, and the filter of its format. */
+    record Known(String path, Supplier<ConfigFilter> filter) {}
+
+    static final List<Known> KNOWN = List.of(
+            new Known(".npmrc", () -> new IniFilter(IniFilter.Dialect.NPM)),
+            new Known(".yarnrc", YarnrcFilter::new),
+            new Known(".yarnrc.yml", () -> new YamlFilter(UrlCredentials::strip)),
+            new Known(".config/pnpm/rc", () -> new IniFilter(IniFilter.Dialect.NPM)),
+            new Known(".bunfig.toml", TomlFilter::new),
+            new Known(".m2/settings.xml", MavenSettingsFilter::new),
+            new Known(".gradle/gradle.properties", PropertiesFilter::new),
+            new Known(".config/pip/pip.conf", () -> new IniFilter(IniFilter.Dialect.PYTHON)),
+            new Known(".pip/pip.conf", () -> new IniFilter(IniFilter.Dialect.PYTHON)),
+            new Known(".condarc", () -> new YamlFilter(UrlCredentials::stripWithCondaTokens)),
+            new Known(".cargo/config.toml", TomlFilter::new),
+            new Known(".cargo/config", TomlFilter::new),
+            new Known(".gemrc", () -> new YamlFilter(UrlCredentials::strip)));
+
+    /** The paths of the known files, relative to HOME. */
+    public static final List<String> PATHS = KNOWN.stream().map(Known::path).toList();
+
+    private ToolConfigFiles() {}
+
+    /** One file to show: {@code copy} (vg's, on the host) bound read-only at {@code target}. */
+    public record Copy(Path copy, Path target) {}
+
+    /**
+     * Writes the copies of the known files under {@code home} that exist, into a new directory of
+     * {@code scratch} only the caller can enter; nothing with {@link ToolConfigMode#NONE}.
+     */
+    public static ToolConfigCopies write(Path home, ToolConfigMode mode, Path scratch) {
+        List<String> notices = new ArrayList<>();
+        if (mode == ToolConfigMode.NONE) {
+            return ToolConfigCopies.NONE;
+        }
+        List<Known> present = KNOWN.stream().filter(k -> Files.isRegularFile(home.resolve(k.path()))).toList();
+        if (present.isEmpty()) {
+            return ToolConfigCopies.NONE;
+        }
+        Path dir;
+        try {
+            dir = runDirectory(scratch);
+        } catch (IOException e) {
+            return new ToolConfigCopies(null, List.of(), List.of("tool config files hidden: cannot make a directory in "
+                    + scratch + " (" + e.getMessage() + ")"));
+        }
+        FilteredCache cache = FilteredCache.in(home.resolve(CACHE_DIR));
+        List<Copy> copies = new ArrayList<>();
+        for (Known known : present) {
+            Path source = home.resolve(known.path());
+            String shown = "~/" + known.path();
+            String content;
+            try {
+                content = mode == ToolConfigMode.FULL ? read(source) : cache.filtered(known, read(source));
+            } catch (UnparseableConfig e) {
+                notices.add(shown + " hidden: it cannot be read as its format (" + e.getMessage() + ")");
+                continue;
+            } catch (IOException e) {
+                notices.add(shown + " hidden: " + e.getMessage());
+                continue;
+            }
+            Path copy = dir.resolve(Integer.toString(copies.size()));
+            try {
+                Files.writeString(copy, content, StandardCharsets.UTF_8);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (IOException e) {
+                notices.add(shown + " hidden: cannot write its copy (" + e.getMessage() + ")");
+                continue;
+            }
+            copies.add(new Copy(copy, source));
+        }
+        return new ToolConfigCopies(dir, List.copyOf(copies), List.copyOf(notices));
+    }
+
+    /** A new directory only the caller can enter (named without SecureRandom, whose seeding slows the start). */
+    private static Path runDirectory(Path scratch) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path dir = scratch.resolve("vg-tool-config-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+            try {
+                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e; // left over by earlier processes of this pid
+                }
+            }
+        }
+    }
+
+    /** The file as UTF-8 text: a larger file than {@link #MAX_BYTES}, a NUL or an invalid byte makes it unparseable. */
+    static String read(Path file) throws IOException, UnparseableConfig {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new UnparseableConfig("larger than " + (MAX_BYTES >> 10) + " KiB");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UnparseableConfig("not valid UTF-8");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new UnparseableConfig("holds a NUL byte");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+}
