@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.config.LogFormat;
+import dev.vectraguard.guard.Guard;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
@@ -12,9 +13,8 @@ import java.util.Map;
  * vg's lines on stderr about a run, as text ({@code vg: sandbox (...) — why}) or, with
  * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
  */
-final class Notices {
-    /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
-    static final String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+final class Notices implements Guard.Reporter {
+    static final String DASH = Guard.Reporter.DASH;
 
     private final LogFormat format;
 
@@ -23,7 +23,8 @@ final class Notices {
     }
 
     /** One line: {@code kind} is sandbox, host, blocked, cancelled, timeout, memory or error. */
-    void print(String kind, String message, Map<String, Object> fields) {
+    @Override
+    public void print(String kind, String message, Map<String, Object> fields) {
         if (format == LogFormat.JSON) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("vg", kind);
@@ -35,11 +36,13 @@ final class Notices {
         }
     }
 
-    void print(String kind, String message) {
-        print(kind, message, Map.of());
+    @Override
+    public void warn(String message) {
+        Stderr.warn(message);
     }
 
-    void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
+    @Override
+    public void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
         StringBuilder line = new StringBuilder("sandbox (")
                 .append(spec.securityLevel().label())
                 .append(cached ? ", cached" : "")

@@ -1,4 +1,4 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Turns the effective config plus {@code vg exec}'s flags into a {@link SandboxSpec}. */
-final class SandboxSpecs {
+public final class SandboxSpecs {
     /** Package caches shared with the host when {@code sandbox.enable_cache} is on (those that exist). */
     static final List<String> KNOWN_CACHES = List.of(".npm", ".cache/yarn", ".local/share/pnpm/store", ".cache/pip",
             ".cache/uv", ".cache/pypoetry", ".cargo/registry", ".cargo/git", ".m2/repository", ".gradle/caches",
@@ -107,7 +107,7 @@ final class SandboxSpecs {
      * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
      * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
-    static void check(LoadedConfig loaded, Path home) throws SandboxException {
+    public static void check(LoadedConfig loaded, Path home) throws SandboxException {
         String runtime = unavailableRuntime(loaded);
         if (runtime != null) {
             throw new SandboxException(runtime);
