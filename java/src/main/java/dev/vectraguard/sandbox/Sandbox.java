@@ -228,7 +228,7 @@ public final class Sandbox {
                 NativeCore.close(egressPair[0]);
                 parentEnds.remove(Integer.valueOf(egressPair[0]));
             }
-            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
+            return new SandboxProcess(WatchedProcess.of(process), resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);

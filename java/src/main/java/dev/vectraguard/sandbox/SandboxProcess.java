@@ -3,8 +3,6 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.egress.EgressSession;
 
-import dev.vectraguard.nativecore.NativeCoreException;
-import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
 
 import java.io.IOException;
@@ -24,7 +22,7 @@ public final class SandboxProcess implements AutoCloseable {
     public static final int TIMEOUT_STATUS = 124;
     private static final int SIGKILL = 9;
 
-    private final NativeProcess process;
+    private final WatchedProcess process;
     private final ResourceControl resources;
     private final Namespaces namespaces;
     private final CacheLayers cacheLayers;
@@ -45,7 +43,7 @@ public final class SandboxProcess implements AutoCloseable {
     /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
     record Namespaces(PreparedNamespaces pair, boolean reusable) {}
 
-    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
+    SandboxProcess(WatchedProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
                    EgressSession egress, Duration timeout,
                    OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
@@ -168,19 +166,11 @@ public final class SandboxProcess implements AutoCloseable {
     }
 
     private void kill(int signal) throws SandboxException {
-        try {
-            process.kill(signal);
-        } catch (NativeCoreException e) {
-            throw new SandboxException("cannot signal the sandbox: " + e.getMessage());
-        }
+        process.kill(signal);
     }
 
     private OptionalInt nativeWait(int timeoutMillis) throws SandboxException {
-        try {
-            return process.waitFor(timeoutMillis);
-        } catch (NativeCoreException e) {
-            throw new SandboxException("cannot wait for the sandbox: " + e.getMessage());
-        }
+        return process.waitFor(timeoutMillis);
     }
 
     @Override

@@ -661,7 +661,7 @@ public final class IsolationChecks {
 
     static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory("vg-" + prefix + "-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         return dir.toRealPath();
     }
 
@@ -704,6 +704,6 @@ public final class IsolationChecks {
             }
         }
         System.out.flush();
-        Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
+        java.lang.Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
     }
 }
