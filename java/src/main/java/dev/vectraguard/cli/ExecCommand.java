@@ -2,6 +2,7 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.Guard;
 import dev.vectraguard.guard.GuardRequest;
@@ -47,6 +48,11 @@ final class ExecCommand implements Callable<Integer> {
             description = "Kill the whole sandbox after SECONDS (exit code 124). Default: sandbox.timeout.")
     Long timeoutSeconds;
 
+    @Option(names = "--runtime", paramLabel = "NAME", converter = RuntimeConverter.class,
+            description = "auto, native (also namespace, process) or bubblewrap; docker and podman are not built yet "
+                    + "(exit 125). Default: VECTRAGUARD_RUNTIME, else sandbox.runtime, else auto.")
+    SandboxRuntime runtime;
+
     @Option(names = {"-q", "--quiet"}, description = "Print no notice line.")
     boolean quiet;
 
@@ -75,7 +81,7 @@ final class ExecCommand implements Callable<Integer> {
             return Stderr.fail(e.getMessage());
         }
         GuardRequest request = new GuardRequest(command, options.configFile, options.stateDir, workspace, securityLevel,
-                network, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), quiet, true);
+                network, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), runtime, quiet, true);
         return Guard.judgeAndRun(request, loaded, new Notices(loaded.config().logFormat()), new Approval()).exitCode();
     }
 }

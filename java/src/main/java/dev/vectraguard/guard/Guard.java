@@ -115,6 +115,7 @@ public final class Guard {
     private final Reporter notices;
     private final Approver approver;
     private LoadedConfig loaded;
+    private RuntimeChoice runtimes;
 
     private Guard(GuardRequest request, Reporter reporter, Approver approver) {
         this.request = request;
@@ -163,7 +164,8 @@ public final class Guard {
         for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
             notices.print("config", notice);
         }
-        String unavailableRuntime = SandboxSpecs.unavailableRuntime(loaded);
+        runtimes = RuntimeChoice.of(loaded, request.runtime(), System.getenv());
+        String unavailableRuntime = runtimes.refused();
         if (unavailableRuntime != null) {
             notices.warn(unavailableRuntime);
             return GuardResult.failed(unavailableRuntime, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -251,7 +253,7 @@ public final class Guard {
             String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
                     + "it exactly; run vg from a directory whose path is UTF-8";
             notices.print("error", problem);
-            return recorder.finish(RunDecision.SANDBOX, "native", false, ExitCodes.VG_FAILURE, problem);
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
         }
         Path home = Sandbox.homeDirectory(System.getenv());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
@@ -265,7 +267,7 @@ public final class Guard {
             }
         }
         StopSignals stop = stopSignals();
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = runtimes.start(spec)) {
             stop.attach(process::signal, process::kill);
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
@@ -287,11 +289,11 @@ public final class Guard {
             absentProjectConfigs.forEach(this::quarantineCreatedConfig);
             process.close();
             reportCacheAdditions(process);
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, status, decision.why(),
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
                     blocked.stream().map(Blocked::toString).toList());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
-            return recorder.finish(RunDecision.SANDBOX, "native", cached, stop.exitCode(e.exitCode()), e.getMessage());
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, stop.exitCode(e.exitCode()), e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.SecurityLevel;
 
@@ -19,13 +20,14 @@ import java.util.Objects;
  * @param securityLevel  {@code --security-level}
  * @param network        {@code --network}
  * @param timeout        {@code --timeout}
+ * @param runtime        {@code --runtime}
  * @param quiet          no "sandbox" or "host" notice on a run that went as decided
  * @param handleSignals  TERM, HUP and INT sent to this process end the command (the CLI); an embedder
  *                       that handles signals itself passes false
  */
 public record GuardRequest(List<String> command, Path configFile, Path stateDir, Path workspace,
                            SecurityLevel securityLevel, NetworkMode network, Duration timeout,
-                           boolean quiet, boolean handleSignals) {
+                           SandboxRuntime runtime, boolean quiet, boolean handleSignals) {
     public GuardRequest {
         command = List.copyOf(command);
         if (command.isEmpty()) {
@@ -35,24 +37,24 @@ public record GuardRequest(List<String> command, Path configFile, Path stateDir,
 
     /** {@code command} with every setting from the config, signals left to the caller. */
     public static GuardRequest of(List<String> command) {
-        return new GuardRequest(command, null, null, null, null, null, null, false, false);
+        return new GuardRequest(command, null, null, null, null, null, null, null, false, false);
     }
 
     public GuardRequest withWorkspace(Path dir) {
-        return new GuardRequest(command, configFile, stateDir, dir, securityLevel, network, timeout, quiet, handleSignals);
+        return new GuardRequest(command, configFile, stateDir, dir, securityLevel, network, timeout, runtime, quiet, handleSignals);
     }
 
     public GuardRequest withStateDir(Path dir) {
-        return new GuardRequest(command, configFile, dir, workspace, securityLevel, network, timeout, quiet, handleSignals);
+        return new GuardRequest(command, configFile, dir, workspace, securityLevel, network, timeout, runtime, quiet, handleSignals);
     }
 
     public GuardRequest withSecurityLevel(SecurityLevel level) {
         return new GuardRequest(command, configFile, stateDir, workspace, Objects.requireNonNull(level), network, timeout,
-                quiet, handleSignals);
+                runtime, quiet, handleSignals);
     }
 
     public GuardRequest withTimeout(Duration limit) {
-        return new GuardRequest(command, configFile, stateDir, workspace, securityLevel, network, limit, quiet,
-                handleSignals);
+        return new GuardRequest(command, configFile, stateDir, workspace, securityLevel, network, limit, runtime,
+                quiet, handleSignals);
     }
 }

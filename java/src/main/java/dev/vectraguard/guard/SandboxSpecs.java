@@ -3,7 +3,6 @@ package dev.vectraguard.guard;
 import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
-import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
@@ -88,19 +87,16 @@ public final class SandboxSpecs {
         for (dev.vectraguard.config.BindMount bind : config.bindMounts()) {
             builder.bindMount(new BindMount(bind.hostPath(), bind.containerPath(), bind.readOnly()));
         }
+        for (Path path : readOnlyPaths(loaded)) {
+            builder.bindMount(new BindMount(path, path, true));
+        }
+        builder.throwawaySystem((Boolean) loaded.settings().get("sandbox.use_overlayfs").value());
         for (Path cache : caches(config, home)) {
             builder.cacheDir(cache);
         }
         return builder.build();
     }
 
-    /** Why {@code vg exec} cannot use the configured runtime; null when it can. */
-    static String unavailableRuntime(LoadedConfig loaded) {
-        SandboxRuntime runtime = loaded.config().sandbox().runtime();
-        return runtime == SandboxRuntime.AUTO || runtime == SandboxRuntime.NATIVE ? null
-                : "sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
-                        + "(set sandbox.runtime: native or auto)";
-    }
 
     /**
      * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
@@ -108,15 +104,32 @@ public final class SandboxSpecs {
      * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
     public static void check(LoadedConfig loaded, Path home) throws SandboxException {
-        String runtime = unavailableRuntime(loaded);
+        RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, System.getenv());
+        String runtime = runtimes.refused();
         if (runtime != null) {
             throw new SandboxException(runtime);
         }
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
-        Sandbox.check(spec);
+        runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {
             Sandbox.checkWorkspace(spec);
         }
+    }
+
+    /**
+     * {@code sandbox.read_only_paths} that the sandbox does not show already: upstream lists {@code /}
+     * and the system directories there, which vg always shows read-only (or as a throwaway overlay).
+     */
+    @SuppressWarnings("unchecked")
+    static List<Path> readOnlyPaths(LoadedConfig loaded) {
+        List<Path> paths = new ArrayList<>();
+        for (Path path : (List<Path>) loaded.settings().get("sandbox.read_only_paths").value()) {
+            Path normal = path.toAbsolutePath().normalize();
+            if (normal.getNameCount() > 0 && Sandbox.SYSTEM_DIRS.stream().noneMatch(dir -> normal.startsWith(dir))) {
+                paths.add(normal);
+            }
+        }
+        return paths;
     }
 
     /** The destinations restricted networking allows: only {@code sandbox.allowed_domains} at strict. */

@@ -53,7 +53,7 @@ public final class BubblewrapRuntime implements Runtime {
     }
 
     /** The bwrap executable, when installed. */
-    static Optional<Path> executable() {
+    public static Optional<Path> executable() {
         return findBinary("bwrap");
     }
 
@@ -141,12 +141,12 @@ public final class BubblewrapRuntime implements Runtime {
         Sandbox.check(spec);
         refuseShortfall(spec);
         List<String> notices = new ArrayList<>();
-        shortfall(spec).ifPresent(missing -> notices.add("runtime bubblewrap: without " + missing));
-        if (spec.profile().throwawayRoot()) {
-            notices.add("runtime bubblewrap: system directories read-only");
+        shortfall(spec).ifPresent(missing -> notices.add("without " + missing + " (bubblewrap)"));
+        if (spec.throwawaySystem()) {
+            notices.add("system directories read-only (bubblewrap)");
         }
         if (!spec.cacheDirs().isEmpty()) {
-            notices.add("runtime bubblewrap: caches read-only");
+            notices.add("caches read-only (bubblewrap)");
         }
         for (String word : spec.command()) {
             requireUtf8("argument '" + word + "'", word);
@@ -174,7 +174,11 @@ public final class BubblewrapRuntime implements Runtime {
         for (Map.Entry<String, String> variable : environment.entrySet()) {
             args.addAll(List.of("--setenv", variable.getKey(), variable.getValue()));
         }
-        args.addAll(mountArguments(plan.mounts(), spec.limits().scratchBytes(), caller[0] == 0 ? ids : null, notices));
+        List<String> leftOut = new ArrayList<>();
+        args.addAll(mountArguments(plan.mounts(), spec.limits().scratchBytes(), caller[0] == 0 ? ids : null, leftOut));
+        if (!leftOut.isEmpty()) {
+            notices.add("left out what uid " + ids[0] + " cannot read: " + String.join(", ", leftOut));
+        }
         args.addAll(List.of("--chdir", plan.cwd(), "--seccomp", "3", "--"));
 
         ResourceControl resources = ResourceControl.acquire(spec.limits());
@@ -268,9 +272,10 @@ public final class BubblewrapRuntime implements Runtime {
     /**
      * The mount plan as bubblewrap options, in order. The scratch bound is shared out: half to /tmp,
      * an eighth to each other tmpfs (/var/tmp, /run, the home, /dev/shm). {@code ids} (a root caller's
-     * command ids) leaves out optional binds that uid cannot reach.
+     * command ids) leaves out the read-only binds that uid cannot reach (root's caches and tools under
+     * /root) and refuses a writable one.
      */
-    static List<String> mountArguments(List<MountOp> mounts, long scratchBytes, int[] ids, List<String> notices)
+    static List<String> mountArguments(List<MountOp> mounts, long scratchBytes, int[] ids, List<String> leftOut)
             throws SandboxException {
         List<String> args = new ArrayList<>();
         List<String[]> binds = new ArrayList<>();
@@ -280,8 +285,8 @@ public final class BubblewrapRuntime implements Runtime {
             int kind = op.kind();
             if (kind == MountOp.BIND || kind == MountOp.OVERLAY) {
                 if (ids != null && !reachable(Path.of(op.source()), ids)) {
-                    if (optional) {
-                        notices.add("runtime bubblewrap: left out " + op.source() + " (uid " + ids[0] + " cannot read it)");
+                    if (optional || readOnly || kind == MountOp.OVERLAY) {
+                        leftOut.add(op.source());
                         continue;
                     }
                     throw new SandboxException("runtime bubblewrap runs a root caller's command as uid " + ids[0]

@@ -65,7 +65,7 @@ final class MountPlanner {
             throws SandboxException {
         WritableLocations writable = WritableLocations.of(accountHome, home);
         Path workspace = realWorkspace(spec.workspace(), writable);
-        boolean overlay = spec.profile().throwawayRoot();
+        boolean overlay = spec.throwawaySystem();
         List<MountOp> mounts = new ArrayList<>();
         List<LandlockPathRule> rules = new ArrayList<>();
         List<Bound> bound = new ArrayList<>();

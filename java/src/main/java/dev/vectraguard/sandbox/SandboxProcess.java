@@ -56,7 +56,7 @@ public final class SandboxProcess implements AutoCloseable {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.notices = List.copyOf(notices);
+        this.notices = new java.util.concurrent.CopyOnWriteArrayList<>(notices);
     }
 
     /** Pid of the sandbox's init process, in the caller's pid namespace. */
@@ -81,7 +81,12 @@ public final class SandboxProcess implements AutoCloseable {
 
     /** What was weakened or worth knowing about this run (one line each). */
     public List<String> notices() {
-        return notices;
+        return List.copyOf(notices);
+    }
+
+    /** Adds a line to {@link #notices()}, first (which runtime ran it, and why that one). */
+    public void addFirstNotice(String notice) {
+        notices.addFirst(notice);
     }
 
     /** The destinations restricted networking refused so far (empty for other network modes). */

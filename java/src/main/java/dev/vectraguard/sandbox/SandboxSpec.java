@@ -46,6 +46,7 @@ public final class SandboxSpec {
     private final Set<Capability> capabilities;
     private final boolean allowWeakerFallback;
     private final EgressPolicy egressPolicy;
+    private final boolean throwawaySystem;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -64,6 +65,7 @@ public final class SandboxSpec {
         this.capabilities = builder.capabilities == null ? null : Set.copyOf(builder.capabilities);
         this.allowWeakerFallback = builder.allowWeakerFallback;
         this.egressPolicy = builder.egressPolicy;
+        this.throwawaySystem = builder.throwawaySystem;
     }
 
     public static Builder builder(String... command) {
@@ -94,6 +96,8 @@ public final class SandboxSpec {
     public Set<Capability> capabilities() { return capabilities == null ? profile().capabilities() : capabilities; }
     /** Whether a kernel lacking a feature the level needs may run the command with weaker protection. */
     public boolean allowWeakerFallback() { return allowWeakerFallback; }
+    /** System directories as a throwaway overlay where the level has one; false: read-only at every level. */
+    public boolean throwawaySystem() { return throwawaySystem && profile().throwawayRoot(); }
     /**
      * What restricted networking lets the command reach; unless set: any public address at balanced,
      * the package registries ({@link EgressPolicy#REGISTRIES}) at strict.
@@ -123,6 +127,7 @@ public final class SandboxSpec {
         private Set<Capability> capabilities;
         private boolean allowWeakerFallback;
         private EgressPolicy egressPolicy;
+        private boolean throwawaySystem = true;
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -155,6 +160,8 @@ public final class SandboxSpec {
         public Builder allowWeakerFallback(boolean allow) { this.allowWeakerFallback = allow; return this; }
         /** The egress policy of restricted networking (see {@link SandboxSpec#egressPolicy()}). */
         public Builder egressPolicy(EgressPolicy policy) { this.egressPolicy = policy; return this; }
+        /** false ({@code sandbox.use_overlayfs: false}): system directories read-only even where the level has a throwaway overlay. */
+        public Builder throwawaySystem(boolean throwaway) { this.throwawaySystem = throwaway; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

@@ -68,7 +68,7 @@ class GuardTest {
         Files.writeString(config, "guard_level:\n  level: high\nsandbox:\n  network_mode: none\n");
         Path workspace = Files.createDirectories(root.resolve("ws"));
         return new GuardRequest(List.of("sh", "-c", script), config, root.resolve("state"), workspace, null, null, null,
-                false, false);
+                null, false, false);
     }
 
     @Test

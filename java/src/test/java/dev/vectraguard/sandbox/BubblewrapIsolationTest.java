@@ -88,7 +88,7 @@ class BubblewrapIsolationTest {
         try (SandboxProcess process = IsolationChecks.runtime.start(SandboxSpec.builder("touch", "x").workspace(ws)
                 .securityLevel(SecurityLevel.STRICT).network(NetworkMode.NONE).allowWeakerFallback(true).build())) {
             assertEquals(0, process.waitFor());
-            assertTrue(process.notices().contains("runtime bubblewrap: without Landlock, which security level 'strict' needs"),
+            assertTrue(process.notices().contains("without Landlock, which security level 'strict' needs (bubblewrap)"),
                     process.notices().toString());
         }
         assertTrue(Files.exists(ws.resolve("x")));
