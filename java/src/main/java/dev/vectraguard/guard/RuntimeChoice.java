@@ -109,7 +109,8 @@ public final class RuntimeChoice {
             skipped.add("docker and podman " + NOT_BUILT + " (" + environment + " prefers containers)");
         }
         NativeRuntime nativeRuntime = new NativeRuntime();
-        Optional<String> nativeMissing = nativeRuntime.unavailableReason();
+        // Not nativeRuntime.unavailableReason(): its probe would cost every run; a refused start says as much.
+        Optional<String> nativeMissing = Sandbox.available() ? Optional.empty() : Optional.of(Sandbox.unavailableReason());
         if (nativeMissing.isEmpty()) {
             try {
                 SandboxProcess process = nativeRuntime.start(spec);

@@ -1,5 +1,8 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+
 import java.util.Optional;
 
 /**
@@ -17,9 +20,19 @@ public final class NativeRuntime implements Runtime {
         return NAME;
     }
 
+    /** The native core cannot be loaded, or the kernel refuses this user a user namespace (probed: a few ms). */
     @Override
     public Optional<String> unavailableReason() {
-        return Sandbox.available() ? Optional.empty() : Optional.of(Sandbox.unavailableReason());
+        if (!Sandbox.available()) {
+            return Optional.of(Sandbox.unavailableReason());
+        }
+        try {
+            return NativeCore.probe().userNamespaces() ? Optional.empty()
+                    : Optional.of("the kernel refuses this user a user namespace (unprivileged user namespaces off or "
+                            + "restricted, e.g. by AppArmor or a container's seccomp profile)");
+        } catch (NativeCoreException e) {
+            return Optional.of("cannot probe the kernel: " + e.getMessage());
+        }
     }
 
     @Override

@@ -109,4 +109,18 @@ class RuntimeCliTest {
         assertTrue(r.stderr().contains("Read-only file system"), r.toString());
         assertFalse(Files.exists(Path.of(marker)));
     }
+
+    @Test
+    void versionListsEveryRuntime() throws Exception {
+        VgRunner.Result r = vg.run("version");
+        assertEquals(0, r.exitCode(), r.toString());
+        String runtimes = r.stdout().substring(r.stdout().indexOf("runtimes:\n"));
+        assertTrue(runtimes.contains("\n  native:     vg native core; usable\n"), runtimes);
+        assertTrue(runtimes.contains("\n  bubblewrap: " + (Files.isExecutable(Path.of("/usr/bin/bwrap")) ? "bubblewrap " : "not installed")),
+                runtimes);
+        assertTrue(runtimes.contains("not usable: vg has no docker runtime yet\n")
+                && runtimes.contains("not usable: vg has no podman runtime yet\n"), runtimes);
+        VgRunner.Result json = vg.run("version", "--json");
+        assertTrue(json.stdout().contains("{\"name\":\"bubblewrap\",\"found\":"), json.toString());
+    }
 }
