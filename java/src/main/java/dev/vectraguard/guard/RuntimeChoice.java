@@ -129,9 +129,10 @@ public final class RuntimeChoice {
         skipped.add("native unavailable: " + nativeMissing.get());
         BubblewrapRuntime bubblewrap = new BubblewrapRuntime();
         chosen = BubblewrapRuntime.NAME;
-        if (BubblewrapRuntime.executable().isEmpty()) {
+        Optional<String> bubblewrapMissing = bubblewrap.unavailableReason();
+        if (bubblewrapMissing.isPresent()) {
             throw new SandboxException("no sandbox runtime can run here: " + String.join("; ", skipped)
-                    + "; bubblewrap is not installed (package bubblewrap)");
+                    + "; bubblewrap unavailable: " + bubblewrapMissing.get());
         }
         SandboxProcess process;
         try {

@@ -123,4 +123,23 @@ class RuntimeCliTest {
         VgRunner.Result json = vg.run("version", "--json");
         assertTrue(json.stdout().contains("{\"name\":\"bubblewrap\",\"found\":"), json.toString());
     }
+
+    /**
+     * Where the kernel refuses the native core its namespaces (here: inside a bwrap that forbids
+     * further user namespaces), auto says why it skipped native, and what stops bubblewrap too.
+     */
+    @Test
+    void autoNamesWhyNativeWasSkippedAndRunsNothingWhenNoRuntimeCan() throws Exception {
+        assumeBubblewrap();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/bwrap", "--unshare-user",
+                "--disable-userns", "--unshare-pid", "--bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--"));
+        command.addAll(VgRunner.javaCommand(System.getProperty("java.class.path"),
+                java.util.List.of("exec", "--network", "none", "--", "touch", "made")));
+        VgRunner.Result r = vg.exec(command, null);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("vg: no sandbox runtime can run here: native unavailable: cannot create namespaces ("),
+                r.toString());
+        assertTrue(r.stderr().contains("; bubblewrap unavailable: bwrap cannot make a sandbox here: "), r.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("made")));
+    }
 }
