@@ -1,22 +1,22 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.Guard;
+import dev.vectraguard.guard.Guard.Approver.Answer;
 import dev.vectraguard.policy.VisibleText;
 import java.io.Console;
 import java.util.Locale;
 
 /** The approval prompt, asked only on a terminal. */
-final class Approval {
-    enum Answer { ONCE, REMEMBER, CANCEL }
-
-    private Approval() {}
-
+final class Approval implements Guard.Approver {
     /** Whether a person can be asked: stdin and stderr are a terminal. */
-    static boolean interactive() {
+    @Override
+    public boolean interactive() {
         Console console = System.console();
         return console != null && console.isTerminal();
     }
 
-    static Answer ask(String why, String command) {
+    @Override
+    public Answer ask(String why, String command) {
         Console console = System.console();
         String line = console.readLine("vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ",
                 VisibleText.escape(why), VisibleText.escape(command));

@@ -1,5 +1,8 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
+import dev.vectraguard.guard.ShellWords;
+import dev.vectraguard.guard.SandboxSpecs;
 import dev.vectraguard.config.ConfigApprovals;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;

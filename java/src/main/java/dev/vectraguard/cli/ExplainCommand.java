@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
+import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.Presets;

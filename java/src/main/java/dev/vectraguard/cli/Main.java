@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
+import dev.vectraguard.guard.RawInput;
 import dev.vectraguard.policy.VisibleText;
 import picocli.CommandLine;
 

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.metrics.MetricsStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

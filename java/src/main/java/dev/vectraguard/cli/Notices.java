@@ -1,7 +1,9 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.config.LogFormat;
+import dev.vectraguard.guard.Guard;
 import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.sandbox.EnvironmentPlan;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 
@@ -12,18 +14,39 @@ import java.util.Map;
  * vg's lines on stderr about a run, as text ({@code vg: sandbox (...) — why}) or, with
  * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
  */
-final class Notices {
-    /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
-    static final String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+final class Notices implements Guard.Reporter {
+    static final String DASH = Guard.Reporter.DASH;
 
     private final LogFormat format;
+    private EnvironmentPlan environment;
+    private boolean explainEnvironment;
+    private boolean countDropped;
 
     Notices(LogFormat format) {
         this.format = format;
     }
 
+    /**
+     * Before a sandboxed run, list {@code plan}'s variables ({@code --explain-env}); after the sandbox
+     * line, say how many it dropped ({@code -v}).
+     */
+    Notices explainingEnvironment(EnvironmentPlan plan, boolean explain, boolean countDropped) {
+        this.environment = plan;
+        this.explainEnvironment = explain;
+        this.countDropped = countDropped;
+        return this;
+    }
+
+    @Override
+    public void beforeSandbox() {
+        if (explainEnvironment) {
+            EnvExplanation.print(this, format == LogFormat.JSON, environment);
+        }
+    }
+
     /** One line: {@code kind} is sandbox, host, blocked, cancelled, timeout, memory or error. */
-    void print(String kind, String message, Map<String, Object> fields) {
+    @Override
+    public void print(String kind, String message, Map<String, Object> fields) {
         if (format == LogFormat.JSON) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("vg", kind);
@@ -35,11 +58,13 @@ final class Notices {
         }
     }
 
-    void print(String kind, String message) {
-        print(kind, message, Map.of());
+    @Override
+    public void warn(String message) {
+        Stderr.warn(message);
     }
 
-    void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
+    @Override
+    public void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
         StringBuilder line = new StringBuilder("sandbox (")
                 .append(spec.securityLevel().label())
                 .append(cached ? ", cached" : "")
@@ -57,5 +82,9 @@ final class Notices {
         fields.put("why", why);
         fields.put("notices", process.notices());
         print("sandbox", line.toString(), fields);
+        if (countDropped && environment.droppedCount() > 0) {
+            print("env", "environment: dropped " + environment.droppedCount() + " of " + environment.variables().size()
+                    + " variables (vg exec --explain-env lists them and why)");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.policy.VisibleText;
 /** vg's own lines on standard error: "vg: " and the message. */
 final class Stderr {

@@ -1,22 +1,30 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.probe.CgroupProbe;
+import dev.vectraguard.sandbox.BubblewrapRuntime;
+import dev.vectraguard.sandbox.ContainerEngines;
+import dev.vectraguard.sandbox.NativeRuntime;
+import dev.vectraguard.sandbox.Runtime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code vg version}: the version and the kernel features this machine offers. */
 @Command(name = "version", mixinStandardHelpOptions = true,
-        description = "Print vg's version and which kernel features (Landlock, seccomp, user namespaces, cgroups) "
-                + "this machine offers to the current user.")
+        description = "Print vg's version, which kernel features (Landlock, seccomp, user namespaces, cgroups) "
+                + "this machine offers to the current user, and each sandbox runtime: installed, version, usable or why not.")
 final class VersionCommand implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
@@ -38,11 +46,13 @@ final class VersionCommand implements Callable<Integer> {
                 out.put("version", VERSION);
                 out.put("native", false);
                 out.put("reason", NativeCore.unavailableReason().orElse(""));
+                out.put("runtimes", runtimes());
                 System.out.println(JsonMapping.write(out));
             } else {
                 System.out.println("vg " + VERSION);
                 System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
                 System.out.println("cgroups:          " + cgroupText);
+                printRuntimes();
             }
             return ExitCodes.OK;
         }
@@ -71,6 +81,7 @@ final class VersionCommand implements Callable<Integer> {
             out.put("cgroup_controllers", cgroups.controllers());
             out.put("cgroup_delegated", cgroups.delegatedPath());
             out.put("cgroup_reason", cgroups.reason());
+            out.put("runtimes", runtimes());
             System.out.println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
@@ -85,7 +96,43 @@ final class VersionCommand implements Callable<Integer> {
         System.out.println("close_range:      " + yesNo(features.closeRange()));
         System.out.println("mount_setattr:    " + yesNo(features.mountSetattr()));
         System.out.println("cgroups:          " + cgroupText);
+        printRuntimes();
         return ExitCodes.OK;
+    }
+
+    /** Each runtime: installed or not, its version, whether this user can use it (or why not). */
+    private static List<Map<String, Object>> runtimes() {
+        List<Map<String, Object>> runtimes = new ArrayList<>();
+        for (Runtime runtime : List.of(new NativeRuntime(), new BubblewrapRuntime())) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            Optional<String> unusable = runtime.unavailableReason();
+            entry.put("name", runtime.name());
+            entry.put("found", runtime.version().isPresent());
+            entry.put("version", runtime.version().orElse(null));
+            entry.put("usable", unusable.isEmpty());
+            entry.put("reason", unusable.orElse(null));
+            runtimes.add(entry);
+        }
+        for (String engine : ContainerEngines.NAMES) {
+            Optional<String> version = ContainerEngines.version(engine);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", engine);
+            entry.put("found", version.isPresent());
+            entry.put("version", version.orElse(null));
+            entry.put("usable", false);
+            entry.put("reason", "vg has no " + engine + " runtime yet");
+            runtimes.add(entry);
+        }
+        return runtimes;
+    }
+
+    private static void printRuntimes() {
+        System.out.println("runtimes:");
+        for (Map<String, Object> runtime : runtimes()) {
+            String found = (Boolean) runtime.get("found") ? (String) runtime.get("version") : "not installed";
+            String usable = (Boolean) runtime.get("usable") ? "usable" : "not usable: " + runtime.get("reason");
+            System.out.printf("  %-11s %s; %s%n", runtime.get("name") + ":", found, usable);
+        }
     }
 
     private static String yesNo(boolean value) {

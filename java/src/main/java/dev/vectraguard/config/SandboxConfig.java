@@ -16,8 +16,8 @@ import java.util.List;
  * @param mode                {@code sandbox.mode} — policy decision: when a command is sandboxed
  * @param securityLevel       {@code sandbox.security_level} — sandbox: isolation profile given to the native core;
  *                            also the default of networkMode and seccompProfile
- * @param runtime             {@code sandbox.runtime} — sandbox runtime selection; bubblewrap/docker/podman must be
- *                            refused with "not available yet" (exit 125), never replaced by another runtime
+ * @param runtime             {@code sandbox.runtime} — sandbox runtime selection (guard.RuntimeChoice); docker/podman
+ *                            are refused as not built yet (exit 125), never replaced by another runtime
  * @param networkMode         {@code sandbox.network_mode} — sandbox; null = {@link #effectiveNetworkMode()}
  * @param enableCache         {@code sandbox.enable_cache} — cache: bind shared package caches
  * @param cacheDirs           {@code sandbox.cache_dirs} — cache: extra cache dirs, bound read-write at their host path

@@ -51,7 +51,8 @@ final class Tightening {
         return switch (key) {
             case "guard_level.level" -> guardLevel((GuardLevel) candidate, (GuardLevel) current);
             case "sandbox.enabled", "env_protection.enabled", "metrics.enabled" -> trueIsTighter(candidate, current);
-            case "sandbox.enable_cache", "sandbox.allow_weaker_fallback", "sandbox.allow_network" -> trueIsTighter(current, candidate);
+            case "sandbox.enable_cache", "sandbox.allow_weaker_fallback", "sandbox.allow_network", "sandbox.use_overlayfs" ->
+                    trueIsTighter(current, candidate);
             case "sandbox.mode" -> higherIsTighter(-((SandboxMode) candidate).ordinal(), -((SandboxMode) current).ordinal());
             case "sandbox.security_level" -> higherIsTighter(((SecurityLevel) candidate).ordinal(), ((SecurityLevel) current).ordinal());
             case "sandbox.network_mode" -> higherIsTighter(-network(candidate, level).ordinal(), -network(current, level).ordinal());

@@ -69,10 +69,11 @@ final class ValueTypes {
         };
     }
 
-    /** Upstream vectra-guard calls its process-level sandbox "process"; vg's is "native". */
+    /** Upstream vectra-guard calls its own namespace sandbox "namespace" or "process"; vg's is "native". */
     static final ValueType RUNTIME = (key, node, ctx) -> {
-        if (node instanceof RawNode.Scalar s && s.text().strip().equalsIgnoreCase("process")) {
-            ctx.warnings().add(node.at() + ": warning: '" + key + "': 'process' (vectra-guard) is read as 'native'");
+        if (node instanceof RawNode.Scalar s && (s.text().strip().equalsIgnoreCase("process")
+                || s.text().strip().equalsIgnoreCase("namespace"))) {
+            ctx.warnings().add(node.at() + ": warning: '" + key + "': '" + s.text().strip() + "' (vectra-guard) is read as 'native'");
             return SandboxRuntime.NATIVE;
         }
         return enumOf(SandboxRuntime.class).parse(key, node, ctx);

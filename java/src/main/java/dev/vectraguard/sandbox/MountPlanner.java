@@ -71,7 +71,7 @@ final class MountPlanner {
                                ToolConfigCopies toolConfigs) throws SandboxException {
         WritableLocations writable = WritableLocations.of(accountHome, home);
         Path workspace = realWorkspace(spec.workspace(), writable);
-        boolean overlay = spec.profile().throwawayRoot();
+        boolean overlay = spec.throwawaySystem();
         List<MountOp> mounts = new ArrayList<>();
         List<LandlockPathRule> rules = new ArrayList<>();
         List<Bound> bound = new ArrayList<>();

@@ -84,7 +84,7 @@ final class ResourceControl implements AutoCloseable {
     private static volatile boolean shuttingDown;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             SandboxCleanup.drain();
             removePooled();
         }, "vg-cgroup-cleanup"));

@@ -42,7 +42,18 @@ public final class Sandbox {
     private static final int LANDLOCK_SCOPE_ABI = 6;
     private static volatile Integer landlockAbi;
 
+    /** The start of the message of a sandbox refused its namespaces (user namespaces restricted or off). */
+    static final String NAMESPACES_REFUSED = "sandbox setup failed: cannot create namespaces";
+
+    /** The host's system directories, which every sandbox shows read-only or as a throwaway overlay. */
+    public static final List<String> SYSTEM_DIRS = MountPlanner.SYSTEM_DIRS;
+
     private Sandbox() {}
+
+    /** Whether {@code failure} says the kernel refused this user the sandbox's namespaces (nothing ran). */
+    public static boolean namespacesRefused(SandboxException failure) {
+        return failure.getMessage() != null && failure.getMessage().startsWith(NAMESPACES_REFUSED);
+    }
 
     /** Whether the native sandbox can run on this machine; {@link #unavailableReason()} says why not. */
     public static boolean available() {
@@ -256,7 +267,7 @@ public final class Sandbox {
                 NativeCore.close(egressPair[0]);
                 parentEnds.remove(Integer.valueOf(egressPair[0]));
             }
-            return new SandboxProcess(process, resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
+            return new SandboxProcess(WatchedProcess.of(process), resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);
@@ -313,7 +324,7 @@ public final class Sandbox {
             }
         }
         if (failure.step() == vg_core_h.VG_STEP_CLONE() && (errno.equals("EPERM") || errno.equals("EINVAL") || errno.equals("ENOSPC"))) {
-            return new SandboxException("sandbox setup failed: cannot create namespaces (" + errno
+            return new SandboxException(NAMESPACES_REFUSED + " (" + errno
                     + "); unprivileged user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)");
         }
         return new SandboxException("sandbox setup failed: " + failure.detail() + ": " + errno);

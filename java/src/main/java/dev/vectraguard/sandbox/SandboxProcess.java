@@ -3,8 +3,6 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.egress.EgressSession;
 
-import dev.vectraguard.nativecore.NativeCoreException;
-import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
 
 import java.io.IOException;
@@ -24,7 +22,7 @@ public final class SandboxProcess implements AutoCloseable {
     public static final int TIMEOUT_STATUS = 124;
     private static final int SIGKILL = 9;
 
-    private final NativeProcess process;
+    private final WatchedProcess process;
     private final ResourceControl resources;
     private final Namespaces namespaces;
     private final CacheLayers cacheLayers;
@@ -45,7 +43,7 @@ public final class SandboxProcess implements AutoCloseable {
     /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
     record Namespaces(PreparedNamespaces pair, boolean reusable) {}
 
-    SandboxProcess(NativeProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
+    SandboxProcess(WatchedProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
                    EgressSession egress, Duration timeout,
                    OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
@@ -58,7 +56,7 @@ public final class SandboxProcess implements AutoCloseable {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.notices = List.copyOf(notices);
+        this.notices = new java.util.concurrent.CopyOnWriteArrayList<>(notices);
     }
 
     /** Pid of the sandbox's init process, in the caller's pid namespace. */
@@ -83,7 +81,12 @@ public final class SandboxProcess implements AutoCloseable {
 
     /** What was weakened or worth knowing about this run (one line each). */
     public List<String> notices() {
-        return notices;
+        return List.copyOf(notices);
+    }
+
+    /** Adds a line to {@link #notices()}, first (which runtime ran it, and why that one). */
+    public void addFirstNotice(String notice) {
+        notices.addFirst(notice);
     }
 
     /** The destinations restricted networking refused so far (empty for other network modes). */
@@ -178,19 +181,11 @@ public final class SandboxProcess implements AutoCloseable {
     }
 
     private void kill(int signal) throws SandboxException {
-        try {
-            process.kill(signal);
-        } catch (NativeCoreException e) {
-            throw new SandboxException("cannot signal the sandbox: " + e.getMessage());
-        }
+        process.kill(signal);
     }
 
     private OptionalInt nativeWait(int timeoutMillis) throws SandboxException {
-        try {
-            return process.waitFor(timeoutMillis);
-        } catch (NativeCoreException e) {
-            throw new SandboxException("cannot wait for the sandbox: " + e.getMessage());
-        }
+        return process.waitFor(timeoutMillis);
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class SandboxSpec {
     private final boolean allowWeakerFallback;
     private final EgressPolicy egressPolicy;
     private final ToolConfigMode toolConfig;
+    private final boolean throwawaySystem;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -66,6 +67,7 @@ public final class SandboxSpec {
         this.allowWeakerFallback = builder.allowWeakerFallback;
         this.egressPolicy = builder.egressPolicy;
         this.toolConfig = builder.toolConfig;
+        this.throwawaySystem = builder.throwawaySystem;
     }
 
     public static Builder builder(String... command) {
@@ -96,6 +98,8 @@ public final class SandboxSpec {
     public Set<Capability> capabilities() { return capabilities == null ? profile().capabilities() : capabilities; }
     /** Whether a kernel lacking a feature the level needs may run the command with weaker protection. */
     public boolean allowWeakerFallback() { return allowWeakerFallback; }
+    /** System directories as a throwaway overlay where the level has one; false: read-only at every level. */
+    public boolean throwawaySystem() { return throwawaySystem && profile().throwawayRoot(); }
     /**
      * What restricted networking lets the command reach; unless set: any public address at balanced,
      * the package registries ({@link EgressPolicy#REGISTRIES}) at strict.
@@ -129,6 +133,7 @@ public final class SandboxSpec {
         private boolean allowWeakerFallback;
         private EgressPolicy egressPolicy;
         private ToolConfigMode toolConfig = ToolConfigMode.FILTERED;
+        private boolean throwawaySystem = true;
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -163,6 +168,8 @@ public final class SandboxSpec {
         public Builder egressPolicy(EgressPolicy policy) { this.egressPolicy = policy; return this; }
         /** The package managers' user config files: filtered of credentials (default), none, or full. */
         public Builder toolConfig(ToolConfigMode mode) { this.toolConfig = Objects.requireNonNull(mode); return this; }
+        /** false ({@code sandbox.use_overlayfs: false}): system directories read-only even where the level has a throwaway overlay. */
+        public Builder throwawaySystem(boolean throwaway) { this.throwawaySystem = throwaway; return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ShellWords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -20,7 +20,7 @@ class CpuShareTest {
 
     @Test
     void twoSpinningThreadsGetMoreThanOneCpuAtBalanced() throws Exception {
-        int cpus = Runtime.getRuntime().availableProcessors();
+        int cpus = java.lang.Runtime.getRuntime().availableProcessors();
         assumeTrue(cpus >= 2, "needs two CPUs");
         Path ws = IsolationChecks.tempDir("cpu-share");
         String marker = "vg-spin-" + System.nanoTime();

@@ -26,11 +26,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * The isolation properties of the native sandbox, each checked by running a real command in a real
+ * The isolation properties of a sandbox runtime, each checked by running a real command in a real
  * sandbox and looking from outside. Run in-process by {@link SandboxIsolationTest} (as the test
- * user, root in CI) and in a child JVM as an unprivileged user by {@link UnprivilegedIsolationTest}.
+ * user, root in CI) and in a child JVM as an unprivileged user by {@link UnprivilegedIsolationTest};
+ * against bubblewrap by {@link BubblewrapIsolationTest} (system property {@code vg.test.runtime}).
  */
 public final class IsolationChecks {
+    /** The runtime under test: native unless {@code -Dvg.test.runtime=bubblewrap}. */
+    static Runtime runtime = System.getProperty("vg.test.runtime", NativeRuntime.NAME).equals(BubblewrapRuntime.NAME)
+            ? new BubblewrapRuntime() : new NativeRuntime();
+    /** Owner of the workspaces when root tests bubblewrap (which runs a root caller's command as the workspace owner). */
+    static final int WORKSPACE_OWNER = 65534;
+
     /** x86_64 numbers of the syscalls the moderate profile must deny. */
     static final Map<String, Integer> MODERATE_DENIED = new LinkedHashMap<>();
 
@@ -98,9 +105,11 @@ public final class IsolationChecks {
         checks.add(new Check("/proc/1/root does not lead outside", IsolationChecks::procRootContained));
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
-        checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
-        checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
-                IsolationChecks::namespacesReusedOnlyWhenClean));
+        if (!bubblewrap()) { // the native runtime's namespace pool
+            checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
+            checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
+                    IsolationChecks::namespacesReusedOnlyWhenClean));
+        }
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
         checks.add(new Check("moderate seccomp denies dangerous syscall families", IsolationChecks::moderateSyscallsDenied));
@@ -196,7 +205,10 @@ public final class IsolationChecks {
         expect(!Files.exists(Path.of("/usr", marker)) && !Files.exists(Path.of("/etc", marker)),
                 "balanced overlay write reached the host: " + r);
         String modes = modeOf("/usr") + "\n" + modeOf("/etc") + "\n";
-        if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
+        if (bubblewrap()) {
+            expect(r.stdout.equals(modes) && r.stderr.contains("Read-only file system"),
+                    "bubblewrap keeps the system directories read-only at balanced: " + r);
+        } else if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
             expect(r.status == 0 && r.stdout.equals("/usr/" + marker + "\n" + modes),
                     "balanced overlay should accept root's write inside the sandbox, with the host's modes: " + r);
         } else {
@@ -309,7 +321,7 @@ public final class IsolationChecks {
                     + "IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $s->sockport) or die; print \"own-loopback\\n\"'; "
                     + "echo done; exec sleep 30";
             for (int i = 0; i < 5; i++) {
-                SandboxProcess process = Sandbox.start(spec(SecurityLevel.BALANCED, ws, List.of("bash", "-c", script)).build());
+                SandboxProcess process = runtime.start(spec(SecurityLevel.BALANCED, ws, List.of("bash", "-c", script)).build());
                 running.add(process);
                 BufferedReader out = new BufferedReader(new InputStreamReader(process.stdout(), StandardCharsets.UTF_8));
                 List<String> lines = new ArrayList<>();
@@ -389,7 +401,7 @@ public final class IsolationChecks {
      */
     private static String heldNetwork(SecurityLevel level, Path ws, List<FileChannel> held) throws Exception {
         String name;
-        try (SandboxProcess process = Sandbox.start(spec(level, ws, List.of("sleep", "5")).build())) {
+        try (SandboxProcess process = runtime.start(spec(level, ws, List.of("sleep", "5")).build())) {
             Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
             held.add(FileChannel.open(net));
             name = Files.readSymbolicLink(net).toString();
@@ -527,7 +539,7 @@ public final class IsolationChecks {
         List<String> targets = new ArrayList<>(List.of("/tmp", "/dev/shm", "\"$HOME\""));
         long bound = paranoid.scratchBytes();
         expectBoundedFill(SecurityLevel.PARANOID, targets, twice, bound);
-        if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
+        if (!bubblewrap() && ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
             ResourceLimits balanced = ResourceLimits.of(SecurityProfile.of(SecurityLevel.BALANCED));
             expectBoundedFill(SecurityLevel.BALANCED, List.of("/usr"), 2 * balanced.memoryBytes() / (1024 * 1024),
                     balanced.scratchBytes());
@@ -544,7 +556,7 @@ public final class IsolationChecks {
         }
         script.append(": > ready; i=0; while [ ! -e done ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done");
         long before = hostShmem();
-        try (SandboxProcess process = Sandbox.start(spec(level, ws, List.of("sh", "-c", script.toString())).build())) {
+        try (SandboxProcess process = runtime.start(spec(level, ws, List.of("sh", "-c", script.toString())).build())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!Files.exists(ws.resolve("ready")) && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -583,7 +595,7 @@ public final class IsolationChecks {
                 "my $failed = 0; for (1..60) { my $pid = fork(); if (!defined $pid) { $failed++; next; } "
                         + "if ($pid == 0) { exec('sleep', '" + marker + "'); } } print \"failed $failed\\n\"; sleep 3;"))
                 .limits(new ResourceLimits(512L * 1024 * 1024, 1000, 20)).build();
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = runtime.start(spec)) {
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
             int peak = 0;
             for (int i = 0; i < 30; i++) {
@@ -643,10 +655,20 @@ public final class IsolationChecks {
 
     // ---- helpers ------------------------------------------------------------------------
 
+    static boolean bubblewrap() {
+        return runtime instanceof BubblewrapRuntime;
+    }
+
+    /**
+     * On bubblewrap the checks run without restricted networking (it refuses it) and at strict and
+     * paranoid without Landlock (allow_weaker_fallback): what they check must hold all the same.
+     */
     static SandboxSpec.Builder spec(SecurityLevel level, Path ws, List<String> command) {
         return SandboxSpec.builder(command)
                 .workspace(ws)
                 .securityLevel(level)
+                .network(bubblewrap() && SecurityProfile.of(level).network() == NetworkMode.RESTRICTED ? NetworkMode.NONE : null)
+                .allowWeakerFallback(bubblewrap())
                 .environment(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C"))
                 .timeout(Duration.ofSeconds(60))
                 .stdin(Stdio.DISCARD)
@@ -668,7 +690,7 @@ public final class IsolationChecks {
 
     /** Runs the spec; once it returns, the command's new cache entries are in the host caches. */
     static Result run(SandboxSpec spec) throws Exception {
-        SandboxProcess process = Sandbox.start(spec);
+        SandboxProcess process = runtime.start(spec);
         Result result;
         try (process) {
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
@@ -692,7 +714,11 @@ public final class IsolationChecks {
 
     static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory("vg-" + prefix + "-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        if (bubblewrap() && prefix.equals("ws") && (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
+            Files.setAttribute(dir, "unix:uid", WORKSPACE_OWNER);
+            Files.setAttribute(dir, "unix:gid", WORKSPACE_OWNER);
+        }
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         return dir.toRealPath();
     }
 
@@ -735,6 +761,6 @@ public final class IsolationChecks {
             }
         }
         System.out.flush();
-        Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
+        java.lang.Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
     }
 }

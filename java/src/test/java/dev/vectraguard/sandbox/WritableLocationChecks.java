@@ -223,6 +223,6 @@ public final class WritableLocationChecks {
             }
         }
         System.out.flush();
-        Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
+        java.lang.Runtime.getRuntime().halt(failed == 0 ? 0 : 1);
     }
 }

@@ -1,15 +1,15 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** Joins an argv into one shell command line, quoting only where the shell would need it. */
-final class ShellWords {
+public final class ShellWords {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     private ShellWords() {}
 
-    static String join(List<String> argv) {
+    public static String join(List<String> argv) {
         StringBuilder line = new StringBuilder();
         for (String word : argv) {
             if (!line.isEmpty()) {
@@ -20,7 +20,7 @@ final class ShellWords {
         return line.toString();
     }
 
-    static String quote(String word) {
+    public static String quote(String word) {
         if (!word.isEmpty() && PLAIN.matcher(word).matches()) {
             return word;
         }

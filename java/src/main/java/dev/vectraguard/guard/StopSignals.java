@@ -1,4 +1,4 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import sun.misc.Signal;
 
@@ -19,8 +19,8 @@ import java.util.List;
  * process group: when vg is in the terminal's foreground group, INT is left to the command (an
  * interactive program that handles Ctrl-C keeps running).
  */
-final class StopSignals {
-    static final Duration GRACE = Duration.ofSeconds(2);
+public final class StopSignals {
+    public static final Duration GRACE = Duration.ofSeconds(2);
     private static final List<String> NAMES = List.of("TERM", "HUP", "INT");
 
     /** Passes signal {@code number} on to the command. */
@@ -38,12 +38,20 @@ final class StopSignals {
     private Kill kill;
 
     /** Installs the handlers; {@link #attach} the command once it runs. */
-    static StopSignals install() {
+    public static StopSignals install() {
         StopSignals stop = new StopSignals();
         for (String name : NAMES) {
             Signal.handle(new Signal(name), stop::onSignal);
         }
         return stop;
+    }
+
+    /**
+     * No handlers: for an embedder that handles its process's signals itself ({@link #exitCode} then
+     * gives the command's status unchanged).
+     */
+    public static StopSignals none() {
+        return new StopSignals();
     }
 
     /** The running command: {@code kill} ends what is left after the grace period. */

@@ -1,9 +1,8 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
-import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.config.SeccompProfile;
 import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.ConfigSource;
@@ -31,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Turns the effective config plus {@code vg exec}'s flags into a {@link SandboxSpec}. */
-final class SandboxSpecs {
+public final class SandboxSpecs {
     /** Package caches shared with the host when {@code sandbox.enable_cache} is on (those that exist). */
     static final List<String> KNOWN_CACHES = List.of(".npm/_cacache", ".cache/yarn", ".local/share/pnpm/store", ".cache/pip",
             ".cache/uv", ".cache/pypoetry", ".cargo/registry", ".cargo/git", ".m2/repository", ".gradle/caches",
@@ -97,35 +96,49 @@ final class SandboxSpecs {
         for (dev.vectraguard.config.BindMount bind : config.bindMounts()) {
             builder.bindMount(new BindMount(bind.hostPath(), bind.containerPath(), bind.readOnly()));
         }
+        for (Path path : readOnlyPaths(loaded)) {
+            builder.bindMount(new BindMount(path, path, true));
+        }
+        builder.throwawaySystem((Boolean) loaded.settings().get("sandbox.use_overlayfs").value());
         for (Path cache : caches(config, home)) {
             builder.cacheDir(cache);
         }
         return builder.build();
     }
 
-    /** Why {@code vg exec} cannot use the configured runtime; null when it can. */
-    static String unavailableRuntime(LoadedConfig loaded) {
-        SandboxRuntime runtime = loaded.config().sandbox().runtime();
-        return runtime == SandboxRuntime.AUTO || runtime == SandboxRuntime.NATIVE ? null
-                : "sandbox.runtime '" + runtime.label() + "' is not available yet: only the native runtime exists "
-                        + "(set sandbox.runtime: native or auto)";
-    }
 
     /**
      * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
      * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
      * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
-    static void check(LoadedConfig loaded, Path home) throws SandboxException {
-        String runtime = unavailableRuntime(loaded);
+    public static void check(LoadedConfig loaded, Path home) throws SandboxException {
+        RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, System.getenv());
+        String runtime = runtimes.refused();
         if (runtime != null) {
             throw new SandboxException(runtime);
         }
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
-        Sandbox.check(spec);
+        runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {
             Sandbox.checkWorkspace(spec);
         }
+    }
+
+    /**
+     * {@code sandbox.read_only_paths} that the sandbox does not show already: upstream lists {@code /}
+     * and the system directories there, which vg always shows read-only (or as a throwaway overlay).
+     */
+    @SuppressWarnings("unchecked")
+    static List<Path> readOnlyPaths(LoadedConfig loaded) {
+        List<Path> paths = new ArrayList<>();
+        for (Path path : (List<Path>) loaded.settings().get("sandbox.read_only_paths").value()) {
+            Path normal = path.toAbsolutePath().normalize();
+            if (normal.getNameCount() > 0 && Sandbox.SYSTEM_DIRS.stream().noneMatch(dir -> normal.startsWith(dir))) {
+                paths.add(normal);
+            }
+        }
+        return paths;
     }
 
     /** The destinations restricted networking allows: only {@code sandbox.allowed_domains} at strict. */
@@ -160,7 +173,7 @@ final class SandboxSpecs {
     }
 
     /** What the sandbox gets of the caller's environment, and why each variable passes or not. */
-    static EnvironmentPlan environmentPlan(LoadedConfig loaded) {
+    public static EnvironmentPlan environmentPlan(LoadedConfig loaded) {
         var protection = loaded.config().envProtection();
         return EnvironmentPlan.of(RawInput.environment(), loaded.config().sandbox().envWhitelist(), protection.protectedVars(),
                 protection.enabled());

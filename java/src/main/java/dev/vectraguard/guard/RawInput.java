@@ -1,4 +1,4 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import dev.vectraguard.nativecore.ByteStrings;
 
@@ -18,14 +18,14 @@ import java.util.Map;
  * that is not valid UTF-8 into U+FFFD, so {@code touch $'f\xffz'} would create another file; when
  * that happened, the bytes are read again from /proc/self and carried as {@link ByteStrings} does.
  */
-final class RawInput {
+public final class RawInput {
     private static final char LOST = '\uFFFD';
     private static Map<String, String> environment;
 
     private RawInput() {}
 
     /** {@code args} with their exact bytes; null when they cannot be read back. */
-    static String[] arguments(String[] args) {
+    public static String[] arguments(String[] args) {
         if (Arrays.stream(args).noneMatch(arg -> arg.indexOf(LOST) >= 0)) {
             return args;
         }

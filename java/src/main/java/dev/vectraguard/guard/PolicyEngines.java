@@ -1,4 +1,4 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 import dev.vectraguard.config.EnvironmentFacts;
 import dev.vectraguard.config.GuardLevelResolver;
@@ -18,14 +18,14 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The decision engine the effective config describes, with the guard level resolved for this environment. */
-final class PolicyEngines {
+public final class PolicyEngines {
     private PolicyEngines() {}
 
     /**
      * The command's risk, with changes inside policies.protected_directories rated high, raised one step where
      * it names production (production_indicators.keywords).
      */
-    static RiskReport rate(LoadedConfig loaded, String command) {
+    public static RiskReport rate(LoadedConfig loaded, String command) {
         String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
         ProtectedDirectories protectedDirectories = ProtectedDirectories.of(loaded.config().policies().protectedDirectories(),
                 Path.of(home), Path.of("").toAbsolutePath());
@@ -37,7 +37,7 @@ final class PolicyEngines {
      * The guard level for this environment. A level an unapproved file set over a trusted {@code auto}
      * is a floor: {@code auto}'s result wins when it is stricter.
      */
-    static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
+    public static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
         VgConfig config = loaded.config();
         Map<String, String> env = System.getenv();
         boolean floor = loaded.tightenedByUntrustedFile("guard_level.level")
@@ -51,7 +51,7 @@ final class PolicyEngines {
         return resolution;
     }
 
-    static DecisionEngine of(LoadedConfig loaded, GuardLevelResolver.Resolution guard) {
+    public static DecisionEngine of(LoadedConfig loaded, GuardLevelResolver.Resolution guard) {
         VgConfig config = loaded.config();
         return new DecisionEngine(new PolicySettings(
                 config.sandbox().enabled() ? config.sandbox().mode() : SandboxMode.NEVER, guard.level(),

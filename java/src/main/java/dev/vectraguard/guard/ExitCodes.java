@@ -1,4 +1,4 @@
-package dev.vectraguard.cli;
+package dev.vectraguard.guard;
 
 /** Exit codes of vg, in one place (see README "Exit codes"). The command's own code passes through. */
 public final class ExitCodes {

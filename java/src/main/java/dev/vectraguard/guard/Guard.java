@@ -1,0 +1,425 @@
+package dev.vectraguard.guard;
+
+import dev.vectraguard.config.ConfigException;
+import dev.vectraguard.config.ConfigLoader;
+import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.VgConfig;
+import dev.vectraguard.egress.Blocked;
+import dev.vectraguard.metrics.MetricsStore;
+import dev.vectraguard.metrics.RunDecision;
+import dev.vectraguard.metrics.RunRecord;
+import dev.vectraguard.policy.Decision;
+import dev.vectraguard.policy.DecisionEngine;
+import dev.vectraguard.policy.RiskLevel;
+import dev.vectraguard.policy.RiskReport;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.state.StateDir;
+import dev.vectraguard.trust.TrustStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one judge-and-run flow of vg, used by the CLI ({@code vg exec}) and by anything that embeds
+ * vg: load the config, rate the command, decide (host, sandbox, approval, block), consult the trust
+ * store, ask for approval through an {@link Approver}, run, record the metrics, and report each step
+ * through a {@link Reporter}.
+ *
+ * <p>Judge and run:
+ * <pre>{@code
+ * Guard.Reporter reporter = new Guard.Reporter() {
+ *     public void print(String kind, String message, Map<String, Object> fields) { log.info(kind + ": " + message); }
+ *     public void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
+ *         log.info("sandboxed at " + spec.securityLevel().label() + ": " + why);
+ *     }
+ *     public void warn(String message) { log.warn(message); }
+ * };
+ * GuardResult result = Guard.judgeAndRun(
+ *         GuardRequest.of(List.of("npm", "install")).withWorkspace(Path.of("/home/me/app")),
+ *         reporter, Guard.Approver.REFUSE);
+ * if (result.exitCode() == ExitCodes.BLOCKED) {
+ *     System.out.println("not run: " + result.why());
+ * }
+ * }</pre>
+ * The command runs with this process's stdin, stdout and stderr. Not thread-safe per call; calls
+ * from many threads or processes at once are (the state files are locked).
+ */
+public final class Guard {
+    /** Who is asked when the policy wants an approval. */
+    public interface Approver {
+        enum Answer { ONCE, REMEMBER, CANCEL }
+
+        /** Nobody can be asked: a command that needs approval is blocked (exit 77). */
+        Approver REFUSE = new Approver() {
+            @Override
+            public boolean interactive() {
+                return false;
+            }
+
+            @Override
+            public Answer ask(String why, String command) {
+                return Answer.CANCEL;
+            }
+        };
+
+        /** Whether someone can be asked; when not, a command that needs approval is blocked. */
+        boolean interactive();
+
+        /** Asks about {@code command}; REMEMBER also trusts it from now on. */
+        Answer ask(String why, String command);
+    }
+
+    /**
+     * Where the lines about a run go: {@code kind} is config, sandbox, host, blocked, cancelled,
+     * network, timeout, memory, cache or error; {@code fields} are structured details for JSON output.
+     */
+    public interface Reporter {
+        /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
+        String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+
+        void print(String kind, String message, Map<String, Object> fields);
+
+        default void print(String kind, String message) {
+            print(kind, message, Map.of());
+        }
+
+        /** A sandbox is about to start (nothing is printed by default). */
+        default void beforeSandbox() {}
+
+        /** The sandbox has started. */
+        void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why);
+
+        /** A problem that does not stop the run (an unreadable state file, a config warning). */
+        void warn(String message);
+    }
+
+    private final List<String> command;
+    private final SecurityLevel securityLevel;
+    private final NetworkMode network;
+    private final Path workspace;
+    private final Duration timeout;
+    private final boolean quiet;
+    private final GuardRequest request;
+    private final Reporter notices;
+    private final Approver approver;
+    private LoadedConfig loaded;
+    private RuntimeChoice runtimes;
+
+    private Guard(GuardRequest request, Reporter reporter, Approver approver) {
+        this.request = request;
+        this.command = request.command();
+        this.securityLevel = request.securityLevel();
+        this.network = request.network();
+        this.workspace = request.workspace();
+        this.timeout = request.timeout();
+        this.quiet = request.quiet();
+        this.notices = reporter;
+        this.approver = approver;
+    }
+
+    /**
+     * Loads the config (its warnings go to {@code reporter}), judges {@code request}'s command and runs
+     * it (or not); never throws for a bad config or a failed run.
+     */
+    public static GuardResult judgeAndRun(GuardRequest request, Reporter reporter, Approver approver) {
+        long startNanos = System.nanoTime();
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(request.configFile())
+                    .with(request.workspace(), request.stateDir()));
+        } catch (ConfigException e) {
+            reporter.warn(e.getMessage());
+            return GuardResult.failed(e.getMessage(), Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+        loaded.warnings().forEach(reporter::warn);
+        return judgeAndRun(request, loaded, reporter, approver);
+    }
+
+    /**
+     * {@link #judgeAndRun(GuardRequest, Reporter, Approver)} with a config the caller loaded (from
+     * {@code request}'s config file, workspace and state dir) and whose warnings it has shown.
+     */
+    public static GuardResult judgeAndRun(GuardRequest request, LoadedConfig loaded, Reporter reporter, Approver approver) {
+        Guard guard = new Guard(request, reporter, approver);
+        guard.loaded = loaded;
+        return guard.call();
+    }
+
+    private GuardResult call() {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        VgConfig config = loaded.config();
+        for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
+            notices.print("config", notice);
+        }
+        runtimes = RuntimeChoice.of(loaded, request.runtime(), System.getenv());
+        String unavailableRuntime = runtimes.refused();
+        if (unavailableRuntime != null) {
+            notices.warn(unavailableRuntime);
+            return GuardResult.failed(unavailableRuntime, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+
+        String text = ShellWords.join(command);
+        RiskReport report = PolicyEngines.rate(loaded, text);
+        DecisionEngine engine = PolicyEngines.of(loaded, PolicyEngines.guardLevel(loaded));
+        boolean interactive = approver.interactive();
+        Decision decision = engine.decide(report, false, interactive);
+        boolean trusted = false;
+        TrustStore trust = null;
+        if (decision.action() == Decision.Action.ASK || decision.action() == Decision.Action.BLOCK) {
+            trust = trustStore();
+            trusted = trust != null && trust.isTrusted(report.normalizedCommand());
+            if (trusted) {
+                decision = engine.decide(report, true, interactive);
+            }
+        }
+
+        if (!config.sandbox().enabled() && decision.sandboxed() && decision.action() != Decision.Action.BLOCK) {
+            decision = new Decision(Decision.Action.BLOCK, true, decision.why()
+                    + "; the sandbox is disabled (sandbox.enabled: false) and this never runs on the host", decision.matchedPattern());
+        }
+        Recorder recorder = new Recorder(config.metricsEnabled() ? this : null, started, startNanos, text, report, null);
+        switch (decision.action()) {
+            case BLOCK -> {
+                boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
+                notices.print("blocked", "blocked" + Reporter.DASH + decision.why() + (approvalNeeded
+                        ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
+                        : ""), Map.of("why", decision.why(), "risk", report.risk().label()));
+                return recorder.blocked(decision.why());
+            }
+            case ASK -> {
+                Approver.Answer answer = approver.ask(decision.why(), text);
+                if (answer == Approver.Answer.CANCEL) {
+                    notices.print("cancelled", "cancelled");
+                    return recorder.blocked("approval refused: " + decision.why());
+                }
+                if (answer == Approver.Answer.REMEMBER) {
+                    TrustStore store = trust != null ? trust : openTrustStore();
+                    if (store != null) {
+                        store.add(report.normalizedCommand(), "approved at the prompt", config.trustDefaultDuration());
+                    }
+                }
+            }
+            default -> { }
+        }
+        if (trusted) {
+            TrustStore store = trust;
+            recorder = recorder.after(Thread.ofPlatform().daemon().start(() -> store.recordUse(report.normalizedCommand())));
+        }
+        if (!decision.sandboxed()) {
+            if (!quiet && report.risk() != RiskLevel.LOW) {
+                notices.print("host", "host" + Reporter.DASH + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
+            }
+            return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command, stopSignals(), notices::warn),
+                    decision.why());
+        }
+        return runSandboxed(loaded, decision, recorder);
+    }
+
+    /** The signal handlers the request asks for, installed now (before the command starts). */
+    private StopSignals stopSignals() {
+        return request.handleSignals() ? StopSignals.install() : StopSignals.none();
+    }
+
+    /**
+     * The trust counter is updated while the command runs; it is finished before the metrics are
+     * written, so this process never holds two state-file locks at once.
+     */
+    private static void joinUninterruptibly(Thread thread) {
+        while (true) {
+            try {
+                thread.join();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private GuardResult runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
+        if (!RawInput.workingDirectoryIsExact()) {
+            String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
+                    + "it exactly; run vg from a directory whose path is UTF-8";
+            notices.print("error", problem);
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
+        }
+        Path home = Sandbox.homeDirectory(System.getenv());
+        SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
+                timeout), home);
+        boolean cached = !spec.cacheDirs().isEmpty();
+        Set<Path> absentProjectConfigs = new LinkedHashSet<>();
+        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Path.of("").toAbsolutePath())) {
+            Path projectConfig = dir.normalize().resolve(ConfigLoader.PROJECT_FILE);
+            if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+                absentProjectConfigs.add(projectConfig);
+            }
+        }
+        notices.beforeSandbox();
+        StopSignals stop = stopSignals();
+        try (SandboxProcess process = runtimes.start(spec)) {
+            stop.attach(process::signal, process::kill);
+            if (!quiet) {
+                notices.sandbox(spec, process, cached, decision.why());
+            }
+            int status = stop.exitCode(process.waitFor());
+            List<Blocked> blocked = process.blockedDestinations();
+            if (status != 0 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
+                notices.print("network", networkOffNotice(loaded, spec));
+            }
+            if (!blocked.isEmpty()) {
+                notices.print("network", Blocked.summary(blocked), Map.of("blocked",
+                        blocked.stream().map(b -> Map.of("destination", b.destination(), "reason", b.reason())).toList()));
+            }
+            if (process.timedOut()) {
+                notices.print("timeout", "timed out after " + spec.timeout().map(Duration::toSeconds).orElse(0L) + "s: sandbox killed");
+            } else if (process.memoryLimitHit()) {
+                notices.print("memory", "the command ran out of memory at the sandbox memory limit of "
+                        + spec.limits().memoryBytes() / (1024 * 1024) + " MiB (" + process.limitsDescription()
+                        + "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB); raise it with "
+                        + "sandbox.memory_limit in your user config or --config (e.g. memory_limit: 8g; a project file may only lower it)");
+            }
+            absentProjectConfigs.forEach(this::quarantineCreatedConfig);
+            process.close();
+            reportCacheAdditions(process);
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
+                    blocked.stream().map(Blocked::toString).toList());
+        } catch (SandboxException e) {
+            notices.print("error", e.getMessage());
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, stop.exitCode(e.exitCode()), e.getMessage());
+        }
+    }
+
+    /**
+     * After a failed run without network: that the network was off, what turned it off, and what
+     * turns restricted networking on.
+     */
+    private String networkOffNotice(LoadedConfig loaded, SandboxSpec spec) {
+        String cause;
+        String remedy;
+        if (network == NetworkMode.NONE) {
+            cause = "--network none";
+            remedy = "leave out --network none";
+        } else if (!(Boolean) loaded.settings().get("sandbox.allow_network").value()) {
+            cause = "sandbox.allow_network: false, " + loaded.settings().get("sandbox.allow_network").source();
+            remedy = "remove sandbox.allow_network: false";
+        } else if (spec.requestedNetwork() == NetworkMode.NONE) {
+            cause = "sandbox.network_mode: none, " + loaded.settings().get("sandbox.network_mode").source();
+            remedy = "set sandbox.network_mode: restricted";
+        } else {
+            cause = "security level " + spec.securityLevel().label();
+            remedy = "--security-level balanced (any public address) or strict (sandbox.allowed_domains only) "
+                    + "gives outbound network through vg";
+        }
+        return "the command failed and the sandbox had no network (" + cause + "); if it needed the network: " + remedy;
+    }
+
+    /** Waits until the command's new cache entries are in the caches; names those refused. */
+    private void reportCacheAdditions(SandboxProcess process) {
+        try {
+            List<String> refused = process.cacheAdditions().join().refused();
+            if (!refused.isEmpty()) {
+                notices.print("cache", "refused " + refused.size() + " new cache file(s) written in the sandbox: "
+                        + String.join("; ", refused), Map.of("refused", refused));
+            }
+        } catch (RuntimeException e) {
+            notices.print("cache", "the sandbox's new cache entries were not added: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A project config (in the workspace root or the current directory) that the sandboxed command
+     * created could only tighten the next run's policy, since it is not approved; but a planted
+     * tightening (a denylist of everything, a 1s timeout) would still get in the way, so it is moved
+     * aside (never deleted) and reported. An existing one is read-only inside the sandbox.
+     */
+    private void quarantineCreatedConfig(Path projectConfig) {
+        if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path aside = projectConfig.resolveSibling(projectConfig.getFileName() + ".from-sandbox-"
+                + Instant.now().toString().replace(':', '-'));
+        try {
+            Files.move(projectConfig, aside, StandardCopyOption.ATOMIC_MOVE);
+            notices.print("config", "the sandboxed command created " + projectConfig + "; moved it to " + aside
+                    + " so it is not used (review it and rename it back to use it)");
+        } catch (IOException e) {
+            notices.print("config", "the sandboxed command created " + projectConfig + " and it could not be moved aside ("
+                    + e.getMessage() + "): review it before the next run");
+        }
+    }
+
+    /** The trust store if its file exists (no JSON is loaded otherwise). */
+    private TrustStore trustStore() {
+        try {
+            Path dir = stateDirectory();
+            return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), notices::warn) : null;
+        } catch (ConfigException | IOException e) {
+            notices.warn("cannot read the trust store: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private TrustStore openTrustStore() {
+        try {
+            return new TrustStore(stateDirectory(), Clock.systemUTC(), notices::warn);
+        } catch (ConfigException | IOException e) {
+            notices.warn("cannot open the trust store: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The state directory, created (0700) if needed. */
+    private Path stateDirectory() throws ConfigException, IOException {
+        Path home = Sandbox.homeDirectory(System.getenv());
+        return StateDir.ensure(StateDir.resolve(request.stateDir(), System.getenv(), loaded.config().stateDir(), home));
+    }
+
+    /** Records the run in the metrics once it is over (when metrics are enabled) and gives its result. */
+    private record Recorder(Guard metrics, Instant started, long startNanos, String command, RiskReport report,
+                            Thread trustCounter) {
+        Recorder after(Thread counter) {
+            return new Recorder(metrics, started, startNanos, command, report, counter);
+        }
+
+        GuardResult blocked(String reason) {
+            return finish(RunDecision.BLOCKED, null, false, ExitCodes.BLOCKED, reason);
+        }
+
+        GuardResult finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
+            return finish(decision, runtime, cached, exitCode, reason, List.of());
+        }
+
+        GuardResult finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason,
+                           List<String> networkBlocked) {
+            if (trustCounter != null) {
+                joinUninterruptibly(trustCounter);
+            }
+            long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+            if (metrics != null) {
+                try {
+                    new MetricsStore(metrics.stateDirectory(), metrics.notices::warn).record(new RunRecord(started, command,
+                            decision, report.risk(), runtime, cached, millis, exitCode, reason, networkBlocked));
+                } catch (ConfigException | IOException | RuntimeException e) {
+                    metrics.notices.warn("cannot record metrics: " + e.getMessage());
+                }
+            }
+            return new GuardResult(exitCode, decision, reason, report.risk(), runtime, cached, networkBlocked,
+                    Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+}

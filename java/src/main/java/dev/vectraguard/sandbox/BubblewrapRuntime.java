@@ -1,0 +1,541 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.ByteStrings;
+import dev.vectraguard.nativecore.MountOp;
+import dev.vectraguard.nativecore.RLimit;
+import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs sandboxes with bubblewrap ({@code bwrap}), for machines where vg's own core cannot make its
+ * namespaces but bubblewrap can (a setuid bwrap, or a distribution profile that allows it).
+ *
+ * <p>What it gives, at every level: new user, pid, ipc, uts and cgroup namespaces (and a network
+ * namespace unless the network is full); the command runs as the caller's uid, and a root caller's
+ * command as the unprivileged owner of the workspace (never root mapped to root); every capability
+ * dropped, {@code no_new_privs}, a new session (no terminal injection), killed with vg
+ * ({@code --die-with-parent}); vg's own compiled seccomp program for the level; the same mount plan
+ * as the native runtime (workspace and caches at their host paths, empty home, credential paths and
+ * root-only host files hidden, private /tmp, new /proc with /proc/sys read-only, minimal /dev);
+ * only the spec's environment; every inherited descriptor but stdio closed; vg's cgroups (or
+ * rlimits) for memory, cpu and pids; the timeout kills the whole sandbox.
+ *
+ * <p>What it does not give: the system directories are read-only at every level (no throwaway
+ * overlay: stricter), the caches are read-only (no append-only layer), there is no Landlock (so
+ * strict and paranoid are refused unless {@code sandbox.allow_weaker_fallback}) and no restricted
+ * networking (refused: vg's egress relay lives in the native sandbox). The notice line says so.
+ */
+public final class BubblewrapRuntime implements Runtime {
+    public static final String NAME = "bubblewrap";
+    private static final List<String> BIN_DIRS = List.of("/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin");
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final int SIGKILL = 9;
+    private static final Map<Integer, String> PRLIMIT_OPTIONS = Map.of(2, "--data", 4, "--core", 6, "--nproc", 9, "--as");
+    private static volatile Optional<String> version;
+    private static volatile Optional<String> unusable;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The bwrap executable, when installed. */
+    public static Optional<Path> executable() {
+        return findBinary("bwrap");
+    }
+
+    @Override
+    public Optional<String> version() {
+        Optional<String> known = version;
+        if (known == null) {
+            known = executable().map(bwrap -> output(List.of(bwrap.toString(), "--version")).strip()).filter(v -> !v.isEmpty());
+            version = known;
+        }
+        return known;
+    }
+
+    /** Not installed, or cannot make a sandbox for this user (tried once per JVM with {@code true}). */
+    @Override
+    public Optional<String> unavailableReason() {
+        Optional<String> known = unusable;
+        if (known == null) {
+            known = probe();
+            unusable = known;
+        }
+        return known;
+    }
+
+    private static Optional<String> probe() {
+        Optional<Path> bwrap = executable();
+        if (bwrap.isEmpty()) {
+            return Optional.of("bwrap is not installed (package bubblewrap)");
+        }
+        try {
+            Process process = new ProcessBuilder(bwrap.get().toString(), "--unshare-user", "--unshare-pid", "--unshare-net",
+                    "--ro-bind", "/", "/", "--", "true").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return Optional.of("bwrap did not answer within 10 s");
+            }
+            return process.exitValue() == 0 ? Optional.empty()
+                    : Optional.of("bwrap cannot make a sandbox here: " + (output.isEmpty() ? "exit " + process.exitValue()
+                            : output.lines().findFirst().orElse("")));
+        } catch (IOException e) {
+            return Optional.of("bwrap cannot run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while trying bwrap");
+        }
+    }
+
+    @Override
+    public Optional<String> shortfall(SandboxSpec spec) {
+        if (spec.network() == NetworkMode.RESTRICTED) {
+            return Optional.of("restricted networking (vg's egress relay needs the native runtime)");
+        }
+        if (!spec.profile().throwawayRoot()) {
+            return Optional.of("Landlock, which security level '" + spec.securityLevel().label() + "' needs");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void check(SandboxSpec spec) throws SandboxException {
+        Sandbox.check(spec);
+        refuseShortfall(spec);
+    }
+
+    private void refuseShortfall(SandboxSpec spec) throws SandboxException {
+        if (spec.network() == NetworkMode.RESTRICTED) {
+            throw new SandboxException("runtime bubblewrap cannot give restricted networking (vg's egress relay needs the "
+                    + "native runtime): use --network none (or sandbox.network_mode: none), or the native runtime");
+        }
+        Optional<String> missing = shortfall(spec);
+        if (missing.isPresent() && !spec.allowWeakerFallback()) {
+            throw new SandboxException("runtime bubblewrap cannot give " + missing.get() + ": use the native runtime, or set "
+                    + "sandbox.allow_weaker_fallback: true to run without it");
+        }
+    }
+
+    @Override
+    public SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        Path bwrap = executable().orElseThrow(() -> new SandboxException("runtime bubblewrap: bwrap is not installed "
+                + "(package bubblewrap)"));
+        if (spec.command().getFirst().isEmpty()) {
+            throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
+        }
+        Sandbox.check(spec);
+        refuseShortfall(spec);
+        List<String> notices = new ArrayList<>();
+        shortfall(spec).ifPresent(missing -> notices.add("without " + missing + " (bubblewrap)"));
+        if (spec.throwawaySystem()) {
+            notices.add("system directories read-only (bubblewrap)");
+        }
+        if (!spec.cacheDirs().isEmpty()) {
+            notices.add("caches read-only (bubblewrap)");
+        }
+        for (String word : spec.command()) {
+            requireUtf8("argument '" + word + "'", word);
+        }
+        Map<String, String> environment = new TreeMap<>(spec.environment());
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            requireUtf8("variable " + variable.getKey(), variable.getKey() + variable.getValue());
+        }
+        Path home = Sandbox.homeDirectory(spec.environment());
+        environment.put("HOME", home.toString());
+
+        int[] caller = Sandbox.callerIds();
+        int[] ids = caller[0] == 0 ? unprivilegedIds(spec.workspace()) : caller;
+        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Sandbox.accountHome(caller[0]),
+                Path.of("").toAbsolutePath(), CacheLayers.create(List.of(), home), ToolConfigCopies.NONE);
+        requireExecutable(spec.command().getFirst(), environment.getOrDefault("PATH", DEFAULT_PATH), plan.cwd());
+        byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
+
+        List<String> args = new ArrayList<>(List.of(bwrap.toString(), "--unshare-user", "--unshare-pid", "--unshare-ipc",
+                "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--hostname", "vg-sandbox", "--die-with-parent",
+                "--new-session", "--cap-drop", "ALL", "--clearenv"));
+        if (spec.network() != NetworkMode.FULL) {
+            args.add("--unshare-net");
+        }
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            args.addAll(List.of("--setenv", variable.getKey(), variable.getValue()));
+        }
+        List<String> leftOut = new ArrayList<>();
+        args.addAll(mountArguments(plan.mounts(), spec.limits().scratchBytes(), caller[0] == 0 ? ids : null, leftOut));
+        if (!leftOut.isEmpty()) {
+            notices.add("left out what uid " + ids[0] + " cannot read: " + String.join(", ", leftOut));
+        }
+        args.addAll(List.of("--chdir", plan.cwd(), "--seccomp", "3", "--"));
+
+        ResourceControl resources = ResourceControl.acquire(spec.limits());
+        Path seccompFile = null;
+        try {
+            args.addAll(inside(resources.rlimits(), environment.get("PWD")));
+            args.addAll(spec.command());
+            seccompFile = writePrivate(seccomp);
+            List<String> launcher = launcher(resources, seccompFile, caller[0] == 0 ? ids : null);
+            launcher.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(launcher);
+            builder.environment().clear();
+            builder.environment().put("PATH", DEFAULT_PATH);
+            builder.directory(new File("/"));
+            builder.redirectInput(switch (spec.stdin()) {
+                case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+                case PIPE -> ProcessBuilder.Redirect.PIPE;
+                case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
+            });
+            builder.redirectOutput(output(spec.stdout()));
+            builder.redirectError(output(spec.stderr()));
+            Process process = builder.start();
+            return new SandboxProcess(new Bubblewrapped(process, seccompFile), resources, null,
+                    CacheLayers.create(List.of(), home), null, spec.timeout().orElse(null),
+                    spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
+                    spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
+                    spec.stderr() == Stdio.PIPE ? process.getErrorStream() : null, notices);
+        } catch (IOException | RuntimeException e) {
+            if (seccompFile != null) {
+                deleteQuietly(seccompFile);
+            }
+            resources.close();
+            throw new SandboxException("sandbox setup failed: cannot start bwrap: " + e.getMessage());
+        } catch (SandboxException e) {
+            if (seccompFile != null) {
+                deleteQuietly(seccompFile);
+            }
+            resources.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The process started: a shell that joins the sandbox's cgroups, opens the seccomp program as fd 3
+     * for bwrap and executes, through setpriv for a root caller (its command as an unprivileged uid),
+     * bwrap itself.
+     */
+    private static List<String> launcher(ResourceControl resources, Path seccompFile, int[] ids) throws SandboxException {
+        List<String> launcher = new ArrayList<>(List.of("/bin/sh", "-c",
+                "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; n=$((n-1)); shift; done; "
+                        + "exec 3< \"$1\" || exit 125; rm -f \"$1\"; shift; exec \"$@\"", "vg-bubblewrap"));
+        launcher.add(Integer.toString(resources.cgroupDirs().size()));
+        for (Path dir : resources.cgroupDirs()) {
+            launcher.add(dir.resolve("cgroup.procs").toString());
+        }
+        launcher.add(seccompFile.toString());
+        if (ids != null) {
+            launcher.addAll(List.of(findBinary("setpriv").orElseThrow(() -> new SandboxException(
+                    "runtime bubblewrap: setpriv (util-linux) is needed to run a root caller's command unprivileged")).toString(),
+                    "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups"));
+        }
+        return launcher;
+    }
+
+    /**
+     * What runs inside before the command: prlimit sets the rlimits there (so the process count is
+     * that of the sandbox's own user namespace, not of the caller's uid on the host), and env takes
+     * out the PWD that bwrap adds (or sets the spec's own).
+     */
+    private static List<String> inside(List<RLimit> rlimits, String pwd) throws SandboxException {
+        List<String> prefix = new ArrayList<>();
+        if (!rlimits.isEmpty()) {
+            prefix.add(findBinary("prlimit").orElseThrow(() -> new SandboxException(
+                    "runtime bubblewrap: prlimit (util-linux) is needed for the resource limits")).toString());
+            for (RLimit limit : rlimits) {
+                String option = PRLIMIT_OPTIONS.get(limit.resource());
+                if (option == null) {
+                    throw new SandboxException("runtime bubblewrap: cannot set rlimit " + limit.resource());
+                }
+                prefix.add(option + "=" + unsigned(limit.soft()) + ":" + unsigned(limit.hard()));
+            }
+            prefix.add("--");
+        }
+        prefix.add(findBinary("env").orElseThrow(() -> new SandboxException("runtime bubblewrap: env (coreutils) is missing"))
+                .toString());
+        prefix.addAll(pwd == null ? List.of("-u", "PWD") : List.of("PWD=" + pwd));
+        prefix.add("--");
+        return prefix;
+    }
+
+    /**
+     * The mount plan as bubblewrap options, in order. The scratch bound is shared out: half to /tmp,
+     * an eighth to each other tmpfs (/var/tmp, /run, the home, /dev/shm). {@code ids} (a root caller's
+     * command ids) leaves out the read-only binds that uid cannot reach (root's caches and tools under
+     * /root) and refuses a writable one.
+     */
+    static List<String> mountArguments(List<MountOp> mounts, long scratchBytes, int[] ids, List<String> leftOut)
+            throws SandboxException {
+        List<String> args = new ArrayList<>();
+        List<String[]> binds = new ArrayList<>();
+        for (MountOp op : mounts) {
+            boolean optional = (op.flags() & MountOp.OPTIONAL) != 0;
+            boolean readOnly = (op.flags() & MountOp.READONLY) != 0;
+            int kind = op.kind();
+            if (kind == MountOp.BIND || kind == MountOp.OVERLAY) {
+                if (ids != null && !reachable(Path.of(op.source()), ids)) {
+                    if (optional || readOnly || kind == MountOp.OVERLAY) {
+                        leftOut.add(op.source());
+                        continue;
+                    }
+                    throw new SandboxException("runtime bubblewrap runs a root caller's command as uid " + ids[0]
+                            + " (the workspace owner), which cannot reach " + op.source());
+                }
+                boolean writable = kind == MountOp.BIND && !readOnly;
+                args.addAll(List.of((writable ? "--bind" : "--ro-bind") + (optional ? "-try" : ""), op.source(), op.target()));
+                binds.add(new String[] {op.source(), op.target()});
+            } else if (kind == MountOp.TMPFS) {
+                String mode = op.data() != null && op.data().startsWith("mode=") ? op.data().substring(5) : "0755";
+                long size = op.target().equals("/tmp") ? scratchBytes / 2 : scratchBytes / 8;
+                args.addAll(List.of("--perms", mode, "--size", Long.toString(Math.max(size, 1 << 20)), "--tmpfs", op.target()));
+            } else if (kind == MountOp.PROC) {
+                args.addAll(List.of("--proc", op.target()));
+            } else if (kind == MountOp.DEV) {
+                args.addAll(List.of("--dev", op.target(), "--size", Long.toString(Math.max(scratchBytes / 8, 1 << 20)),
+                        "--tmpfs", op.target() + "/shm"));
+            } else if (kind == MountOp.DIR) {
+                args.addAll(List.of("--dir", op.target()));
+            } else if (kind == MountOp.SYMLINK) {
+                args.addAll(List.of("--symlink", op.data(), op.target()));
+            } else if (kind == MountOp.REMOUNT_RO) {
+                args.addAll(List.of("--remount-ro", op.target()));
+            } else if (kind == MountOp.MASK) {
+                Path host = hostPathOf(op.target(), binds);
+                if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+                    args.addAll(List.of("--perms", "0000", "--size", "4096", "--tmpfs", op.target(), "--remount-ro", op.target()));
+                } else if (Files.exists(host, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(host)) {
+                    args.addAll(List.of("--ro-bind", "/dev/null", op.target()));
+                } else if (!optional) {
+                    throw new SandboxException("runtime bubblewrap: cannot hide " + op.target() + ": it does not exist");
+                }
+            } else {
+                throw new SandboxException("runtime bubblewrap cannot make mount kind " + kind + " at " + op.target());
+            }
+        }
+        return args;
+    }
+
+    /** The host path shown at {@code target}: through the bind whose target holds it, else the same path. */
+    private static Path hostPathOf(String target, List<String[]> binds) {
+        Path path = Path.of(target);
+        Path best = null;
+        Path bestSource = null;
+        for (String[] bind : binds) {
+            Path bound = Path.of(bind[1]);
+            if (path.startsWith(bound) && (best == null || bound.getNameCount() > best.getNameCount())) {
+                best = bound;
+                bestSource = Path.of(bind[0]);
+            }
+        }
+        return best == null ? path : bestSource.resolve(best.relativize(path));
+    }
+
+    /**
+     * The ids a root caller's command runs as: the workspace's owner. A workspace owned by root is
+     * refused: its command would run as root or could not write it.
+     */
+    static int[] unprivilegedIds(Path workspace) throws SandboxException {
+        try {
+            Path real = workspace.toRealPath();
+            int uid = (Integer) Files.getAttribute(real, "unix:uid");
+            int gid = (Integer) Files.getAttribute(real, "unix:gid");
+            if (uid == 0) {
+                throw new SandboxException("runtime bubblewrap never runs a command as root: run vg as the user who should "
+                        + "run it, or give the workspace " + real + " to that user (chown); its command then runs as that user");
+            }
+            return new int[] {uid, gid == 0 ? uid : gid};
+        } catch (IOException e) {
+            throw new SandboxException("workspace " + workspace + " does not exist");
+        }
+    }
+
+    /** Whether {@code ids} can reach {@code path}: search permission on every directory above, read on it. */
+    static boolean reachable(Path path, int[] ids) {
+        try {
+            Path current = Path.of("/");
+            for (Path part : path) {
+                if (!permitted(current, ids, 1)) {
+                    return false;
+                }
+                current = current.resolve(part);
+            }
+            return permitted(current, ids, 4);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean permitted(Path path, int[] ids, int bit) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,uid,gid");
+        int mode = (Integer) attributes.get("mode");
+        int shift = (Integer) attributes.get("uid") == ids[0] ? 6 : (Integer) attributes.get("gid") == ids[1] ? 3 : 0;
+        return (mode >> shift & bit) != 0;
+    }
+
+    /** 127 and 126 before the sandbox starts, as the native runtime gives them (the paths are the host's). */
+    static void requireExecutable(String command, String searchPath, String cwd) throws SandboxException {
+        List<Path> candidates = new ArrayList<>();
+        if (command.contains("/")) {
+            candidates.add(Path.of(cwd).resolve(command));
+        } else {
+            for (String dir : searchPath.split(":", -1)) {
+                candidates.add(Path.of(cwd).resolve(dir.isEmpty() ? "." : dir).resolve(command));
+            }
+        }
+        Path found = null;
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return;
+            }
+            if (found == null && Files.exists(candidate)) {
+                found = candidate;
+            }
+        }
+        if (found == null) {
+            throw new SandboxException(command + ": command not found in the sandbox", SandboxException.NOT_FOUND);
+        }
+        throw new SandboxException(command + ": not executable (EACCES)", SandboxException.NOT_EXECUTABLE);
+    }
+
+    private static void requireUtf8(String what, String value) throws SandboxException {
+        if (ByteStrings.hasEscapedBytes(value)) {
+            throw new SandboxException("runtime bubblewrap: " + what + " is not valid UTF-8; only the native runtime "
+                    + "passes such bytes unchanged");
+        }
+    }
+
+    private static ProcessBuilder.Redirect output(Stdio stdio) {
+        return switch (stdio) {
+            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+            case PIPE -> ProcessBuilder.Redirect.PIPE;
+            case DISCARD -> ProcessBuilder.Redirect.DISCARD;
+        };
+    }
+
+    private static Path writePrivate(byte[] content) throws SandboxException {
+        try {
+            Path file = Files.createTempFile("vg-seccomp-", ".bpf",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(file, content);
+            return file;
+        } catch (IOException e) {
+            throw new SandboxException("sandbox setup failed: cannot write the seccomp program: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file vg could not remove: nothing depends on it
+        }
+    }
+
+    private static String unsigned(long value) {
+        return value == RLimit.INFINITY ? "unlimited" : Long.toString(value);
+    }
+
+    private static Optional<Path> findBinary(String name) {
+        for (String dir : BIN_DIRS) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String output(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor() == 0 ? text : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * The bwrap process. Its end is the sandbox's end: bwrap's init (pid 1 inside) exits with the
+     * command, which kills what is left in the pid namespace, and dies with bwrap (SIGKILL here ends it
+     * all). Other signals go to the command itself, bwrap's grandchild.
+     */
+    private static final class Bubblewrapped implements WatchedProcess {
+        private final Process process;
+        private final Path seccompFile;
+
+        Bubblewrapped(Process process, Path seccompFile) {
+            this.process = process;
+            this.seccompFile = seccompFile;
+        }
+
+        @Override
+        public int pid() {
+            return (int) process.pid();
+        }
+
+        @Override
+        public OptionalInt waitFor(int timeoutMillis) {
+            while (true) {
+                try {
+                    if (timeoutMillis < 0) {
+                        return OptionalInt.of(process.waitFor());
+                    }
+                    return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                            : OptionalInt.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void kill(int signal) throws SandboxException {
+            if (signal == SIGKILL) {
+                process.destroyForcibly();
+                return;
+            }
+            Optional<Long> command = child(process.pid()).flatMap(BubblewrapRuntime::child);
+            if (command.isEmpty()) {
+                return; // not started yet or already gone
+            }
+            try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(command.get())).start().waitFor();
+            } catch (IOException e) {
+                throw new SandboxException("cannot signal the sandbox: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void release() {
+            deleteQuietly(seccompFile);
+        }
+    }
+
+    /** The first child of {@code pid} (bwrap's own process tree has one child per level). */
+    private static Optional<Long> child(long pid) {
+        try {
+            String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).strip();
+            return children.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(children.split(" ")[0]));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

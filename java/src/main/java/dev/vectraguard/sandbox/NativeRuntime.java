@@ -1,0 +1,57 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
+
+import java.util.Optional;
+
+/**
+ * vg's own sandbox, built by its C core ({@link Sandbox}): new user, mount, pid, ipc, uts, cgroup
+ * and (unless the network is full) network namespaces with the caller's own ids, a fresh tmpfs
+ * root, Landlock rules mirroring the mounts, the level's capability set and seccomp filter, the
+ * append-only caches, and restricted networking through vg's egress policy. It gives every level
+ * in full where the kernel has unprivileged user namespaces; strict and paranoid also need Landlock.
+ */
+public final class NativeRuntime implements Runtime {
+    public static final String NAME = "native";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The native core cannot be loaded, or the kernel refuses this user a user namespace (probed: a few ms). */
+    @Override
+    public Optional<String> unavailableReason() {
+        if (!Sandbox.available()) {
+            return Optional.of(Sandbox.unavailableReason());
+        }
+        try {
+            return NativeCore.probe().userNamespaces() ? Optional.empty()
+                    : Optional.of("the kernel refuses this user a user namespace (unprivileged user namespaces off or "
+                            + "restricted, e.g. by AppArmor or a container's seccomp profile)");
+        } catch (NativeCoreException e) {
+            return Optional.of("cannot probe the kernel: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<String> version() {
+        return Optional.of("vg native core");
+    }
+
+    @Override
+    public Optional<String> shortfall(SandboxSpec spec) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void check(SandboxSpec spec) throws SandboxException {
+        Sandbox.check(spec);
+    }
+
+    @Override
+    public SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        return Sandbox.start(spec);
+    }
+}

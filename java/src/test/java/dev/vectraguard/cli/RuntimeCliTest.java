@@ -1,0 +1,146 @@
+package dev.vectraguard.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Choosing the runtime: --runtime, VECTRAGUARD_RUNTIME, sandbox.runtime (trusted config only), and the keys that shape it. */
+class RuntimeCliTest {
+    private static final int NOBODY = 65534;
+
+    @TempDir
+    Path root;
+    VgRunner vg;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        vg = new VgRunner(root);
+        vg.config("guard_level:\n  level: off\n");
+        // bubblewrap runs root's command as the workspace's owner, who must reach it
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (isRoot()) {
+            Files.setAttribute(vg.workspace, "unix:uid", NOBODY);
+            Files.setAttribute(vg.workspace, "unix:gid", NOBODY);
+        }
+    }
+
+    private static boolean isRoot() throws Exception {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    }
+
+    private static void assumeBubblewrap() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bwrap is not installed");
+    }
+
+    @Test
+    void runtimeFlagRunsBubblewrapAndTheNoticeAndMetricsNameIt() throws Exception {
+        assumeBubblewrap();
+        VgRunner.Result r = vg.run("exec", "--runtime", "bubblewrap", "--network", "none", "--", "sh", "-c",
+                "echo made > out");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("made\n", Files.readString(vg.workspace.resolve("out")));
+        assertTrue(r.stderr().contains("runtime bubblewrap"), r.toString());
+        VgRunner.Result metrics = vg.run("metrics", "show", "--json");
+        assertTrue(metrics.stdout().contains("\"bubblewrap\""), metrics.toString());
+    }
+
+    @Test
+    void theEnvironmentVariableChoosesTooAndDockerIsRefusedAsNotBuilt() throws Exception {
+        assumeBubblewrap();
+        VgRunner.Result r = vg.env("VECTRAGUARD_RUNTIME", "bubblewrap").run("exec", "--", "touch", "made");
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("runtime bubblewrap cannot give restricted networking"), r.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("made")));
+        VgRunner.Result docker = vg.run("exec", "--runtime", "docker", "--", "touch", "made");
+        assertEquals(125, docker.exitCode(), docker.toString());
+        assertEquals("vg: sandbox.runtime 'docker' is not built yet in vg: use native, bubblewrap or auto (see README, Runtimes)\n",
+                docker.stderr());
+        assertFalse(Files.exists(vg.workspace.resolve("made")));
+    }
+
+    @Test
+    void anUnapprovedProjectFileCannotChooseTheRuntime() throws Exception {
+        vg.projectConfig("sandbox:\n  runtime: bubblewrap\n  prefer_fast: false\n  read_only_paths: [/srv]\n");
+        VgRunner.Result r = vg.run("exec", "--", "sh", "-c", "echo ok");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("ignored 3 loosening keys (sandbox.runtime, sandbox.prefer_fast, sandbox.read_only_paths)"),
+                r.toString());
+        assertFalse(r.stderr().contains("runtime bubblewrap"), r.toString());
+    }
+
+    @Test
+    void showRuntimeInfoNamesTheRuntimeAndWhatAutoSkipped() throws Exception {
+        vg.config("guard_level:\n  level: off\nsandbox:\n  show_runtime_info: true\n");
+        VgRunner.Result r = vg.env("VECTRAGUARD_ENV", "ci").run("exec", "--", "true");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("; runtime native (docker and podman not built yet in vg (ci prefers containers))"),
+                r.toString());
+    }
+
+    @Test
+    void readOnlyPathsAreVisibleButNotWritable() throws Exception {
+        Path data = Files.createDirectories(root.resolve("data"));
+        Files.writeString(data.resolve("file"), "shared\n");
+        vg.config("guard_level:\n  level: off\nsandbox:\n  read_only_paths: [/, /usr, " + data + "]\n");
+        VgRunner.Result r = vg.run("exec", "--", "sh", "-c", "cat " + data + "/file; echo x > " + data + "/new; ls /");
+        assertTrue(r.stdout().startsWith("shared\n"), r.toString());
+        assertFalse(Files.exists(data.resolve("new")), r.toString());
+        assertFalse(r.stdout().contains("\nhome\n"), "/ must not be bound: " + r);
+    }
+
+    @Test
+    void useOverlayfsFalseKeepsTheSystemReadOnlyAtBalanced() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "a user cannot write /usr at balanced anyway");
+        String marker = "/usr/vg-probe-" + System.nanoTime();
+        VgRunner.Result before = vg.run("exec", "--", "sh", "-c", "touch " + marker + " && echo wrote");
+        assertEquals("wrote\n", before.stdout(), "root writes the throwaway overlay by default: " + before);
+        vg.config("guard_level:\n  level: off\nsandbox:\n  use_overlayfs: false\n");
+        VgRunner.Result r = vg.run("exec", "--", "sh", "-c", "touch " + marker + " && echo wrote");
+        assertFalse(r.stdout().contains("wrote"), r.toString());
+        assertTrue(r.stderr().contains("Read-only file system"), r.toString());
+        assertFalse(Files.exists(Path.of(marker)));
+    }
+
+    @Test
+    void versionListsEveryRuntime() throws Exception {
+        VgRunner.Result r = vg.run("version");
+        assertEquals(0, r.exitCode(), r.toString());
+        String runtimes = r.stdout().substring(r.stdout().indexOf("runtimes:\n"));
+        assertTrue(runtimes.contains("\n  native:     vg native core; usable\n"), runtimes);
+        assertTrue(runtimes.contains("\n  bubblewrap: " + (Files.isExecutable(Path.of("/usr/bin/bwrap")) ? "bubblewrap " : "not installed")),
+                runtimes);
+        assertTrue(runtimes.contains("not usable: vg has no docker runtime yet\n")
+                && runtimes.contains("not usable: vg has no podman runtime yet\n"), runtimes);
+        VgRunner.Result json = vg.run("version", "--json");
+        assertTrue(json.stdout().contains("{\"name\":\"bubblewrap\",\"found\":"), json.toString());
+    }
+
+    /**
+     * Where the kernel refuses the native core its namespaces (here: inside a bwrap that forbids
+     * further user namespaces), auto says why it skipped native, and what stops bubblewrap too.
+     */
+    @Test
+    void autoNamesWhyNativeWasSkippedAndRunsNothingWhenNoRuntimeCan() throws Exception {
+        assumeBubblewrap();
+        // no pid namespace: a vg that cannot see the host's pids would take other vg processes' cgroups for stale ones
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/bwrap", "--unshare-user",
+                "--disable-userns", "--bind", "/", "/", "--dev", "/dev", "--"));
+        command.addAll(VgRunner.javaCommand(System.getProperty("java.class.path"),
+                java.util.List.of("exec", "--network", "none", "--", "touch", "made")));
+        VgRunner.Result r = vg.exec(command, null);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("vg: no sandbox runtime can run here: native unavailable: cannot create namespaces ("),
+                r.toString());
+        assertTrue(r.stderr().contains("; bubblewrap unavailable: bwrap cannot make a sandbox here: "), r.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("made")));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.vectraguard.sandbox;
+
+import dev.vectraguard.testing.PortableClasspath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every isolation check against the bubblewrap runtime: in this JVM (root in CI: the command then
+ * runs as the workspace's unprivileged owner) and in a child JVM as the unprivileged user vgtest.
+ */
+class BubblewrapIsolationTest {
+    private Runtime before;
+
+    @BeforeEach
+    void useBubblewrap() {
+        Assumptions.assumeTrue(BubblewrapRuntime.executable().isPresent(), "bwrap is not installed");
+        before = IsolationChecks.runtime;
+        IsolationChecks.runtime = new BubblewrapRuntime();
+    }
+
+    @AfterEach
+    void restore() {
+        if (before != null) {
+            IsolationChecks.runtime = before;
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> isolationHolds() {
+        return IsolationChecks.all().stream()
+                .map(check -> DynamicTest.dynamicTest(check.name(), () -> check.body().run()));
+    }
+
+    @Test
+    void theCommandNeverRunsAsRootAndHasNoCapability() throws Exception {
+        Path ws = IsolationChecks.tempDir("ws");
+        IsolationChecks.Result r = IsolationChecks.run(SecurityLevel.PERMISSIVE, ws,
+                "id -u; grep -E '^Cap(Prm|Eff|Bnd|Amb)' /proc/self/status; grep NoNewPrivs /proc/self/status");
+        int caller = Sandbox.callerIds()[0];
+        String uid = Integer.toString(caller == 0 ? IsolationChecks.WORKSPACE_OWNER : caller);
+        assertEquals(uid + "\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"
+                + "CapAmb:\t0000000000000000\nNoNewPrivs:\t1\n", r.stdout(), r.toString());
+    }
+
+    @Test
+    void aRootCallerWithARootOwnedWorkspaceIsRefused() throws Exception {
+        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "only root's command is moved to another uid");
+        Path ws = Files.createTempDirectory("vg-root-ws-");
+        try {
+            SandboxException e = assertThrows(SandboxException.class, () -> IsolationChecks.run(
+                    IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("touch", "x")).build()));
+            assertEquals(SandboxException.SETUP_FAILED, e.exitCode());
+            assertTrue(e.getMessage().contains("never runs a command as root"), e.getMessage());
+            assertTrue(!Files.exists(ws.resolve("x")));
+        } finally {
+            Files.deleteIfExists(ws);
+        }
+    }
+
+    @Test
+    void whatItCannotGiveIsRefusedUnlessWeakerIsAllowed() throws Exception {
+        Path ws = IsolationChecks.tempDir("ws");
+        SandboxException restricted = assertThrows(SandboxException.class, () -> IsolationChecks.runtime.start(
+                SandboxSpec.builder("touch", "x").workspace(ws).securityLevel(SecurityLevel.BALANCED).build()));
+        assertTrue(restricted.getMessage().startsWith("runtime bubblewrap cannot give restricted networking"),
+                restricted.getMessage());
+        SandboxException strict = assertThrows(SandboxException.class, () -> IsolationChecks.runtime.start(
+                SandboxSpec.builder("touch", "x").workspace(ws).securityLevel(SecurityLevel.STRICT)
+                        .network(NetworkMode.NONE).build()));
+        assertTrue(strict.getMessage().contains("Landlock") && strict.getMessage().contains("allow_weaker_fallback"),
+                strict.getMessage());
+        assertTrue(!Files.exists(ws.resolve("x")), "nothing ran");
+        try (SandboxProcess process = IsolationChecks.runtime.start(SandboxSpec.builder("touch", "x").workspace(ws)
+                .securityLevel(SecurityLevel.STRICT).network(NetworkMode.NONE).allowWeakerFallback(true).build())) {
+            assertEquals(0, process.waitFor());
+            assertTrue(process.notices().contains("without Landlock, which security level 'strict' needs (bubblewrap)"),
+                    process.notices().toString());
+        }
+        assertTrue(Files.exists(ws.resolve("x")));
+    }
+
+    @Test
+    void isolationHoldsForAnUnprivilegedUser() throws Exception {
+        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it switches to the user vgtest)");
+        int[] ids = TestUsers.vgtest();
+        try (PortableClasspath classpath = PortableClasspath.create()) {
+            Path home = classpath.root().resolve("home");
+            Files.createDirectories(home);
+            Files.setAttribute(home, "unix:uid", ids[0]);
+            Files.setAttribute(home, "unix:gid", ids[1]);
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups",
+                    java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Dvg.test.runtime=bubblewrap",
+                    "-cp", classpath.classpath(), IsolationChecks.class.getName())
+                    .directory(home.toFile())
+                    .redirectErrorStream(true);
+            builder.environment().put("HOME", home.toString());
+            builder.environment().put("TMPDIR", "/tmp");
+            Process child = builder.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(child.waitFor(10, TimeUnit.MINUTES), "unprivileged checks did not finish");
+            List<String> lines = output.lines().filter(l -> l.startsWith("PASS ") || l.startsWith("FAIL ")).toList();
+            assertEquals(IsolationChecks.all().size(), lines.size(), "every check must report; output:\n" + output);
+            List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL ")).toList();
+            assertTrue(failures.isEmpty(), "as vgtest:\n" + String.join("\n", failures));
+            assertEquals(0, child.exitValue(), output);
+        }
+    }
+}
