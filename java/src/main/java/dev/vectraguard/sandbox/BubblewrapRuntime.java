@@ -44,7 +44,8 @@ public final class BubblewrapRuntime implements Runtime {
     private static final List<String> BIN_DIRS = List.of("/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final int SIGKILL = 9;
-    private static final Map<Integer, String> PRLIMIT_OPTIONS = Map.of(2, "--data", 4, "--core", 6, "--nproc", 9, "--as");
+    private static final Map<Integer, String> PRLIMIT_OPTIONS = Map.of(2, "--data", 4, "--core", 6, "--nproc", 9, "--as",
+            13, "--nice");
     private static volatile Optional<String> version;
     private static volatile Optional<String> unusable;
 
@@ -246,8 +247,8 @@ public final class BubblewrapRuntime implements Runtime {
 
     /**
      * What runs inside before the command: prlimit sets the rlimits there (so the process count is
-     * that of the sandbox's own user namespace, not of the caller's uid on the host), and env takes
-     * out the PWD that bwrap adds (or sets the spec's own).
+     * that of the sandbox's own user namespace, not of the caller's uid on the host), nice lowers its
+     * priority, and env takes out the PWD that bwrap adds (or sets the spec's own).
      */
     private static List<String> inside(List<RLimit> rlimits, String pwd) throws SandboxException {
         List<String> prefix = new ArrayList<>();
@@ -263,6 +264,9 @@ public final class BubblewrapRuntime implements Runtime {
             }
             prefix.add("--");
         }
+        // The command's lower priority (ResourceControl.NICE); RLIMIT_NICE 0 above keeps it from taking it back.
+        prefix.addAll(List.of(findBinary("nice").orElseThrow(() -> new SandboxException("runtime bubblewrap: nice (coreutils) is missing"))
+                .toString(), "-n", Integer.toString(ResourceControl.NICE)));
         prefix.add(findBinary("env").orElseThrow(() -> new SandboxException("runtime bubblewrap: env (coreutils) is missing"))
                 .toString());
         prefix.addAll(pwd == null ? List.of("-u", "PWD") : List.of("PWD=" + pwd));

@@ -505,6 +505,9 @@ public final class IsolationChecks {
      * or the kernel kills the command (memory cgroup): either way the sandbox knows the limit was hit.
      */
     static void memoryLimitNoticed() throws Exception {
+        if (bubblewrap()) { // vg-init's peak of the reaped processes is the native runtime's (bubblewrap: not reported)
+            return;
+        }
         Path ws = tempDir("ws");
         SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e", "my @a; push @a, 'x' x 1048576 while 1;"))
                 .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build();
