@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -552,10 +551,7 @@ static void test_sandbox_continue_stays_inside(void)
     t_cleanup(&sandbox);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} tests[] = {
+static const t_test tests[] = {
     {"egress_fds_roundtrip", test_fds_roundtrip},
     {"egress_fds_truncated", test_fds_truncated_are_closed},
     {"egress_tcp_connect", test_tcp_connect_accept},
@@ -570,30 +566,6 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s TEST [nobody]\n", argv[0]);
-        return 2;
-    }
-    if (argc > 2 && strcmp(argv[2], "nobody") == 0) {
-        if (getuid() != 0) {
-            printf("SKIP: the nobody variant needs root to drop to uid 65534\n");
-            return 77;
-        }
-        if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0) {
-            perror("drop to nobody");
-            return 1;
-        }
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (strcmp(tests[i].name, argv[1]) == 0) {
-            printf("test %s as uid %d\n", argv[1], (int)getuid());
-            tests[i].fn();
-            printf("%s: %s\n", argv[1], t_failures == 0 ? "PASS" : "FAIL");
-            return t_failures == 0 ? 0 : 1;
-        }
-    }
-    fprintf(stderr, "unknown test %s\n", argv[1]);
-    return 2;
+    return t_main(argc, argv, tests, sizeof tests / sizeof tests[0]);
 }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -137,4 +138,33 @@ int t_sh(t_sandbox *s, const char *script)
 void t_cleanup(t_sandbox *s)
 {
     t_rm_rf(s->workspace);
+}
+
+int t_main(int argc, char **argv, const t_test *tests, size_t count)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s TEST [nobody]\n", argv[0]);
+        return 2;
+    }
+    if (argc > 2 && strcmp(argv[2], "nobody") == 0) {
+        if (getuid() != 0) {
+            printf("SKIP: the nobody variant needs root to drop to uid 65534\n");
+            return 77;
+        }
+        if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0) {
+            perror("drop to nobody");
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(tests[i].name, argv[1]) == 0) {
+            printf("test %s as uid %d\n", argv[1], (int)getuid());
+            tests[i].fn();
+            printf("%s: %s\n", argv[1], t_failures == 0 ? "PASS" : "FAIL");
+            return t_failures == 0 ? 0 : 1;
+        }
+    }
+    fprintf(stderr, "unknown test %s\n", argv[1]);
+    return 2;
 }

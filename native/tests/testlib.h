@@ -47,4 +47,14 @@ int t_exists(const char *path);
 void t_rm_rf(const char *path);
 void t_cleanup(t_sandbox *s);
 
+/* One named test of a test program. */
+typedef struct t_test {
+    const char *name;
+    void (*fn)(void);
+} t_test;
+
+/* main() of a test program: runs the test named argv[1], first dropping to uid/gid 65534 when
+ * argv[2] is "nobody" (needs root; exit 77, skip, otherwise). Exit 0 pass, 1 fail, 2 usage. */
+int t_main(int argc, char **argv, const t_test *tests, size_t count);
+
 #endif
