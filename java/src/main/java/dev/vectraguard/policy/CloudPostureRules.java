@@ -67,23 +67,23 @@ final class CloudPostureRules implements CommandRule {
     private static void checkAws(Invocation aws, String service, String operation, String display, FindingCollector findings) {
         if (service.equals("iam")) {
             if (operation.startsWith("attach-") && operation.endsWith("-policy")) {
-                String arn = value(aws, "--policy-arn");
+                String arn = aws.optionValue("--policy-arn");
                 if (arn != null && ADMIN_POLICIES.stream().anyMatch(arn::endsWith)) {
                     granted("attaches " + Invocation.basename(arn), display, findings);
                 }
             } else if (operation.startsWith("put-") && operation.endsWith("-policy") || operation.equals("create-policy")
                     || operation.equals("create-policy-version")) {
-                String document = value(aws, "--policy-document");
+                String document = aws.optionValue("--policy-document");
                 if (document != null && document.replace(" ", "").matches("(?s).*\"Action\":(\\[)?\"\\*(:\\*)?\".*")) {
                     granted("grants every action (\"Action\": \"*\")", display, findings);
                 }
             } else if (operation.equals("create-access-key") || operation.equals("create-login-profile")) {
                 granted("creates long-lived credentials", display, findings);
-            } else if (operation.equals("update-assume-role-policy") && hasWildcardPrincipal(value(aws, "--policy-document"))) {
+            } else if (operation.equals("update-assume-role-policy") && hasWildcardPrincipal(aws.optionValue("--policy-document"))) {
                 exposed("lets anyone assume the role", display, findings);
             }
         } else if (service.equals("s3api") || service.equals("s3")) {
-            String acl = value(aws, "--acl");
+            String acl = aws.optionValue("--acl");
             String grants = String.join(" ", aws.args().stream().map(Word::value).toList());
             if (acl != null && PUBLIC_ACLS.contains(acl) || grants.contains("acs.amazonaws.com/groups/global/AllUsers")) {
                 if (service.equals("s3api") && operation.equals("put-bucket-acl") || operation.equals("create-bucket")) {
@@ -93,15 +93,15 @@ final class CloudPostureRules implements CommandRule {
                 }
             } else if (operation.equals("delete-public-access-block")
                     || operation.equals("put-public-access-block") && grants.toLowerCase(Locale.ROOT).contains("=false")
-                    || operation.equals("put-bucket-policy") && hasWildcardPrincipal(value(aws, "--policy"))) {
+                    || operation.equals("put-bucket-policy") && hasWildcardPrincipal(aws.optionValue("--policy"))) {
                 exposed("removes a bucket's public access protection", display, findings);
             }
         } else if (service.equals("ec2") && (operation.equals("authorize-security-group-ingress"))) {
             String all = String.join(" ", aws.args().stream().map(Word::value).toList());
-            boolean everyone = EVERYONE.contains(String.valueOf(value(aws, "--cidr"))) || all.contains("CidrIp=0.0.0.0/0")
+            boolean everyone = EVERYONE.contains(String.valueOf(aws.optionValue("--cidr"))) || all.contains("CidrIp=0.0.0.0/0")
                     || all.contains("\"CidrIp\":\"0.0.0.0/0\"") || all.contains("CidrIpv6=::/0");
-            String protocol = String.valueOf(value(aws, "--protocol"));
-            String port = value(aws, "--port");
+            String protocol = String.valueOf(aws.optionValue("--protocol"));
+            String port = aws.optionValue("--port");
             boolean adminPorts = protocol.equals("all") || protocol.equals("-1") || port != null && opensAdminPort(port)
                     || all.contains("IpProtocol=-1") || portsIn(all, "FromPort=(\\d+),ToPort=(\\d+)");
             if (everyone && adminPorts) {
@@ -110,15 +110,15 @@ final class CloudPostureRules implements CommandRule {
         } else if ((service.equals("ec2") && (operation.equals("modify-snapshot-attribute") || operation.equals("modify-image-attribute"))
                 && String.join(" ", aws.args().stream().map(Word::value).toList()).contains("Group=all"))
                 || service.equals("rds") && operation.startsWith("modify-db") && aws.has("--publicly-accessible")
-                || service.equals("lambda") && operation.equals("add-permission") && "*".equals(value(aws, "--principal"))) {
+                || service.equals("lambda") && operation.equals("add-permission") && "*".equals(aws.optionValue("--principal"))) {
             exposed("makes a snapshot, image, database or function public", display, findings);
         }
     }
 
     private static void checkGcloud(Invocation gcloud, List<String> words, String display, FindingCollector findings) {
         String all = String.join(" ", gcloud.args().stream().map(Word::value).toList());
-        String member = value(gcloud, "--member");
-        String role = value(gcloud, "--role");
+        String member = gcloud.optionValue("--member");
+        String role = gcloud.optionValue("--role");
         if (words.contains("add-iam-policy-binding") || words.contains("set-iam-policy")) {
             if (member != null && (member.equals("allUsers") || member.equals("allAuthenticatedUsers"))
                     && !words.contains("run") && !words.contains("functions")) {
@@ -129,8 +129,8 @@ final class CloudPostureRules implements CommandRule {
         } else if (words.contains("keys") && words.contains("create") && words.contains("service-accounts")) {
             granted("creates a service account key", display, findings);
         } else if (words.contains("firewall-rules") && (words.contains("create") || words.contains("update"))) {
-            String sources = value(gcloud, "--source-ranges");
-            String allow = value(gcloud, "--allow");
+            String sources = gcloud.optionValue("--source-ranges");
+            String allow = gcloud.optionValue("--allow");
             boolean everyone = sources == null ? words.contains("create") : sources.contains("0.0.0.0/0");
             if (everyone && allow != null && (allow.equals("all") || allow.matches("(?i).*(tcp|udp)(,|$).*") || opensAdminPort(allow))) {
                 exposed("opens an admin port to the whole internet", display, findings);
@@ -142,26 +142,26 @@ final class CloudPostureRules implements CommandRule {
 
     private static void checkAzure(Invocation az, List<String> words, String display, FindingCollector findings) {
         String all = String.join(" ", words).toLowerCase(Locale.ROOT);
-        String role = value(az, "--role");
+        String role = az.optionValue("--role");
         if (all.startsWith("role assignment create") && role != null && AZURE_ADMIN_ROLES.contains(role.toLowerCase(Locale.ROOT))) {
             granted("assigns role " + role, display, findings);
         } else if (all.startsWith("ad sp credential reset") || all.startsWith("ad app credential reset")) {
             granted("creates a new client secret", display, findings);
-        } else if (all.startsWith("storage account update") && "true".equalsIgnoreCase(value(az, "--allow-blob-public-access"))
-                || all.startsWith("storage container") && Set.of("blob", "container").contains(String.valueOf(value(az, "--public-access")))) {
+        } else if (all.startsWith("storage account update") && "true".equalsIgnoreCase(az.optionValue("--allow-blob-public-access"))
+                || all.startsWith("storage container") && Set.of("blob", "container").contains(String.valueOf(az.optionValue("--public-access")))) {
             exposed("makes storage public", display, findings);
-        } else if (all.startsWith("vm open-port") && (String.valueOf(value(az, "--port")).equals("*")
-                || opensAdminPort(String.valueOf(value(az, "--port"))))) {
+        } else if (all.startsWith("vm open-port") && (String.valueOf(az.optionValue("--port")).equals("*")
+                || opensAdminPort(String.valueOf(az.optionValue("--port"))))) {
             exposed("opens an admin port of a VM to the whole internet", display, findings);
         } else if (all.startsWith("network nsg rule create") || all.startsWith("network nsg rule update")) {
-            String source = String.valueOf(value(az, "--source-address-prefixes"));
-            String ports = String.valueOf(value(az, "--destination-port-ranges"));
-            boolean allow = !"deny".equalsIgnoreCase(value(az, "--access"));
+            String source = String.valueOf(az.optionValue("--source-address-prefixes"));
+            String ports = String.valueOf(az.optionValue("--destination-port-ranges"));
+            boolean allow = !"deny".equalsIgnoreCase(az.optionValue("--access"));
             if (allow && EVERYONE.contains(source.toLowerCase(Locale.ROOT)) && (ports.equals("*") || opensAdminPort(ports))) {
                 exposed("opens an admin port to the whole internet", display, findings);
             }
-        } else if (all.contains("firewall-rule create") && "0.0.0.0".equals(value(az, "--start-ip-address"))
-                && "255.255.255.255".equals(value(az, "--end-ip-address"))) {
+        } else if (all.contains("firewall-rule create") && "0.0.0.0".equals(az.optionValue("--start-ip-address"))
+                && "255.255.255.255".equals(az.optionValue("--end-ip-address"))) {
             exposed("opens a database to the whole internet", display, findings);
         }
     }
@@ -223,20 +223,6 @@ final class CloudPostureRules implements CommandRule {
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static String value(Invocation invocation, String option) {
-        List<Word> args = invocation.args();
-        for (int i = 0; i < args.size(); i++) {
-            String value = args.get(i).value();
-            if (value.equals(option) && i + 1 < args.size()) {
-                return args.get(i + 1).value();
-            }
-            if (value.startsWith(option + "=")) {
-                return value.substring(option.length() + 1);
-            }
-        }
-        return null;
     }
 
     private static void granted(String what, String display, FindingCollector findings) {

@@ -53,14 +53,14 @@ final class ContainerRules implements CommandRule {
 
     private static void checkKubernetes(Invocation kubectl, String first, String second, FindingCollector findings) {
         if (first.equals("create") && (second.equals("clusterrolebinding") || second.equals("rolebinding"))) {
-            String role = optionValue(kubectl, "--clusterrole");
+            String role = kubectl.optionValue("--clusterrole");
             if (role != null && ADMIN_ROLES.contains(role)) {
                 boolean everyone = kubectl.args().stream().map(Word::value).anyMatch(value -> EVERYONE.stream().anyMatch(value::endsWith));
                 findings.add(FindingCode.KUBERNETES_PRIVILEGE_GRANT, everyone ? RiskLevel.CRITICAL : RiskLevel.HIGH,
                         "binds " + role + (everyone ? " to anonymous users or every account" : "") + shown(kubectl));
             }
         } else if (first.equals("run")) {
-            String overrides = optionValue(kubectl, "--overrides");
+            String overrides = kubectl.optionValue("--overrides");
             if (kubectl.has("--privileged", "--privileged=true") || overrides != null && HOST_POD_FIELD.matcher(overrides).find()) {
                 findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod with access to the host" + shown(kubectl));
             }
@@ -68,8 +68,8 @@ final class ContainerRules implements CommandRule {
             findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "debug pod on a node, with the node's filesystem" + shown(kubectl));
         } else if (Set.of("apply", "create", "replace", "patch").contains(first)) {
             String manifest = kubectl.input();
-            String patch = optionValue(kubectl, "-p");
-            String text = patch != null ? patch : optionValue(kubectl, "--patch") != null ? optionValue(kubectl, "--patch") : manifest;
+            String patch = kubectl.optionValue("-p");
+            String text = patch != null ? patch : kubectl.optionValue("--patch") != null ? kubectl.optionValue("--patch") : manifest;
             if (text != null && HOST_POD_FIELD.matcher(text).find()) {
                 findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "pod spec with host access (hostPID, hostPath, privileged)" + shown(kubectl));
             }
@@ -138,20 +138,6 @@ final class ContainerRules implements CommandRule {
         SensitivePaths.Kind kind = SensitivePaths.classify(Word.quoted(source));
         return kind == SensitivePaths.Kind.ROOT || kind == SensitivePaths.Kind.SYSTEM || kind == SensitivePaths.Kind.HOME
                 || SecretFiles.sensitivity(source).isPresent() || source.startsWith("/proc") || source.startsWith("/sys");
-    }
-
-    private static String optionValue(Invocation invocation, String option) {
-        List<Word> args = invocation.args();
-        for (int i = 0; i < args.size(); i++) {
-            String value = args.get(i).value();
-            if (value.equals(option) && i + 1 < args.size()) {
-                return args.get(i + 1).value();
-            }
-            if (value.startsWith(option + "=")) {
-                return value.substring(option.length() + 1);
-            }
-        }
-        return null;
     }
 
     /** A recursive delete of an absolute path inside a container or pod destroys its data, whatever the path. */

@@ -86,6 +86,20 @@ record Invocation(String name, Word command, List<Word> args, List<Redirection> 
         return false;
     }
 
+    /** The value of {@code option}, given as {@code option value} or {@code option=value}; null when absent. */
+    String optionValue(String option) {
+        for (int i = 0; i < args.size(); i++) {
+            String value = args.get(i).value();
+            if (value.equals(option) && i + 1 < args.size()) {
+                return args.get(i + 1).value();
+            }
+            if (value.startsWith(option + "=")) {
+                return value.substring(option.length() + 1);
+            }
+        }
+        return null;
+    }
+
     /** Arguments that are not options: those not starting with {@code -}, and all after {@code --}. */
     List<Word> operands() {
         List<Word> operands = new ArrayList<>(args.size());
