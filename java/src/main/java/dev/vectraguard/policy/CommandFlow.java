@@ -155,7 +155,7 @@ final class CommandFlow {
         } else if (name.equals("cd")) {
             String target = invocation.operands().isEmpty() ? "" : key(invocation.operands().getFirst().value());
             clonedWorkdir = clones.contains(target) ? target : null;
-        } else if (ARCHIVERS.contains(name) && SecretRules.readsSecretFile(invocation)) {
+        } else if (ARCHIVERS.contains(name) && SecretRules.readsSecretFile(invocation) || DatabaseRules.isDump(invocation)) {
             String output = archiveOutput(invocation);
             if (output != null) {
                 secretFiles.add(key(output));
@@ -192,6 +192,12 @@ final class CommandFlow {
             }
             case "cp" -> {
                 return operands.size() >= 2 ? operands.getLast().value() : null;
+            }
+            case "pg_dump", "pg_dumpall" -> {
+                return invocation.optionValue("-f") != null ? invocation.optionValue("-f") : invocation.optionValue("--file");
+            }
+            case "mysqldump", "mariadb-dump" -> {
+                return invocation.optionValue("-r") != null ? invocation.optionValue("-r") : invocation.optionValue("--result-file");
             }
             default -> {
                 for (int i = 0; i + 1 < args.size(); i++) {

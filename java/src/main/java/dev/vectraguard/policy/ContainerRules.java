@@ -5,6 +5,7 @@ import dev.vectraguard.policy.shell.Word;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -67,6 +68,8 @@ final class ContainerRules implements CommandRule {
         } else if (first.equals("debug") && second.startsWith("node")) {
             findings.add(FindingCode.CONTAINER_HOST_ACCESS, RiskLevel.HIGH, "debug pod on a node, with the node's filesystem" + shown(kubectl));
         } else if (Set.of("apply", "create", "replace", "patch").contains(first)) {
+            remoteManifest(kubectl).ifPresent(url -> findings.add(FindingCode.UNREVIEWED_INFRASTRUCTURE_APPLY, RiskLevel.HIGH,
+                    "applies a manifest fetched from " + url + " to the cluster, unreviewed" + shown(kubectl)));
             String manifest = kubectl.input();
             String patch = kubectl.optionValue("-p");
             String text = patch != null ? patch : kubectl.optionValue("--patch") != null ? kubectl.optionValue("--patch") : manifest;
@@ -79,6 +82,17 @@ final class ContainerRules implements CommandRule {
                         "binds cluster-admin" + (everyone ? " to anonymous users or every account" : "") + shown(kubectl));
             }
         }
+    }
+
+    /** The URL of {@code kubectl apply -f https://...} or {@code -k https://...}: code from the network run in the cluster. */
+    private static Optional<String> remoteManifest(Invocation kubectl) {
+        for (String option : List.of("-f", "--filename", "-k", "--kustomize")) {
+            String value = kubectl.optionValue(option);
+            if (value != null && (value.startsWith("https://") || value.startsWith("http://"))) {
+                return Optional.of(value);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String shown(Invocation tool) {

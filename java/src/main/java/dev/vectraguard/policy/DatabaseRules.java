@@ -31,11 +31,27 @@ final class DatabaseRules implements CommandRule {
     @Override
     public Set<String> commands() {
         return Set.of("psql", "mysql", "mariadb", "sqlite3", "mongo", "mongosh", "clickhouse-client", "sqlcmd", "cockroach",
-                "redis-cli");
+                "redis-cli", "mysqldump", "mariadb-dump", "pg_dump", "pg_dumpall", "mongodump", "mongoexport");
+    }
+
+    /**
+     * True when the invocation dumps a whole database (its rows: customer data, password hashes, tokens):
+     * {@code pg_dump}, {@code mysqldump}, {@code mongodump}, {@code sqlite3 DB .dump}, {@code redis-cli --rdb}.
+     */
+    static boolean isDump(Invocation invocation) {
+        return switch (invocation.name()) {
+            case "mysqldump", "mariadb-dump", "pg_dump", "pg_dumpall", "mongodump", "mongoexport" -> true;
+            case "sqlite3" -> invocation.operands().stream().anyMatch(operand -> operand.value().strip().startsWith(".dump"));
+            case "redis-cli" -> invocation.has("--rdb");
+            default -> false;
+        };
     }
 
     @Override
     public void check(Invocation client, FindingCollector findings) {
+        if (isDump(client)) {
+            findings.add(FindingCode.DATABASE_DUMP, RiskLevel.MEDIUM, "dumps a database (" + client.display() + ")");
+        }
         List<String> statements = new ArrayList<>(1);
         Set<String> options = STATEMENT_OPTIONS.getOrDefault(client.name(), Set.of());
         List<Word> args = client.args();

@@ -10,6 +10,9 @@ final class DeleteRules implements CommandRule {
     private static final Set<String> FIND_DELETE_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
     private static final Set<String> DELETING_COMMANDS = Set.of("rm", "shred", "unlink", "rmdir");
     private static final Set<String> MODIFYING_COMMANDS = Set.of("sed", "chmod", "chown", "chgrp", "truncate", "mv");
+    /** Directories of the home that only hold caches or scratch files. */
+    private static final Set<String> HOME_CACHES = Set.of(".cache", ".npm", ".m2", ".gradle", ".pnpm-store", ".yarn", ".ivy2",
+            ".sbt", ".nuget", ".pub-cache", ".node-gyp", ".electron-gyp", ".thumbnails", "tmp", ".tmp");
 
     @Override
     public Set<String> commands() {
@@ -51,9 +54,13 @@ final class DeleteRules implements CommandRule {
                     }
                 }
                 case OTHER -> {
-                    if (recursive && SensitivePaths.insideHome(target.value()) != null
-                            && SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
-                        findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
+                    String inHome = SensitivePaths.insideHome(target.value());
+                    if (recursive && inHome != null) {
+                        if (SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
+                            findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
+                        } else {
+                            checkHomeSubdirectory(SensitivePaths.resolve("/" + inHome), reason, findings);
+                        }
                     }
                 }
             }
@@ -61,6 +68,17 @@ final class DeleteRules implements CommandRule {
         if (recursive && rm.argumentsFromInput()) {
             findings.add(FindingCode.RECURSIVE_DELETE_DYNAMIC, RiskLevel.MEDIUM,
                     action + " of paths read from input (xargs " + rm.display() + ")");
+        }
+    }
+
+    /**
+     * A recursive delete of a whole directory of the home ({@code ~/projects}, {@code ~/.config}) is high;
+     * caches are not findings, and neither is anything deeper (a project's own directories).
+     */
+    private static void checkHomeSubdirectory(String pathInHome, String reason, FindingCollector findings) {
+        String[] parts = pathInHome.substring(1).split("/");
+        if (parts.length == 1 && !pathInHome.equals("/") && !HOME_CACHES.contains(parts[0])) {
+            findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "a whole directory of the home: " + reason);
         }
     }
 

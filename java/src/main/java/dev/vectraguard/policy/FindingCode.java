@@ -78,6 +78,8 @@ public enum FindingCode {
     GUARD_APPROVAL,
     /** Prints a credential through its tool ({@code gh auth token}, {@code gcloud auth print-access-token}, {@code kubectl get secret}). */
     SECRET_TOKEN_READ,
+    /** Dumps a whole database ({@code pg_dump}, {@code mysqldump}, ...): medium alone, exfiltration when sent out. */
+    DATABASE_DUMP,
     /** A file fetched earlier in the same command line (curl -o, wget, git clone) is run, sourced or loaded. */
     DOWNLOAD_THEN_EXECUTE,
     /** Stores credentials in plain text ({@code git config credential.helper store}). */

@@ -10,8 +10,13 @@ final class SecretFiles {
     private static final Set<String> KEY_EXTENSIONS = Set.of(".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk");
     private static final Set<String> CREDENTIAL_FILES = Set.of(".aws/credentials", ".netrc", ".git-credentials",
             ".docker/config.json", ".kube/config", ".pgpass", ".pypirc", ".npmrc", ".vault-token", ".my.cnf",
+            ".config/gh/hosts.yml", ".config/hub", ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials",
+            ".terraform.d/credentials.tfrc.json", ".m2/settings-security.xml", ".s3cfg", ".boto", ".kaggle/kaggle.json",
+            ".config/rclone/rclone.conf", ".composer/auth.json", ".config/composer/auth.json", ".config/containers/auth.json",
+            ".databrickscfg", ".config/doctl/config.yaml", ".config/op/config",
             "/etc/shadow", "/etc/gshadow", "/etc/sudoers");
-    private static final Set<String> CREDENTIAL_DIRECTORIES = Set.of(".ssh/", ".gnupg/", ".config/gcloud/", ".aws/");
+    private static final Set<String> CREDENTIAL_DIRECTORIES = Set.of(".ssh/", ".gnupg/", ".config/gcloud/", ".aws/", ".azure/",
+            ".password-store/", ".local/share/keyrings/", ".oci/", ".config/1Password/");
     private static final Set<String> PUBLIC_SSH_FILES = Set.of("known_hosts", "config", "authorized_keys", "known_hosts.old");
     private static final Set<String> ENV_TEMPLATES = Set.of(".example", ".sample", ".template", ".dist", ".defaults");
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Commands whose output is secret: readers of credential files, dumps of the whole environment, and the
- * CLIs that print tokens and secrets. Printing one is {@link FindingCode#SECRET_TOKEN_READ}, medium; sending
+ * Commands whose output is secret: readers of credential files, dumps of the whole environment or of a
+ * database, and the CLIs that print tokens and secrets. Printing one is {@link FindingCode#SECRET_TOKEN_READ}, medium; sending
  * its output over the network is exfiltration.
  */
 final class SecretSources implements CommandRule {
@@ -31,6 +31,7 @@ final class SecretSources implements CommandRule {
     /** True when the invocation's output holds secrets (shell history counts: it holds the tokens typed on command lines). */
     static boolean emitsSecrets(Invocation invocation) {
         return SecretRules.readsSecretFile(invocation) || isEnvironmentDump(invocation) || credentialPrinted(invocation) != null
+                || DatabaseRules.isDump(invocation)
                 || invocation.name().equals("history") || readsHistory(invocation);
     }
 
