@@ -55,12 +55,10 @@ final class DeleteRules implements CommandRule {
                 }
                 case OTHER -> {
                     String inHome = SensitivePaths.insideHome(target.value());
-                    if (recursive && inHome != null) {
-                        if (SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
-                            findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
-                        } else {
-                            checkHomeSubdirectory(SensitivePaths.resolve("/" + inHome), reason, findings);
-                        }
+                    if (inHome != null && SecretFiles.sensitivity(target.value()).filter(RiskLevel.HIGH::equals).isPresent()) {
+                        findings.add(FindingCode.DESTRUCTIVE_DELETE_HOME, RiskLevel.HIGH, "deletes credentials: " + reason);
+                    } else if (recursive && inHome != null) {
+                        checkHomeSubdirectory(SensitivePaths.resolve("/" + inHome), reason, findings);
                     }
                 }
             }

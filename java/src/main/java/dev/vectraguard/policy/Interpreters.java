@@ -22,7 +22,10 @@ final class Interpreters {
     private static final Set<String> AWK_OPTIONS_WITH_VALUE = Set.of("-F", "-v", "--field-separator", "--assign", "-i", "--include",
             "-l", "--load");
     private static final Set<String> FIND_EXEC_ACTIONS = Set.of("-exec", "-execdir", "-ok", "-okdir");
-    static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET");
+    static final Set<String> DOWNLOADERS = Set.of("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "GET",
+            "iwr", "irm", "Invoke-WebRequest", "Invoke-RestMethod");
+    /** PowerShell's eval of its input: {@code iwr URL | iex}. */
+    private static final Set<String> POWERSHELL_EVALUATORS = Set.of("iex", "Invoke-Expression");
     static final Set<String> NETWORK_TOOLS = Set.of("nc", "ncat", "netcat", "socat", "telnet", "nc.traditional", "nc.openbsd");
 
     private static final Set<String> SSH_OPTIONS_WITH_VALUE = Set.of("-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i",
@@ -135,6 +138,9 @@ final class Interpreters {
 
     /** True when a shell or interpreter will read its program from standard input ({@code curl x | bash}). */
     static boolean readsProgramFromStdin(Invocation invocation) {
+        if (POWERSHELL_EVALUATORS.contains(invocation.name())) {
+            return true;
+        }
         if (isShell(invocation.name())) {
             if (invocation.hasShortFlag('n')) {
                 return false;

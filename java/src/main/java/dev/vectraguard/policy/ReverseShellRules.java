@@ -11,7 +11,7 @@ final class ReverseShellRules implements CommandRule {
     private static final String[] CONNECT_WORDS = {"connect", "tcpsocket.open", "tcpsocket.new", "fsockopen", "createconnection",
         "socket::inet", "create_connection", "fdopen"};
     private static final String[] EXEC_WORDS = {"dup2", "subprocess", "pty.spawn", "exec", "spawn", "/bin/sh", "/bin/bash",
-            "popen", "system(", "child_process", "cmd.exe"};
+            "popen", "system", "child_process", "cmd.exe"};
 
     @Override
     public Set<String> commands() {

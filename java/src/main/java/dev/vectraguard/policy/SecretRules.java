@@ -13,6 +13,8 @@ final class SecretRules implements CommandRule {
     private static final Set<String> READERS = Set.of("cat", "less", "more", "head", "tail", "bat", "batcat", "strings",
             "xxd", "hexdump", "od", "base64", "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "tar", "zip", "7z");
     private static final Set<String> COPIERS = Set.of("scp", "rsync", "sftp");
+    private static final Set<String> CLOUD_COPIERS = Set.of("aws", "gsutil", "gcloud", "rclone");
+    private static final Set<String> CLOUD_COPY_VERBS = Set.of("cp", "mv", "sync", "rsync", "copy", "copyto", "move", "moveto");
     private static final Set<String> PRINTERS = Set.of("echo", "printf", "print");
     private static final String[] SECRET_NAME_PARTS = {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY",
             "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", "AUTH_KEY"};
@@ -21,7 +23,7 @@ final class SecretRules implements CommandRule {
     public Set<String> commands() {
         return Set.of("cat", "less", "more", "head", "tail", "bat", "batcat", "strings", "xxd", "hexdump", "od", "base64",
                 "nl", "tac", "view", "cp", "grep", "egrep", "rg", "awk", "sed", "tar", "zip", "7z", "scp", "rsync", "sftp",
-                "echo", "printf", "print", "printenv");
+                "echo", "printf", "print", "printenv", "aws", "gsutil", "gcloud", "rclone");
     }
 
     @Override
@@ -43,7 +45,9 @@ final class SecretRules implements CommandRule {
                 }
             }
         } else if (COPIERS.contains(name)) {
-            checkCopy(invocation, display, findings);
+            checkCopy(invocation.operands(), display, findings);
+        } else if (CLOUD_COPIERS.contains(name)) {
+            checkCopy(cloudCopyOperands(invocation), display, findings);
         } else if (READERS.contains(name)) {
             List<Word> operands = invocation.operands();
             List<Word> read = name.equals("cp") && !operands.isEmpty() ? operands.subList(0, operands.size() - 1) : operands;
@@ -54,8 +58,22 @@ final class SecretRules implements CommandRule {
         }
     }
 
-    private static void checkCopy(Invocation copy, String display, FindingCollector findings) {
-        List<Word> operands = copy.operands();
+    /** The sources and destination of {@code aws s3 cp}, {@code gsutil cp}, {@code gcloud storage cp}, {@code rclone copy}; else empty. */
+    private static List<Word> cloudCopyOperands(Invocation invocation) {
+        List<Word> operands = invocation.operands();
+        List<String> words = invocation.operandValues(2);
+        String first = words.isEmpty() ? "" : words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
+        int sources = switch (invocation.name()) {
+            case "aws" -> first.equals("s3") && CLOUD_COPY_VERBS.contains(second) ? 2 : -1;
+            case "gcloud" -> first.equals("storage") && CLOUD_COPY_VERBS.contains(second) ? 2 : -1;
+            default -> CLOUD_COPY_VERBS.contains(first) ? 1 : -1;
+        };
+        return sources < 0 ? List.of() : operands.subList(sources, operands.size());
+    }
+
+    /** Rates {@code operands}: the sources of a copy, then its destination. */
+    private static void checkCopy(List<Word> operands, String display, FindingCollector findings) {
         if (operands.isEmpty()) {
             return;
         }
