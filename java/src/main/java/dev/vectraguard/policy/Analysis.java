@@ -105,6 +105,9 @@ final class Analysis {
             }
             case CompoundCommand compound -> {
                 compound.words().forEach(word -> substitutions(word, depth));
+                if (!compound.variable().isEmpty()) {
+                    flow.loopOver(compound.variable(), compound.words());
+                }
                 compound.bodies().forEach(body -> command(body, depth));
                 redirections(compound.redirections(), null, depth);
             }

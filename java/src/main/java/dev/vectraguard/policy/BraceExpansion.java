@@ -3,7 +3,9 @@ package dev.vectraguard.policy;
 import dev.vectraguard.policy.shell.Word;
 import dev.vectraguard.policy.shell.WordPart;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /** Brace expansion of unquoted literal words, as the shell does before running: {@code /{etc,usr}} is /etc and /usr. */
@@ -28,12 +30,15 @@ final class BraceExpansion {
         return expanded;
     }
 
-    /** The expansions of {@code text}; just {@code text} when it has no {@code {a,b}} group. */
+    /**
+     * The expansions of {@code text} in the shell's order ({@code {rm,-rf,/}} is {@code rm -rf /}, a command);
+     * just {@code text} when it has no {@code {a,b}} group.
+     */
     static List<String> expand(String text) {
         List<String> done = new ArrayList<>();
-        List<String> pending = new ArrayList<>(List.of(text));
+        Deque<String> pending = new ArrayDeque<>(List.of(text));
         while (!pending.isEmpty() && done.size() + pending.size() <= MAX_WORDS) {
-            String next = pending.removeLast();
+            String next = pending.removeFirst();
             int[] group = firstGroup(next);
             if (group == null) {
                 done.add(next);
@@ -41,8 +46,9 @@ final class BraceExpansion {
             }
             String prefix = next.substring(0, group[0]);
             String suffix = next.substring(group[1] + 1);
-            for (String alternative : splitTopLevel(next.substring(group[0] + 1, group[1]))) {
-                pending.add(prefix + alternative + suffix);
+            List<String> alternatives = splitTopLevel(next.substring(group[0] + 1, group[1]));
+            for (String alternative : alternatives.reversed()) {
+                pending.addFirst(prefix + alternative + suffix);
             }
         }
         done.addAll(pending);

@@ -48,6 +48,15 @@ final class CommandFlow {
         }
     }
 
+    /** Notes the variable of {@code for NAME in WORDS}: it holds a secret when one of the words names or carries one. */
+    void loopOver(String name, List<Word> words) {
+        if (words.stream().anyMatch(word -> carriesSecret(word) || SecretFiles.sensitivity(word.value()).isPresent())) {
+            secretVariables.add(name);
+        } else {
+            secretVariables.remove(name);
+        }
+    }
+
     /** Rates {@code invocation} against what earlier commands left, then records what it leaves. */
     void check(Invocation invocation, FindingCollector findings) {
         checkExecution(invocation, findings);
@@ -71,6 +80,10 @@ final class CommandFlow {
             program = operands.getFirst().value();
             interpreted = true;
         }
+        String installed = installedPackageFile(invocation);
+        if (installed != null) {
+            program = installed;
+        }
         String display = " (" + invocation.display() + ")";
         String fetchedBy = downloads.get(key(program));
         if (decoded.contains(key(program))) {
@@ -80,6 +93,23 @@ final class CommandFlow {
         } else if (isInClone(program, interpreted)) {
             findings.add(FindingCode.DOWNLOAD_THEN_EXECUTE, RiskLevel.HIGH, "runs " + program + " from a repository cloned just before" + display);
         }
+    }
+
+    /** The package file of {@code dpkg -i F}, {@code apt install ./F}, {@code rpm -i F}, ...: installing it runs its scripts as root. */
+    private static String installedPackageFile(Invocation invocation) {
+        List<String> operands = invocation.operandValues(3);
+        boolean installs = switch (invocation.name()) {
+            case "dpkg" -> invocation.hasShortFlag('i') || invocation.has("--install");
+            case "rpm" -> invocation.hasShortFlag('i') || invocation.hasShortFlag('U') || invocation.has("--install", "--upgrade");
+            case "apt", "apt-get", "dnf", "yum", "zypper" -> !operands.isEmpty()
+                    && (operands.getFirst().equals("install") || operands.getFirst().equals("localinstall"));
+            default -> false;
+        };
+        if (!installs) {
+            return null;
+        }
+        return invocation.operands().stream().map(Word::value)
+                .filter(file -> file.endsWith(".deb") || file.endsWith(".rpm")).findFirst().orElse(null);
     }
 
     private boolean isInClone(String program, boolean interpreted) {

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The parts of an interpreter's inline program that decide its risk, read by a small lexer common to
  * Python, JavaScript, Perl, Ruby, PHP, Lua and awk: its calls (a dotted name and the string literals
- * between its parentheses), its shell-command literals (backticks, {@code qx{}}, {@code %x()}, awk's
+ * between its parentheses, where an expression of the home directory counts as the literal {@code ~}), its shell-command literals (backticks, {@code qx{}}, {@code %x()}, awk's
  * {@code "cmd" | getline}) and whether it reads the whole environment. Comments are not removed: a
  * literal in a comment is read like any other, which can only rate higher.
  */
@@ -30,6 +30,7 @@ final class InlineCode {
     enum Language { PYTHON, JAVASCRIPT, PERL, RUBY, PHP, LUA, AWK }
 
     private static final int MAX_TOKENS = 4096;
+    private static final Set<String> HOME_VARIABLES = Set.of("HOME", "USERPROFILE");
 
     private final List<Call> calls = new ArrayList<>();
     private final Set<String> identifiers = new HashSet<>();
@@ -137,13 +138,26 @@ final class InlineCode {
                     break;
                 }
             } else if (token instanceof Literal(String text)) {
-                literals.add(text);
+                literals.add(HOME_VARIABLES.contains(text) ? "~" : text);
             } else if (token instanceof Identifier(String identifier)) {
+                if (isHomeDirectory(identifier)) {
+                    literals.add("~");
+                }
                 other = true;
                 recursive |= identifier.equals("recursive") || identifier.equals("force") && close == ')';
             }
         }
         return new Call(name, List.copyOf(literals), other, recursive);
+    }
+
+    /**
+     * True for the expressions that give the home directory: {@code os.homedir()}, {@code Path.home()},
+     * {@code Dir.home}, {@code process.env.HOME}, Perl's {@code $ENV{HOME}}. (A literal {@code "HOME"},
+     * as in {@code os.environ["HOME"]} or {@code getenv("HOME")}, is read as {@code ~} too.)
+     */
+    private static boolean isHomeDirectory(String identifier) {
+        return identifier.endsWith("homedir") || identifier.endsWith("Path.home") || identifier.equals("Dir.home")
+                || identifier.endsWith(".HOME") || identifier.equals("HOME");
     }
 
     private void noteEnvironment(String name, Token next, Language language) {

@@ -47,6 +47,9 @@ final class InlineCodeRater {
             "remove_entry", "remove_entry_secure");
     private static final Set<String> RECURSIVE_DELETE_CALLS = Set.of("rmtree", "rm_rf", "rm_r", "remove_tree", "rimraf",
             "removedirs", "remove_entry", "remove_entry_secure");
+    /** Calls that list or walk a directory: a delete of what they yield is a delete of everything under it. */
+    private static final Set<String> WALK_CALLS = Set.of("walk", "listdir", "scandir", "glob", "iglob", "rglob", "readdirSync",
+            "readdir", "opendir", "each_child", "children", "entries");
     private static final Set<String> PERMISSION_CALLS = Set.of("chmod", "chmodSync", "chown", "chownSync", "lchown", "lchmod");
     private static final Set<String> WRITE_CALLS = Set.of("writeFileSync", "appendFileSync", "writeFile", "appendFile",
             "write_text", "write_bytes", "file_put_contents", "writeTextFile", "writeTextFileSync", "write", "binwrite");
@@ -67,14 +70,24 @@ final class InlineCodeRater {
         boolean decodes = false;
         boolean readsSecret = false;
         String previousLiteral = null;
+        String walkedDirectory = program.calls().stream().filter(call -> WALK_CALLS.contains(call.shortName()) && !call.literals().isEmpty())
+                .map(call -> call.literals().getFirst()).findFirst().orElse(null);
+        boolean decodesBase64 = program.calls().stream().anyMatch(InlineCodeRater::decodesBase64);
         for (Call call : program.calls()) {
             String name = call.shortName();
             if (isShellCall(language, call)) {
                 runs(call, analysis, depth);
+                if (decodesBase64) {
+                    runsDecoded(call, runner, analysis, depth);
+                }
             } else if (DELETE_CALLS.contains(name) && !(language == Language.JAVASCRIPT && name.equals("delete"))) {
-                String path = call.literals().isEmpty() ? previousLiteral : call.literals().getFirst();
+                String path = call.literals().isEmpty() ? previousLiteral : pathLiteral(call.literals());
+                boolean overWalk = path == null && walkedDirectory != null;
+                if (overWalk) {
+                    path = walkedDirectory;
+                }
                 if (path != null && !path.isBlank()) {
-                    boolean recursive = RECURSIVE_DELETE_CALLS.contains(name) || call.mentionsRecursive();
+                    boolean recursive = RECURSIVE_DELETE_CALLS.contains(name) || call.mentionsRecursive() || overWalk;
                     analysis.argv(recursive ? List.of("rm", "-rf", "--", path) : List.of("rm", "--", path), depth + 1);
                 }
             }
@@ -104,8 +117,7 @@ final class InlineCodeRater {
             if (CODE_CALLS.get(language).contains(name) && call.literals().size() == 1 && !call.hasNonLiteralArgument()) {
                 analysis.code(runner, call.literals().getFirst(), depth + 1);
             }
-            decodes |= name.contains("b64decode") || name.equals("decode64") || name.equals("base64_decode") || name.equals("atob")
-                    || name.equals("unpack") && call.literals().contains("m");
+            decodes |= decodesBase64(call);
             boolean url = call.literals().stream().anyMatch(InlineCodeRater::isUrl);
             fetches |= FETCH_CALLS.contains(name) && (url || !name.equals("open") && !name.equals("read"))
                     || name.equals("get") && isHttpClient(call.qualifier());
@@ -128,6 +140,30 @@ final class InlineCodeRater {
             findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends the environment over the network" + display);
         } else if (sends && readsSecret) {
             findings.add(FindingCode.SECRET_EXFILTRATION, RiskLevel.CRITICAL, "sends a secret file over the network" + display);
+        }
+    }
+
+    private static boolean decodesBase64(Call call) {
+        String name = call.shortName();
+        return name.contains("b64decode") || name.equals("decode64") || name.equals("base64_decode") || name.equals("atob")
+                || name.equals("unpack") && call.literals().contains("m");
+    }
+
+    /** The path among a call's literals: the first absolute or home one, else the first. */
+    private static String pathLiteral(List<String> literals) {
+        return literals.stream().filter(literal -> literal.startsWith("/") || literal.startsWith("~")).findFirst()
+                .orElse(literals.getFirst());
+    }
+
+    /** A command run from base64 text decoded in the program ({@code os.system(b64decode('cm0g...'))}): rated decoded. */
+    private static void runsDecoded(Call call, Invocation runner, Analysis analysis, int depth) {
+        for (String literal : call.literals()) {
+            String decoded = PrintedText.base64(literal);
+            if (decoded != null) {
+                analysis.findings().add(FindingCode.OBFUSCATED_EXECUTION, RiskLevel.HIGH, "runs a base64-decoded command: "
+                        + VisibleText.shortened(decoded, 60) + " (" + runner.display() + ")");
+                analysis.text(decoded, depth + 1);
+            }
         }
     }
 

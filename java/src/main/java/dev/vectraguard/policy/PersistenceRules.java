@@ -101,6 +101,9 @@ final class PersistenceRules implements CommandRule {
         String value = rest.get(1);
         if (key.equals("credential.helper") && value.startsWith("store")) {
             findings.add(FindingCode.CREDENTIAL_STORE, RiskLevel.MEDIUM, "keeps git credentials in a plain-text file" + display);
+        } else if (key.equals("credential.helper") && value.startsWith("!")) {
+            findings.add(FindingCode.CREDENTIAL_STORE, RiskLevel.HIGH, "hands every git credential to the shell command "
+                    + VisibleText.shortened(value.substring(1), 60) + display);
         } else if (GIT_CODE_SETTINGS.contains(key) && global) {
             findings.add(FindingCode.PERSISTENCE_WRITE, RiskLevel.HIGH, "makes every repository run " + value + " (" + key + ")" + display);
         } else if (key.startsWith("url.") && key.endsWith(".insteadof") && global) {

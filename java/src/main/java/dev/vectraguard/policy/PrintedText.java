@@ -65,6 +65,20 @@ record PrintedText(String text, boolean escaped) {
         }
     }
 
+    /** {@code text} decoded from base64 when it is base64 of printable text (a command hidden in a program), else null. */
+    static String base64(String text) {
+        String trimmed = text.strip();
+        if (trimmed.length() < 8 || !trimmed.matches("[A-Za-z0-9+/]+={0,2}")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(trimmed), StandardCharsets.UTF_8);
+            return decoded.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\t') ? decoded : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static PrintedText printf(List<Word> operands) {
         PrintedText format = unescape(operands.getFirst().value(), true);
         List<String> arguments = new ArrayList<>();

@@ -11,6 +11,8 @@ import java.util.Set;
  * its output over the network is exfiltration.
  */
 final class SecretSources implements CommandRule {
+    private static final Set<String> GREPS = Set.of("grep", "egrep", "fgrep");
+    private static final Set<String> RECURSIVE_SEARCHERS = Set.of("rg", "ag", "ack");
     private static final Set<String> ENVIRONMENT_DUMPERS = Set.of("env", "printenv", "set", "export", "declare", "compgen");
 
     @Override
@@ -31,8 +33,17 @@ final class SecretSources implements CommandRule {
     /** True when the invocation's output holds secrets (shell history counts: it holds the tokens typed on command lines). */
     static boolean emitsSecrets(Invocation invocation) {
         return SecretRules.readsSecretFile(invocation) || isEnvironmentDump(invocation) || credentialPrinted(invocation) != null
-                || DatabaseRules.isDump(invocation)
+                || DatabaseRules.isDump(invocation) || searchesHome(invocation)
                 || invocation.name().equals("history") || readsHistory(invocation);
+    }
+
+    /** A recursive search of the home or of / ({@code grep -r AKIA ~}): its output is whatever secrets match. */
+    private static boolean searchesHome(Invocation invocation) {
+        String name = invocation.name();
+        boolean recursive = RECURSIVE_SEARCHERS.contains(name) || GREPS.contains(name)
+                && (invocation.hasShortFlag('r') || invocation.hasShortFlag('R') || invocation.has("--recursive"));
+        return recursive && invocation.operands().stream().map(SensitivePaths::classify)
+                .anyMatch(kind -> kind == SensitivePaths.Kind.HOME || kind == SensitivePaths.Kind.ROOT);
     }
 
     private static boolean readsHistory(Invocation invocation) {

@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * {@code if}, {@code while}, {@code until}, {@code for}, {@code select} or {@code case}, kept only as far as
- * analysis needs: the words it expands (the {@code for} list, the {@code case} subject and patterns)
- * and every command list inside it, in order.
+ * analysis needs: the variable a {@code for}/{@code select} loop sets (else empty), the words it expands
+ * (the {@code for} list, the {@code case} subject and patterns) and every command list inside it, in order.
  */
-public record CompoundCommand(Keyword keyword, List<Word> words, List<CommandList> bodies,
+public record CompoundCommand(Keyword keyword, String variable, List<Word> words, List<CommandList> bodies,
                               List<Redirection> redirections) implements Command {
     public CompoundCommand {
         words = List.copyOf(words);

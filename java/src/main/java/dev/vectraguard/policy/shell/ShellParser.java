@@ -216,7 +216,7 @@ public final class ShellParser {
                 break;
             }
         }
-        return new CompoundCommand(CompoundCommand.Keyword.IF, List.of(), bodies, parseRedirections());
+        return new CompoundCommand(CompoundCommand.Keyword.IF, "", List.of(), bodies, parseRedirections());
     }
 
     private Command parseLoop(CompoundCommand.Keyword keyword, Token start) {
@@ -225,17 +225,19 @@ public final class ShellParser {
         expectWord("do", "'" + reservedWord((Token.WordToken) start) + "' without 'do'", start);
         CommandList body = parseList(Set.of("done"), false, false);
         expectWord("done", "unclosed loop", start);
-        return new CompoundCommand(keyword, List.of(), List.of(condition, body), parseRedirections());
+        return new CompoundCommand(keyword, "", List.of(), List.of(condition, body), parseRedirections());
     }
 
     private Command parseFor(CompoundCommand.Keyword keyword, Token start) {
         index++;
         List<Word> words = new ArrayList<>();
+        String variable = "";
         if (isOperator(peek(0), "(")) {
             while (peek(0) != null && !(peek(0) instanceof Token.WordToken w && reservedWord(w).equals("do"))) {
                 index++;
             }
-        } else if (peek(0) instanceof Token.WordToken) {
+        } else if (peek(0) instanceof Token.WordToken name) {
+            variable = name.word().value();
             index++;
             skipNewlines();
             if (peek(0) instanceof Token.WordToken w && reservedWord(w).equals("in")) {
@@ -255,7 +257,7 @@ public final class ShellParser {
         expectWord("do", "'for' without 'do'", start);
         CommandList body = parseList(Set.of("done"), false, false);
         expectWord("done", "unclosed loop", start);
-        return new CompoundCommand(keyword, words, List.of(body), parseRedirections());
+        return new CompoundCommand(keyword, variable, words, List.of(body), parseRedirections());
     }
 
     private Command parseCase(Token start) {
@@ -302,7 +304,7 @@ public final class ShellParser {
                 index++;
             }
         }
-        return new CompoundCommand(CompoundCommand.Keyword.CASE, words, bodies, parseRedirections());
+        return new CompoundCommand(CompoundCommand.Keyword.CASE, "", words, bodies, parseRedirections());
     }
 
     private Command parseFunctionKeyword(Token start) {
