@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ResourceControl implements AutoCloseable {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** This process's pid namespace (the inode of /proc/self/ns/pid), part of its cgroups' names. */
+    private static final String UNKNOWN_NAMESPACE = "unknown";
+    private static final String PID_NAMESPACE = pidNamespace();
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
     private static final int RLIMIT_DATA = 2;
     private static final int RLIMIT_CORE = 4;
@@ -99,7 +102,7 @@ final class ResourceControl implements AutoCloseable {
 
     static ResourceControl apply(ResourceLimits limits) throws SandboxException {
         List<RLimit> base = List.of(new RLimit(RLIMIT_CORE, 0, 0), new RLimit(RLIMIT_NICE, 0, 0));
-        String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        String name = "run-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "." + PID_NAMESPACE;
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
         String whyNot = cgroups.reason();
         if (cgroups.usableForLimits() && cgroups.version() == 2) {
@@ -155,14 +158,30 @@ final class ResourceControl implements AutoCloseable {
         }
     }
 
-    /** Removes the cgroups of vg processes that died without cleaning up (killed, power loss). */
+    private static String pidNamespace() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString(); // pid:[4026531836]
+            String inode = link.substring(link.indexOf('[') + 1, link.length() - 1);
+            return !inode.isEmpty() && inode.chars().allMatch(Character::isDigit) ? inode : UNKNOWN_NAMESPACE;
+        } catch (IOException | RuntimeException e) {
+            return UNKNOWN_NAMESPACE;
+        }
+    }
+
+    /**
+     * Removes the cgroups of vg processes that died without cleaning up (killed, power loss). A cgroup
+     * is named {@code run-PID-N.PIDNS}: only those of this pid namespace can be judged by their owner's
+     * pid; another namespace's (a vg in a container, or on the host seen from one) are left alone,
+     * as are names this version does not know. (Versions before the namespace was in the name read
+     * {@code run-PID-N...} and keep a cgroup whose PID they see alive.)
+     */
     private static void removeStale(Path parent) {
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(parent, "run-*")) {
             for (Path run : runs) {
                 String[] parts = run.getFileName().toString().split("-");
-                boolean ownerAlive = parts.length == 3 && parts[1].chars().allMatch(Character::isDigit)
-                        && ProcessHandle.of(Long.parseLong(parts[1])).isPresent();
-                if (!ownerAlive) {
+                boolean judged = parts.length == 3 && !PID_NAMESPACE.equals(UNKNOWN_NAMESPACE)
+                        && parts[2].endsWith("." + PID_NAMESPACE) && parts[1].chars().allMatch(Character::isDigit);
+                if (judged && ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()) {
                     try {
                         Files.deleteIfExists(run);
                     } catch (IOException busy) {

@@ -71,6 +71,39 @@ class ResourceReuseTest {
         assertEquals(List.of(), cgroupsOf(child.pid()), "cgroups left behind by the exited JVM");
     }
 
+    /**
+     * A new vg sweeps the cgroups that a dead vg of its own pid namespace left, and never those of
+     * another pid namespace, whose owners it cannot see (a vg in a container, or the host's vg seen
+     * from one): removing one of those could take the limits from a sandbox about to start there.
+     */
+    @Test
+    void theSweepRemovesOnlyDeadOwnersCgroupsOfItsOwnPidNamespace() throws Exception {
+        assumeTrue(CgroupProbe.probe().usableForLimits(), "no usable cgroups for this user");
+        Path ws = IsolationChecks.tempDir("sweep");
+        Path parent;
+        try (SandboxProcess process = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("true"))
+                .limits(LIMITS).build())) {
+            assertEquals(0, process.waitFor());
+            parent = process.resources().cgroupDirs().getFirst().getParent();
+        }
+        String namespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("\\D", "");
+        long deadPid = 4_194_305; // above the kernel's largest pid_max: never a live process
+        Path ownDead = Files.createDirectory(parent.resolve("run-" + deadPid + "-1." + namespace));
+        Path foreign = Files.createDirectory(parent.resolve("run-" + deadPid + "-1." + (Long.parseLong(namespace) + 1)));
+        try {
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    ResourceReuseTest.class.getName()).redirectErrorStream(true).start();
+            String out = new String(child.getInputStream().readAllBytes());
+            assertEquals(0, child.waitFor(), out);
+            assertFalse(Files.exists(ownDead), "the dead owner's cgroup of this pid namespace is swept");
+            assertTrue(Files.isDirectory(foreign), "another pid namespace's cgroup is left alone");
+        } finally {
+            Files.deleteIfExists(ownDead);
+            Files.deleteIfExists(foreign);
+        }
+    }
+
     /** vg's cgroups named after {@code pid}, in every hierarchy. */
     private static List<Path> cgroupsOf(long pid) throws IOException {
         try (Stream<Path> dirs = Files.walk(Path.of("/sys/fs/cgroup"), 3)) {
