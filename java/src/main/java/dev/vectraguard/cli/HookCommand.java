@@ -6,6 +6,8 @@ import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.ShellWords;
 import dev.vectraguard.guard.Verdict;
 import dev.vectraguard.hook.AgentHook;
+import dev.vectraguard.hook.ClaudeCodeHook;
+import dev.vectraguard.hook.GeminiHook;
 import dev.vectraguard.hook.HookInstaller;
 import dev.vectraguard.hook.HookReply;
 import dev.vectraguard.sandbox.Sandbox;
@@ -40,7 +42,7 @@ final class HookCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return answer(AgentHook.named(dev.vectraguard.hook.ClaudeCodeHook.NAME), options);
+            return answer(new ClaudeCodeHook(), options);
         }
     }
 
@@ -54,7 +56,7 @@ final class HookCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return answer(AgentHook.named(dev.vectraguard.hook.GeminiHook.NAME), options);
+            return answer(new GeminiHook(), options);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.guard.Verdict;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * One agent's pre-tool hook: which event and shell tool it guards, and how its documented output
@@ -47,7 +48,7 @@ public abstract sealed class AgentHook permits ClaudeCodeHook, GeminiHook {
     public abstract String settingsDirectory();
 
     /** The hook handler object its settings file lists under the event's matcher group. */
-    abstract java.util.Map<String, Object> handler(String command);
+    abstract Map<String, Object> handler(String command);
 
     /** The reply to the event in {@code stdin}; never throws. */
     public final HookReply answer(byte[] stdin, Judge judge) {

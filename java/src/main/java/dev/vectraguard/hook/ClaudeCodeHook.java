@@ -50,7 +50,7 @@ public final class ClaudeCodeHook extends AgentHook {
 
     @Override
     HookReply noDecision() {
-        return HookReply.json("");
+        return HookReply.silent();
     }
 
     @Override

@@ -10,6 +10,11 @@ public record HookReply(int exitCode, String stdout, String stderr) {
     /** Both continue on any other non-zero exit code, with stderr as a warning. */
     static final int NON_BLOCKING_ERROR = 1;
 
+    /** Exit 0 with nothing on stdout: the agent proceeds as if there were no hook. */
+    static HookReply silent() {
+        return new HookReply(0, "", "");
+    }
+
     static HookReply json(String json) {
         return new HookReply(0, json, "");
     }

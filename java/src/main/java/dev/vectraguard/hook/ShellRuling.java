@@ -17,6 +17,9 @@ import dev.vectraguard.policy.Decision;
 record ShellRuling(Route route, String reason) {
     enum Route { AS_IS, SANDBOX, ASK, DENY }
 
+    /** ASCII: the reason goes into the agent's JSON, whatever this process's locale. */
+    private static final String DASH = " - ";
+
     static ShellRuling of(Verdict verdict, boolean agentCanAsk) {
         Decision decision = verdict.decision();
         String why = decision.why();
@@ -39,6 +42,4 @@ record ShellRuling(Route route, String reason) {
     static String throughVg(String command) {
         return "vg exec -- bash -c " + ShellWords.quote(command);
     }
-
-    private static final String DASH = " - ";
 }
