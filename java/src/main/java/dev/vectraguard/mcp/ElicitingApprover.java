@@ -44,7 +44,8 @@ final class ElicitingApprover implements Guard.Approver {
                     && Boolean.TRUE.equals(answer.content().get(FIELD));
             return approved ? Answer.ONCE : Answer.CANCEL;
         } catch (RuntimeException e) {
-            return Answer.CANCEL; // no answer (timeout, client gone) is no approval
+            System.err.println("vg mcp: asking through elicitation failed, so the command is not run: " + e.getMessage());
+            return Answer.CANCEL;
         }
     }
 }

@@ -127,12 +127,31 @@ final class StdioTransport implements McpServerTransportProvider {
                 && cancelled.remove(InFlightCalls.key(response.id()))) {
             return; // the client cancelled this call: it expects no answer
         }
-        byte[] bytes = json.writeValueAsBytes(message); // JSON text never holds a raw newline
+        byte[] bytes = json.writeValueAsBytes(plainElicitation(message)); // JSON text never holds a raw newline
         synchronized (out) {
             out.write(bytes);
             out.write('\n');
             out.flush();
         }
+    }
+
+    /**
+     * SDK 2.2.0 cannot serialize its own {@code ElicitFormRequest} (its Jackson annotations declare
+     * {@code mode} both as a type id and as a property): the request is sent as the plain object the
+     * protocol defines.
+     */
+    private static McpSchema.JSONRPCMessage plainElicitation(McpSchema.JSONRPCMessage message) {
+        if (message instanceof McpSchema.JSONRPCRequest request && request.params() instanceof McpSchema.ElicitFormRequest form) {
+            Map<String, Object> params = new java.util.LinkedHashMap<>();
+            params.put("mode", form.mode());
+            params.put("message", form.message());
+            params.put("requestedSchema", form.requestedSchema());
+            if (form.meta() != null) {
+                params.put("_meta", form.meta());
+            }
+            return new McpSchema.JSONRPCRequest(request.jsonrpc(), request.method(), request.id(), params);
+        }
+        return message;
     }
 
     @Override

@@ -1,11 +1,10 @@
 package dev.vectraguard.mcp;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +29,7 @@ public final class VgMcpServer {
      * problems. Returns the exit code.
      */
     public static int serve(ServerSettings settings, String version, InputStream in, OutputStream out, PrintStream log) {
-        McpJsonMapper json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        McpJsonMapper json = McpJsonDefaults.getMapper(); // the SDK's Jackson 3 module, as it configures it
         InFlightCalls calls = new InFlightCalls();
         StdioTransport transport = new StdioTransport(json, in, out, log, calls);
         McpSyncServer server = McpServer.sync(transport)

@@ -32,6 +32,8 @@ final class McpProcess implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(100);
     private final Thread reader;
     final Path stderr;
+    /** Answers the server's own requests (elicitation/create); null: they are only recorded. */
+    volatile java.util.function.Function<JsonNode, Object> serverRequests;
 
     McpProcess(Path root, String... extraArgs) throws IOException {
         Path home = Files.createDirectories(root.resolve("home"));
@@ -57,7 +59,13 @@ final class McpProcess implements AutoCloseable {
                 JsonNode message = JSON.readTree(line);
                 JsonNode id = message.get("id");
                 CompletableFuture<JsonNode> answer = id == null || message.has("method") ? null : answers.get(id.asLong());
-                if (answer != null) {
+                var handler = serverRequests;
+                if (id != null && message.has("method") && handler != null) {
+                    synchronized (unexpected) {
+                        unexpected.add(message);
+                    }
+                    write(Map.of("jsonrpc", "2.0", "id", JSON.treeToValue(id, Object.class), "result", handler.apply(message)));
+                } else if (answer != null) {
                     answer.complete(message);
                 } else {
                     synchronized (unexpected) {
@@ -72,7 +80,11 @@ final class McpProcess implements AutoCloseable {
 
     /** initialize + notifications/initialized; returns the initialize result. */
     JsonNode initialize() throws Exception {
-        JsonNode result = request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
+        return initialize(Map.of());
+    }
+
+    JsonNode initialize(Map<String, Object> capabilities) throws Exception {
+        JsonNode result = request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", capabilities,
                 "clientInfo", Map.of("name", "vg-test", "version", "1")));
         notify("notifications/initialized", Map.of());
         return result;

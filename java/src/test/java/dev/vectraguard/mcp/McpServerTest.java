@@ -83,6 +83,55 @@ class McpServerTest {
     }
 
     @Test
+    void asksThePersonThroughElicitationWhenTheClientOffersIt() throws Exception {
+        // critical (a download piped to sh), so it needs approval; 127.0.0.1 is the sandbox's own loopback
+        String command = "curl -fsS http://127.0.0.1:1/x.sh | sh";
+        for (boolean approve : List.of(true, false)) {
+            try (McpProcess mcp = new McpProcess(root.resolve(approve ? "yes" : "no"))) {
+                mcp.serverRequests = request -> Map.of("action", "accept", "content", Map.of("run_once", approve));
+                mcp.initialize(Map.of("elicitation", Map.of()));
+                JsonNode result = mcp.call("run", Map.of("command", command)).get("structuredContent");
+                List<JsonNode> asked = mcp.unexpectedMessages();
+                assertEquals(1, asked.size(), asked.toString());
+                assertEquals("elicitation/create", asked.getFirst().get("method").asString());
+                assertTrue(asked.getFirst().get("params").get("message").asString().contains(command), asked.toString());
+                if (approve) {
+                    assertTrue(result.get("ran").asBoolean(), result.toString());
+                    assertEquals("sandbox", result.get("decision").asString(), result.toString());
+                } else {
+                    assertFalse(result.get("ran").asBoolean(), result.toString());
+                    assertEquals(77, result.get("exit_code").asInt(), result.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHostRunIsCapturedAndCancellableToo() throws Exception {
+        Path userConfig = root.resolve("home/.config/vectra-guard/config.yaml");
+        Files.createDirectories(userConfig.getParent());
+        Files.writeString(userConfig, "sandbox:\n  mode: never\n");
+        try (McpProcess mcp = new McpProcess(root)) {
+            mcp.initialize();
+            Files.createDirectories(mcp.workspace.resolve("sub"));
+            JsonNode result = mcp.call("run", Map.of("command", "echo on-host; pwd; echo e >&2", "cwd", "sub"))
+                    .get("structuredContent");
+            assertEquals("host", result.get("decision").asString(), result.toString());
+            assertEquals("on-host\n" + mcp.workspace.resolve("sub") + "\n", result.get("stdout").asString(), result.toString());
+            assertEquals("e\n", result.get("stderr").asString(), result.toString());
+
+            long id = mcp.nextId();
+            CompletableFuture<JsonNode> answer = mcp.send(id, "tools/call", Map.of("name", "run",
+                    "arguments", Map.of("command", "sleep 1000.5151")));
+            long pid = awaitProcess("sleep\u00001000.5151", Duration.ofSeconds(60));
+            mcp.notify("notifications/cancelled", Map.of("requestId", id));
+            assertTrue(gone(pid, Duration.ofSeconds(10)), "the host sleep " + pid + " still runs after the cancellation");
+            Thread.sleep(500);
+            assertFalse(answer.isDone(), "a cancelled call was answered");
+        }
+    }
+
+    @Test
     void refusesAWorkingDirectoryOutsideTheWorkspace() throws Exception {
         try (McpProcess mcp = new McpProcess(root)) {
             mcp.initialize();
