@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.guard.ExitCodes;
+import dev.vectraguard.guard.Explanation;
 import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.GuardLevelResolver;
@@ -67,14 +68,14 @@ final class ExplainCommand implements Callable<Integer> {
         if (jsonl != null) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(JsonMapping.write(explanation(line, loaded, engine)));
+                out.println(JsonMapping.write(Explanation.of(line, loaded, engine)));
             }
             out.flush();
             return ExitCodes.OK;
         }
         String text = String.join(" ", words);
         if (json) {
-            out.println(JsonMapping.write(explanation(text, loaded, engine)));
+            out.println(JsonMapping.write(Explanation.of(text, loaded, engine)));
             return ExitCodes.OK;
         }
         RiskReport report = PolicyEngines.rate(loaded, text);
@@ -89,31 +90,8 @@ final class ExplainCommand implements Callable<Integer> {
                 out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), VisibleText.escape(finding.reason()));
             }
         }
-        out.println("decision: " + label(decision) + Notices.DASH + VisibleText.escape(decision.why()));
+        out.println("decision: " + Explanation.label(decision) + Notices.DASH + VisibleText.escape(decision.why()));
         out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
         return ExitCodes.OK;
     }
-
-    /** What {@code --json} and {@code --jsonl} print for one command. */
-    record Explanation(String command, String risk, List<Finding> findings, String decision, String why) {}
-
-    record Finding(String code, String severity, String reason) {}
-
-    static Explanation explanation(String text, LoadedConfig loaded, DecisionEngine engine) {
-        RiskReport report = PolicyEngines.rate(loaded, text);
-        Decision decision = engine.decide(report, false, true);
-        return new Explanation(text, report.risk().label(),
-                report.findings().stream().map(f -> new Finding(f.code().toString(), f.severity().label(), f.reason())).toList(),
-                label(decision), decision.why());
-    }
-
-    /** host, sandbox, ask (then host or sandbox), or block. */
-    static String label(Decision decision) {
-        return switch (decision.action()) {
-            case ASK -> "ask";
-            case BLOCK -> "block";
-            default -> decision.sandboxed() ? "sandbox" : "host";
-        };
-    }
-
 }

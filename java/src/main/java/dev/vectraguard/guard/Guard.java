@@ -117,10 +117,11 @@ public final class Guard {
     private final GuardRequest request;
     private final Reporter notices;
     private final Approver approver;
+    private final CapturedRun capture;
     private LoadedConfig loaded;
     private RuntimeChoice runtimes;
 
-    private Guard(GuardRequest request, Reporter reporter, Approver approver) {
+    private Guard(GuardRequest request, Reporter reporter, Approver approver, CapturedRun capture) {
         this.request = request;
         this.command = request.command();
         this.securityLevel = request.securityLevel();
@@ -130,6 +131,7 @@ public final class Guard {
         this.quiet = request.quiet();
         this.notices = reporter;
         this.approver = approver;
+        this.capture = capture;
     }
 
     /**
@@ -137,6 +139,15 @@ public final class Guard {
      * it (or not); never throws for a bad config or a failed run.
      */
     public static GuardResult judgeAndRun(GuardRequest request, Reporter reporter, Approver approver) {
+        return judgeAndRun(request, reporter, approver, null);
+    }
+
+    /**
+     * {@link #judgeAndRun(GuardRequest, Reporter, Approver)} with the command's output captured into
+     * {@code capture} instead of this process's stdio (null: shared), started in its directory, and
+     * cancellable through it.
+     */
+    public static GuardResult judgeAndRun(GuardRequest request, Reporter reporter, Approver approver, CapturedRun capture) {
         long startNanos = System.nanoTime();
         LoadedConfig loaded;
         try {
@@ -147,7 +158,9 @@ public final class Guard {
             return GuardResult.failed(e.getMessage(), Duration.ofNanos(System.nanoTime() - startNanos));
         }
         loaded.warnings().forEach(reporter::warn);
-        return judgeAndRun(request, loaded, reporter, approver);
+        Guard guard = new Guard(request, reporter, approver, capture);
+        guard.loaded = loaded;
+        return guard.call();
     }
 
     /**
@@ -155,7 +168,7 @@ public final class Guard {
      * {@code request}'s config file, workspace and state dir) and whose warnings it has shown.
      */
     public static GuardResult judgeAndRun(GuardRequest request, LoadedConfig loaded, Reporter reporter, Approver approver) {
-        Guard guard = new Guard(request, reporter, approver);
+        Guard guard = new Guard(request, reporter, approver, null);
         guard.loaded = loaded;
         return guard.call();
     }
@@ -197,9 +210,11 @@ public final class Guard {
         switch (decision.action()) {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
+                String trustCommand = "vg trust add " + ShellWords.quote(report.normalizedCommand());
                 notices.print("blocked", "blocked" + Reporter.DASH + decision.why() + (approvalNeeded
-                        ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
-                        : ""), Map.of("why", decision.why(), "risk", report.risk().label()));
+                        ? " (to allow it: " + trustCommand + ")"
+                        : ""), approvalNeeded ? Map.of("why", decision.why(), "risk", report.risk().label(), "allow", trustCommand)
+                        : Map.of("why", decision.why(), "risk", report.risk().label()));
                 return recorder.blocked(decision.why());
             }
             case ASK -> {
@@ -225,8 +240,9 @@ public final class Guard {
             if (!quiet && report.risk() != RiskLevel.LOW) {
                 notices.print("host", "host" + Reporter.DASH + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
             }
-            return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command, stopSignals(), notices::warn),
-                    decision.why());
+            int status = capture == null ? HostRunner.run(command, stopSignals(), notices::warn)
+                    : HostRunner.run(command, notices::warn, capture);
+            return recorder.finish(RunDecision.HOST, "host", false, status, decision.why());
         }
         return runSandboxed(loaded, decision, recorder);
     }
@@ -260,7 +276,7 @@ public final class Guard {
         }
         Path home = Sandbox.homeDirectory(System.getenv());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
-                timeout), home);
+                timeout), home, capture);
         boolean cached = !spec.cacheDirs().isEmpty();
         Set<Path> absentProjectConfigs = new LinkedHashSet<>();
         for (Path dir : List.of(spec.workspace().toAbsolutePath(), Path.of("").toAbsolutePath())) {
@@ -273,10 +289,16 @@ public final class Guard {
         StopSignals stop = stopSignals();
         try (SandboxProcess process = runtimes.start(spec)) {
             stop.attach(process::signal, process::kill);
+            if (capture != null) {
+                capture.started(() -> killQuietly(process), process.stdout(), process.stderr());
+            }
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
             }
             int status = stop.exitCode(process.waitFor());
+            if (capture != null) {
+                capture.ended(() -> killQuietly(process));
+            }
             List<Blocked> blocked = process.blockedDestinations();
             if (status != 0 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
                 notices.print("network", networkOffNotice(loaded, spec));
@@ -301,6 +323,14 @@ public final class Guard {
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, stop.exitCode(e.exitCode()), e.getMessage());
+        }
+    }
+
+    private static void killQuietly(SandboxProcess process) {
+        try {
+            process.kill();
+        } catch (SandboxException ignored) {
+            // it has ended already
         }
     }
 

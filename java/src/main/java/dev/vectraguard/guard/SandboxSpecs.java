@@ -18,6 +18,7 @@ import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.SecurityProfile;
+import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.ToolConfigMode;
 
 import java.nio.file.Files;
@@ -50,6 +51,11 @@ public final class SandboxSpecs {
     record Overrides(SecurityLevel level, NetworkMode network, Path workspace, Duration timeout) {}
 
     static SandboxSpec build(List<String> command, LoadedConfig loaded, Overrides flags, Path home) {
+        return build(command, loaded, flags, home, null);
+    }
+
+    /** With {@code capture}: stdin empty, stdout and stderr piped to it, started in its directory. */
+    static SandboxSpec build(List<String> command, LoadedConfig loaded, Overrides flags, Path home, CapturedRun capture) {
         SandboxConfig config = loaded.config().sandbox();
         SecurityLevel level = flags.level() != null ? flags.level() : config.securityLevel();
         SecurityProfile profile = SecurityProfile.of(level);
@@ -102,6 +108,9 @@ public final class SandboxSpecs {
         builder.throwawaySystem((Boolean) loaded.settings().get("sandbox.use_overlayfs").value());
         for (Path cache : caches(config, home)) {
             builder.cacheDir(cache);
+        }
+        if (capture != null) {
+            builder.stdin(Stdio.DISCARD).stdout(Stdio.PIPE).stderr(Stdio.PIPE).workingDirectory(capture.workingDirectory());
         }
         return builder.build();
     }

@@ -163,7 +163,7 @@ public final class BubblewrapRuntime implements Runtime {
         int[] caller = Sandbox.callerIds();
         int[] ids = caller[0] == 0 ? unprivilegedIds(spec.workspace()) : caller;
         MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Sandbox.accountHome(caller[0]),
-                Path.of("").toAbsolutePath(), CacheLayers.create(List.of(), home), ToolConfigCopies.NONE);
+                spec.workingDirectory(), CacheLayers.create(List.of(), home), ToolConfigCopies.NONE);
         requireExecutable(spec.command().getFirst(), environment.getOrDefault("PATH", DEFAULT_PATH), plan.cwd());
         byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());
 

@@ -161,7 +161,7 @@ public final class Sandbox {
         MountPlanner.FilesystemPlan plan;
         byte[] seccomp;
         try {
-            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), Path.of("").toAbsolutePath(), cacheLayers, toolConfigs);
+            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), spec.workingDirectory(), cacheLayers, toolConfigs);
             seccomp = restricted ? SeccompProfiles.compiledForEgress(spec.seccompProfile())
                     : SeccompProfiles.compiled(spec.seccompProfile());
             afterPlanning.run();

@@ -48,6 +48,7 @@ public final class SandboxSpec {
     private final EgressPolicy egressPolicy;
     private final ToolConfigMode toolConfig;
     private final boolean throwawaySystem;
+    private final Path workingDirectory;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -68,6 +69,7 @@ public final class SandboxSpec {
         this.egressPolicy = builder.egressPolicy;
         this.toolConfig = builder.toolConfig;
         this.throwawaySystem = builder.throwawaySystem;
+        this.workingDirectory = builder.workingDirectory.toAbsolutePath().normalize();
     }
 
     public static Builder builder(String... command) {
@@ -90,6 +92,8 @@ public final class SandboxSpec {
     public List<Path> cacheDirs() { return cacheDirs; }
     public ResourceLimits limits() { return limits == null ? ResourceLimits.of(profile()) : limits; }
     public Optional<Duration> timeout() { return Optional.ofNullable(timeout); }
+    /** Where the command starts when that is inside the workspace (else the workspace root); the current directory unless set. */
+    public Path workingDirectory() { return workingDirectory; }
     public Stdio stdin() { return stdin; }
     public Stdio stdout() { return stdout; }
     public Stdio stderr() { return stderr; }
@@ -134,6 +138,7 @@ public final class SandboxSpec {
         private EgressPolicy egressPolicy;
         private ToolConfigMode toolConfig = ToolConfigMode.FILTERED;
         private boolean throwawaySystem = true;
+        private Path workingDirectory = Path.of("");
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -158,6 +163,8 @@ public final class SandboxSpec {
         public Builder cacheDir(Path dir) { this.cacheDirs.add(dir.toAbsolutePath().normalize()); return this; }
         public Builder limits(ResourceLimits limits) { this.limits = limits; return this; }
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        /** The directory the command starts in (default: the current directory). */
+        public Builder workingDirectory(Path dir) { this.workingDirectory = Objects.requireNonNull(dir); return this; }
         public Builder stdin(Stdio stdio) { this.stdin = Objects.requireNonNull(stdio); return this; }
         public Builder stdout(Stdio stdio) { this.stdout = Objects.requireNonNull(stdio); return this; }
         public Builder stderr(Stdio stdio) { this.stderr = Objects.requireNonNull(stdio); return this; }
