@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "Vectra Guard: judges each shell command's risk and runs it on the host, in a sandbox, "
                 + "after approval, or not at all.",
         subcommands = {ExecCommand.class, ExplainCommand.class, TrustCommand.class, MetricsCommand.class, InitCommand.class,
-                ConfigCommand.class, VersionCommand.class},
+                ConfigCommand.class, VersionCommand.class, SandboxCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the command succeeded (otherwise its own exit code passes through)",

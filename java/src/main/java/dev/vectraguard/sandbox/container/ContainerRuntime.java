@@ -77,7 +77,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     abstract Optional<String> probe(Path executable);
 
     /** Engine-specific options of {@code run}, after the common ones. */
-    abstract List<String> engineOptions(int[] ids) throws SandboxException;
+    abstract List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException;
 
     /** Whether an {@code image inspect} failure says the image is missing (rather than the engine failing). */
     abstract boolean imageMissing(String output);
@@ -95,14 +95,26 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         });
     }
 
-    /** Not installed, or the engine refuses this user (daemon unreachable, no access to its socket...); probed once per JVM. */
+    /**
+     * Not installed, the engine refuses this user (daemon unreachable, no access to its socket...), or
+     * the image is not there; asked once per JVM.
+     */
     @Override
     public Optional<String> unavailableReason() {
         Optional<Path> engine = executable();
         if (engine.isEmpty()) {
             return Optional.of(executableName() + " is not installed (" + packageHint() + ")");
         }
-        return UNUSABLE.computeIfAbsent(name(), key -> probe(engine.get()));
+        Optional<String> unusable = UNUSABLE.computeIfAbsent(name(), key -> probe(engine.get()));
+        if (unusable.isPresent()) {
+            return unusable;
+        }
+        try {
+            requireImage(engine.get());
+            return Optional.empty();
+        } catch (SandboxException e) {
+            return Optional.of(e.getMessage().replaceFirst("^runtime " + name() + ": ", ""));
+        }
     }
 
     @Override
@@ -188,7 +200,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
             args.addAll(mount(mount));
         }
         args.addAll(List.of("--workdir", plan.cwd()));
-        args.addAll(engineOptions(ids));
+        args.addAll(engineOptions(ids, limits));
         boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(0) && isTerminal(1);
         if (spec.stdin() != Stdio.DISCARD) {
             args.add("-i");

@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox.container;
 
+import dev.vectraguard.sandbox.ResourceLimits;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +51,7 @@ public final class DockerRuntime extends ContainerRuntime {
     }
 
     @Override
-    List<String> engineOptions(int[] ids) {
+    List<String> engineOptions(int[] ids, ResourceLimits limits) {
         return List.of();
     }
 

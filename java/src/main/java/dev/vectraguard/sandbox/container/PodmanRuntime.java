@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox.container;
 
+import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxException;
 
 import java.io.IOException;
@@ -50,29 +51,38 @@ public final class PodmanRuntime extends ContainerRuntime {
     }
 
     @Override
-    List<String> engineOptions(int[] ids) throws SandboxException {
+    List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException {
         List<String> options = new ArrayList<>(List.of("--unsetenv-all"));
         if (ids[0] != 0) {
             options.add("--userns=keep-id");
         }
-        for (String[] limit : List.of(new String[] {"Max open files", "nofile"}, new String[] {"Max processes", "nproc"})) {
-            currentLimit(limit[0]).ifPresent(value -> options.addAll(List.of("--ulimit", limit[1] + "=" + value)));
+        long[] files = currentLimit("Max open files");
+        if (files != null) {
+            options.addAll(List.of("--ulimit", "nofile=" + files[0] + ":" + files[1]));
         }
+        // The container's init sets it without CAP_SYS_RESOURCE, below what conmon leaves it: the pids
+        // limit (at least 4096, as the uid's other processes count too), never above vg's own.
+        long[] processes = currentLimit("Max processes");
+        long nproc = Math.max(limits.pids(), 4096);
+        if (processes != null) {
+            nproc = Math.min(nproc, processes[1]);
+        }
+        options.addAll(List.of("--ulimit", "nproc=" + nproc + ":" + nproc));
         return options;
     }
 
-    /** vg's own soft:hard limit of that name, from /proc/self/limits; empty when unlimited. */
-    private static Optional<String> currentLimit(String label) throws SandboxException {
+    /** vg's own soft and hard limit of that name, from /proc/self/limits; null when unlimited. */
+    private static long[] currentLimit(String label) throws SandboxException {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith(label + " ")) {
                     String[] fields = line.substring(label.length()).trim().split("\\s+");
-                    return fields[0].equals("unlimited") || fields[1].equals("unlimited") ? Optional.empty()
-                            : Optional.of(fields[0] + ":" + fields[1]);
+                    return fields[0].equals("unlimited") || fields[1].equals("unlimited") ? null
+                            : new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
                 }
             }
-            return Optional.empty();
-        } catch (IOException e) {
+            return null;
+        } catch (IOException | NumberFormatException e) {
             throw new SandboxException("cannot read /proc/self/limits: " + e.getMessage());
         }
     }
