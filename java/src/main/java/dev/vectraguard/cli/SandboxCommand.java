@@ -49,7 +49,7 @@ final class SandboxCommand extends CommandGroup {
             List<List<String>> commands;
             if (family.contains("debian") || family.contains("ubuntu")) {
                 commands = List.of(List.of("apt-get", "update"),
-                        List.of("apt-get", "install", "-y", "bubblewrap", "podman", "catatonit", "uidmap", "docker.io"));
+                        List.of("apt-get", "install", "-y", "bubblewrap", "podman", "catatonit", "tini", "uidmap", "docker.io"));
             } else if (family.contains("rhel") || family.contains("centos")) {
                 // RHEL's own repositories have podman, not docker
                 commands = List.of(List.of("dnf", "install", "-y", "bubblewrap", "podman", "catatonit"));

@@ -45,6 +45,17 @@ class ContainerCliTest {
     }
 
     @Test
+    void aTerminalGetsOneInsideAndPipedInputIsPassed() throws Exception {
+        VgRunner.Result tty = vg.onTerminal("", "exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",
+                "test -t 0 && test -t 1 && echo on-a-terminal");
+        assertTrue(tty.stdout().contains("on-a-terminal"), tty.toString());
+        VgRunner.Result piped = vg.runWithInput("from-vg\n", "exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",
+                "test -t 0 || read line; echo got-$line");
+        assertEquals(0, piped.exitCode(), piped.toString());
+        assertEquals("got-from-vg\n", piped.stdout(), piped.toString());
+    }
+
+    @Test
     void theTimeoutIs124AndRemovesTheContainer() throws Exception {
         String marker = "61." + System.nanoTime() % 1000;
         VgRunner.Result r = vg.run("exec", "--runtime", "docker", "--network", "none", "--timeout", "2", "--", "sleep", marker);
@@ -60,12 +71,12 @@ class ContainerCliTest {
         Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
                 "--", "sleep", marker);
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (processesWithArgument(marker).isEmpty()) {
+        while (!containers().contains(" Up ")) { // the client's own arguments name the marker before the container runs
             assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
             assertTrue(System.nanoTime() < deadline, "the container did not start");
             Thread.sleep(100);
         }
-        assertFalse(containers().isBlank(), "the container runs");
+        assertFalse(processesWithArgument(marker).isEmpty(), "the command runs");
         process.destroyForcibly(); // SIGKILL
         process.waitFor();
         awaitNoContainerAndNoProcess(marker);

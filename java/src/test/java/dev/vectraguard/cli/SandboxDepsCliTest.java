@@ -32,7 +32,7 @@ class SandboxDepsCliTest {
         VgRunner.Result r = vg.run("sandbox", "deps", "install", "--dry-run", "--os-release", release.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().startsWith(sudo() + "apt-get update\n" + sudo()
-                + "apt-get install -y bubblewrap podman catatonit uidmap docker.io\n# dry run: nothing was run\n"), r.toString());
+                + "apt-get install -y bubblewrap podman catatonit tini uidmap docker.io\n# dry run: nothing was run\n"), r.toString());
     }
 
     @Test

@@ -13,12 +13,15 @@ import java.util.Optional;
 /**
  * Sandboxes as podman containers (see {@link ContainerRuntime}). Rootless (run by a user): the
  * containers live in the user's own user namespace, and {@code --userns=keep-id} keeps the caller's
- * uid inside, so files in the workspace stay theirs. Rootful (run by root): as docker. The container
+ * uid inside, so files in the workspace stay theirs. Rootful (run by root): as docker. Its init is
+ * tini-static where installed (as docker's), else podman's catatonit. The container
  * inherits no higher file and process limits than vg has (podman's defaults exceed what some hosts allow).
  */
 public final class PodmanRuntime extends ContainerRuntime {
     public static final String NAME = "podman";
-    private static final List<Path> INIT_BINARIES = List.of(Path.of("/usr/libexec/podman/catatonit"),
+    /** tini, static (it runs in the image): exit 127 and 126 when the command cannot be run, as docker's init. */
+    private static final Path TINI = Path.of("/usr/bin/tini-static");
+    private static final List<Path> CATATONIT = List.of(Path.of("/usr/libexec/podman/catatonit"),
             Path.of("/usr/bin/catatonit"), Path.of("/usr/local/libexec/podman/catatonit"));
 
     /** @param image {@code sandbox.image}; null: {@value ContainerRuntime#DEFAULT_IMAGE} */
@@ -43,8 +46,8 @@ public final class PodmanRuntime extends ContainerRuntime {
 
     @Override
     Optional<String> probe(Path executable) {
-        if (INIT_BINARIES.stream().noneMatch(Files::isExecutable)) {
-            return Optional.of("podman's --init needs catatonit (package catatonit)");
+        if (!Files.isExecutable(TINI) && CATATONIT.stream().noneMatch(Files::isExecutable)) {
+            return Optional.of("podman's --init needs tini-static (package tini) or catatonit (package catatonit)");
         }
         EngineCommand info = EngineCommand.run(List.of(executable.toString(), "info", "--format", "{{.Host.Security.Rootless}}"), 30);
         return info.ok() ? Optional.empty() : Optional.of("podman cannot run containers for this user: " + info.firstLine());
@@ -53,6 +56,9 @@ public final class PodmanRuntime extends ContainerRuntime {
     @Override
     List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException {
         List<String> options = new ArrayList<>(List.of("--unsetenv-all"));
+        if (Files.isExecutable(TINI)) {
+            options.addAll(List.of("--init-path", TINI.toString())); // else catatonit: a command it cannot run is exit 1
+        }
         if (ids[0] != 0) {
             options.add("--userns=keep-id");
         }
