@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * The isolation properties of a sandbox runtime, each checked by running a real command in a real
  * sandbox and looking from outside. Run in-process by {@link SandboxIsolationTest} (as the test
  * user, root in CI) and in a child JVM as an unprivileged user by {@link UnprivilegedIsolationTest};
- * against bubblewrap by {@link BubblewrapIsolationTest} (system property {@code vg.test.runtime}).
+ * against bubblewrap by {@link BubblewrapIsolationTest}, against docker and podman by
+ * {@link DockerIsolationTest} and {@link PodmanIsolationTest} (system property {@code vg.test.runtime}).
  */
 public final class IsolationChecks {
     /**
