@@ -1,10 +1,14 @@
 package dev.vectraguard.benchmarks;
 
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.Runtime;
 import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.container.DockerRuntime;
+import dev.vectraguard.sandbox.container.PodmanRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spawn + wait of {@code /bin/true}: plain ProcessBuilder (the baseline), the native sandbox at each
- * level, and bubblewrap with an equivalent profile started through ProcessBuilder. Each back to back
+ * level, bubblewrap with an equivalent profile started through ProcessBuilder, and vg's docker and
+ * podman runtimes (balanced without network, image {@code -Dvg.bench.image}). Each back to back
  * (throughput: the kernel's clean-up of one run overlaps the next) and paced, after an untimed idle
  * pause (the latency of one command, as an agent runs them).
  */
@@ -64,6 +69,36 @@ public class SpawnBenchmark {
             spec = SandboxSpec.builder("/bin/true")
                     .workspace(workspace.dir)
                     .securityLevel(SecurityLevel.valueOf(level.toUpperCase(java.util.Locale.ROOT)))
+                    .environment(Map.of("PATH", "/usr/bin:/bin"))
+                    .stdin(Stdio.DISCARD)
+                    .build();
+        }
+    }
+
+    /**
+     * A container runtime of vg at balanced with network none (containers cannot give restricted
+     * networking), running the image {@code -Dvg.bench.image} (default vg-test:isolation, the tests'
+     * image; podman's under localhost/); DOCKER_HOST applies.
+     */
+    @State(Scope.Benchmark)
+    public static class ContainerEngine {
+        @Param({"docker", "podman"})
+        String engine;
+        Runtime runtime;
+        SandboxSpec spec;
+
+        @Setup(Level.Trial)
+        public void setUp(Workspace workspace) {
+            String image = System.getProperty("vg.bench.image", "vg-test:isolation");
+            runtime = engine.equals(DockerRuntime.NAME) ? new DockerRuntime(image)
+                    : new PodmanRuntime(image.contains("/") ? image : "localhost/" + image);
+            runtime.unavailableReason().ifPresent(reason -> {
+                throw new IllegalStateException(engine + " cannot run here: " + reason);
+            });
+            spec = SandboxSpec.builder("/bin/true")
+                    .workspace(workspace.dir)
+                    .securityLevel(SecurityLevel.BALANCED)
+                    .network(NetworkMode.NONE)
                     .environment(Map.of("PATH", "/usr/bin:/bin"))
                     .stdin(Stdio.DISCARD)
                     .build();
@@ -109,6 +144,13 @@ public class SpawnBenchmark {
     @Benchmark
     public int bubblewrap(Workspace workspace) throws Exception {
         return succeeded(new ProcessBuilder(workspace.bubblewrap).start().waitFor());
+    }
+
+    @Benchmark
+    public int container(ContainerEngine container) throws Exception {
+        try (SandboxProcess process = container.runtime.start(container.spec)) {
+            return succeeded(process.waitFor());
+        }
     }
 
     /** A case that fails fast would measure its failure: every run must really run /bin/true. */

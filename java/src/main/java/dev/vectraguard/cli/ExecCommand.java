@@ -51,8 +51,7 @@ final class ExecCommand implements Callable<Integer> {
     Long timeoutSeconds;
 
     @Option(names = "--runtime", paramLabel = "NAME", converter = RuntimeConverter.class,
-            description = "auto, native (also namespace, process) or bubblewrap; docker and podman are not built yet "
-                    + "(exit 125). Default: VECTRAGUARD_RUNTIME, else sandbox.runtime, else auto.")
+            description = "auto, native (also namespace, process), bubblewrap, docker or podman. Default: VECTRAGUARD_RUNTIME, else sandbox.runtime, else auto.")
     SandboxRuntime runtime;
 
     @Option(names = {"-q", "--quiet"}, description = "Print no notice line.")

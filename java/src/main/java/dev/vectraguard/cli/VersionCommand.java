@@ -6,9 +6,7 @@ import dev.vectraguard.nativecore.KernelFeatures;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.probe.CgroupProbe;
-import dev.vectraguard.sandbox.BubblewrapRuntime;
-import dev.vectraguard.sandbox.ContainerEngines;
-import dev.vectraguard.sandbox.NativeRuntime;
+import dev.vectraguard.guard.RuntimeChoice;
 import dev.vectraguard.sandbox.Runtime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -103,24 +101,15 @@ final class VersionCommand implements Callable<Integer> {
     /** Each runtime: installed or not, its version, whether this user can use it (or why not). */
     private static List<Map<String, Object>> runtimes() {
         List<Map<String, Object>> runtimes = new ArrayList<>();
-        for (Runtime runtime : List.of(new NativeRuntime(), new BubblewrapRuntime())) {
+        for (Runtime runtime : RuntimeChoice.all(null)) {
             Map<String, Object> entry = new LinkedHashMap<>();
+            Optional<String> version = runtime.version();
             Optional<String> unusable = runtime.unavailableReason();
             entry.put("name", runtime.name());
-            entry.put("found", runtime.version().isPresent());
-            entry.put("version", runtime.version().orElse(null));
-            entry.put("usable", unusable.isEmpty());
-            entry.put("reason", unusable.orElse(null));
-            runtimes.add(entry);
-        }
-        for (String engine : ContainerEngines.NAMES) {
-            Optional<String> version = ContainerEngines.version(engine);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", engine);
             entry.put("found", version.isPresent());
             entry.put("version", version.orElse(null));
-            entry.put("usable", false);
-            entry.put("reason", "vg has no " + engine + " runtime yet");
+            entry.put("usable", unusable.isEmpty());
+            entry.put("reason", unusable.orElse(null));
             runtimes.add(entry);
         }
         return runtimes;

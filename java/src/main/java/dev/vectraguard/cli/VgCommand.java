@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         description = "Vectra Guard: judges each shell command's risk and runs it on the host, in a sandbox, "
                 + "after approval, or not at all.",
         subcommands = {ExecCommand.class, ExplainCommand.class, TrustCommand.class, MetricsCommand.class, InitCommand.class,
-                HookCommand.class, ShellInitCommand.class,
+                HookCommand.class, ShellInitCommand.class, SandboxCommand.class,
                 ConfigCommand.class, VersionCommand.class, McpCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -325,7 +325,7 @@ public final class ConfigLoader {
         settings.forEach((k, s) -> values.put(k, s.value()));
         Setting image = settings.get("sandbox.image");
         Object runtime = settings.get("sandbox.runtime").value();
-        if (image.value() != null && runtime != SandboxRuntime.DOCKER && runtime != SandboxRuntime.PODMAN) {
+        if (image.value() != null && (runtime == SandboxRuntime.NATIVE || runtime == SandboxRuntime.BUBBLEWRAP)) {
             warnings.add(image.source() + ": warning: 'sandbox.image' is only used by the docker and podman runtimes; "
                     + "with sandbox.runtime " + ((SandboxRuntime) runtime).label() + " it has no effect");
         }

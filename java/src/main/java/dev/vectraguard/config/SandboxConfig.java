@@ -16,8 +16,7 @@ import java.util.List;
  * @param mode                {@code sandbox.mode} — policy decision: when a command is sandboxed
  * @param securityLevel       {@code sandbox.security_level} — sandbox: isolation profile given to the native core;
  *                            also the default of networkMode and seccompProfile
- * @param runtime             {@code sandbox.runtime} — sandbox runtime selection (guard.RuntimeChoice); docker/podman
- *                            are refused as not built yet (exit 125), never replaced by another runtime
+ * @param runtime             {@code sandbox.runtime} — sandbox runtime selection (guard.RuntimeChoice)
  * @param networkMode         {@code sandbox.network_mode} — sandbox; null = {@link #effectiveNetworkMode()}
  * @param enableCache         {@code sandbox.enable_cache} — cache: bind shared package caches
  * @param cacheDirs           {@code sandbox.cache_dirs} — cache: extra cache dirs, bound read-write at their host path
@@ -32,7 +31,7 @@ import java.util.List;
  * @param pidsLimit           {@code sandbox.pids_limit} — cgroup pids.max / RLIMIT_NPROC; null = none
  * @param allowWeakerFallback {@code sandbox.allow_weaker_fallback} — runtime selection: if false (default) a missing
  *                            kernel feature is an error (125), never a silently weaker sandbox
- * @param image               {@code sandbox.image} — docker/podman runtimes (later); null = their default
+ * @param image               {@code sandbox.image} — docker/podman runtimes; null = ubuntu:22.04
  */
 public record SandboxConfig(boolean enabled, SandboxMode mode, SecurityLevel securityLevel, SandboxRuntime runtime,
                             NetworkMode networkMode, boolean enableCache, List<Path> cacheDirs, List<BindMount> bindMounts,

@@ -1,10 +1,6 @@
 package dev.vectraguard.config;
 
-/**
- * {@code sandbox.runtime}: which isolation backend runs sandboxed commands. {@link #DOCKER} and
- * {@link #PODMAN} are not built yet: they are accepted so that a config naming them is kept as
- * written and vg refuses with "not built yet" (exit 125) instead of silently using another runtime.
- */
+/** {@code sandbox.runtime}: which isolation backend runs sandboxed commands. */
 public enum SandboxRuntime {
     /** The first runtime that can run here, in the order the environment asks for (see guard.RuntimeChoice). */
     AUTO,
@@ -12,7 +8,9 @@ public enum SandboxRuntime {
     NATIVE,
     /** bubblewrap (bwrap) with vg's seccomp program and mount plan. */
     BUBBLEWRAP,
+    /** docker containers of {@code sandbox.image} (package sandbox.container). */
     DOCKER,
+    /** podman containers of {@code sandbox.image}, rootless or rootful. */
     PODMAN;
 
     public String label() {

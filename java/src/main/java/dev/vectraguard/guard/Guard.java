@@ -181,11 +181,6 @@ public final class Guard {
             notices.print("config", notice);
         }
         runtimes = RuntimeChoice.of(loaded, request.runtime(), System.getenv());
-        String unavailableRuntime = runtimes.refused();
-        if (unavailableRuntime != null) {
-            notices.warn(unavailableRuntime);
-            return GuardResult.failed(unavailableRuntime, Duration.ofNanos(System.nanoTime() - startNanos));
-        }
 
         String text = ShellWords.join(command);
         RiskReport report = PolicyEngines.rate(loaded, text);

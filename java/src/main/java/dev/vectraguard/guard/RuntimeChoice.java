@@ -11,6 +11,8 @@ import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.container.DockerRuntime;
+import dev.vectraguard.sandbox.container.PodmanRuntime;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,29 +21,33 @@ import java.util.Optional;
 
 /**
  * Which runtime runs a sandboxed command. {@code --runtime}, {@code VECTRAGUARD_RUNTIME} or
- * {@code sandbox.runtime} names one (docker and podman are not built yet: refused), or {@code auto}
- * tries them in the order the environment asks for: containers first in CI, staging and production
- * when {@code sandbox.auto_detect_env} is on, and everywhere when {@code sandbox.prefer_fast} is off;
- * otherwise native, then bubblewrap. A runtime is skipped only when it cannot run here at all (not
- * built, not installed, the kernel refuses its namespaces): never because the level asks more than
- * it gives. The notice line names the runtime and why better ones were skipped whenever it is not
- * the native one, or always with {@code sandbox.show_runtime_info}.
+ * {@code sandbox.runtime} names one, or {@code auto} tries them in the order the environment asks
+ * for: docker, podman, native, bubblewrap in CI, staging and production when
+ * {@code sandbox.auto_detect_env} is on, and everywhere when {@code sandbox.prefer_fast} is off;
+ * otherwise the fast ones first: native, bubblewrap, then docker, podman. Auto skips a runtime that
+ * cannot run here (not installed, its engine unreachable, the kernel refuses its namespaces) or
+ * cannot give the whole spec (e.g. restricted networking on a container); when none gives it all,
+ * the first that can run decides (it refuses, or runs weaker where {@code allow_weaker_fallback}
+ * lets it). The container engines are asked about only when their turn comes. The notice line
+ * names the runtime and why better ones were skipped whenever it is not the native one, or always
+ * with {@code sandbox.show_runtime_info}.
  */
 public final class RuntimeChoice {
-    private static final String NOT_BUILT = "not built yet in vg";
-
     private final SandboxRuntime requested;
     private final boolean containersFirst;
     private final String environment;
     private final boolean showInfo;
+    private final String image;
     private String chosen;
 
-    private RuntimeChoice(SandboxRuntime requested, boolean containersFirst, String environment, boolean showInfo) {
+    private RuntimeChoice(SandboxRuntime requested, boolean containersFirst, String environment, boolean showInfo,
+                          String image) {
         this.requested = requested;
         this.containersFirst = containersFirst;
         this.environment = environment;
         this.showInfo = showInfo;
-        this.chosen = requested == SandboxRuntime.BUBBLEWRAP ? BubblewrapRuntime.NAME : NativeRuntime.NAME;
+        this.image = image;
+        this.chosen = requested == SandboxRuntime.AUTO ? NativeRuntime.NAME : named(requested).name();
     }
 
     /** The choice the config (and {@code flag}, when given) describes for this environment. */
@@ -52,7 +58,7 @@ public final class RuntimeChoice {
         String environment = environment(loaded.deploymentEnv(), env);
         boolean containersFirst = !preferFast || (autoDetect && !environment.equals("development"));
         return new RuntimeChoice(requested, containersFirst, environment,
-                (Boolean) loaded.settings().get("sandbox.show_runtime_info").value());
+                (Boolean) loaded.settings().get("sandbox.show_runtime_info").value(), loaded.config().sandbox().image());
     }
 
     /** development, ci, staging or production: {@code VECTRAGUARD_ENV}, else a CI system's variable, else development. */
@@ -69,35 +75,43 @@ public final class RuntimeChoice {
         return "development";
     }
 
-    /** Why {@code vg exec} cannot use the requested runtime at all; null when it may. */
-    public String refused() {
-        return requested == SandboxRuntime.DOCKER || requested == SandboxRuntime.PODMAN
-                ? "sandbox.runtime '" + requested.label() + "' is " + NOT_BUILT + ": use native, bubblewrap or auto (see README, Runtimes)"
-                : null;
-    }
-
     /** The runtime that ran (or was to run) the command. */
     public String chosen() {
         return chosen;
     }
 
+    /** Every runtime vg has, as {@code vg version} lists them. */
+    public static List<Runtime> all(String image) {
+        return List.of(new NativeRuntime(), new BubblewrapRuntime(), new DockerRuntime(image), new PodmanRuntime(image));
+    }
+
+    private Runtime named(SandboxRuntime runtime) {
+        return switch (runtime) {
+            case BUBBLEWRAP -> new BubblewrapRuntime();
+            case DOCKER -> new DockerRuntime(image);
+            case PODMAN -> new PodmanRuntime(image);
+            case AUTO, NATIVE -> new NativeRuntime();
+        };
+    }
+
+    /** Auto's order for this environment. */
+    private List<Runtime> autoOrder() {
+        List<Runtime> fast = List.of(new NativeRuntime(), new BubblewrapRuntime());
+        List<Runtime> containers = List.of(new DockerRuntime(image), new PodmanRuntime(image));
+        List<Runtime> order = new ArrayList<>(containersFirst ? containers : fast);
+        order.addAll(containersFirst ? fast : containers);
+        return order;
+    }
+
     /** Checks {@code spec} against the runtime that would start it (nothing is started). */
     public void check(SandboxSpec spec) throws SandboxException {
-        String refusal = refused();
-        if (refusal != null) {
-            throw new SandboxException(refusal);
-        }
-        (requested == SandboxRuntime.BUBBLEWRAP ? new BubblewrapRuntime() : new NativeRuntime()).check(spec);
+        named(requested).check(spec);
     }
 
     /** Starts {@code spec} on the requested runtime, or on the first of auto's order that can run here. */
     public SandboxProcess start(SandboxSpec spec) throws SandboxException {
-        String refusal = refused();
-        if (refusal != null) {
-            throw new SandboxException(refusal);
-        }
         if (requested != SandboxRuntime.AUTO) {
-            Runtime runtime = requested == SandboxRuntime.BUBBLEWRAP ? new BubblewrapRuntime() : new NativeRuntime();
+            Runtime runtime = named(requested);
             SandboxProcess process = runtime.start(spec);
             if (showInfo || requested != SandboxRuntime.NATIVE) {
                 process.addFirstNotice("runtime " + chosen + (showInfo ? " (as configured)" : ""));
@@ -105,43 +119,64 @@ public final class RuntimeChoice {
             return process;
         }
         List<String> skipped = new ArrayList<>();
-        if (containersFirst) {
-            skipped.add("docker and podman " + NOT_BUILT + " (" + environment + " prefers containers)");
-        }
-        NativeRuntime nativeRuntime = new NativeRuntime();
-        // Not nativeRuntime.unavailableReason(): its probe would cost every run; a refused start says as much.
-        Optional<String> nativeMissing = Sandbox.available() ? Optional.empty() : Optional.of(Sandbox.unavailableReason());
-        if (nativeMissing.isEmpty()) {
-            try {
-                SandboxProcess process = nativeRuntime.start(spec);
-                chosen = NativeRuntime.NAME;
-                if (showInfo) {
-                    process.addFirstNotice("runtime native" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+        Runtime fallback = null;
+        List<String> skippedBeforeFallback = List.of();
+        for (Runtime candidate : autoOrder()) {
+            if (candidate instanceof NativeRuntime nativeRuntime) {
+                // Not unavailableReason(): its probe would cost every run; a refused start says as much.
+                if (!Sandbox.available()) {
+                    skipped.add("native unavailable: " + Sandbox.unavailableReason());
+                    continue;
                 }
-                return process;
-            } catch (SandboxException e) {
-                if (!Sandbox.namespacesRefused(e)) {
-                    throw e;
+                try {
+                    SandboxProcess process = nativeRuntime.start(spec);
+                    chosen = NativeRuntime.NAME;
+                    if (showInfo) {
+                        process.addFirstNotice("runtime native" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+                    }
+                    return process;
+                } catch (SandboxException e) {
+                    if (!Sandbox.namespacesRefused(e)) {
+                        throw e;
+                    }
+                    skipped.add("native unavailable: " + e.getMessage().replaceFirst("^sandbox setup failed: ", ""));
+                    continue;
                 }
-                nativeMissing = Optional.of(e.getMessage().replaceFirst("^sandbox setup failed: ", ""));
             }
+            Optional<String> missing = candidate.unavailableReason();
+            if (missing.isPresent()) {
+                skipped.add(candidate.name() + " unavailable: " + missing.get());
+                continue;
+            }
+            Optional<String> shortfall = candidate.shortfall(spec);
+            if (shortfall.isPresent()) {
+                if (fallback == null) {
+                    fallback = candidate;
+                    skippedBeforeFallback = List.copyOf(skipped);
+                }
+                skipped.add(candidate.name() + " cannot give " + shortfall.get());
+                continue;
+            }
+            return startChosen(candidate, spec, skipped);
         }
-        skipped.add("native unavailable: " + nativeMissing.get());
-        BubblewrapRuntime bubblewrap = new BubblewrapRuntime();
-        chosen = BubblewrapRuntime.NAME;
-        Optional<String> bubblewrapMissing = bubblewrap.unavailableReason();
-        if (bubblewrapMissing.isPresent()) {
-            throw new SandboxException("no sandbox runtime can run here: " + String.join("; ", skipped)
-                    + "; bubblewrap unavailable: " + bubblewrapMissing.get());
+        if (fallback == null) {
+            throw new SandboxException("no sandbox runtime can run here: " + String.join("; ", skipped));
         }
+        return startChosen(fallback, spec, skippedBeforeFallback);
+    }
+
+    private SandboxProcess startChosen(Runtime runtime, SandboxSpec spec, List<String> skipped) throws SandboxException {
+        chosen = runtime.name();
+        String why = skipped.isEmpty() ? (containersFirst ? environment + " prefers containers" : "")
+                : String.join("; ", skipped);
         SandboxProcess process;
         try {
-            process = bubblewrap.start(spec);
+            process = runtime.start(spec);
         } catch (SandboxException e) {
-            throw new SandboxException(e.getMessage() + " (runtime auto chose bubblewrap: " + String.join("; ", skipped) + ")",
+            throw new SandboxException(e.getMessage() + (why.isEmpty() ? "" : " (runtime auto chose " + chosen + ": " + why + ")"),
                     e.exitCode());
         }
-        process.addFirstNotice("runtime bubblewrap (" + String.join("; ", skipped) + ")");
+        process.addFirstNotice("runtime " + chosen + (why.isEmpty() ? "" : " (" + why + ")"));
         return process;
     }
 }

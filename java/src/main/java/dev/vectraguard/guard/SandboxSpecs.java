@@ -123,10 +123,6 @@ public final class SandboxSpecs {
      */
     public static void check(LoadedConfig loaded, Path home) throws SandboxException {
         RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, System.getenv());
-        String runtime = runtimes.refused();
-        if (runtime != null) {
-            throw new SandboxException(runtime);
-        }
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
         runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {

@@ -93,6 +93,11 @@ final class ResourceControl implements AutoCloseable {
         }, "vg-cgroup-cleanup"));
     }
 
+    /** Limits a container engine applies itself: nothing for vg to create or remove. */
+    static ResourceControl byEngine(ResourceLimits limits, String description) {
+        return new ResourceControl(limits, List.of(), new int[0], List.of(), description, null, 0, null);
+    }
+
     /** Limits for one sandbox: a pooled cgroup set if there is one, else new cgroups. */
     static ResourceControl acquire(ResourceLimits limits) throws SandboxException {
         Deque<ResourceControl> pooled = POOL.get(limits);

@@ -59,6 +59,17 @@ public final class SandboxProcess implements AutoCloseable {
         this.notices = new java.util.concurrent.CopyOnWriteArrayList<>(notices);
     }
 
+    /**
+     * A sandbox that an engine outside vg runs (docker, podman): {@code process} is what vg watches,
+     * and the engine applies {@code limits} itself ({@code limitsDescription} says how).
+     */
+    public static SandboxProcess ofEngine(WatchedProcess process, ResourceLimits limits, String limitsDescription,
+                                          Duration timeout, OutputStream stdin, InputStream stdout, InputStream stderr,
+                                          List<String> notices) {
+        return new SandboxProcess(process, ResourceControl.byEngine(limits, limitsDescription), null,
+                CacheLayers.create(List.of(), java.nio.file.Path.of("/")), null, timeout, stdin, stdout, stderr, notices);
+    }
+
     /** Pid of the sandbox's init process, in the caller's pid namespace. */
     public int pid() {
         return process.pid();

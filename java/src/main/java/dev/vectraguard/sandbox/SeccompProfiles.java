@@ -106,6 +106,23 @@ public final class SeccompProfiles {
         }
     }
 
+    /** The profile's JSON text (OCI/Docker format), as a container engine takes it; checked as {@link #load} does. */
+    public static String json(String nameOrPath) throws SandboxException {
+        load(nameOrPath);
+        if (SHIPPED.contains(nameOrPath)) {
+            try (InputStream in = SeccompProfiles.class.getResourceAsStream("/dev/vectraguard/seccomp/" + nameOrPath + ".json")) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
+            }
+        }
+        try {
+            return Files.readString(Path.of(nameOrPath));
+        } catch (IOException e) {
+            throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
+        }
+    }
+
     public static Profile load(String nameOrPath) throws SandboxException {
         if (SHIPPED.contains(nameOrPath)) {
             String resource = "/dev/vectraguard/seccomp/" + nameOrPath + ".json";

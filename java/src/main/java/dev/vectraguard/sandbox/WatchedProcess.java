@@ -7,9 +7,10 @@ import java.util.OptionalInt;
 
 /**
  * The process vg watches for one sandbox, whose end is the sandbox's end: the native core's init,
- * or the bubblewrap process. {@link SandboxProcess} drives it.
+ * the bubblewrap process, or a container engine's client. {@link SandboxProcess} drives it; a runtime
+ * outside this package hands one to {@link SandboxProcess#ofEngine}.
  */
-interface WatchedProcess {
+public interface WatchedProcess {
     int pid();
 
     /**

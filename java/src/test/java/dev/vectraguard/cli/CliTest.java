@@ -88,11 +88,12 @@ class CliTest {
 
     @Test
     void jsonNoticesAndWarningsForKeysWithoutEffect() throws Exception {
-        vg.config(LOW_GUARD + "logging:\n  format: json\nsandbox:\n  image: debian:12\n");
+        // runtime auto may reach docker or podman, which use the image: no warning then
+        vg.config(LOW_GUARD + "logging:\n  format: json\nsandbox:\n  runtime: native\n  image: debian:12\n");
         VgRunner.Result run = vg.run("exec", "--", "true");
         assertEquals(0, run.exitCode(), run.toString());
         List<String> lines = run.stderr().lines().toList();
-        assertTrue(lines.getFirst().contains("config.yaml:6: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
+        assertTrue(lines.getFirst().contains("config.yaml:7: warning: 'sandbox.image' is only used by the docker and podman runtimes"),
                 run.toString());
         Map<String, Object> notice = JsonTrees.object(lines.get(1));
         assertEquals("sandbox", notice.get("vg"));

@@ -1,5 +1,9 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.container.ContainerRuntime;
+import dev.vectraguard.sandbox.container.DockerRuntime;
+import dev.vectraguard.sandbox.container.PodmanRuntime;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -29,12 +33,20 @@ import java.util.stream.Stream;
  * The isolation properties of a sandbox runtime, each checked by running a real command in a real
  * sandbox and looking from outside. Run in-process by {@link SandboxIsolationTest} (as the test
  * user, root in CI) and in a child JVM as an unprivileged user by {@link UnprivilegedIsolationTest};
- * against bubblewrap by {@link BubblewrapIsolationTest} (system property {@code vg.test.runtime}).
+ * against bubblewrap by {@link BubblewrapIsolationTest}, against docker and podman by
+ * {@link DockerIsolationTest} and {@link PodmanIsolationTest} (system property {@code vg.test.runtime}).
  */
 public final class IsolationChecks {
-    /** The runtime under test: native unless {@code -Dvg.test.runtime=bubblewrap}. */
-    static Runtime runtime = System.getProperty("vg.test.runtime", NativeRuntime.NAME).equals(BubblewrapRuntime.NAME)
-            ? new BubblewrapRuntime() : new NativeRuntime();
+    /**
+     * The runtime under test: native unless {@code -Dvg.test.runtime=bubblewrap}, {@code docker} or
+     * {@code podman} (the containers of {@code -Dvg.test.image}).
+     */
+    static Runtime runtime = switch (System.getProperty("vg.test.runtime", NativeRuntime.NAME)) {
+        case BubblewrapRuntime.NAME -> new BubblewrapRuntime();
+        case DockerRuntime.NAME -> new DockerRuntime(System.getProperty("vg.test.image"));
+        case PodmanRuntime.NAME -> new PodmanRuntime(System.getProperty("vg.test.image"));
+        default -> new NativeRuntime();
+    };
     /** Owner of the workspaces when root tests bubblewrap (which runs a root caller's command as the workspace owner). */
     static final int WORKSPACE_OWNER = 65534;
 
@@ -105,7 +117,7 @@ public final class IsolationChecks {
         checks.add(new Check("/proc/1/root does not lead outside", IsolationChecks::procRootContained));
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
-        if (!bubblewrap()) { // the native runtime's namespace pool
+        if (runtime instanceof NativeRuntime) { // the native runtime's namespace pool
             checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
             checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
                     IsolationChecks::namespacesReusedOnlyWhenClean));
@@ -128,6 +140,13 @@ public final class IsolationChecks {
         checks.add(new Check("the project's vg config is read-only", IsolationChecks::projectConfigReadOnly));
         checks.add(new Check("exit codes pass through", IsolationChecks::exitCodes));
         checks.add(new Check("unknown command is exit 127", IsolationChecks::notFound));
+        if (container()) {
+            checks.add(new Check("the command has no capability, no_new_privs and a seccomp filter",
+                    IsolationChecks::noCapabilities));
+            checks.add(new Check("restricted networking is refused (exit 125), nothing runs", IsolationChecks::restrictedRefused));
+            checks.add(new Check("a missing image is one line and exit 125, never a pull", IsolationChecks::missingImageRefused));
+            checks.add(new Check("no container of these checks is left", IsolationChecks::noContainerLeft));
+        }
         return checks;
     }
 
@@ -153,7 +172,7 @@ public final class IsolationChecks {
         Path ws = tempDir("ws");
         Path outside = tempDir("outside");
         Files.writeString(outside.resolve("keep"), "orig");
-        for (SecurityLevel level : SecurityLevel.values()) {
+        for (SecurityLevel level : levels()) {
             Result r = run(level, ws, "echo pwned > " + outside.resolve("new") + "; echo pwned > " + outside.resolve("keep")
                     + "; rm -f " + outside.resolve("keep"));
             expect(!Files.exists(outside.resolve("new")), level + ": file created outside the workspace: " + r);
@@ -186,7 +205,7 @@ public final class IsolationChecks {
         expect(!secrets.isEmpty(), "no host secret to hide on this machine: the check would prove nothing");
         String script = "for f in " + String.join(" ", secrets) + "; do "
                 + "if [ -d \"$f\" ]; then ls -A \"$f\"; else cat \"$f\"; fi; done 2>/dev/null | wc -c";
-        for (SecurityLevel level : SecurityLevel.values()) {
+        for (SecurityLevel level : levels()) {
             Result r = run(level, ws, script);
             expect(r.status == 0 && r.stdout.strip().equals("0"), level + ": host secrets readable: " + r);
         }
@@ -417,7 +436,9 @@ public final class IsolationChecks {
                 .build();
         Result r = run(spec);
         List<String> names = r.stdout.lines().map(l -> l.substring(0, l.indexOf('='))).sorted().toList();
-        expect(names.equals(List.of("HOME", "PATH", "VG_VISIBLE")), "environment should be exactly HOME, PATH, VG_VISIBLE: " + r);
+        List<String> expected = container() ? List.of("HOME", "HOSTNAME", "PATH", "VG_VISIBLE") // the engine's own HOSTNAME
+                : List.of("HOME", "PATH", "VG_VISIBLE");
+        expect(names.equals(expected), "environment should be exactly " + expected + ": " + r);
     }
 
     static void noOrphans() throws Exception {
@@ -484,7 +505,7 @@ public final class IsolationChecks {
     static void procSysReadOnly() throws Exception {
         Path ws = tempDir("ws");
         String before = Files.readString(Path.of("/proc/sys/kernel/core_pattern"));
-        for (SecurityLevel level : SecurityLevel.values()) {
+        for (SecurityLevel level : levels()) {
             Result r = run(level, ws, "echo '|/bin/false' > /proc/sys/kernel/core_pattern && echo wrote; "
                     + "echo 1 > /proc/sysrq-trigger && echo sysrq; echo end");
             expect(!r.stdout.contains("wrote") && !r.stdout.contains("sysrq"), level + ": /proc/sys writable: " + r);
@@ -505,7 +526,7 @@ public final class IsolationChecks {
      * or the kernel kills the command (memory cgroup): either way the sandbox knows the limit was hit.
      */
     static void memoryLimitNoticed() throws Exception {
-        if (bubblewrap()) { // vg-init's peak of the reaped processes is the native runtime's (bubblewrap: not reported)
+        if (!(runtime instanceof NativeRuntime)) { // vg-init's peak of the reaped processes is the native runtime's
             return;
         }
         Path ws = tempDir("ws");
@@ -542,7 +563,7 @@ public final class IsolationChecks {
         List<String> targets = new ArrayList<>(List.of("/tmp", "/dev/shm", "\"$HOME\""));
         long bound = paranoid.scratchBytes();
         expectBoundedFill(SecurityLevel.PARANOID, targets, twice, bound);
-        if (!bubblewrap() && ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
+        if (runtime instanceof NativeRuntime && ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
             ResourceLimits balanced = ResourceLimits.of(SecurityProfile.of(SecurityLevel.BALANCED));
             expectBoundedFill(SecurityLevel.BALANCED, List.of("/usr"), 2 * balanced.memoryBytes() / (1024 * 1024),
                     balanced.scratchBytes());
@@ -649,17 +670,85 @@ public final class IsolationChecks {
     static void notFound() throws Exception {
         Path ws = tempDir("ws");
         try {
-            run(spec(SecurityLevel.BALANCED, ws, List.of("vg-no-such-command-xyz")).build());
-            throw new AssertionError("unknown command started");
+            Result r = run(spec(SecurityLevel.BALANCED, ws, List.of("vg-no-such-command-xyz")).build());
+            // A container's command is looked up in the image, after the start: the engine's exit 127.
+            expect(container() && r.status == 127, "unknown command started: " + r);
         } catch (SandboxException e) {
             expect(e.exitCode() == 127, "unknown command should be 127, got " + e.exitCode() + ": " + e.getMessage());
         }
+    }
+
+    static void noCapabilities() throws Exception {
+        Path ws = tempDir("ws");
+        for (SecurityLevel level : levels()) {
+            Result r = run(level, ws, "grep -E '^(Cap(Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' /proc/self/status");
+            expect(r.stdout.equals("CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"
+                    + "CapAmb:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n"), level + ": " + r);
+        }
+    }
+
+    static void restrictedRefused() throws Exception {
+        Path ws = tempDir("ws");
+        try {
+            run(SandboxSpec.builder("touch", "x").workspace(ws).securityLevel(SecurityLevel.BALANCED).build());
+            throw new AssertionError("restricted networking ran on " + runtime.name());
+        } catch (SandboxException e) {
+            expect(e.exitCode() == 125 && e.getMessage().startsWith("runtime " + runtime.name()
+                    + " cannot give restricted networking") && e.getMessage().contains("allow_weaker_fallback"), e.getMessage());
+        }
+        expect(runtime.shortfall(SandboxSpec.builder("true").workspace(ws).securityLevel(SecurityLevel.STRICT).build())
+                .orElse("").startsWith("restricted networking"), "strict's shortfall");
+        expect(!Files.exists(ws.resolve("x")), "the command ran");
+    }
+
+    static void missingImageRefused() throws Exception {
+        Path ws = tempDir("ws");
+        Runtime missing = runtime instanceof DockerRuntime ? new DockerRuntime("vg-test:no-such-image")
+                : new PodmanRuntime("localhost/vg-test:no-such-image");
+        try {
+            missing.start(spec(SecurityLevel.PARANOID, ws, List.of("touch", "x")).build()).close();
+            throw new AssertionError("a missing image started");
+        } catch (SandboxException e) {
+            expect(e.exitCode() == 125 && e.getMessage().contains("vg-test:no-such-image is not present, and vg never pulls one")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        expect(!Files.exists(ws.resolve("x")), "the command ran");
+    }
+
+    /** Every container the checks started is gone (removed at its end, on timeout, on kill). */
+    static void noContainerLeft() throws Exception {
+        Process ps = new ProcessBuilder(runtime.name(), "ps", "-a", "--filter", "label=dev.vectraguard.owner", "--format",
+                "{{.Names}} {{.Status}}").redirectErrorStream(true).start();
+        String output = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        expect(ps.waitFor() == 0, runtime.name() + " ps failed: " + output);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!output.isBlank() && System.nanoTime() < deadline) { // --rm removes in the background
+            Thread.sleep(200);
+            ps = new ProcessBuilder(runtime.name(), "ps", "-a", "--filter", "label=dev.vectraguard.owner", "--format",
+                    "{{.Names}} {{.Status}}").redirectErrorStream(true).start();
+            output = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ps.waitFor();
+        }
+        expect(output.isBlank(), "containers left: " + output);
     }
 
     // ---- helpers ------------------------------------------------------------------------
 
     static boolean bubblewrap() {
         return runtime instanceof BubblewrapRuntime;
+    }
+
+    static boolean container() {
+        return runtime instanceof ContainerRuntime;
+    }
+
+    /**
+     * The levels a check loops over: every level, except on a container runtime, whose containers
+     * differ between levels only in {@code --read-only} (strict, paranoid) and the limits: one level of
+     * each kind (a container costs about a second).
+     */
+    static List<SecurityLevel> levels() {
+        return container() ? List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT) : List.of(SecurityLevel.values());
     }
 
     /**
@@ -670,7 +759,8 @@ public final class IsolationChecks {
         return SandboxSpec.builder(command)
                 .workspace(ws)
                 .securityLevel(level)
-                .network(bubblewrap() && SecurityProfile.of(level).network() == NetworkMode.RESTRICTED ? NetworkMode.NONE : null)
+                .network((bubblewrap() || container()) && SecurityProfile.of(level).network() == NetworkMode.RESTRICTED
+                        ? NetworkMode.NONE : null)
                 .allowWeakerFallback(bubblewrap())
                 .environment(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C"))
                 .timeout(Duration.ofSeconds(60))
@@ -754,6 +844,7 @@ public final class IsolationChecks {
     /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}; used as an unprivileged child. */
     public static void main(String[] args) {
         int failed = 0;
+        System.out.println("TOTAL " + all().size());
         for (Check check : all()) {
             try {
                 check.body().run();

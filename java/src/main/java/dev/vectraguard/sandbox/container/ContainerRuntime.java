@@ -1,0 +1,440 @@
+package dev.vectraguard.sandbox.container;
+
+import dev.vectraguard.nativecore.ByteStrings;
+import dev.vectraguard.sandbox.HostMounts;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.ResourceLimits;
+import dev.vectraguard.sandbox.Runtime;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.WatchedProcess;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What docker and podman share: the command runs in a new container of {@code sandbox.image} (never
+ * pulled: a missing image is refused), removed when it ends ({@code --rm}), when the timeout
+ * expires, when vg kills it, and when vg dies ({@link EngineCleanup}).
+ *
+ * <p>What it gives at every level: the image's root filesystem, with {@code --read-only} at strict and
+ * paranoid (a throwaway container layer at permissive and balanced); the workspace, the caches
+ * (read-only: no append-only layer) and the bind mounts at their host paths, the project config
+ * read-only, the credential paths inside them hidden; a private /tmp, /var/tmp, /dev/shm and home
+ * in memory bounded by the level's scratch size; only the spec's environment (the engine adds
+ * {@code HOSTNAME}); the caller's uid:gid ({@code --user}); every capability dropped,
+ * {@code no-new-privileges}, vg's seccomp profile for the level; an init as pid 1 that forwards
+ * signals ({@code --init}); {@code --pids-limit}, {@code --memory} (no swap) and a CPU share, or
+ * {@code --cpus} where the limits ask for a hard quota; network none, or the engine's own network
+ * for full. Restricted networking it cannot give (vg's egress policy lives in the native sandbox):
+ * refused, or with {@code sandbox.allow_weaker_fallback} the engine's full network, with a notice.
+ */
+public abstract sealed class ContainerRuntime implements Runtime permits DockerRuntime, PodmanRuntime {
+    /** The upstream default of {@code sandbox.image}. */
+    public static final String DEFAULT_IMAGE = "ubuntu:22.04";
+    private static final int SIGKILL = 9;
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Map<String, Optional<String>> UNUSABLE = new ConcurrentHashMap<>();
+    private static final Set<String> PRESENT_IMAGES = ConcurrentHashMap.newKeySet();
+
+    private final String image;
+
+    ContainerRuntime(String image) {
+        this.image = image == null || image.isBlank() ? DEFAULT_IMAGE : image;
+    }
+
+    /** The image the containers start from. */
+    public String image() {
+        return image;
+    }
+
+    /** The engine's client executable name (docker, podman). */
+    abstract String executableName();
+
+    /** The Debian/Fedora package that installs the engine, for messages. */
+    abstract String packageHint();
+
+    /** Asks the engine whether this user can run containers (a few tens of ms); empty when it can. */
+    abstract Optional<String> probe(Path executable);
+
+    /** Engine-specific options of {@code run}, after the common ones. */
+    abstract List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException;
+
+    /** Whether an {@code image inspect} failure says the image is missing (rather than the engine failing). */
+    abstract boolean imageMissing(String output);
+
+    /** The engine's client, when installed. */
+    public Optional<Path> executable() {
+        return EngineCommand.find(executableName());
+    }
+
+    @Override
+    public Optional<String> version() {
+        return executable().map(engine -> {
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "--version"), 10);
+            return result.ok() ? result.firstLine() : engine.toString();
+        });
+    }
+
+    /**
+     * Not installed, the engine refuses this user (daemon unreachable, no access to its socket...), or
+     * the image is not there; asked once per JVM.
+     */
+    @Override
+    public Optional<String> unavailableReason() {
+        Optional<Path> engine = executable();
+        if (engine.isEmpty()) {
+            return Optional.of(executableName() + " is not installed (" + packageHint() + ")");
+        }
+        Optional<String> unusable = UNUSABLE.computeIfAbsent(name(), key -> probe(engine.get()));
+        if (unusable.isPresent()) {
+            return unusable;
+        }
+        try {
+            requireImage(engine.get());
+            return Optional.empty();
+        } catch (SandboxException e) {
+            return Optional.of(e.getMessage().replaceFirst("^runtime " + name() + ": ", ""));
+        }
+    }
+
+    @Override
+    public Optional<String> shortfall(SandboxSpec spec) {
+        if (spec.network() == NetworkMode.RESTRICTED) {
+            return Optional.of("restricted networking (vg's egress policy needs the native runtime)");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void check(SandboxSpec spec) throws SandboxException {
+        Sandbox.check(spec);
+        refuseShortfall(spec);
+    }
+
+    private void refuseShortfall(SandboxSpec spec) throws SandboxException {
+        Optional<String> missing = shortfall(spec);
+        if (missing.isPresent() && !spec.allowWeakerFallback()) {
+            throw new SandboxException("runtime " + name() + " cannot give " + missing.get() + ": use --network none "
+                    + "(or sandbox.network_mode: none), the native runtime, or set sandbox.allow_weaker_fallback: true to run "
+                    + "with the engine's full network instead");
+        }
+    }
+
+    @Override
+    public SandboxProcess start(SandboxSpec spec) throws SandboxException {
+        Path engine = executable().orElseThrow(() -> new SandboxException("runtime " + name() + ": " + executableName()
+                + " is not installed (" + packageHint() + ")"));
+        if (spec.command().getFirst().isEmpty()) {
+            throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
+        }
+        Sandbox.check(spec);
+        refuseShortfall(spec);
+        List<String> notices = new ArrayList<>();
+        NetworkMode network = spec.network();
+        if (network == NetworkMode.RESTRICTED) {
+            notices.add("network full instead of restricted (" + name() + " has no egress policy: private ranges and the "
+                    + "host's network are reachable)");
+            network = NetworkMode.FULL;
+        }
+        if (!spec.cacheDirs().isEmpty()) {
+            notices.add("caches read-only (" + name() + ")");
+        }
+        for (String word : spec.command()) {
+            requireUtf8("argument '" + word + "'", word);
+        }
+        requireImage(engine);
+        HostMounts.Plan plan = HostMounts.of(spec);
+        int[] ids = callerIds();
+        Path home = Sandbox.homeDirectory(spec.environment());
+        Map<String, String> environment = new TreeMap<>(spec.environment());
+        environment.put("HOME", home.toString());
+
+        String name = "vg-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
+                + Long.toHexString(System.nanoTime() & 0xffffff);
+        ResourceLimits limits = spec.limits();
+        List<String> args = new ArrayList<>();
+        EngineCommand.find("setsid").ifPresent(setsid -> args.add(setsid.toString())); // terminal signals reach vg only
+        args.addAll(List.of(engine.toString(), "run", "--rm", "--pull=never", "--init", "--name", name,
+                "--label", EngineCleanup.OWNER_LABEL + "=" + EngineCleanup.OWNER, "--hostname", "vg-sandbox",
+                "--user", ids[0] + ":" + ids[1], "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--pids-limit", Integer.toString(limits.pids()),
+                "--memory", Long.toString(limits.memoryBytes()), "--memory-swap", Long.toString(limits.memoryBytes()),
+                "--shm-size", Long.toString(scratch(limits, 8))));
+        if (limits.cpuQuota()) {
+            args.addAll(List.of("--cpus", String.format(Locale.ROOT, "%.3f", limits.cpuMillis() / 1000.0)));
+        } else {
+            args.addAll(List.of("--cpu-shares", Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144))));
+        }
+        if (network == NetworkMode.NONE) {
+            args.addAll(List.of("--network", "none"));
+        }
+        if (!spec.profile().throwawayRoot()) {
+            args.add("--read-only");
+        }
+        args.addAll(tmpfs("/tmp", scratch(limits, 2), "1777"));
+        args.addAll(tmpfs("/var/tmp", scratch(limits, 8), "1777"));
+        if (home.getNameCount() > 0 && !home.equals(Path.of("/tmp")) && !home.equals(Path.of("/var/tmp"))) {
+            args.addAll(tmpfs(home.toString(), scratch(limits, 8), "1777"));
+        }
+        for (HostMounts.HostMount mount : plan.mounts()) {
+            args.addAll(mount(mount));
+        }
+        args.addAll(List.of("--workdir", plan.cwd()));
+        args.addAll(engineOptions(ids, limits));
+        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(0) && isTerminal(1);
+        if (spec.stdin() != Stdio.DISCARD) {
+            args.add("-i");
+        }
+        if (terminal) {
+            args.add("-t");
+        }
+        Path envFile = null;
+        Path seccompFile = null;
+        try {
+            envFile = writePrivate("vg-env-", envFileText(environment, notices));
+            seccompFile = writePrivate("vg-seccomp-", SeccompProfiles.json(spec.seccompProfile()));
+            args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--", image));
+            args.addAll(spec.command());
+            try {
+                EngineCleanup.starting(engine);
+            } catch (IllegalStateException e) {
+                EngineCleanup.removed();
+                throw new SandboxException("sandbox setup failed: " + e.getMessage());
+            }
+            ProcessBuilder builder = new ProcessBuilder(args).directory(new File("/"));
+            builder.redirectInput(switch (spec.stdin()) {
+                case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+                case PIPE -> ProcessBuilder.Redirect.PIPE;
+                case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
+            });
+            builder.redirectOutput(redirect(spec.stdout()));
+            builder.redirectError(redirect(spec.stderr()));
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                EngineCleanup.removed();
+                throw new SandboxException("sandbox setup failed: cannot start " + engine + ": " + e.getMessage());
+            }
+            String description = name() + ": memory " + limits.memoryBytes() / (1024 * 1024)
+                    + " MiB, " + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
+                    + ", pids " + limits.pids();
+            return SandboxProcess.ofEngine(new Container(engine, name, process, List.of(envFile, seccompFile)), limits,
+                    description, spec.timeout().orElse(null),
+                    spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
+                    spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
+                    spec.stderr() == Stdio.PIPE ? process.getErrorStream() : null, notices);
+        } catch (SandboxException | RuntimeException e) {
+            deleteQuietly(envFile);
+            deleteQuietly(seccompFile);
+            throw e;
+        }
+    }
+
+    /** Refuses a missing image with one line (vg never pulls: {@code --pull=never}); asked once per image and JVM. */
+    private void requireImage(Path engine) throws SandboxException {
+        if (PRESENT_IMAGES.contains(name() + " " + image)) {
+            return;
+        }
+        EngineCommand inspect = EngineCommand.run(List.of(engine.toString(), "image", "inspect", "--format", "{{.Id}}", image), 60);
+        if (inspect.ok()) {
+            PRESENT_IMAGES.add(name() + " " + image);
+            return;
+        }
+        if (imageMissing(inspect.output())) {
+            throw new SandboxException("runtime " + name() + ": image " + image + " is not present, and vg never pulls one: "
+                    + executableName() + " pull " + image + " (or set sandbox.image to an image you have)");
+        }
+        throw new SandboxException("runtime " + name() + " unavailable: " + inspect.firstLine());
+    }
+
+    /** A fraction (1/{@code part}) of the level's scratch bound: /tmp half, /var/tmp, home and /dev/shm an eighth each. */
+    private static long scratch(ResourceLimits limits, int part) {
+        return Math.max(limits.scratchBytes() / part, 1 << 20);
+    }
+
+    private static List<String> tmpfs(String target, long bytes, String mode) throws SandboxException {
+        requireMountable(target);
+        return List.of("--mount", "type=tmpfs,destination=" + target + ",tmpfs-size=" + bytes + ",tmpfs-mode=" + mode);
+    }
+
+    private static List<String> mount(HostMounts.HostMount mount) throws SandboxException {
+        requireMountable(mount.target());
+        if (mount.hides()) {
+            return mount.directory()
+                    ? List.of("--mount", "type=tmpfs,destination=" + mount.target() + ",tmpfs-size=4096,tmpfs-mode=0")
+                    : List.of("--mount", "type=bind,source=/dev/null,destination=" + mount.target() + ",readonly");
+        }
+        requireMountable(mount.source());
+        return List.of("--mount", "type=bind,source=" + mount.source() + ",destination=" + mount.target()
+                + (mount.readOnly() ? ",readonly" : ""));
+    }
+
+    /** {@code --mount} is a comma-separated list: a path with a comma, quote or line break cannot be named in it. */
+    private static void requireMountable(String path) throws SandboxException {
+        if (path.contains(",") || path.contains("\"") || path.contains("\n") || ByteStrings.hasEscapedBytes(path)) {
+            throw new SandboxException("container runtimes cannot mount " + path + ": a comma, quote, line break or non-UTF-8 "
+                    + "byte in the path; use the native runtime or rename it");
+        }
+    }
+
+    /** The environment as an env file (values are taken as written); a value with a line break cannot be, and is left out. */
+    private String envFileText(Map<String, String> environment, List<String> notices) throws SandboxException {
+        StringBuilder text = new StringBuilder();
+        List<String> dropped = new ArrayList<>();
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            requireUtf8("variable " + variable.getKey(), variable.getKey() + variable.getValue());
+            if (variable.getValue().contains("\n") || variable.getValue().contains("\r")) {
+                dropped.add(variable.getKey());
+                continue;
+            }
+            text.append(variable.getKey()).append('=').append(variable.getValue()).append('\n');
+        }
+        if (!dropped.isEmpty()) {
+            notices.add("left out variables whose values hold a line break (an env file cannot pass them): "
+                    + String.join(", ", dropped));
+        }
+        return text.toString();
+    }
+
+    private void requireUtf8(String what, String value) throws SandboxException {
+        if (ByteStrings.hasEscapedBytes(value)) {
+            throw new SandboxException("runtime " + name() + ": " + what + " is not valid UTF-8; only the native runtime "
+                    + "passes such bytes unchanged");
+        }
+    }
+
+    private static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** The caller's real uid and gid (owner of /proc/self). */
+    static int[] callerIds() throws SandboxException {
+        try {
+            Path self = Path.of("/proc/self");
+            return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SandboxException("cannot read the caller's uid/gid: " + e.getMessage());
+        }
+    }
+
+    private static ProcessBuilder.Redirect redirect(Stdio stdio) {
+        return switch (stdio) {
+            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+            case PIPE -> ProcessBuilder.Redirect.PIPE;
+            case DISCARD -> ProcessBuilder.Redirect.DISCARD;
+        };
+    }
+
+    private static Path writePrivate(String prefix, String content) throws SandboxException {
+        try {
+            Path file = Files.createTempFile(prefix, "",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new SandboxException("sandbox setup failed: cannot write a temporary file: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a private temporary file vg could not remove: nothing depends on it
+            }
+        }
+    }
+
+    /**
+     * The engine's client, attached to the container: its exit is the container's exit code (125, 126,
+     * 127 for the engine's own failures). SIGKILL removes the container ({@code rm -f}, which kills
+     * everything in it); other signals go to the command through the container's init.
+     */
+    private static final class Container implements WatchedProcess {
+        private final Path engine;
+        private final String name;
+        private final Process client;
+        private final List<Path> files;
+        private boolean released;
+
+        Container(Path engine, String name, Process client, List<Path> files) {
+            this.engine = engine;
+            this.name = name;
+            this.client = client;
+            this.files = files;
+        }
+
+        @Override
+        public int pid() {
+            return (int) client.pid();
+        }
+
+        @Override
+        public OptionalInt waitFor(int timeoutMillis) {
+            while (true) {
+                try {
+                    if (timeoutMillis < 0) {
+                        return OptionalInt.of(client.waitFor());
+                    }
+                    return client.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(client.exitValue())
+                            : OptionalInt.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void kill(int signal) {
+            if (signal == SIGKILL) {
+                EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), 60);
+                client.destroyForcibly();
+                return;
+            }
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "kill", "--signal=" + signal, name), 30);
+            if (!result.ok() && client.isAlive() && !result.output().contains("is not running")) {
+                kill(SIGKILL); // not created yet, or the engine cannot deliver it: vg was told to stop the command
+            }
+        }
+
+        @Override
+        public synchronized void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (client.isAlive()) {
+                client.destroyForcibly();
+            }
+            files.forEach(ContainerRuntime::deleteQuietly);
+            EngineCleanup.removed();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.testing.TestEngines;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code vg exec --runtime docker} as a user runs it, against the tests' own dockerd and the test image. */
+class ContainerCliTest {
+    @TempDir
+    Path root;
+    private VgRunner vg;
+    private TestEngines.Engine docker;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).strip()), "runs only as root (it starts the tests' own dockerd)");
+        docker = TestEngines.docker().orElse(null);
+        Assumptions.assumeTrue(docker != null, () -> "dockerd cannot start here: " + TestEngines.dockerMissing());
+        vg = new VgRunner(root);
+        docker.environment().forEach(vg::env);
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n");
+    }
+
+    @Test
+    void theCommandRunsInAContainerWithItsExitCodeAndTheNoticeNamesDocker() throws Exception {
+        VgRunner.Result r = vg.run("exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",
+                "echo made > out; test -e /usr/bin/perl && test ! -e /usr/bin/python3 && echo image; exit 7");
+        assertEquals(7, r.exitCode(), r.toString());
+        assertEquals("image\n", r.stdout(), "the command ran in the test image: " + r);
+        assertEquals("made\n", Files.readString(vg.workspace.resolve("out")));
+        assertTrue(r.stderr().contains("runtime docker"), r.toString());
+    }
+
+    @Test
+    void aTerminalGetsOneInsideAndPipedInputIsPassed() throws Exception {
+        VgRunner.Result tty = vg.onTerminal("", "exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",
+                "test -t 0 && test -t 1 && echo on-a-terminal");
+        assertTrue(tty.stdout().contains("on-a-terminal"), tty.toString());
+        VgRunner.Result piped = vg.runWithInput("from-vg\n", "exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",
+                "test -t 0 || read line; echo got-$line");
+        assertEquals(0, piped.exitCode(), piped.toString());
+        assertEquals("got-from-vg\n", piped.stdout(), piped.toString());
+    }
+
+    @Test
+    void theTimeoutIs124AndRemovesTheContainer() throws Exception {
+        String marker = "61." + System.nanoTime() % 1000;
+        VgRunner.Result r = vg.run("exec", "--runtime", "docker", "--network", "none", "--timeout", "2", "--", "sleep", marker);
+        assertEquals(124, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("timed out after 2s"), r.toString());
+        awaitNoContainerAndNoProcess(marker);
+    }
+
+    /** vg killed by SIGKILL (no shutdown hook runs): its watcher removes the container within seconds. */
+    @Test
+    void aKilledVgLeavesNoContainerRunning() throws Exception {
+        String marker = "71." + System.nanoTime() % 1000;
+        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
+                "--", "sleep", marker);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!containers().contains(" Up ")) { // the client's own arguments name the marker before the container runs
+            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
+            assertTrue(System.nanoTime() < deadline, "the container did not start");
+            Thread.sleep(100);
+        }
+        assertFalse(processesWithArgument(marker).isEmpty(), "the command runs");
+        process.destroyForcibly(); // SIGKILL
+        process.waitFor();
+        awaitNoContainerAndNoProcess(marker);
+    }
+
+    private void awaitNoContainerAndNoProcess(String marker) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String left = containers();
+        while ((!left.isBlank() || !processesWithArgument(marker).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            left = containers();
+        }
+        assertTrue(left.isBlank(), "containers left: " + left);
+        assertTrue(processesWithArgument(marker).isEmpty(), "the command still runs");
+    }
+
+    /** The containers vg labelled, running or not. */
+    private String containers() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("docker", "ps", "-a", "--filter", "label=dev.vectraguard.owner",
+                "--format", "{{.Names}} {{.Status}}").redirectErrorStream(true);
+        builder.environment().putAll(docker.environment());
+        Process ps = builder.start();
+        String output = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ps.waitFor(), output);
+        return output.strip();
+    }
+
+    private static List<Long> processesWithArgument(String argument) {
+        List<Long> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> p.info().arguments().ifPresent(args -> {
+            for (String arg : args) {
+                if (arg.equals(argument)) {
+                    found.add(p.pid());
+                }
+            }
+        }));
+        return found;
+    }
+}
