@@ -1,5 +1,7 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.nativecore.LocalSockets;
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigException;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,9 +66,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
         GuardLevelResolver.Resolution guard = PolicyEngines.guardLevel(loaded);
         DecisionEngine engine = PolicyEngines.of(loaded, guard);
-        PrintStream out = System.out;
+        PrintStream out = Caller.current().out();
         if (jsonl != null) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            InputStream stdin = Caller.isRemote() ? LocalSockets.input(Caller.current().stdinFd()) : System.in;
+            BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.println(JsonMapping.write(explanation(line, loaded, engine)));
             }

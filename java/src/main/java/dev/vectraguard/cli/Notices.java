@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.LogFormat;
 import dev.vectraguard.guard.Guard;
 import dev.vectraguard.json.JsonMapping;
@@ -52,7 +53,7 @@ final class Notices implements Guard.Reporter {
             line.put("vg", kind);
             line.put("message", message);
             line.putAll(fields);
-            System.err.println(JsonMapping.write(line));
+            Caller.current().err().println(JsonMapping.write(line));
         } else {
             Stderr.warn(message);
         }

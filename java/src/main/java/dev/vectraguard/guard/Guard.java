@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
@@ -164,10 +165,10 @@ public final class Guard {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         VgConfig config = loaded.config();
-        for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
+        for (String notice : loaded.trustNotices(Caller.current().workingDirectory())) {
             notices.print("config", notice);
         }
-        runtimes = RuntimeChoice.of(loaded, request.runtime(), System.getenv());
+        runtimes = RuntimeChoice.of(loaded, request.runtime(), Caller.current().environment());
         String unavailableRuntime = runtimes.refused();
         if (unavailableRuntime != null) {
             notices.warn(unavailableRuntime);
@@ -233,7 +234,11 @@ public final class Guard {
 
     /** The signal handlers the request asks for, installed now (before the command starts). */
     private StopSignals stopSignals() {
-        return request.handleSignals() ? StopSignals.install() : StopSignals.none();
+        if (!request.handleSignals()) {
+            return StopSignals.none();
+        }
+        Caller.Client client = Caller.current().client();
+        return client != null ? StopSignals.fromClient(client) : StopSignals.install();
     }
 
     /**
@@ -253,17 +258,17 @@ public final class Guard {
 
     private GuardResult runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
         if (!RawInput.workingDirectoryIsExact()) {
-            String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
+            String problem = "the current directory " + Caller.current().workingDirectory() + " is not valid UTF-8: vg cannot name "
                     + "it exactly; run vg from a directory whose path is UTF-8";
             notices.print("error", problem);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
         }
-        Path home = Sandbox.homeDirectory(System.getenv());
+        Path home = Sandbox.homeDirectory(Caller.current().environment());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeout), home);
         boolean cached = !spec.cacheDirs().isEmpty();
         Set<Path> absentProjectConfigs = new LinkedHashSet<>();
-        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Path.of("").toAbsolutePath())) {
+        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory())) {
             Path projectConfig = dir.normalize().resolve(ConfigLoader.PROJECT_FILE);
             if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
                 absentProjectConfigs.add(projectConfig);
@@ -385,8 +390,8 @@ public final class Guard {
 
     /** The state directory, created (0700) if needed. */
     private Path stateDirectory() throws ConfigException, IOException {
-        Path home = Sandbox.homeDirectory(System.getenv());
-        return StateDir.ensure(StateDir.resolve(request.stateDir(), System.getenv(), loaded.config().stateDir(), home));
+        Path home = Sandbox.homeDirectory(Caller.current().environment());
+        return StateDir.ensure(StateDir.resolve(request.stateDir(), Caller.current().environment(), loaded.config().stateDir(), home));
     }
 
     /** Records the run in the metrics once it is over (when metrics are enabled) and gives its result. */
