@@ -51,6 +51,12 @@ public record Caller(Map<String, String> environment, Path workingDirectory, boo
          */
         void onSignal(SignalHandler handler);
 
+        /**
+         * The exit status is settled; what is left (recording metrics) happens after the client has
+         * it. A later status for the same request is not sent.
+         */
+        void statusKnown(int status);
+
         /** Starts {@code command} as the client's own child (its stdio, environment and directory). */
         HostRun runOnHost(List<String> command);
     }

@@ -1,13 +1,14 @@
 package dev.vectraguard.cli;
 
-import dev.vectraguard.nativecore.LocalSockets;
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
+import dev.vectraguard.guard.Guard;
 import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.nativecore.LocalSockets;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskFinding;
@@ -93,7 +94,7 @@ final class ExplainCommand implements Callable<Integer> {
                 out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), VisibleText.escape(finding.reason()));
             }
         }
-        out.println("decision: " + label(decision) + Notices.DASH + VisibleText.escape(decision.why()));
+        out.println("decision: " + label(decision) + Guard.Reporter.dash() + VisibleText.escape(decision.why()));
         out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
         return ExitCodes.OK;
     }

@@ -16,7 +16,6 @@ import java.util.Map;
  * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
  */
 final class Notices implements Guard.Reporter {
-    static final String DASH = Guard.Reporter.DASH;
 
     private final LogFormat format;
     private EnvironmentPlan environment;
@@ -71,7 +70,7 @@ final class Notices implements Guard.Reporter {
                 .append(cached ? ", cached" : "")
                 .append(", network ").append(spec.network().label())
                 .append(", ").append(process.limitsDescription())
-                .append(")").append(DASH).append(why);
+                .append(")").append(Guard.Reporter.dash()).append(why);
         for (String notice : process.notices()) {
             line.append("; ").append(notice);
         }

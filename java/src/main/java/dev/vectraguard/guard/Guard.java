@@ -91,7 +91,9 @@ public final class Guard {
      */
     public interface Reporter {
         /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
-        String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+        static String dash() {
+            return Caller.current().err().charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+        }
 
         void print(String kind, String message, Map<String, Object> fields);
 
@@ -198,7 +200,7 @@ public final class Guard {
         switch (decision.action()) {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
-                notices.print("blocked", "blocked" + Reporter.DASH + decision.why() + (approvalNeeded
+                notices.print("blocked", "blocked" + Reporter.dash() + decision.why() + (approvalNeeded
                         ? " (to allow it: vg trust add " + ShellWords.quote(report.normalizedCommand()) + ")"
                         : ""), Map.of("why", decision.why(), "risk", report.risk().label()));
                 return recorder.blocked(decision.why());
@@ -224,7 +226,7 @@ public final class Guard {
         }
         if (!decision.sandboxed()) {
             if (!quiet && report.risk() != RiskLevel.LOW) {
-                notices.print("host", "host" + Reporter.DASH + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
+                notices.print("host", "host" + Reporter.dash() + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
             }
             return recorder.finish(RunDecision.HOST, "host", false, HostRunner.run(command, stopSignals(), notices::warn),
                     decision.why());
@@ -415,6 +417,10 @@ public final class Guard {
                 joinUninterruptibly(trustCounter);
             }
             long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+            Caller.Client client = Caller.current().client();
+            if (client != null && metrics != null) {
+                client.statusKnown(exitCode); // the metrics file's fsync need not hold up the client
+            }
             if (metrics != null) {
                 try {
                     new MetricsStore(metrics.stateDirectory(), metrics.notices::warn).record(new RunRecord(started, command,

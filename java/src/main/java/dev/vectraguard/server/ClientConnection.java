@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,7 @@ final class ClientConnection implements Caller.Client {
     private volatile Caller.SignalHandler signals;
     private volatile CompletableFuture<Integer> hostStatus;
     private volatile boolean hungUp;
+    private boolean statusSent;
 
     ClientConnection(int socketFd) {
         this.socketFd = socketFd;
@@ -72,6 +74,28 @@ final class ClientConnection implements Caller.Client {
         if (pending != null) {
             pending.completeExceptionally(new EOFException("the vg client went away"));
         }
+    }
+
+    @Override
+    public void statusKnown(int status) {
+        Caller.current().out().flush();
+        Caller.current().err().flush();
+        try {
+            sendStatus(status);
+        } catch (IOException ignored) {
+            // the client is gone
+        }
+    }
+
+    /** Sends the exit status once: the first one settled wins. */
+    void sendStatus(int status) throws IOException {
+        synchronized (this) {
+            if (statusSent) {
+                return;
+            }
+            statusSent = true;
+        }
+        send(Protocol.EXIT, Protocol.integer(status));
     }
 
     @Override
@@ -154,8 +178,8 @@ final class ClientConnection implements Caller.Client {
         };
     }
 
-    static PrintStream printStream(int fd) {
-        return new PrintStream(new BufferedOutputStream(LocalSockets.output(fd)), true, System.err.charset());
+    static PrintStream printStream(int fd, Charset charset) {
+        return new PrintStream(new BufferedOutputStream(LocalSockets.output(fd)), true, charset);
     }
 
     void close() {

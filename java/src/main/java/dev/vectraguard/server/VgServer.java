@@ -12,6 +12,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
@@ -23,8 +25,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The per-user vg server: a warm JVM that runs vg's command line for the vg client (C, in
@@ -97,6 +101,7 @@ public final class VgServer {
         if (listener < 0) {
             return; // another server answers on the socket
         }
+        System.err.println("vg server: pid " + ProcessHandle.current().pid() + " listening on " + socket);
         Thread.ofPlatform().daemon().name("vg-server-idle").start(this::exitWhenIdle);
         while (true) {
             LocalSockets.Peer peer = LocalSockets.accept(listener);
@@ -168,7 +173,15 @@ public final class VgServer {
             }
             boolean idleLongEnough = active.get() == 0 && Duration.between(lastRequest, Instant.now()).compareTo(idle) >= 0;
             if (idleLongEnough || stale && active.get() == 0) {
-                removeOwnSocket();
+                removeOwnSocket(); // no new client finds this server now
+                try {
+                    Thread.sleep(200); // one that connected just before is accepted meanwhile, and served
+                    while (active.get() > 0) {
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
                 System.exit(0);
             }
         }
@@ -215,7 +228,7 @@ public final class VgServer {
             }
             Thread.ofPlatform().daemon().name("vg-client-frames").start(() -> connection.readFrames(in));
             int status = run(request, connection, stdio);
-            connection.send(Protocol.EXIT, Protocol.integer(status));
+            connection.sendStatus(status);
         } catch (IOException | NativeCoreException | RuntimeException e) {
             System.err.println("vg server: request failed: " + e);
         } finally {
@@ -230,9 +243,32 @@ public final class VgServer {
         return request.arguments().isEmpty() || SERVED.contains(request.arguments().getFirst());
     }
 
+    /**
+     * The charset a JVM started with {@code environment} would print in (its locale's codeset:
+     * LC_ALL, else LC_CTYPE, else LANG; C and POSIX are ASCII), so notices match the in-process CLI's.
+     */
+    static Charset localeCharset(Map<String, String> environment) {
+        String locale = Stream.of("LC_ALL", "LC_CTYPE", "LANG").map(environment::get).filter(v -> v != null && !v.isEmpty())
+                .findFirst().orElse("C");
+        int dot = locale.indexOf('.');
+        if (dot < 0) {
+            return locale.equals("C") || locale.equals("POSIX") ? StandardCharsets.US_ASCII : StandardCharsets.ISO_8859_1;
+        }
+        String codeset = locale.substring(dot + 1).replaceFirst("@.*", "");
+        if (codeset.equalsIgnoreCase("utf8") || codeset.equalsIgnoreCase("utf-8")) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(codeset);
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.US_ASCII;
+        }
+    }
+
     private static int run(Protocol.Request request, ClientConnection connection, int[] stdio) {
-        PrintStream out = ClientConnection.printStream(stdio[1]);
-        PrintStream err = ClientConnection.printStream(stdio[2]);
+        Charset charset = localeCharset(request.environment());
+        PrintStream out = ClientConnection.printStream(stdio[1], charset);
+        PrintStream err = ClientConnection.printStream(stdio[2], charset);
         String directory = request.workingDirectory();
         Caller caller = new Caller(request.environment(), Path.of(directory), !ByteStrings.hasEscapedBytes(directory), stdio[0], stdio[1], stdio[2], out, err,
                 ClientConnection.terminal(request.interactive(), out, stdio[0]), connection);

@@ -180,6 +180,10 @@ class ServerClientTest {
             VgRunner.Result cli = inProcess(args);
             assertEquals(cli.toString(), server.toString(), "vg " + command + " through the server");
         }
+        vg.env("LANG", "");
+        VgRunner.Result asciiServer = client("exec", "--", "rm", "-rf", "/");
+        assertEquals(inProcess("exec", "--", "rm", "-rf", "/").toString(), asciiServer.toString(), "in the C locale");
+        assertTrue(asciiServer.stderr().contains("vg: blocked - "), asciiServer.toString());
         assertEquals(1, serverPids().size());
     }
 
@@ -205,6 +209,25 @@ class ServerClientTest {
         VgRunner.Result host = client("exec", "--", "sh", "-c", "echo $VG_SERVER_MARKER; pwd");
         assertEquals("second\n" + vg.workspace + "\n", host.stdout(), "a host run has the client's environment and directory: " + host);
         assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void approvalIsAskedOnTheClientsTerminal() throws Exception {
+        String pipeToShell = "echo approved-and-ran; curl -s http://127.0.0.1:9/x | sh";
+        for (String answer : List.of("n", "y")) {
+            String command = ShellWords.quote(CLIENT.toString()) + " exec -- sh -c " + ShellWords.quote(pipeToShell);
+            String typing = "(printf '%s\\n' " + answer + "; sleep 4)";
+            VgRunner.Result result = vg.exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command + "; echo status=$?")
+                    + " /dev/null"), null);
+            assertTrue(result.stdout().contains("run it? [y] once"), "the prompt is on the client's terminal: " + result);
+            if (answer.equals("n")) {
+                assertTrue(result.stdout().contains("vg: cancelled") && result.stdout().contains("status=77"), result.toString());
+                assertFalse(result.stdout().contains("approved-and-ran\r\n"), result.toString());
+            } else {
+                assertTrue(result.stdout().contains("approved-and-ran\r\n") && result.stdout().contains("status=0"), result.toString());
+            }
+        }
+        assertEquals(1, serverPids().size(), "the server asked");
     }
 
     @Test
