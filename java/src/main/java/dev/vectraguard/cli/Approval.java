@@ -4,6 +4,7 @@ import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.Guard;
 import dev.vectraguard.guard.Guard.Approver.Answer;
 import dev.vectraguard.policy.VisibleText;
+
 import java.util.Locale;
 
 /** The approval prompt, asked only on a terminal. */

@@ -235,7 +235,6 @@ class ServerClientTest {
         String marker = "3" + (System.nanoTime() % 100000) + ".5";
         Process client = startClient("exec", "-q", "--", "sleep", marker);
         assertTrue(waitUntil(() -> !processesWith("sleep " + marker).isEmpty(), 30_000), "the command started");
-        client.toHandle().pid();
         new ProcessBuilder("kill", "-TERM", Long.toString(client.pid())).start().waitFor();
         assertTrue(client.waitFor(30, TimeUnit.SECONDS));
         assertEquals(128 + 15, client.exitValue(), "TERM to vg ends the command; vg exits 128+15");
