@@ -119,7 +119,8 @@ static int runtime_directory(char *out, size_t size)
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     struct stat st;
     int n;
-    if (xdg != NULL && xdg[0] == '/' && stat(xdg, &st) == 0 && st.st_uid == getuid())
+    /* $XDG_RUNTIME_DIR only when it is this user's alone (others could rename a directory in it) */
+    if (xdg != NULL && xdg[0] == '/' && stat(xdg, &st) == 0 && st.st_uid == getuid() && (st.st_mode & 022) == 0)
         n = snprintf(out, size, "%s/vectra-guard", xdg);
     else
         n = snprintf(out, size, "/tmp/vectra-guard-%u", (unsigned)getuid());
