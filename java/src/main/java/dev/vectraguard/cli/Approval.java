@@ -1,9 +1,10 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.Guard;
 import dev.vectraguard.guard.Guard.Approver.Answer;
 import dev.vectraguard.policy.VisibleText;
-import java.io.Console;
+
 import java.util.Locale;
 
 /** The approval prompt, asked only on a terminal. */
@@ -11,15 +12,14 @@ final class Approval implements Guard.Approver {
     /** Whether a person can be asked: stdin and stderr are a terminal. */
     @Override
     public boolean interactive() {
-        Console console = System.console();
-        return console != null && console.isTerminal();
+        return Caller.current().terminal().interactive();
     }
 
     @Override
     public Answer ask(String why, String command) {
-        Console console = System.console();
-        String line = console.readLine("vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ",
-                VisibleText.escape(why), VisibleText.escape(command));
+        String line = Caller.current().terminal().readLine(String.format(
+                "vg: %s%n    %s%n    run it? [y] once, [r] run and remember (trust), [N] cancel: ",
+                VisibleText.escape(why), VisibleText.escape(command)));
         if (line == null) {
             return Answer.CANCEL;
         }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.ShellWords;
 import dev.vectraguard.guard.SandboxSpecs;
@@ -79,7 +80,7 @@ final class ConfigCommand extends CommandGroup {
                 if (file == null) {
                     LoadedConfig loaded = ConfigLoader.load(ConfigLoader.Request.ofProcess(null));
                     loaded.warnings().forEach(Stderr::warn);
-                    loaded.trustNotices(Path.of("").toAbsolutePath()).forEach(Stderr::warn);
+                    loaded.trustNotices(Caller.current().workingDirectory()).forEach(Stderr::warn);
                     checkAsExecDoes(loaded, String.join(", ", loaded.files().stream().map(Path::toString).toList()));
                     System.out.println(loaded.files().isEmpty() ? "no config file: defaults are in effect"
                             : "valid: " + String.join(", ", loaded.files().stream().map(Path::toString).toList()));
@@ -105,7 +106,7 @@ final class ConfigCommand extends CommandGroup {
         /** The checks `vg exec` runs after loading (cross-key ones included), reported as config errors. */
         private static void checkAsExecDoes(LoadedConfig loaded, String files) throws ConfigException {
             try {
-                SandboxSpecs.check(loaded, Sandbox.homeDirectory(System.getenv()));
+                SandboxSpecs.check(loaded, Sandbox.homeDirectory(Caller.current().environment()));
             } catch (SandboxException e) {
                 throw new ConfigException((files.isEmpty() ? "" : files + ": ") + e.getMessage());
             }

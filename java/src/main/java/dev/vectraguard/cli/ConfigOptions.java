@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Options every command that reads the config or the state files shares. */
 final class ConfigOptions {
@@ -39,7 +41,8 @@ final class ConfigOptions {
 
     /** The state directory, created (0700) if needed. */
     Path stateDirectory() throws ConfigException, IOException {
-        Path home = Sandbox.homeDirectory(System.getenv());
-        return StateDir.ensure(StateDir.resolve(stateDir, System.getenv(), load().config().stateDir(), home));
+        Map<String, String> env = Caller.current().environment();
+        Path home = Sandbox.homeDirectory(env);
+        return StateDir.ensure(StateDir.resolve(stateDir, env, load().config().stateDir(), home));
     }
 }

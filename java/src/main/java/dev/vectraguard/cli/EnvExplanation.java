@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.policy.VisibleText;
 import dev.vectraguard.sandbox.EnvironmentPlan;
 
@@ -54,7 +55,7 @@ final class EnvExplanation {
         }
         Stderr.warn(summary(plan));
         for (String line : lines(plan)) {
-            System.err.println("vg:   " + line);
+            Caller.current().err().println("vg:   " + line);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxRuntime;
@@ -74,7 +75,7 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        quiet |= System.getenv("VG_QUIET") != null;
+        quiet |= Caller.current().environment().get("VG_QUIET") != null;
         if (timeoutSeconds != null && (timeoutSeconds <= 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
             return Stderr.fail("--timeout must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds (365 days); got " + timeoutSeconds);
         }

@@ -1,12 +1,15 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.Explanation;
+import dev.vectraguard.guard.Guard;
 import dev.vectraguard.guard.PolicyEngines;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.nativecore.LocalSockets;
 import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskFinding;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +68,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
         GuardLevelResolver.Resolution guard = PolicyEngines.guardLevel(loaded);
         DecisionEngine engine = PolicyEngines.of(loaded, guard);
-        PrintStream out = System.out;
+        PrintStream out = Caller.current().out();
         if (jsonl != null) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            InputStream stdin = Caller.isRemote() ? LocalSockets.input(Caller.current().stdinFd()) : System.in;
+            BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.println(JsonMapping.write(Explanation.of(line, loaded, engine)));
             }
@@ -90,7 +95,7 @@ final class ExplainCommand implements Callable<Integer> {
                 out.printf("  %-8s %-32s %s%n", finding.severity().label(), finding.code(), VisibleText.escape(finding.reason()));
             }
         }
-        out.println("decision: " + Explanation.label(decision) + Notices.DASH + VisibleText.escape(decision.why()));
+        out.println("decision: " + Explanation.label(decision) + Guard.Reporter.dash() + VisibleText.escape(decision.why()));
         out.println("guard:    " + guard.level().label() + " (" + guard.reason() + ")");
         return ExitCodes.OK;
     }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.guard.RawInput;
 import dev.vectraguard.policy.VisibleText;
@@ -20,13 +21,15 @@ public final class Main {
         System.exit(code);
     }
 
-    static int run(String[] args) {
+    /** Runs {@code args} for {@link Caller#current()}: its output, notices and exit code. */
+    public static int run(String[] args) {
         CommandLine commandLine = new CommandLine(new VgCommand());
         // Everything after the command's name belongs to it: `vg exec ls -la` works like `vg exec -- ls -la`.
         commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         commandLine.getSubcommands().get("explain").setStopAtPositional(true); // `vg explain rm -rf /tmp/x`
-        PrintWriter err = new PrintWriter(System.err, true);
+        PrintWriter err = new PrintWriter(Caller.current().err(), true);
         commandLine.setErr(err);
+        commandLine.setOut(new PrintWriter(Caller.current().out(), true));
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
             err.println("vg: " + VisibleText.escape(exception.getMessage()));
             err.println("Try 'vg " + exception.getCommandLine().getCommandSpec().qualifiedName(" ").replaceFirst("^vg ?", "")

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.LogFormat;
 import dev.vectraguard.guard.Guard;
 import dev.vectraguard.json.JsonMapping;
@@ -15,7 +16,6 @@ import java.util.Map;
  * {@code logging.format: json}, as one JSON object per line ({@code {"vg":"sandbox","message":...}}).
  */
 final class Notices implements Guard.Reporter {
-    static final String DASH = Guard.Reporter.DASH;
 
     private final LogFormat format;
     private EnvironmentPlan environment;
@@ -52,7 +52,7 @@ final class Notices implements Guard.Reporter {
             line.put("vg", kind);
             line.put("message", message);
             line.putAll(fields);
-            System.err.println(JsonMapping.write(line));
+            Caller.current().err().println(JsonMapping.write(line));
         } else {
             Stderr.warn(message);
         }
@@ -70,7 +70,7 @@ final class Notices implements Guard.Reporter {
                 .append(cached ? ", cached" : "")
                 .append(", network ").append(spec.network().label())
                 .append(", ").append(process.limitsDescription())
-                .append(")").append(DASH).append(why);
+                .append(")").append(Guard.Reporter.dash()).append(why);
         for (String notice : process.notices()) {
             line.append("; ").append(notice);
         }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.policy.VisibleText;
 /** vg's own lines on standard error: "vg: " and the message. */
@@ -8,7 +9,7 @@ final class Stderr {
 
     /** One line: control characters in the message (a command's text, a file name) are escaped. */
     static void warn(String message) {
-        System.err.println("vg: " + VisibleText.escape(message));
+        Caller.current().err().println("vg: " + VisibleText.escape(message));
     }
 
     /** Prints the message and gives the exit code of a vg failure. */

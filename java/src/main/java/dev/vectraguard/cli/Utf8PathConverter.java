@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -13,6 +14,7 @@ final class Utf8PathConverter implements ITypeConverter<Path> {
         if (ByteStrings.hasEscapedBytes(value)) {
             throw new TypeConversionException("'" + value + "' is not valid UTF-8: vg cannot name such a path exactly");
         }
-        return Path.of(value);
+        Path path = Path.of(value);
+        return Caller.isRemote() ? Caller.current().resolve(path) : path; // the server's own directory is not the caller's
     }
 }

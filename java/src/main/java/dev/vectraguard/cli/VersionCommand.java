@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
@@ -45,11 +46,11 @@ final class VersionCommand implements Callable<Integer> {
                 out.put("native", false);
                 out.put("reason", NativeCore.unavailableReason().orElse(""));
                 out.put("runtimes", runtimes());
-                System.out.println(JsonMapping.write(out));
+                Caller.current().out().println(JsonMapping.write(out));
             } else {
-                System.out.println("vg " + VERSION);
-                System.out.println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
-                System.out.println("cgroups:          " + cgroupText);
+                Caller.current().out().println("vg " + VERSION);
+                Caller.current().out().println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
+                Caller.current().out().println("cgroups:          " + cgroupText);
                 printRuntimes();
             }
             return ExitCodes.OK;
@@ -80,20 +81,20 @@ final class VersionCommand implements Callable<Integer> {
             out.put("cgroup_delegated", cgroups.delegatedPath());
             out.put("cgroup_reason", cgroups.reason());
             out.put("runtimes", runtimes());
-            System.out.println(JsonMapping.write(out));
+            Caller.current().out().println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
-        System.out.println("vg " + VERSION);
-        System.out.println("kernel:           " + features.kernelMajor() + "." + features.kernelMinor());
-        System.out.println("landlock:         " + (features.landlockAbi() > 0 ? "ABI " + features.landlockAbi() : "no"));
-        System.out.println("seccomp:          " + (features.seccompFilter() ? "yes" : "no")
+        Caller.current().out().println("vg " + VERSION);
+        Caller.current().out().println("kernel:           " + features.kernelMajor() + "." + features.kernelMinor());
+        Caller.current().out().println("landlock:         " + (features.landlockAbi() > 0 ? "ABI " + features.landlockAbi() : "no"));
+        Caller.current().out().println("seccomp:          " + (features.seccompFilter() ? "yes" : "no")
                 + (features.seccompKillProcess() ? " (kill-process action)" : ""));
-        System.out.println("user namespaces:  " + yesNo(features.userNamespaces()));
-        System.out.println("overlay in userns:" + " " + yesNo(features.overlayInUserns()));
-        System.out.println("pidfd:            " + yesNo(features.pidfd()));
-        System.out.println("close_range:      " + yesNo(features.closeRange()));
-        System.out.println("mount_setattr:    " + yesNo(features.mountSetattr()));
-        System.out.println("cgroups:          " + cgroupText);
+        Caller.current().out().println("user namespaces:  " + yesNo(features.userNamespaces()));
+        Caller.current().out().println("overlay in userns:" + " " + yesNo(features.overlayInUserns()));
+        Caller.current().out().println("pidfd:            " + yesNo(features.pidfd()));
+        Caller.current().out().println("close_range:      " + yesNo(features.closeRange()));
+        Caller.current().out().println("mount_setattr:    " + yesNo(features.mountSetattr()));
+        Caller.current().out().println("cgroups:          " + cgroupText);
         printRuntimes();
         return ExitCodes.OK;
     }
@@ -116,11 +117,11 @@ final class VersionCommand implements Callable<Integer> {
     }
 
     private static void printRuntimes() {
-        System.out.println("runtimes:");
+        Caller.current().out().println("runtimes:");
         for (Map<String, Object> runtime : runtimes()) {
             String found = (Boolean) runtime.get("found") ? (String) runtime.get("version") : "not installed";
             String usable = (Boolean) runtime.get("usable") ? "usable" : "not usable: " + runtime.get("reason");
-            System.out.printf("  %-11s %s; %s%n", runtime.get("name") + ":", found, usable);
+            Caller.current().out().printf("  %-11s %s; %s%n", runtime.get("name") + ":", found, usable);
         }
     }
 

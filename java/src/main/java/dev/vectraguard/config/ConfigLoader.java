@@ -1,5 +1,6 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.state.StateDir;
 
 import java.io.IOException;
@@ -60,11 +61,13 @@ public final class ConfigLoader {
             this(explicitConfig, workingDir, home, env, null, null);
         }
 
-        /** This process's working directory, home and environment. */
+        /** The caller's working directory, home and environment ({@link Caller#current()}). */
         public static Request ofProcess(Path explicitConfig) {
-            Map<String, String> env = System.getenv();
+            Caller caller = Caller.current();
+            Map<String, String> env = caller.environment();
             String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-            return new Request(explicitConfig, Path.of("").toAbsolutePath(), Path.of(home), env);
+            return new Request(explicitConfig == null ? null : caller.resolve(explicitConfig), caller.workingDirectory(),
+                    Path.of(home), env);
         }
 
         public Request with(Path workspace, Path stateDirFlag) {

@@ -1,10 +1,12 @@
 package dev.vectraguard.egress;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.EgressCalls;
 import dev.vectraguard.nativecore.EgressCalls.ConnectRequest;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ public final class EgressSession implements AutoCloseable {
     private final Set<Blocked> blocked = new LinkedHashSet<>();
     private Thread loop;
     private volatile boolean closing;
+    private final PrintStream err = Caller.current().err(); // the loop's thread serves the caller that started the sandbox
 
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
     private record Upstream(int fd, String destination) {}
@@ -117,7 +120,7 @@ public final class EgressSession implements AutoCloseable {
         } catch (NativeCoreException e) {
             // A broken listener ends the loop; held connects then fail (the filter answers ENOSYS).
             if (!closing) {
-                System.err.println("vg: network: " + e.getMessage());
+                err.println("vg: network: " + e.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
@@ -90,7 +91,9 @@ public final class Guard {
      */
     public interface Reporter {
         /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
-        String DASH = System.err.charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+        static String dash() {
+            return Caller.current().err().charset().newEncoder().canEncode('\u2014') ? " \u2014 " : " - ";
+        }
 
         void print(String kind, String message, Map<String, Object> fields);
 
@@ -177,10 +180,10 @@ public final class Guard {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         VgConfig config = loaded.config();
-        for (String notice : loaded.trustNotices(Path.of("").toAbsolutePath())) {
+        for (String notice : loaded.trustNotices(Caller.current().workingDirectory())) {
             notices.print("config", notice);
         }
-        runtimes = RuntimeChoice.of(loaded, request.runtime(), System.getenv());
+        runtimes = RuntimeChoice.of(loaded, request.runtime(), Caller.current().environment());
 
         String text = ShellWords.join(command);
         RiskReport report = PolicyEngines.rate(loaded, text);
@@ -206,7 +209,7 @@ public final class Guard {
             case BLOCK -> {
                 boolean approvalNeeded = engine.decide(report, false, true).action() == Decision.Action.ASK;
                 String trustCommand = "vg trust add " + ShellWords.quote(report.normalizedCommand());
-                notices.print("blocked", "blocked" + Reporter.DASH + decision.why() + (approvalNeeded
+                notices.print("blocked", "blocked" + Reporter.dash() + decision.why() + (approvalNeeded
                         ? " (to allow it: " + trustCommand + ")"
                         : ""), approvalNeeded ? Map.of("why", decision.why(), "risk", report.risk().label(), "allow", trustCommand)
                         : Map.of("why", decision.why(), "risk", report.risk().label()));
@@ -233,7 +236,7 @@ public final class Guard {
         }
         if (!decision.sandboxed()) {
             if (!quiet && report.risk() != RiskLevel.LOW) {
-                notices.print("host", "host" + Reporter.DASH + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
+                notices.print("host", "host" + Reporter.dash() + decision.why(), Map.of("why", decision.why(), "risk", report.risk().label()));
             }
             int status = capture == null ? HostRunner.run(command, stopSignals(), notices::warn)
                     : HostRunner.run(command, notices::warn, capture);
@@ -244,7 +247,11 @@ public final class Guard {
 
     /** The signal handlers the request asks for, installed now (before the command starts). */
     private StopSignals stopSignals() {
-        return request.handleSignals() ? StopSignals.install() : StopSignals.none();
+        if (!request.handleSignals()) {
+            return StopSignals.none();
+        }
+        Caller.Client client = Caller.current().client();
+        return client != null ? StopSignals.fromClient(client) : StopSignals.install();
     }
 
     /**
@@ -264,17 +271,17 @@ public final class Guard {
 
     private GuardResult runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
         if (!RawInput.workingDirectoryIsExact()) {
-            String problem = "the current directory " + System.getProperty("user.dir") + " is not valid UTF-8: vg cannot name "
+            String problem = "the current directory " + Caller.current().workingDirectory() + " is not valid UTF-8: vg cannot name "
                     + "it exactly; run vg from a directory whose path is UTF-8";
             notices.print("error", problem);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
         }
-        Path home = Sandbox.homeDirectory(System.getenv());
+        Path home = Sandbox.homeDirectory(Caller.current().environment());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeout), home, capture);
         boolean cached = !spec.cacheDirs().isEmpty();
         Set<Path> absentProjectConfigs = new LinkedHashSet<>();
-        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Path.of("").toAbsolutePath())) {
+        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory())) {
             Path projectConfig = dir.normalize().resolve(ConfigLoader.PROJECT_FILE);
             if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
                 absentProjectConfigs.add(projectConfig);
@@ -410,8 +417,8 @@ public final class Guard {
 
     /** The state directory, created (0700) if needed. */
     private Path stateDirectory() throws ConfigException, IOException {
-        Path home = Sandbox.homeDirectory(System.getenv());
-        return StateDir.ensure(StateDir.resolve(request.stateDir(), System.getenv(), loaded.config().stateDir(), home));
+        Path home = Sandbox.homeDirectory(Caller.current().environment());
+        return StateDir.ensure(StateDir.resolve(request.stateDir(), Caller.current().environment(), loaded.config().stateDir(), home));
     }
 
     /** Records the run in the metrics once it is over (when metrics are enabled) and gives its result. */
@@ -435,6 +442,10 @@ public final class Guard {
                 joinUninterruptibly(trustCounter);
             }
             long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+            Caller.Client client = Caller.current().client();
+            if (client != null && metrics != null) {
+                client.statusKnown(exitCode); // the metrics file's fsync need not hold up the client
+            }
             if (metrics != null) {
                 try {
                     new MetricsStore(metrics.stateDirectory(), metrics.notices::warn).record(new RunRecord(started, command,

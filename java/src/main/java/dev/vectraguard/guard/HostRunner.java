@@ -1,6 +1,8 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
+import dev.vectraguard.nativecore.LocalSockets;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +19,10 @@ final class HostRunner {
     static int run(List<String> command, StopSignals stop, Consumer<String> warn) {
         if (!exactArguments(command, warn)) {
             return ExitCodes.VG_FAILURE;
+        }
+        Caller.Client client = Caller.current().client();
+        if (client != null) {
+            return runByClient(client, command, stop, warn);
         }
         Process process;
         try {
@@ -83,5 +89,29 @@ final class HostRunner {
         boolean notFound = message.contains("error=2,");
         warn.accept(command.getFirst() + ": " + (notFound ? "command not found" : "cannot run: " + message));
         return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
+    }
+
+    /**
+     * The vg client runs {@code command} as its own child (Java cannot give a child the client's
+     * descriptors); the outcome is the one {@link ProcessBuilder} gives in the CLI.
+     */
+    private static int runByClient(Caller.Client client, List<String> command, StopSignals stop, Consumer<String> warn) {
+        Caller.HostRun run = client.runOnHost(command);
+        stop.attach(signal -> run.signal(15), () -> run.signal(9));
+        int status;
+        try {
+            status = run.waitFor();
+        } catch (IOException e) {
+            return stop.exitCode(128 + 9);
+        }
+        if (status < 0) {
+            boolean notFound = -status == 2;
+            warn.accept(command.getFirst() + ": " + (notFound ? "command not found"
+                    : "cannot run: Cannot run program \"" + command.getFirst() + "\": error=" + -status + ", "
+                    + LocalSockets.errorText(-status)));
+            return notFound ? ExitCodes.NOT_FOUND : ExitCodes.NOT_EXECUTABLE;
+        }
+        int signal = status & 0x7f;
+        return stop.exitCode(signal == 0 ? (status >> 8) & 0xff : 128 + signal);
     }
 }

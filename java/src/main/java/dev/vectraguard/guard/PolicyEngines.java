@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.EnvironmentFacts;
 import dev.vectraguard.config.GuardLevelResolver;
 import dev.vectraguard.config.LoadedConfig;
@@ -26,9 +27,10 @@ public final class PolicyEngines {
      * it names production (production_indicators.keywords).
      */
     public static RiskReport rate(LoadedConfig loaded, String command) {
-        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+        Caller caller = Caller.current();
+        String home = caller.environment().getOrDefault("HOME", System.getProperty("user.home"));
         ProtectedDirectories protectedDirectories = ProtectedDirectories.of(loaded.config().policies().protectedDirectories(),
-                Path.of(home), Path.of("").toAbsolutePath());
+                Path.of(home), caller.workingDirectory());
         return new ProductionContext(loaded.config().productionIndicators().keywords())
                 .escalate(RiskAnalyzer.analyze(command, protectedDirectories));
     }
@@ -39,11 +41,11 @@ public final class PolicyEngines {
      */
     public static GuardLevelResolver.Resolution guardLevel(LoadedConfig loaded) {
         VgConfig config = loaded.config();
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = Caller.current().environment();
         boolean floor = loaded.tightenedByUntrustedFile("guard_level.level")
                 && loaded.trustedSettings().get("guard_level.level").value() == GuardLevel.AUTO;
         GuardLevelResolver.Resolution resolution = GuardLevelResolver.resolve(floor ? GuardLevel.AUTO : config.guardLevel(),
-                loaded.deploymentEnv(), env, EnvironmentFacts.probe(Path.of("").toAbsolutePath(), env), config.productionIndicators());
+                loaded.deploymentEnv(), env, EnvironmentFacts.probe(Caller.current().workingDirectory(), env), config.productionIndicators());
         if (floor && config.guardLevel().ordinal() > resolution.level().ordinal()) {
             return new GuardLevelResolver.Resolution(config.guardLevel(), "guard_level.level is " + config.guardLevel().label()
                     + " (" + loaded.settings().get("guard_level.level").source() + "; " + resolution.reason() + ")");

@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 
 import java.io.IOException;
@@ -49,8 +50,11 @@ public final class RawInput {
         return exact;
     }
 
-    /** The environment with exact values (read once). */
+    /** The caller's environment with exact values (this process's is read once). */
     static synchronized Map<String, String> environment() {
+        if (Caller.isRemote()) {
+            return Caller.current().environment();
+        }
         if (environment == null) {
             Map<String, String> decoded = System.getenv();
             if (decoded.entrySet().stream().anyMatch(e -> e.getKey().indexOf(LOST) >= 0 || e.getValue().indexOf(LOST) >= 0)) {
@@ -78,6 +82,9 @@ public final class RawInput {
      * which the JVM's user.dir has replaced (and a Java path cannot hold).
      */
     static boolean workingDirectoryIsExact() {
+        if (Caller.isRemote()) {
+            return Caller.current().workingDirectoryExact();
+        }
         String dir = System.getProperty("user.dir");
         if (dir.indexOf(LOST) < 0) {
             return true;

@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.CapabilitySet;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.config.SandboxConfig;
@@ -63,7 +64,7 @@ public final class SandboxSpecs {
                 : !(Boolean) loaded.settings().get("sandbox.allow_network").value() ? NetworkMode.NONE
                 : fromFile(loaded, "sandbox.network_mode") ? config.networkMode() : null;
         Path workspace = flags.workspace() != null ? flags.workspace()
-                : config.workspaceDir() != null ? config.workspaceDir() : Path.of("");
+                : config.workspaceDir() != null ? config.workspaceDir() : Caller.current().workingDirectory();
         Duration timeout = flags.timeout() != null ? flags.timeout()
                 : config.timeout() == null || config.timeout().isZero() ? null : config.timeout();
 
@@ -122,7 +123,7 @@ public final class SandboxSpecs {
      * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
     public static void check(LoadedConfig loaded, Path home) throws SandboxException {
-        RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, System.getenv());
+        RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, Caller.current().environment());
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
         runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {

@@ -1,5 +1,6 @@
 package dev.vectraguard.guard;
 
+import dev.vectraguard.caller.Caller;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class StopSignals {
     }
 
     private int received;
+    private boolean hungUp;
     private Forward forward;
     private Kill kill;
 
@@ -43,6 +45,31 @@ public final class StopSignals {
         for (String name : NAMES) {
             Signal.handle(new Signal(name), stop::onSignal);
         }
+        return stop;
+    }
+
+    /**
+     * The signals a vg client passes on (the server): a stop signal as the CLI's handlers take it, a
+     * terminal's INT, QUIT or WINCH passed on unchanged (the sandbox is not in the client's terminal
+     * process group), and the client's hang-up kills the command at once.
+     */
+    public static StopSignals fromClient(Caller.Client client) {
+        StopSignals stop = new StopSignals();
+        client.onSignal(new Caller.SignalHandler() {
+            @Override
+            public void signal(int number, boolean stops) {
+                if (stops) {
+                    stop.stopSignal(number);
+                } else {
+                    stop.passOn(number);
+                }
+            }
+
+            @Override
+            public void hungUp() {
+                stop.hangUp();
+            }
+        });
         return stop;
     }
 
@@ -58,7 +85,9 @@ public final class StopSignals {
     synchronized void attach(Forward forward, Kill kill) {
         this.forward = forward;
         this.kill = kill;
-        if (received != 0) {
+        if (hungUp) {
+            killNow();
+        } else if (received != 0) {
             stop(received);
         }
     }
@@ -68,15 +97,47 @@ public final class StopSignals {
         return received == 0 ? status : 128 + received;
     }
 
-    private synchronized void onSignal(Signal signal) {
+    private void onSignal(Signal signal) {
         if (signal.getName().equals("INT") && inTerminalForeground()) {
             return;
         }
+        stopSignal(signal.getNumber());
+    }
+
+    private synchronized void stopSignal(int number) {
         if (received == 0) {
-            received = signal.getNumber();
+            received = number;
         }
         if (forward != null) {
-            stop(signal.getNumber());
+            stop(number);
+        }
+    }
+
+    private synchronized void passOn(int number) {
+        if (forward != null) {
+            try {
+                forward.signal(number);
+            } catch (Exception ignored) {
+                // the command has already ended
+            }
+        }
+    }
+
+    private synchronized void hangUp() {
+        hungUp = true;
+        if (received == 0) {
+            received = 1; // SIGHUP: nobody is left to read the status
+        }
+        if (kill != null) {
+            killNow();
+        }
+    }
+
+    private void killNow() {
+        try {
+            kill.kill();
+        } catch (Exception ignored) {
+            // the command has already ended
         }
     }
 

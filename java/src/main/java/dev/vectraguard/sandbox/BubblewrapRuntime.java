@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.RLimit;
@@ -196,12 +197,13 @@ public final class BubblewrapRuntime implements Runtime {
             builder.environment().put("PATH", DEFAULT_PATH);
             builder.directory(new File("/"));
             builder.redirectInput(switch (spec.stdin()) {
-                case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+                case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.from(callerFd(Caller.current().stdinFd()))
+                        : ProcessBuilder.Redirect.INHERIT;
                 case PIPE -> ProcessBuilder.Redirect.PIPE;
                 case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
             });
-            builder.redirectOutput(output(spec.stdout()));
-            builder.redirectError(output(spec.stderr()));
+            builder.redirectOutput(output(spec.stdout(), Caller.current().stdoutFd()));
+            builder.redirectError(output(spec.stderr(), Caller.current().stderrFd()));
             Process process = builder.start();
             return new SandboxProcess(new Bubblewrapped(process, seccompFile), resources, null,
                     CacheLayers.create(List.of(), home), null, spec.timeout().orElse(null),
@@ -420,9 +422,17 @@ public final class BubblewrapRuntime implements Runtime {
         }
     }
 
-    private static ProcessBuilder.Redirect output(Stdio stdio) {
+    /**
+     * Java cannot hand a child an arbitrary descriptor, so a vg server's client's stream is opened
+     * again through /proc (the same pipe or terminal; a file is appended to).
+     */
+    private static File callerFd(int fd) {
+        return new File("/proc/self/fd/" + fd);
+    }
+
+    private static ProcessBuilder.Redirect output(Stdio stdio, int callerFd) {
         return switch (stdio) {
-            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+            case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.appendTo(callerFd(callerFd)) : ProcessBuilder.Redirect.INHERIT;
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DISCARD -> ProcessBuilder.Redirect.DISCARD;
         };

@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.egress.EgressSession;
 import dev.vectraguard.nativecore.EgressCalls;
 import dev.vectraguard.nativecore.MountOp;
@@ -202,6 +203,7 @@ public final class Sandbox {
         }
         List<Integer> parentEnds = new ArrayList<>();
         List<Integer> childEnds = new ArrayList<>();
+        Caller caller = Caller.current();
         try {
             int[] stdinPipe = spec.stdin() == Stdio.PIPE ? pipe(parentEnds, childEnds, 1) : null;
             int[] stdoutPipe = spec.stdout() == Stdio.PIPE ? pipe(parentEnds, childEnds, 0) : null;
@@ -218,8 +220,8 @@ public final class Sandbox {
                     mounts, plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
-                    stdio(spec.stdin(), stdinPipe, 0, 0), stdio(spec.stdout(), stdoutPipe, 1, 1),
-                    stdio(spec.stderr(), stderrPipe, 1, 2), spec.limits().scratchBytes(), spec.limits().scratchInodes(),
+                    stdio(spec.stdin(), stdinPipe, 0, caller.stdinFd()), stdio(spec.stdout(), stdoutPipe, 1, caller.stdoutFd()),
+                    stdio(spec.stderr(), stderrPipe, 1, caller.stderrFd()), spec.limits().scratchBytes(), spec.limits().scratchInodes(),
                     ResourceControl.NICE);
             int[] egressPair = restricted ? socketPair(parentEnds, childEnds) : null;
             int egressFd = restricted ? egressPair[1] : -1;
@@ -394,7 +396,7 @@ public final class Sandbox {
     public static Path homeDirectory(Map<String, String> environment) {
         String home = environment.get("HOME");
         if (home == null || !home.startsWith("/")) {
-            home = System.getenv("HOME");
+            home = Caller.current().environment().get("HOME");
         }
         if (home == null || !home.startsWith("/")) {
             home = System.getProperty("user.home");

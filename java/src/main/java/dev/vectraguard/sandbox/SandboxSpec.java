@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.caller.Caller;
+
 import dev.vectraguard.egress.EgressPolicy;
 
 import java.nio.file.Path;
@@ -138,7 +140,7 @@ public final class SandboxSpec {
         private EgressPolicy egressPolicy;
         private ToolConfigMode toolConfig = ToolConfigMode.FILTERED;
         private boolean throwawaySystem = true;
-        private Path workingDirectory = Path.of("");
+        private Path workingDirectory = Caller.current().workingDirectory();
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {

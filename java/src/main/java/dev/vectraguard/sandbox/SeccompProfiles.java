@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.json.JsonException;
 import dev.vectraguard.json.JsonKeys;
 import dev.vectraguard.json.JsonMapping;
@@ -135,7 +136,7 @@ public final class SeccompProfiles {
                 throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
             }
         }
-        Path file = Path.of(nameOrPath);
+        Path file = Caller.isRemote() ? Caller.current().resolve(Path.of(nameOrPath)) : Path.of(nameOrPath);
         try {
             return parse(file.toString(), Files.readString(file));
         } catch (IOException e) {

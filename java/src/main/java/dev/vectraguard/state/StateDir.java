@@ -1,5 +1,6 @@
 package dev.vectraguard.state;
 
+import dev.vectraguard.caller.Caller;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -29,14 +30,14 @@ public final class StateDir {
      */
     public static Path resolve(Path flag, Map<String, String> env, Path configured, Path home) {
         if (flag != null) {
-            return flag.toAbsolutePath();
+            return Caller.current().resolve(flag);
         }
         String fromEnv = env.get(ENV_VAR);
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return Path.of(fromEnv).toAbsolutePath();
+            return Caller.current().resolve(Path.of(fromEnv));
         }
         if (configured != null) {
-            return configured.toAbsolutePath();
+            return Caller.current().resolve(configured);
         }
         return home.resolve(".vectra-guard");
     }

@@ -1,0 +1,415 @@
+package dev.vectraguard.cli;
+
+import dev.vectraguard.guard.ShellWords;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The native client (target/native/vg-client) and the per-user vg server, as real processes: the
+ * status, signals and stdio of the command are the client's, decisions are the CLI's, only this
+ * user is served, and vg still works when no server can run.
+ */
+class ServerClientTest {
+    private static final Path CLIENT = Path.of("target/native/vg-client").toAbsolutePath();
+    private static final String SERVER_CLASS = "dev.vectraguard.server.VgServer";
+
+    @TempDir
+    Path root;
+    private VgRunner vg;
+    private Path runtime;
+    private Path socketDir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        vg = new VgRunner(root);
+        runtime = Files.createDirectories(root.resolve("run"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        socketDir = runtime.resolve("vectra-guard");
+        vg.env("XDG_RUNTIME_DIR", runtime.toString());
+        vg.env("VG_LAUNCHER", launcher(System.getProperty("java.class.path"), "").toString());
+        vg.env("VG_SERVER_IDLE_SECONDS", "60");
+    }
+
+    @AfterEach
+    void stopServers() {
+        serverPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    /** A launcher as the vg script is one: VG_SERVER_DIR starts the server, else the CLI in-process. */
+    private Path launcher(String classpath, String serverPrefix) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jvm = ShellWords.quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -cp "
+                + ShellWords.quote(classpath);
+        Path script = root.resolve("launcher-" + System.nanoTime());
+        Files.writeString(script, "#!/bin/sh\n"
+                + "if [ -n \"${VG_SERVER_DIR:-}\" ]; then\n  dir=$VG_SERVER_DIR; unset VG_SERVER_DIR\n"
+                + "  " + serverPrefix + "exec " + jvm + " " + SERVER_CLASS + " \"$dir\"\nfi\n"
+                + "unset VG_IN_PROCESS\nexec " + jvm + " dev.vectraguard.cli.Main \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    private VgRunner.Result client(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CLIENT.toString()));
+        command.addAll(List.of(args));
+        return vg.exec(command, null);
+    }
+
+    private VgRunner.Result inProcess(String... args) throws Exception {
+        vg.env("VG_NO_SERVER", "1");
+        try {
+            return client(args);
+        } finally {
+            vg.env("VG_NO_SERVER", "");
+        }
+    }
+
+    /** The pids of servers serving this test's socket directory. */
+    private List<Long> serverPids() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
+                .map(a -> a.contains(SERVER_CLASS) && a.contains(socketDir.toString())).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    /** Host pids whose command line contains {@code marker}. */
+    private static List<Long> processesWith(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)
+                && !p.info().commandLine().orElseThrow().contains("vg-client")).map(ProcessHandle::pid).toList();
+    }
+
+    private static boolean waitUntil(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
+    void statusAndOutputComeThroughTheServer() throws Exception {
+        VgRunner.Result hello = client("exec", "-q", "--", "sh", "-c", "echo out; echo err >&2; exit 7");
+        assertEquals(7, hello.exitCode(), hello.toString());
+        assertEquals("out\n", hello.stdout(), hello.toString());
+        assertEquals("err\n", hello.stderr(), hello.toString());
+        assertEquals(1, serverPids().size(), "the first request started one server: " + serverPids());
+        assertTrue(Files.exists(socketDir.resolve("server.sock")));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socketDir)));
+
+        VgRunner.Result killed = client("exec", "-q", "--", "sh", "-c", "kill -9 $$");
+        assertEquals(128 + 9, killed.exitCode(), killed.toString());
+        assertEquals(1, serverPids().size(), "the second request used the same server");
+    }
+
+    @Test
+    void theCommandGetsTheClientsOwnDescriptors() throws Exception {
+        Path out = root.resolve("out.txt");
+        ProcessBuilder builder = new ProcessBuilder(CLIENT.toString(), "exec", "-q", "--", "sh", "-c",
+                "cat; readlink /proc/self/fd/1; echo to-stderr >&2")
+                .directory(vg.workspace.toFile()).redirectOutput(out.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env());
+        Process process = builder.start();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write("from-stdin\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), stderr);
+        assertEquals("to-stderr\n", stderr, "stderr is the client's pipe");
+        assertEquals("from-stdin\n" + out + "\n", Files.readString(out),
+                "stdin is the client's pipe and stdout the client's own file (not a copy through the server)");
+    }
+
+    private java.util.Map<String, String> env() throws Exception {
+        VgRunner.Result printed = vg.exec(List.of("env", "-0"), null);
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        for (String variable : printed.stdout().split("\0")) {
+            int equals = variable.indexOf('=');
+            if (equals > 0) {
+                env.put(variable.substring(0, equals), variable.substring(equals + 1));
+            }
+        }
+        return env;
+    }
+
+    @Test
+    void decisionsAreTheInProcessCLIsOwn() throws Exception {
+        vg.config("guard_level:\n  level: low\npolicies:\n  denylist: [\"echo forbidden*\"]\n");
+        List<List<String>> commands = List.of(
+                List.of("exec", "--", "true"),
+                List.of("exec", "--", "sh", "-c", "exit 3"),
+                List.of("exec", "--", "echo", "forbidden", "thing"),
+                List.of("exec", "--", "sh", "-c", "curl -s http://127.0.0.1:9/x | sh"),
+                List.of("exec", "--", "rm", "-rf", "/"),
+                List.of("exec", "--", "no-such-command-anywhere"),
+                List.of("exec", "--security-level", "bogus", "--", "true"),
+                List.of("exec", "--workspace", "sub", "--", "pwd"),
+                List.of("explain", "rm -rf /tmp/x; curl x | sh"),
+                List.of("--version"),
+                List.of("version"),
+                List.of("exec", "--help"));
+        Files.createDirectories(vg.workspace.resolve("sub"));
+        for (List<String> command : commands) {
+            String[] args = command.toArray(String[]::new);
+            VgRunner.Result server = client(args);
+            VgRunner.Result cli = inProcess(args);
+            assertEquals(cli.toString(), server.toString(), "vg " + command + " through the server");
+        }
+        vg.env("LANG", "");
+        VgRunner.Result asciiServer = client("exec", "--", "rm", "-rf", "/");
+        assertEquals(inProcess("exec", "--", "rm", "-rf", "/").toString(), asciiServer.toString(), "in the C locale");
+        assertTrue(asciiServer.stderr().contains("vg: blocked - "), asciiServer.toString());
+        assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void configAndTrustAreReadForEveryRequest() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "echo", "forbidden").exitCode());
+        vg.projectConfig("policies:\n  denylist: [\"echo forbidden*\"]\n");
+        VgRunner.Result denied = client("exec", "-q", "--", "echo", "forbidden");
+        assertEquals(77, denied.exitCode(), "the project file written since the last request applies: " + denied);
+        Files.delete(vg.workspace.resolve("vectra-guard.yaml"));
+        assertEquals(0, client("exec", "-q", "--", "echo", "forbidden").exitCode());
+
+        String pipeToShell = "curl -s http://127.0.0.1:9/x | sh";
+        assertEquals(77, client("exec", "--", "sh", "-c", pipeToShell).exitCode());
+        assertEquals(0, client("trust", "add", "sh -c '" + pipeToShell + "'", "--duration", "1h").exitCode());
+        VgRunner.Result trusted = client("exec", "--", "sh", "-c", pipeToShell);
+        assertNotEquals(77, trusted.exitCode(), "trust added since the last request applies: " + trusted);
+
+        vg.config("sandbox:\n  mode: auto\nguard_level:\n  level: low\n");
+        vg.env("VG_SERVER_MARKER", "first");
+        assertEquals("first\n", client("exec", "--", "sh", "-c", "echo $VG_SERVER_MARKER").stdout());
+        vg.env("VG_SERVER_MARKER", "second");
+        VgRunner.Result host = client("exec", "--", "sh", "-c", "echo $VG_SERVER_MARKER; pwd");
+        assertEquals("second\n" + vg.workspace + "\n", host.stdout(), "a host run has the client's environment and directory: " + host);
+        assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void approvalIsAskedOnTheClientsTerminal() throws Exception {
+        String pipeToShell = "echo approved-and-ran; curl -s http://127.0.0.1:9/x | sh";
+        for (String answer : List.of("n", "y")) {
+            String command = ShellWords.quote(CLIENT.toString()) + " exec -- sh -c " + ShellWords.quote(pipeToShell);
+            String typing = "(printf '%s\\n' " + answer + "; sleep 4)";
+            VgRunner.Result result = vg.exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command + "; echo status=$?")
+                    + " /dev/null"), null);
+            assertTrue(result.stdout().contains("run it? [y] once"), "the prompt is on the client's terminal: " + result);
+            if (answer.equals("n")) {
+                assertTrue(result.stdout().contains("vg: cancelled") && result.stdout().contains("status=77"), result.toString());
+                assertFalse(result.stdout().contains("approved-and-ran\r\n"), result.toString());
+            } else {
+                assertTrue(result.stdout().contains("approved-and-ran\r\n") && result.stdout().contains("status=0"), result.toString());
+            }
+        }
+        assertEquals(1, serverPids().size(), "the server asked");
+    }
+
+    @Test
+    void signalsReachTheSandboxAndTheStatusSaysSo() throws Exception {
+        String marker = "3" + (System.nanoTime() % 100000) + ".5";
+        Process client = startClient("exec", "-q", "--", "sleep", marker);
+        assertTrue(waitUntil(() -> !processesWith("sleep " + marker).isEmpty(), 30_000), "the command started");
+        new ProcessBuilder("kill", "-TERM", Long.toString(client.pid())).start().waitFor();
+        assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(128 + 15, client.exitValue(), "TERM to vg ends the command; vg exits 128+15");
+        assertTrue(waitUntil(() -> processesWith("sleep " + marker).isEmpty(), 10_000), "the sandboxed command is gone");
+    }
+
+    @Test
+    void killingTheClientKillsTheSandbox() throws Exception {
+        String marker = "4" + (System.nanoTime() % 100000) + ".5";
+        Process client = startClient("exec", "-q", "--", "sh", "-c", "trap '' TERM HUP INT; sleep " + marker + "; sleep " + marker);
+        assertTrue(waitUntil(() -> !processesWith("sleep " + marker).isEmpty(), 30_000), "the command started");
+        List<Long> sandboxed = processesWith("sleep " + marker);
+        client.destroyForcibly();
+        assertTrue(client.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(waitUntil(() -> sandboxed.stream().noneMatch(pid -> ProcessHandle.of(pid).isPresent())
+                && processesWith("sleep " + marker).isEmpty(), 10_000), "the sandbox died with its client: " + sandboxed);
+        assertEquals(1, serverPids().size(), "the server itself keeps running");
+    }
+
+    private Process startClient(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("setsid", CLIENT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(vg.workspace.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(root.resolve("client.out").toFile()).redirectError(root.resolve("client.err").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env());
+        return builder.start();
+    }
+
+    @Test
+    void concurrentClientsAreServedAtOnce() throws Exception {
+        client("exec", "-q", "--", "true");
+        List<Process> clients = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            ProcessBuilder builder = new ProcessBuilder(CLIENT.toString(), "exec", "-q", "--", "sh", "-c", "sleep 2; echo " + i)
+                    .directory(vg.workspace.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().clear();
+            builder.environment().putAll(env());
+            clients.add(builder.start());
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            Process process = clients.get(i);
+            assertEquals(i + "\n", new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue());
+        }
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 8, "four 2 s commands ran side by side");
+        assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void anotherUserCannotUseTheServer() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        int[] vgtest = vgtest();
+        // A hard link to the socket in a directory vgtest can reach, writable by all: only the uid check is left.
+        Path shared = Files.createTempDirectory("vg-shared");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = shared.resolve("sock");
+        Files.createLink(link, socketDir.resolve("server.sock"));
+        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String probe = "import socket,array,sys\n"
+                + "s=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                + "s.sendmsg([b'V'],[(socket.SOL_SOCKET,socket.SCM_RIGHTS,array.array('i',[0,1,2]))])\n"
+                + "body=b'vg-server-1\\0/\\0\\0' + b'3\\0exec\\0-q\\0true\\0'\n"
+                + "s.sendall(len(body).to_bytes(4,'big')+body)\n"
+                + "print('answer', len(s.recv(100)))\n";
+        Process other = new ProcessBuilder("setpriv", "--reuid=" + vgtest[0], "--regid=" + vgtest[1], "--clear-groups",
+                "/usr/bin/python3", "-c", probe, link.toString()).redirectErrorStream(true).start();
+        String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"),
+                "the server hangs up on another uid without answering: " + said);
+        assertTrue(Files.readString(socketDir.resolve("server.log")).contains("refused a connection from uid " + vgtest[0]));
+
+        // The client refuses a socket served by another uid (and runs in-process).
+        Files.delete(link);
+        Path fakeDir = Files.createTempDirectory("vg-fake");
+        Files.setPosixFilePermissions(fakeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fake = fakeDir.resolve("sock");
+        Process listener = new ProcessBuilder("setpriv", "--reuid=" + vgtest[0], "--regid=" + vgtest[1], "--clear-groups",
+                "/usr/bin/python3", "-c", "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen()\n"
+                        + "print('ready',flush=True)\ntime.sleep(60)\n", fake.toString()).start();
+        try {
+            assertTrue(new String(listener.getInputStream().readNBytes(6), StandardCharsets.UTF_8).startsWith("ready"));
+            serverPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            assertTrue(waitUntil(() -> serverPids().isEmpty(), 10_000));
+            Files.deleteIfExists(socketDir.resolve("server.sock"));
+            Files.createLink(socketDir.resolve("server.sock"), fake);
+            VgRunner.Result refused = client("exec", "-q", "--", "echo", "still-works");
+            assertEquals(0, refused.exitCode(), refused.toString());
+            assertEquals("still-works\n", refused.stdout());
+            assertTrue(refused.stderr().contains("is served by uid " + vgtest[0]), refused.toString());
+        } finally {
+            listener.destroyForcibly();
+            Files.deleteIfExists(fake);
+            Files.deleteIfExists(fakeDir);
+            Files.deleteIfExists(shared);
+        }
+    }
+
+    private static int[] vgtest() throws Exception {
+        if (new ProcessBuilder("id", "-u", "vgtest").start().waitFor() != 0) {
+            new ProcessBuilder("useradd", "-m", "vgtest").inheritIO().start().waitFor();
+        }
+        return new int[] {Integer.parseInt(output("id", "-u", "vgtest")), Integer.parseInt(output("id", "-g", "vgtest"))};
+    }
+
+    private static String output(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return out;
+    }
+
+    @Test
+    void anUnsafeSocketDirectoryIsNotUsed() throws Exception {
+        Files.createDirectories(socketDir);
+        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        VgRunner.Result result = client("exec", "-q", "--", "echo", "in-process");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("in-process\n", result.stdout());
+        assertTrue(result.stderr().contains("must be a directory owned by uid") && result.stderr().contains("mode 0755"), result.toString());
+        assertTrue(serverPids().isEmpty(), "no server in a directory others can reach");
+    }
+
+    @Test
+    void idleServerExits() throws Exception {
+        vg.env("VG_SERVER_IDLE_SECONDS", "2");
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        assertEquals(1, serverPids().size());
+        assertTrue(waitUntil(() -> serverPids().isEmpty(), 15_000), "the server exits after 2 s without a request");
+        assertFalse(Files.exists(socketDir.resolve("server.sock")), "and removes its socket");
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "the next request starts a new one");
+        assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void aNewBuildReplacesTheServer() throws Exception {
+        Path jar = root.resolve("vg-test.jar");
+        String jarTool = Path.of(System.getProperty("java.home"), "bin", "jar").toString();
+        Process pack = new ProcessBuilder(jarTool, "--create", "--file", jar.toString(), "-C", "target/classes", ".")
+                .inheritIO().start();
+        assertTrue(pack.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, pack.exitValue());
+        String dependencies = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.endsWith(".jar")).collect(Collectors.joining(File.pathSeparator));
+        vg.env("VG_LAUNCHER", launcher(jar + File.pathSeparator + dependencies, "").toString());
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        List<Long> first = serverPids();
+        assertEquals(1, first.size());
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+        VgRunner.Result after = client("exec", "-q", "--", "echo", "new-build");
+        assertEquals(0, after.exitCode(), after.toString());
+        assertEquals("new-build\n", after.stdout());
+        assertTrue(waitUntil(() -> ProcessHandle.of(first.getFirst()).isEmpty(), 10_000), "the stale server exited");
+        List<Long> second = serverPids();
+        assertEquals(1, second.size(), "a new server serves the new build");
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void withoutAServerVgRunsInProcess() throws Exception {
+        VgRunner.Result noServer = inProcess("exec", "-q", "--", "echo", "no-server");
+        assertEquals(0, noServer.exitCode(), noServer.toString());
+        assertEquals("no-server\n", noServer.stdout());
+        assertTrue(serverPids().isEmpty(), "VG_NO_SERVER=1 starts no server");
+
+        vg.env("VG_LAUNCHER", launcher(System.getProperty("java.class.path"), "exit 1\n").toString());
+        VgRunner.Result failed = client("exec", "-q", "--", "echo", "fallback");
+        assertEquals(0, failed.exitCode(), failed.toString());
+        assertEquals("fallback\n", failed.stdout());
+        assertTrue(failed.stderr().contains("the vg server did not start"), failed.toString());
+        assertEquals(Set.of(), Set.copyOf(serverPids()));
+    }
+}
