@@ -1,17 +1,19 @@
 package dev.vectraguard.config;
 
+import dev.vectraguard.sandbox.ShippedFiles;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The preset config files shipped with vg ({@code vg init --preset NAME}). They live in
  * {@code presets/} at the repository root and are packaged as the class-path resources
- * {@value #RESOURCE_DIR}{@code NAME.yaml}; when the resource is missing (tests run from the source
- * tree) they are read from {@code $vg.repo.root/presets/}.
+ * {@value #RESOURCE_DIR}{@code NAME.yaml}, or read from {@code presets/} of the installed data directory
+ * ({@link ShippedFiles}); when the resource is missing (tests run from the source tree) they are read from
+ * {@code $vg.repo.root/presets/}.
  */
 public final class Presets {
     public static final String RESOURCE_DIR = "/dev/vectraguard/presets/";
@@ -30,9 +32,10 @@ public final class Presets {
                     + Suggestions.nearest(name, NAMES).map(s -> " (did you mean '" + s + "'?)").orElse("")
                     + "; presets: " + String.join(", ", NAMES));
         }
-        try (InputStream in = Presets.class.getResourceAsStream(RESOURCE_DIR + name + ".yaml")) {
-            if (in != null) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            Optional<String> shipped = ShippedFiles.read("presets", name + ".yaml");
+            if (shipped.isPresent()) {
+                return shipped.get();
             }
             String root = System.getProperty("vg.repo.root");
             if (root != null) {

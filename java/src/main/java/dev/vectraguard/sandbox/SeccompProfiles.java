@@ -10,8 +10,6 @@ import dev.vectraguard.nativecore.SeccompArg;
 import dev.vectraguard.nativecore.SeccompRule;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,12 +124,10 @@ public final class SeccompProfiles {
 
     public static Profile load(String nameOrPath) throws SandboxException {
         if (SHIPPED.contains(nameOrPath)) {
-            String resource = "/dev/vectraguard/seccomp/" + nameOrPath + ".json";
-            try (InputStream in = SeccompProfiles.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new SandboxException("seccomp profile " + nameOrPath + " is missing from the vg jar (" + resource + ")");
-                }
-                return parse(nameOrPath, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                String json = ShippedFiles.read("seccomp", nameOrPath + ".json").orElseThrow(() -> new SandboxException(
+                        "seccomp profile " + nameOrPath + " is missing from the vg jar (/dev/vectraguard/seccomp/" + nameOrPath + ".json)"));
+                return parse(nameOrPath, json);
             } catch (IOException e) {
                 throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
             }
