@@ -108,33 +108,30 @@ public final class SeccompProfiles {
     /** The profile's JSON text (OCI/Docker format), as a container engine takes it; checked as {@link #load} does. */
     public static String json(String nameOrPath) throws SandboxException {
         load(nameOrPath);
-        if (SHIPPED.contains(nameOrPath)) {
-            try (InputStream in = SeccompProfiles.class.getResourceAsStream("/dev/vectraguard/seccomp/" + nameOrPath + ".json")) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
-            }
-        }
-        try {
-            return Files.readString(Path.of(nameOrPath));
-        } catch (IOException e) {
-            throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
-        }
+        return source(nameOrPath).text();
     }
 
     public static Profile load(String nameOrPath) throws SandboxException {
+        Source source = source(nameOrPath);
+        return parse(source.name(), source.text());
+    }
+
+    private record Source(String name, String text) {}
+
+    /** A shipped profile's text (from vg.share.dir or the jar), else the file's (relative to the caller's directory). */
+    private static Source source(String nameOrPath) throws SandboxException {
         if (SHIPPED.contains(nameOrPath)) {
             try {
                 String json = ShippedFiles.read("seccomp", nameOrPath + ".json").orElseThrow(() -> new SandboxException(
                         "seccomp profile " + nameOrPath + " is missing from the vg jar (/dev/vectraguard/seccomp/" + nameOrPath + ".json)"));
-                return parse(nameOrPath, json);
+                return new Source(nameOrPath, json);
             } catch (IOException e) {
                 throw new SandboxException("cannot read seccomp profile " + nameOrPath + ": " + e.getMessage());
             }
         }
         Path file = Caller.isRemote() ? Caller.current().resolve(Path.of(nameOrPath)) : Path.of(nameOrPath);
         try {
-            return parse(file.toString(), Files.readString(file));
+            return new Source(file.toString(), Files.readString(file));
         } catch (IOException e) {
             throw new SandboxException("cannot read seccomp profile " + file + " (not one of " + String.join(", ", SHIPPED)
                     + " and not a readable file)");
