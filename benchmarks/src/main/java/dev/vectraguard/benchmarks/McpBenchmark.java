@@ -20,15 +20,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One {@code true} judged and run in the sandbox: through a {@code vg mcp} server (a tools/call over
@@ -59,7 +62,7 @@ public class McpBenchmark {
             workspace = Files.createDirectories(root.resolve("work"));
             stateDir = root.resolve("state");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", absoluteClassPath(),
                     "dev.vectraguard.cli.Main", "mcp", "--state-dir", stateDir.toString())
                     .directory(workspace.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             process = builder.start();
@@ -68,6 +71,12 @@ public class McpBenchmark {
             call("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                     + "\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
             send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        /** This JVM's class path with every entry absolute: the server starts in the workspace, not here. */
+        private static String absoluteClassPath() {
+            return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         }
 
         void send(String line) throws IOException {
