@@ -505,17 +505,7 @@ public final class BubblewrapRuntime implements Runtime {
 
         @Override
         public OptionalInt waitFor(int timeoutMillis) {
-            while (true) {
-                try {
-                    if (timeoutMillis < 0) {
-                        return OptionalInt.of(process.waitFor());
-                    }
-                    return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
-                            : OptionalInt.empty();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            return WatchedProcess.waitFor(process, timeoutMillis);
         }
 
         @Override

@@ -4,6 +4,7 @@ import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.NativeProcess;
 
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process vg watches for one sandbox, whose end is the sandbox's end: the native core's init,
@@ -29,6 +30,24 @@ public interface WatchedProcess {
     /** Once the sandbox has ended: the largest resident set any of its processes had, in bytes; 0 when unknown. */
     default long peakMemoryBytes() {
         return 0;
+    }
+
+    /**
+     * {@link #waitFor} for a JDK {@link Process} (bubblewrap, a container engine's client): its exit
+     * value, which the JDK already gives as 128+N for a signal.
+     */
+    static OptionalInt waitFor(Process process, int timeoutMillis) {
+        while (true) {
+            try {
+                if (timeoutMillis < 0) {
+                    return OptionalInt.of(process.waitFor());
+                }
+                return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                        : OptionalInt.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The native core's sandbox init. */

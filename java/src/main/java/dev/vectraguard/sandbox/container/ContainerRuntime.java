@@ -28,7 +28,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -398,17 +397,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
         @Override
         public OptionalInt waitFor(int timeoutMillis) {
-            while (true) {
-                try {
-                    if (timeoutMillis < 0) {
-                        return OptionalInt.of(client.waitFor());
-                    }
-                    return client.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(client.exitValue())
-                            : OptionalInt.empty();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            return WatchedProcess.waitFor(client, timeoutMillis);
         }
 
         @Override
