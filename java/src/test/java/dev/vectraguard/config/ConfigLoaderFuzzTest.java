@@ -28,7 +28,7 @@ class ConfigLoaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "70m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "12h", maxExecutions = 10_000_000)
     void anyYamlIsAConfigOrOneError(byte[] input) {
         String yaml = new String(input, StandardCharsets.UTF_8);
         try {

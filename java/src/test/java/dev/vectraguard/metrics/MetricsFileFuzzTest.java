@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * state file then sets it aside as corrupt); what is read is written back to the same content.
  */
 class MetricsFileFuzzTest {
-    @FuzzTest(maxDuration = "70m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "12h", maxExecutions = 10_000_000)
     void anyBytesAreAMetricsFileOrCorrupt(byte[] bytes) {
         MetricsFile file;
         try {

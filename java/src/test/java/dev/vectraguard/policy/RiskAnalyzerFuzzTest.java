@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * under {@code RiskAnalyzerFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes (benchmarks/README).
  */
 class RiskAnalyzerFuzzTest {
-    @FuzzTest(maxDuration = "70m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "12h", maxExecutions = 10_000_000)
     void anyTextGetsARisk(byte[] input) {
         String command = new String(input, StandardCharsets.UTF_8);
         RiskReport report = RiskAnalyzer.analyze(command);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * file then sets it aside as corrupt); what is read is written back to the same content.
  */
 class TrustFileFuzzTest {
-    @FuzzTest(maxDuration = "70m", maxExecutions = 10_000_000)
+    @FuzzTest(maxDuration = "12h", maxExecutions = 10_000_000)
     void anyBytesAreATrustFileOrCorrupt(byte[] bytes) {
         TrustFile file;
         try {
