@@ -110,8 +110,11 @@ final class SecurityControlRules implements CommandRule {
                     findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "stops recording shell history" + shown(invocation));
                 }
             }
-            case "rm", "shred", "unlink", "truncate" -> operands.stream().filter(SecurityControlRules::isHistoryOrLog).findFirst()
-                    .ifPresent(file -> findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.HIGH, "erases " + file + shown(invocation)));
+            case "rm", "shred", "unlink", "truncate" -> {
+                operands.stream().filter(SecurityControlRules::isHistoryOrLog).findFirst()
+                        .ifPresent(file -> findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.HIGH, "erases " + file + shown(invocation)));
+                operands.forEach(file -> GuardControlFiles.check(file, "deletes", invocation.display(), findings));
+            }
             case "journalctl" -> {
                 if (invocation.args().stream().anyMatch(arg -> arg.value().startsWith("--vacuum"))) {
                     findings.add(FindingCode.HISTORY_TAMPERING, RiskLevel.MEDIUM, "deletes system journal entries" + shown(invocation));

@@ -80,6 +80,7 @@ final class SystemFileRules implements CommandRule {
 
     private static void checkMoveAway(Word source, String display, FindingCollector findings) {
         String reason = "moves " + source.value() + " away (" + display + ")";
+        GuardControlFiles.check(source.value(), "moves away", display, findings);
         switch (SensitivePaths.classify(source)) {
             case ROOT, SYSTEM, HOME -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, RiskLevel.CRITICAL, reason);
             case SYSTEM_CONTENT -> findings.add(FindingCode.DESTRUCTIVE_DELETE_SYSTEM, RiskLevel.HIGH, reason);
@@ -106,6 +107,7 @@ final class SystemFileRules implements CommandRule {
      */
     static void checkWrite(String path, String display, FindingCollector findings, String content) {
         String suffix = " (" + display + ")";
+        GuardControlFiles.check(path, "writes", display, findings);
         String inHome = SensitivePaths.insideHome(path);
         if (inHome != null) {
             if (SHELL_STARTUP_FILES.contains(inHome)) {
