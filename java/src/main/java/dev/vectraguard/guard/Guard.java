@@ -287,6 +287,13 @@ public final class Guard {
                 absentProjectConfigs.add(projectConfig);
             }
         }
+        Set<Path> absentCommonDirs = new LinkedHashSet<>();
+        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory())) {
+            Path commonDir = dir.normalize().resolve(".git").resolve("commondir");
+            if (Files.isDirectory(commonDir.getParent(), LinkOption.NOFOLLOW_LINKS) && !Files.exists(commonDir, LinkOption.NOFOLLOW_LINKS)) {
+                absentCommonDirs.add(commonDir);
+            }
+        }
         notices.beforeSandbox();
         StopSignals stop = stopSignals();
         try (SandboxProcess process = runtimes.start(spec)) {
@@ -317,7 +324,9 @@ public final class Guard {
                         + "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB); raise it with "
                         + "sandbox.memory_limit in your user config or --config (e.g. memory_limit: 8g; a project file may only lower it)");
             }
-            absentProjectConfigs.forEach(this::quarantineCreatedConfig);
+            absentProjectConfigs.forEach(config -> moveAsideIfCreated(config, "so it is not used (review it and rename it back to use it)"));
+            absentCommonDirs.forEach(commonDir -> moveAsideIfCreated(commonDir, "so git keeps its own config and hooks "
+                    + "(a commondir file points git at another directory's config and hooks, which git on the host would run)"));
             process.close();
             reportCacheAdditions(process);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
@@ -374,23 +383,23 @@ public final class Guard {
     }
 
     /**
-     * A project config (in the workspace root or the current directory) that the sandboxed command
-     * created could only tighten the next run's policy, since it is not approved; but a planted
-     * tightening (a denylist of everything, a 1s timeout) would still get in the way, so it is moved
-     * aside (never deleted) and reported. An existing one is read-only inside the sandbox.
+     * A file the sandboxed command created where an existing one would have been read-only inside
+     * the sandbox is moved aside (never deleted) and reported. A project config (in the workspace
+     * root or the current directory) could only tighten the next run's policy, since it is not
+     * approved, but a planted tightening (a denylist of everything, a 1s timeout) would still get in
+     * the way; a `.git/commondir` would make git on the host read another directory's config and hooks.
      */
-    private void quarantineCreatedConfig(Path projectConfig) {
-        if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+    private void moveAsideIfCreated(Path created, String why) {
+        if (!Files.exists(created, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Path aside = projectConfig.resolveSibling(projectConfig.getFileName() + ".from-sandbox-"
+        Path aside = created.resolveSibling(created.getFileName() + ".from-sandbox-"
                 + Instant.now().toString().replace(':', '-'));
         try {
-            Files.move(projectConfig, aside, StandardCopyOption.ATOMIC_MOVE);
-            notices.print("config", "the sandboxed command created " + projectConfig + "; moved it to " + aside
-                    + " so it is not used (review it and rename it back to use it)");
+            Files.move(created, aside, StandardCopyOption.ATOMIC_MOVE);
+            notices.print("config", "the sandboxed command created " + created + "; moved it to " + aside + " " + why);
         } catch (IOException e) {
-            notices.print("config", "the sandboxed command created " + projectConfig + " and it could not be moved aside ("
+            notices.print("config", "the sandboxed command created " + created + " and it could not be moved aside ("
                     + e.getMessage() + "): review it before the next run");
         }
     }

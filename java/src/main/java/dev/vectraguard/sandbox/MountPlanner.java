@@ -41,6 +41,17 @@ final class MountPlanner {
     /** The project's vg config in the workspace: read-only inside, so a command cannot loosen the next run's policy. */
     static final String PROJECT_CONFIG = "vectra-guard.yaml";
 
+    /**
+     * Project paths that programs on the host act on without asking: git's config, hooks and
+     * submodule directories (`git status` runs `core.fsmonitor`, a commit runs hooks, and an IDE runs
+     * git on every change), the file that points git at another config and hooks (`commondir`), and
+     * the project settings of editors and agents (tasks, hooks, MCP servers). Read-only inside the
+     * sandbox when they exist at the start, in the workspace root and the current directory; one
+     * that did not exist is not protected here (see {@code Guard}, which moves a created `commondir` aside).
+     */
+    public static final List<String> HOST_ACTED_PATHS = List.of(".git/config", ".git/config.worktree", ".git/commondir",
+            ".git/hooks", ".git/modules", ".gitmodules", ".vscode", ".idea", ".claude", ".mcp.json", ".gemini", ".cursor");
+
     /** Harmless dotfiles bound read-only into the empty home so tools behave as on the host. */
     static final List<String> HOME_DOTFILES = List.of(".gitconfig", ".config/git/config", ".config/git/ignore");
 
@@ -126,6 +137,10 @@ final class MountPlanner {
                         projectConfig.toString(), projectConfig.toString(), null));
             }
         }
+        for (Path protectedPath : hostActedPaths(workspace, workdir)) {
+            mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_NO_SYMLINKS(),
+                    protectedPath.toString(), protectedPath.toString(), null));
+        }
         for (Path cache : spec.cacheDirs()) {
             Path real = resolveExisting(cache);
             writable.check("cache dir", real, "remove it from sandbox.cache_dirs");
@@ -183,6 +198,32 @@ final class MountPlanner {
 
         String sandboxCwd = workdir.startsWith(workspace) ? workdir.toString() : workspace.toString();
         return new FilesystemPlan(List.copyOf(mounts), List.copyOf(rules), sandboxCwd);
+    }
+
+    /**
+     * The {@link #HOST_ACTED_PATHS} that exist in the workspace root and in {@code workdir} (when it
+     * lies in the workspace), each resolved; one that resolves outside the workspace is not writable
+     * through it and is left out.
+     */
+    private static Set<Path> hostActedPaths(Path workspace, Path workdir) {
+        Set<Path> found = new LinkedHashSet<>();
+        for (Path dir : new LinkedHashSet<>(List.of(workspace, workdir))) {
+            for (String name : HOST_ACTED_PATHS) {
+                Path path = dir.resolve(name);
+                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    Path real = path.toRealPath();
+                    if (real.startsWith(workspace)) {
+                        found.add(real);
+                    }
+                } catch (IOException e) {
+                    // a dangling link: nothing to write through it
+                }
+            }
+        }
+        return found;
     }
 
     /**
