@@ -24,13 +24,10 @@ import dev.vectraguard.trust.TrustStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -280,20 +277,8 @@ public final class Guard {
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeout), home, capture);
         boolean cached = !spec.cacheDirs().isEmpty();
-        Set<Path> absentProjectConfigs = new LinkedHashSet<>();
-        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory())) {
-            Path projectConfig = dir.normalize().resolve(ConfigLoader.PROJECT_FILE);
-            if (!Files.exists(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
-                absentProjectConfigs.add(projectConfig);
-            }
-        }
-        Set<Path> absentCommonDirs = new LinkedHashSet<>();
-        for (Path dir : List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory())) {
-            Path commonDir = dir.normalize().resolve(".git").resolve("commondir");
-            if (Files.isDirectory(commonDir.getParent(), LinkOption.NOFOLLOW_LINKS) && !Files.exists(commonDir, LinkOption.NOFOLLOW_LINKS)) {
-                absentCommonDirs.add(commonDir);
-            }
-        }
+        PlantedFiles planted = new PlantedFiles(List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory()),
+                ConfigLoader.PROJECT_FILE);
         notices.beforeSandbox();
         StopSignals stop = stopSignals();
         try (SandboxProcess process = runtimes.start(spec)) {
@@ -324,9 +309,7 @@ public final class Guard {
                         + "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB); raise it with "
                         + "sandbox.memory_limit in your user config or --config (e.g. memory_limit: 8g; a project file may only lower it)");
             }
-            absentProjectConfigs.forEach(config -> moveAsideIfCreated(config, "so it is not used (review it and rename it back to use it)"));
-            absentCommonDirs.forEach(commonDir -> moveAsideIfCreated(commonDir, "so git keeps its own config and hooks "
-                    + "(a commondir file points git at another directory's config and hooks, which git on the host would run)"));
+            planted.moveAsideCreated(notices::print);
             process.close();
             reportCacheAdditions(process);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
@@ -379,28 +362,6 @@ public final class Guard {
             }
         } catch (RuntimeException e) {
             notices.print("cache", "the sandbox's new cache entries were not added: " + e.getMessage());
-        }
-    }
-
-    /**
-     * A file the sandboxed command created where an existing one would have been read-only inside
-     * the sandbox is moved aside (never deleted) and reported. A project config (in the workspace
-     * root or the current directory) could only tighten the next run's policy, since it is not
-     * approved, but a planted tightening (a denylist of everything, a 1s timeout) would still get in
-     * the way; a `.git/commondir` would make git on the host read another directory's config and hooks.
-     */
-    private void moveAsideIfCreated(Path created, String why) {
-        if (!Files.exists(created, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Path aside = created.resolveSibling(created.getFileName() + ".from-sandbox-"
-                + Instant.now().toString().replace(':', '-'));
-        try {
-            Files.move(created, aside, StandardCopyOption.ATOMIC_MOVE);
-            notices.print("config", "the sandboxed command created " + created + "; moved it to " + aside + " " + why);
-        } catch (IOException e) {
-            notices.print("config", "the sandboxed command created " + created + " and it could not be moved aside ("
-                    + e.getMessage() + "): review it before the next run");
         }
     }
 

@@ -117,4 +117,38 @@ class HostActedFilesTest {
         assertFalse(Files.exists(vg.workspace.resolve(".vscode/tasks.json")));
         assertEquals("{}\n", Files.readString(vg.workspace.resolve("app/.claude/settings.json")));
     }
+
+    @Test
+    void aRepositoryTheSandboxCreatesWithAnFsmonitorIsMovedAside() throws Exception {
+        Path sub = Files.createDirectories(vg.workspace.resolve("sub"));
+        VgRunner.Result plant = vg.cd(sub).run("exec", "-q", "--", "sh", "-c",
+                "git init -q && git config core.fsmonitor 'touch " + hostProbe + "; false'");
+        assertEquals(0, plant.exitCode(), plant.toString());
+        assertFalse(Files.exists(sub.resolve(".git")), "the planted repository stayed: " + plant);
+        assertTrue(plant.stderr().contains("created " + sub.resolve(".git") + "; moved it to ")
+                && plant.stderr().contains("(config key core.fsmonitor)"), plant.toString());
+        vg.cd(sub);
+        hostGit("status");
+        assertFalse(Files.exists(hostProbe), "git on the host ran the planted fsmonitor");
+    }
+
+    @Test
+    void aRepositoryTheSandboxCreatesWithGitInitAndCommitsStays() throws Exception {
+        Path sub = Files.createDirectories(vg.workspace.resolve("sub"));
+        VgRunner.Result init = vg.cd(sub).run("exec", "-q", "--", "sh", "-c", "git init -q && echo x > x && git add x && "
+                + "git -c user.name=t -c user.email=t@example.org commit -q -m one && git checkout -q -b topic");
+        assertEquals(0, init.exitCode(), init.toString());
+        assertTrue(Files.isDirectory(sub.resolve(".git")), init.toString());
+        assertFalse(init.stderr().contains("moved it to"), init.toString());
+    }
+
+    @Test
+    void agentSettingsTheSandboxCreatesAreMovedAside() throws Exception {
+        VgRunner.Result plant = vg.run("exec", "-q", "--", "sh", "-c", "mkdir -p .claude && "
+                + "echo '{\"hooks\": {\"SessionStart\": []}}' > .claude/settings.json && echo '{}' > .mcp.json");
+        assertEquals(0, plant.exitCode(), plant.toString());
+        assertFalse(Files.exists(vg.workspace.resolve(".claude/settings.json")), plant.toString());
+        assertFalse(Files.exists(vg.workspace.resolve(".mcp.json")), plant.toString());
+        assertTrue(plant.stderr().contains("created " + vg.workspace.resolve(".mcp.json") + "; moved it to "), plant.toString());
+    }
 }
