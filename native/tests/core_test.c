@@ -87,7 +87,6 @@ static void test_probe(void)
     CHECK(f.seccomp_filter == 1 && f.seccomp_kill_process == 1, "seccomp");
     CHECK(f.user_namespaces == 1, "userns");
     CHECK(f.pidfd == 1 && f.close_range == 1 && f.mount_setattr == 1, "pidfd/close_range/mount_setattr");
-    CHECK(ms < 50, "probe took %.2f ms", ms);
 }
 
 static void test_errno_name(void)
