@@ -41,6 +41,8 @@ final class Analysis {
     private final ProtectedDirectories protectedDirectories;
     /** What the previous stage of the pipeline being analysed prints, when known; read by the next simple command. */
     private String pipedInput;
+    private final AnalysisBudget budget = AnalysisBudget.current();
+    private boolean budgetSpent;
 
     Analysis(ProtectedDirectories protectedDirectories) {
         this.protectedDirectories = protectedDirectories;
@@ -71,10 +73,34 @@ final class Analysis {
 
     /** Parses and analyses code that a command runs ({@code sh -c TEXT}, {@code eval TEXT}, ...). */
     void text(String text, int depth) {
-        script(ShellParser.parse(text), depth);
+        Script script = parse(text);
+        if (script != null) {
+            script(script, depth);
+        }
+    }
+
+    /** {@code text} parsed, or null when the {@link AnalysisBudget} is spent (reported once). */
+    private Script parse(String text) {
+        if (!budget.parse(text.length())) {
+            budgetSpent();
+            return null;
+        }
+        return ShellParser.parse(text);
+    }
+
+    private void budgetSpent() {
+        if (!budgetSpent) {
+            budgetSpent = true;
+            findings.add(FindingCode.NESTING_TOO_DEEP, RiskLevel.HIGH, "more code nested in sh -c, eval or substitutions "
+                    + "than vg follows in one command: the rest was not analysed");
+        }
     }
 
     private void command(Command command, int depth) {
+        if (!budget.visit()) {
+            budgetSpent();
+            return;
+        }
         switch (command) {
             case SimpleCommand simple -> simple(simple, depth);
             case Pipeline pipeline -> {
@@ -321,7 +347,7 @@ final class Analysis {
     }
 
     /** True when {@code invocation} is a network tool, or a shell whose command runs one. */
-    static boolean sendsOverNetwork(Invocation invocation) {
+    private boolean sendsOverNetwork(Invocation invocation) {
         if (PipelineRules.isSender(invocation.name())) {
             return true;
         }
@@ -330,7 +356,8 @@ final class Analysis {
         }
         int operand = Interpreters.ShellArguments.of(invocation).operandIndex();
         return operand < invocation.args().size()
-                && CommandTree.runs(ShellParser.parse(invocation.value(operand)).commands(), PipelineRules.SENDERS);
+                && parse(invocation.value(operand)) instanceof Script program
+                && CommandTree.runs(program.commands(), PipelineRules.SENDERS);
     }
 
     private void shell(Invocation shell, int depth) {

@@ -19,9 +19,11 @@ public final class RiskAnalyzer {
 
     /** Rates {@code command}, with changes inside {@code protectedDirectories} rated high. */
     public static RiskReport analyze(String command, ProtectedDirectories protectedDirectories) {
-        Script script = ShellParser.parse(command);
-        Analysis analysis = new Analysis(protectedDirectories);
-        analysis.script(script, 0);
-        return analysis.report(script.normalized());
+        return AnalysisBudget.within(command, () -> {
+            Script script = ShellParser.parse(command);
+            Analysis analysis = new Analysis(protectedDirectories);
+            analysis.script(script, 0);
+            return analysis.report(script.normalized());
+        });
     }
 }
