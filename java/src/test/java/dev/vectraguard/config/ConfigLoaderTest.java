@@ -20,6 +20,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
@@ -176,6 +177,19 @@ class ConfigLoaderTest {
             String yaml = "# " + "x".repeat(pad) + "\uD83D\uDE00 comment\nsandbox:\n  mode: always # \uD83D\uDE00\n";
             assertEquals(SandboxMode.ALWAYS, ConfigLoader.loadText("t.yaml", yaml, tmp, tmp).config().sandbox().mode(), "pad " + pad);
         }
+    }
+
+    @Test
+    void textQuotedFromTheFileIsShownOnOneLineAndBounded() {
+        // Found by ConfigLoaderFuzzTest: the whole of a 2,000-character scalar was quoted in the message.
+        String scalar = "pol" + "[x]".repeat(1000);
+        ConfigException whole = assertThrows(ConfigException.class, () -> ConfigLoader.loadText("t.yaml", scalar, tmp, tmp));
+        assertTrue(whole.getMessage().startsWith("t.yaml:1:1: a config file must be a mapping of sections such as 'sandbox:' (got 'pol[x]"),
+                whole.getMessage());
+        assertTrue(whole.getMessage().length() < 200, whole.getMessage());
+        ConfigException key = assertThrows(ConfigException.class,
+                () -> ConfigLoader.loadText("t.yaml", "sandbox:\n  \"mo\\e[2Jde\\nx\": always\n", tmp, tmp));
+        assertEquals("t.yaml:2:3: unknown key 'sandbox.mo\\x1b[2Jde\\x0ax'", key.getMessage());
     }
 
     @Test
