@@ -7,6 +7,7 @@ import dev.vectraguard.nativecore.EgressCalls;
 import dev.vectraguard.nativecore.LocalSockets;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
+import picocli.CommandLine;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -27,6 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -57,6 +62,10 @@ public final class VgServer {
     private volatile Instant lastRequest = Instant.now();
     private volatile boolean stale;
     private Object socketKey;
+    /** The next request's command line, built while the server waits (picocli reads every command's annotations). */
+    private final BlockingQueue<CommandLine> preparedCommandLine = new ArrayBlockingQueue<>(1);
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(
+            task -> Thread.ofPlatform().daemon().name("vg-server-preparer").unstarted(task));
 
     private VgServer(Path directory, Duration idle) {
         this.directory = directory;
@@ -103,6 +112,7 @@ public final class VgServer {
         }
         System.err.println("vg server: pid " + ProcessHandle.current().pid() + " listening on " + socket);
         Thread.ofPlatform().daemon().name("vg-server-idle").start(this::exitWhenIdle);
+        prepareCommandLine();
         while (true) {
             LocalSockets.Peer peer = LocalSockets.accept(listener);
             if (peer.uid() != uid) {
@@ -227,7 +237,7 @@ public final class VgServer {
                 return;
             }
             Thread.ofPlatform().daemon().name("vg-client-frames").start(() -> connection.readFrames(in));
-            int status = run(request, connection, stdio);
+            int status = run(request, connection, stdio, nextCommandLine());
             connection.sendStatus(status);
         } catch (IOException | NativeCoreException | RuntimeException e) {
             System.err.println("vg server: request failed: " + e);
@@ -265,7 +275,22 @@ public final class VgServer {
         }
     }
 
-    private static int run(Protocol.Request request, ClientConnection connection, int[] stdio) {
+    /** A command line for one request: the one prepared, if ready; the next is then prepared in the background. */
+    private CommandLine nextCommandLine() {
+        CommandLine prepared = preparedCommandLine.poll();
+        prepareCommandLine();
+        return prepared != null ? prepared : Main.commandLine();
+    }
+
+    private void prepareCommandLine() {
+        preparer.execute(() -> {
+            if (preparedCommandLine.isEmpty()) {
+                preparedCommandLine.offer(Main.commandLine());
+            }
+        });
+    }
+
+    private static int run(Protocol.Request request, ClientConnection connection, int[] stdio, CommandLine commandLine) {
         Charset charset = localeCharset(request.environment());
         PrintStream out = ClientConnection.printStream(stdio[1], charset);
         PrintStream err = ClientConnection.printStream(stdio[2], charset);
@@ -273,7 +298,7 @@ public final class VgServer {
         Caller caller = new Caller(request.environment(), Path.of(directory), !ByteStrings.hasEscapedBytes(directory), stdio[0], stdio[1], stdio[2], out, err,
                 ClientConnection.terminal(request.interactive(), out, stdio[0]), connection);
         try {
-            return Caller.callAs(caller, () -> Main.run(request.arguments().toArray(String[]::new)));
+            return Caller.callAs(caller, () -> Main.run(commandLine, request.arguments().toArray(String[]::new)));
         } catch (Exception e) {
             err.println("vg: " + e.getMessage());
             return 125;
