@@ -51,7 +51,8 @@ public final class VgServer {
     static final String SOCKET = "server.sock";
     private static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
     /** The subcommands served; the others print through System.out and run in-process. */
-    private static final Set<String> SERVED = Set.of("exec", "explain", "version", "--version", "-V", "help", "--help", "-h");
+    private static final Set<String> SERVED = Set.of("exec", "explain", "version", "--version", "-V", "help", "--help", "-h",
+            "server");
 
     private final Path directory;
     private final Path socket;
@@ -59,8 +60,13 @@ public final class VgServer {
     private final int uid = LocalSockets.uid();
     private final BuildStamp build = BuildStamp.ofRunningJar();
     private final AtomicInteger active = new AtomicInteger();
-    private volatile Instant lastRequest = Instant.now();
+    private final Instant started = Instant.now();
+    private volatile Instant lastRequest = started;
     private volatile boolean stale;
+    /** Set by {@code vg server stop}: no new request is taken, and the server exits once the last one ends. */
+    private volatile boolean stopping;
+    /** Notified when the server may have to exit now (stopping, and a request ended). */
+    private final Object exitCheck = new Object();
     private Object socketKey;
     /** The next request's command line, built while the server waits (picocli reads every command's annotations). */
     private final BlockingQueue<CommandLine> preparedCommandLine = new ArrayBlockingQueue<>(1);
@@ -128,6 +134,9 @@ public final class VgServer {
                 } finally {
                     lastRequest = Instant.now();
                     active.decrementAndGet();
+                    if (stopping) {
+                        checkExitNow();
+                    }
                 }
             });
         }
@@ -177,12 +186,14 @@ public final class VgServer {
     private void exitWhenIdle() {
         while (true) {
             try {
-                Thread.sleep(Math.min(1000, idle.toMillis()));
+                synchronized (exitCheck) {
+                    exitCheck.wait(Math.min(1000, idle.toMillis()));
+                }
             } catch (InterruptedException e) {
                 return;
             }
             boolean idleLongEnough = active.get() == 0 && Duration.between(lastRequest, Instant.now()).compareTo(idle) >= 0;
-            if (idleLongEnough || stale && active.get() == 0) {
+            if (idleLongEnough || (stale || stopping) && active.get() == 0) {
                 removeOwnSocket(); // no new client finds this server now
                 try {
                     Thread.sleep(200); // one that connected just before is accepted meanwhile, and served
@@ -197,6 +208,43 @@ public final class VgServer {
         }
     }
 
+    private void checkExitNow() {
+        synchronized (exitCheck) {
+            exitCheck.notifyAll();
+        }
+    }
+
+    /** This server, for {@code vg server status} and {@code vg server stop}. */
+    private final Caller.Server control = new Caller.Server() {
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public Path socket() {
+            return socket;
+        }
+
+        @Override
+        public Instant started() {
+            return started;
+        }
+
+        @Override
+        public int otherRequests() {
+            return Math.max(0, active.get() - 1);
+        }
+
+        @Override
+        public void stop() {
+            stopping = true;
+            removeOwnSocket();
+            System.err.println("vg server: stopping (vg server stop); " + otherRequests() + " other request(s) still running");
+            checkExitNow();
+        }
+    };
+
     /** Removes the socket if it is still this server's (a newer server may have replaced it). */
     private synchronized void removeOwnSocket() {
         try {
@@ -210,7 +258,7 @@ public final class VgServer {
     }
 
     private void handle(int socketFd) {
-        ClientConnection connection = new ClientConnection(socketFd);
+        ClientConnection connection = new ClientConnection(socketFd, control);
         int[] stdio = new int[0];
         try {
             if ((EgressCalls.pollIn(new int[] {socketFd}, 10_000)[0] & EgressCalls.POLLIN) == 0) {
@@ -226,6 +274,10 @@ public final class VgServer {
                 return;
             }
             Protocol.Request request = Protocol.parse(in.readNBytes(length));
+            if (stopping) {
+                connection.send(Protocol.RESTART, new byte[0]); // it connected just before the socket was removed
+                return;
+            }
             if (!request.version().equals(Protocol.VERSION) || build.changed()) {
                 stale = true;
                 removeOwnSocket();
