@@ -52,7 +52,7 @@ public final class VgServer {
     private static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
     /** The subcommands served; the others print through System.out and run in-process. */
     private static final Set<String> SERVED = Set.of("exec", "explain", "version", "--version", "-V", "help", "--help", "-h",
-            "server");
+            "server", "trust", "metrics", "init");
 
     private final Path directory;
     private final Path socket;

@@ -434,6 +434,74 @@ class ServerClientTest {
         assertTrue(status.stdout().startsWith("vg server: pid " + pid), status.toString());
     }
 
+    @Test
+    void trustMetricsAndInitRunInTheServerAsInProcess() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "starts the server and records a run");
+        String launcher = launcher(System.getProperty("java.class.path"), "").toString();
+        // While the served runs: an in-process vg fails, so what succeeds was served.
+        Path noInProcess = root.resolve("no-in-process");
+        Files.writeString(noInProcess, "#!/bin/sh\necho 'vg ran in-process' >&2\nexit 99\n");
+        Files.setPosixFilePermissions(noInProcess, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path project = vg.workspace.resolve("vectra-guard.yaml");
+        List<Path> state = List.of(project, vg.stateDir.resolve("trust.json"), vg.stateDir.resolve("metrics.json"));
+        List<List<String>> commands = List.of(
+                List.of("trust", "add", "npm install", "--note", "deps"),
+                List.of("trust", "list"),
+                List.of("trust", "list", "--json"),
+                List.of("trust", "remove", "not trusted"),
+                List.of("metrics"),
+                List.of("metrics", "--json"),
+                List.of("init", "--preset", "developer"),
+                List.of("init", "--preset", "developer"),
+                List.of("init", "--preset", "no-such-preset"),
+                List.of("trust", "remove", "npm install"),
+                List.of("metrics", "reset"));
+        for (List<String> command : commands) {
+            java.util.Map<Path, byte[]> before = snapshot(state);
+            vg.env("VG_LAUNCHER", noInProcess.toString());
+            VgRunner.Result served = client(command.toArray(String[]::new));
+            java.util.Map<Path, byte[]> afterServed = snapshot(state);
+            restore(before);
+            vg.env("VG_LAUNCHER", launcher);
+            VgRunner.Result local = inProcess(command.toArray(String[]::new));
+            assertFalse(served.stderr().contains("vg ran in-process"), command + " was not served: " + served);
+            assertEquals(withoutTimes(local.toString()), withoutTimes(served.toString()), command + ": through the server and in-process");
+            assertEquals(withoutTimes(text(snapshot(state))), withoutTimes(text(afterServed)), command + ": the files it changed");
+        }
+        VgRunner.Result forced = client("init", "--preset", "developer", "--force");
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertTrue(forced.stdout().startsWith("wrote " + project + " (preset developer)\n"), "init writes the client's ./vectra-guard.yaml: "
+                + forced);
+    }
+
+    private static java.util.Map<Path, byte[]> snapshot(List<Path> files) throws IOException {
+        java.util.Map<Path, byte[]> contents = new java.util.LinkedHashMap<>();
+        for (Path file : files) {
+            contents.put(file, Files.exists(file) ? Files.readAllBytes(file) : null);
+        }
+        return contents;
+    }
+
+    private static void restore(java.util.Map<Path, byte[]> contents) throws IOException {
+        for (var entry : contents.entrySet()) {
+            if (entry.getValue() == null) {
+                Files.deleteIfExists(entry.getKey());
+            } else {
+                Files.write(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private static String text(java.util.Map<Path, byte[]> contents) {
+        return contents.entrySet().stream().map(e -> e.getKey() + ": " + (e.getValue() == null ? "absent"
+                : new String(e.getValue(), StandardCharsets.UTF_8))).collect(Collectors.joining("\n"));
+    }
+
+    /** Timestamps (creation, expiry) differ between two runs a second apart; nothing else may. */
+    private static String withoutTimes(String text) {
+        return text.replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "TIME");
+    }
+
     /** Whether {@code pid} has exited: gone, or a zombie its new parent has not reaped yet. */
     private static boolean exited(long pid) {
         try {
