@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * <p>Started by the client as {@code VgServer DIR}: DIR is the client's runtime directory (owned by
  * this user, mode 0700); the socket is DIR/server.sock. Only this uid may connect (SO_PEERCRED on
  * both ends). The server exits after {@code VG_SERVER_IDLE_SECONDS} (default 900) without a
- * request, and tells clients to start a new one when its jar changed (a new build or package).
+ * request, or once the requests it serves have ended after {@code vg server stop} (which removes the
+ * socket at once), and tells clients to start a new one when its jar changed (a new build or package).
  */
 public final class VgServer {
     static final String SOCKET = "server.sock";
