@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -131,11 +132,16 @@ static int runtime_directory(char *out, size_t size)
     return private_directory(out);
 }
 
-/* A connection to the server, or -1 (errno set) when none listens. Refuses a peer of another uid. */
-static int connect_server(const char *dir)
+/* A connection to the server, or -1 (errno set) when none listens, -2 for a peer of another uid
+ * (refused, said). *peer_pid: the server's pid, when not NULL. */
+static int connect_server(const char *dir, pid_t *peer_pid)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    snprintf(addr.sun_path, sizeof addr.sun_path, "%s/server.sock", dir);
+    int n = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/server.sock", dir);
+    if (n < 0 || (size_t)n >= sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
@@ -154,6 +160,8 @@ static int connect_server(const char *dir)
         errno = EPERM;
         return -2;
     }
+    if (peer_pid != NULL)
+        *peer_pid = peer.pid;
     return fd;
 }
 
@@ -183,7 +191,7 @@ static pid_t start_server(const char *dir, const char *jvm_launcher)
 /* Connects, starting the server when none listens; -1 when no server can run. */
 static int server_connection(const char *dir, const char *jvm_launcher, int fresh)
 {
-    int fd = fresh ? -1 : connect_server(dir);
+    int fd = fresh ? -1 : connect_server(dir, NULL);
     if (fd >= 0 || fd == -2)
         return fd >= 0 ? fd : -1;
     if (jvm_launcher == NULL)
@@ -196,7 +204,7 @@ static int server_connection(const char *dir, const char *jvm_launcher, int fres
     struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
     for (int waited = 0; waited < START_TIMEOUT_MS; waited += 5) {
         nanosleep(&pause, NULL);
-        fd = connect_server(dir);
+        fd = connect_server(dir, NULL);
         if (fd >= 0 || fd == -2)
             return fd >= 0 ? fd : -1;
         int status;
@@ -507,9 +515,71 @@ static int follow(int fd)
     }
 }
 
+/* Waits until process `pid` has exited (it was alive when the connection to it was made); a
+ * signal (Ctrl-C) ends the wait, not the stop. */
+static void await_exit(pid_t pid)
+{
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    for (size_t i = 0; i < sizeof FORWARDED / sizeof FORWARDED[0]; i++)
+        sigaction(FORWARDED[i], &dfl, NULL);
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) {
+        while (kill(pid, 0) == 0) {
+            struct timespec pause = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+        return;
+    }
+    struct pollfd p = {.fd = pidfd, .events = POLLIN};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+        ;
+    close(pidfd);
+}
+
+/* `vg server status` and `vg server stop`: about the server that runs, never starting one. */
+static int server_control(char **argv, int argc)
+{
+    int stop = strcmp(argv[2], "stop") == 0;
+    char dir[PATH_MAX];
+    if (runtime_directory(dir, sizeof dir) < 0)
+        return VG_FAILURE;
+    pid_t pid = 0;
+    AUTO_FD fd = connect_server(dir, &pid);
+    if (fd == -2)
+        return VG_FAILURE;
+    if (fd < 0) {
+        printf("vg server: none runs for uid %u (no server at %s/server.sock)%s\n", (unsigned)getuid(), dir,
+               stop ? ": nothing to stop" : "");
+        return stop ? 0 : 3;
+    }
+    if (install_signals() < 0 || send_request(fd, argc, argv) < 0) {
+        warn("cannot send the request to the vg server: %s", strerror(errno));
+        return VG_FAILURE;
+    }
+    int status = follow(fd);
+    if (status == -1) { /* another build's server, or one stopping already: it exits once its commands end */
+        printf("vg server: pid %d is %s; it exits once its commands have ended\n", (int)pid,
+               stop ? "stopping" : "another build's or stopping");
+        if (!stop)
+            return 0;
+        status = 0;
+    } else if (status == -2) {
+        warn("the vg server did not take `vg server %s`", argv[2]);
+        return VG_FAILURE;
+    }
+    if (stop && status == 0) {
+        fflush(stdout);
+        await_exit(pid);
+        printf("vg server: pid %d stopped\n", (int)pid);
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     const char *jvm_launcher = launcher();
+    if (argc == 3 && strcmp(argv[1], "server") == 0 && (strcmp(argv[2], "stop") == 0 || strcmp(argv[2], "status") == 0))
+        return server_control(argv, argc);
     const char *no_server = getenv("VG_NO_SERVER");
     if (no_server != NULL && no_server[0] != '\0' && strcmp(no_server, "0") != 0)
         run_in_process(jvm_launcher, argv);

@@ -59,6 +59,27 @@ public record Caller(Map<String, String> environment, Path workingDirectory, boo
 
         /** Starts {@code command} as the client's own child (its stdio, environment and directory). */
         HostRun runOnHost(List<String> command);
+
+        /** The server serving the request. */
+        Server server();
+    }
+
+    /** The vg server serving a request, as {@code vg server status} and {@code vg server stop} see and stop it. */
+    public interface Server {
+        long pid();
+
+        Path socket();
+
+        java.time.Instant started();
+
+        /** The commands it runs for other requests (other terminals, agents) right now. */
+        int otherRequests();
+
+        /**
+         * Takes no new request from now on (its socket is removed at once, so the next vg starts a new
+         * server) and exits once the requests it serves have ended: their commands are not killed.
+         */
+        void stop();
     }
 
     /** What the client passes on. */

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
@@ -30,7 +31,7 @@ final class InitCommand implements Callable<Integer> {
         if (!Presets.names().contains(preset)) {
             return Stderr.fail("unknown preset '" + preset + "' (use one of " + String.join(", ", Presets.names()) + ")");
         }
-        Path target = Path.of(ConfigLoader.PROJECT_FILE);
+        Path target = Caller.current().resolve(Path.of(ConfigLoader.PROJECT_FILE));
         if (Files.exists(target) && !force) {
             return Stderr.fail(target.toAbsolutePath() + " exists; pass --force to overwrite it");
         }
@@ -43,8 +44,8 @@ final class InitCommand implements Callable<Integer> {
         Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".vectra-guard", ".yaml");
         Files.writeString(temp, text);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        System.out.println("wrote " + target.toAbsolutePath() + " (preset " + preset + ")");
-        System.out.println("as a project config it may only tighten the policy; to let all its keys apply: vg config trust "
+        Caller.current().out().println("wrote " + target.toAbsolutePath() + " (preset " + preset + ")");
+        Caller.current().out().println("as a project config it may only tighten the policy; to let all its keys apply: vg config trust "
                 + ConfigLoader.PROJECT_FILE);
         return ExitCodes.OK;
     }

@@ -23,10 +23,23 @@ public final class Main {
 
     /** Runs {@code args} for {@link Caller#current()}: its output, notices and exit code. */
     public static int run(String[] args) {
+        return run(commandLine(), args);
+    }
+
+    /**
+     * A new, unused command line (reading every command's annotations takes milliseconds): the vg
+     * server builds the next request's while it waits. It holds nothing of any caller.
+     */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new VgCommand());
         // Everything after the command's name belongs to it: `vg exec ls -la` works like `vg exec -- ls -la`.
         commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         commandLine.getSubcommands().get("explain").setStopAtPositional(true); // `vg explain rm -rf /tmp/x`
+        return commandLine;
+    }
+
+    /** {@link #run(String[])} on {@code commandLine}, from {@link #commandLine()} and used only once. */
+    public static int run(CommandLine commandLine, String[] args) {
         PrintWriter err = new PrintWriter(Caller.current().err(), true);
         commandLine.setErr(err);
         commandLine.setOut(new PrintWriter(Caller.current().out(), true));

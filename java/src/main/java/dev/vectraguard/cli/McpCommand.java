@@ -60,6 +60,6 @@ final class McpCommand implements Callable<Integer> {
         // stdout carries the protocol alone: anything else vg would print there goes to stderr.
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        return VgMcpServer.serve(settings, VersionCommand.VERSION, System.in, protocol, System.err);
+        return VgMcpServer.serve(settings, VersionCommand.version(), System.in, protocol, System.err);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.metrics.MetricsStore;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ final class MetricsCommand extends CommandGroup {
                 return Stderr.fail("--recent must be 0 or more (got " + recent + ")");
             }
             MetricsStore store = new MetricsStore(options.stateDirectory(), Stderr::warn);
-            System.out.println(json ? store.showJson() : store.showText(recent));
+            Caller.current().out().println(json ? store.showJson() : store.showText(recent));
             return ExitCodes.OK;
         }
     }
@@ -45,7 +46,7 @@ final class MetricsCommand extends CommandGroup {
         @Override
         public Integer call() throws Exception {
             new MetricsStore(options.stateDirectory(), Stderr::warn).reset();
-            System.out.println("metrics reset");
+            Caller.current().out().println("metrics reset");
             return ExitCodes.OK;
         }
     }

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.Durations;
@@ -54,16 +55,16 @@ final class TrustCommand extends CommandGroup {
             List<TrustEntry> entries = open(options).list();
             Instant now = Instant.now();
             if (json) {
-                System.out.println(JsonMapping.write(entries.stream().map(e -> new Row(e.id(), e.command(), e.note(), e.created(),
+                Caller.current().out().println(JsonMapping.write(entries.stream().map(e -> new Row(e.id(), e.command(), e.note(), e.created(),
                         e.expires(), e.expiredAt(now), e.useCount(), e.lastUsed())).toList()));
                 return ExitCodes.OK;
             }
             if (entries.isEmpty()) {
-                System.out.println("no trusted commands");
+                Caller.current().out().println("no trusted commands");
             }
             for (TrustEntry e : entries) {
                 String expiry = e.expires() == null ? "never expires" : (e.expiredAt(now) ? "EXPIRED " : "expires ") + e.expires();
-                System.out.printf("%s  used %d  %s%s%n    %s%n", e.id().substring(0, 12), e.useCount(), expiry,
+                Caller.current().out().printf("%s  used %d  %s%s%n    %s%n", e.id().substring(0, 12), e.useCount(), expiry,
                         e.note() == null || e.note().isEmpty() ? "" : "  (" + VisibleText.escape(e.note()) + ")",
                         VisibleText.escape(e.command()));
             }
@@ -96,7 +97,7 @@ final class TrustCommand extends CommandGroup {
                 return Stderr.fail("--duration: " + e.getMessage());
             }
             TrustEntry entry = open(options).add(normalise(words), note, lifetime);
-            System.out.println("trusted: " + VisibleText.escape(entry.command()) + (entry.expires() == null ? "" : " (until " + entry.expires() + ")"));
+            Caller.current().out().println("trusted: " + VisibleText.escape(entry.command()) + (entry.expires() == null ? "" : " (until " + entry.expires() + ")"));
             return ExitCodes.OK;
         }
     }
@@ -115,7 +116,7 @@ final class TrustCommand extends CommandGroup {
             if (!open(options).remove(command)) {
                 return Stderr.fail("not trusted: " + command);
             }
-            System.out.println("removed: " + VisibleText.escape(command));
+            Caller.current().out().println("removed: " + VisibleText.escape(command));
             return ExitCodes.OK;
         }
     }
@@ -127,7 +128,7 @@ final class TrustCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println("removed " + open(options).clean() + " expired entries");
+            Caller.current().out().println("removed " + open(options).clean() + " expired entries");
             return ExitCodes.OK;
         }
     }

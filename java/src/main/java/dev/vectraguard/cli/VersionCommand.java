@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +29,6 @@ import java.util.concurrent.Callable;
         description = "Print vg's version, which kernel features (Landlock, seccomp, user namespaces, cgroups) "
                 + "this machine offers to the current user, and each sandbox runtime: installed, version, usable or why not.")
 final class VersionCommand implements Callable<Integer> {
-    static final String VERSION = "0.1.0";
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -42,13 +45,13 @@ final class VersionCommand implements Callable<Integer> {
         if (!NativeCore.available()) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("version", VERSION);
+                out.put("version", version());
                 out.put("native", false);
                 out.put("reason", NativeCore.unavailableReason().orElse(""));
                 out.put("runtimes", runtimes());
                 Caller.current().out().println(JsonMapping.write(out));
             } else {
-                Caller.current().out().println("vg " + VERSION);
+                Caller.current().out().println("vg " + version());
                 Caller.current().out().println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
                 Caller.current().out().println("cgroups:          " + cgroupText);
                 printRuntimes();
@@ -64,7 +67,7 @@ final class VersionCommand implements Callable<Integer> {
         if (json) {
             // A map, not a record: "native" cannot be a record component's name.
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("version", VERSION);
+            out.put("version", version());
             out.put("native", true);
             out.put("kernel", features.kernelMajor() + "." + features.kernelMinor());
             out.put("landlock_abi", features.landlockAbi());
@@ -84,7 +87,7 @@ final class VersionCommand implements Callable<Integer> {
             Caller.current().out().println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
-        Caller.current().out().println("vg " + VERSION);
+        Caller.current().out().println("vg " + version());
         Caller.current().out().println("kernel:           " + features.kernelMajor() + "." + features.kernelMinor());
         Caller.current().out().println("landlock:         " + (features.landlockAbi() > 0 ? "ABI " + features.landlockAbi() : "no"));
         Caller.current().out().println("seccomp:          " + (features.seccompFilter() ? "yes" : "no")
@@ -129,11 +132,31 @@ final class VersionCommand implements Callable<Integer> {
         return value ? "yes" : "no";
     }
 
+    /** The Maven project's version, which the build writes into version.txt; read when first asked (not by {@code vg exec}). */
+    static String version() {
+        return Version.TEXT;
+    }
+
+    private static final class Version {
+        static final String TEXT = read();
+
+        private static String read() {
+            try (InputStream in = VersionCommand.class.getResourceAsStream("version.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.txt is missing from vg's classes (a build without resources)");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read vg's version.txt", e);
+            }
+        }
+    }
+
     /** {@code vg --version}. */
     static final class Provider implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"vg " + VERSION};
+            return new String[] {"vg " + version()};
         }
     }
 }

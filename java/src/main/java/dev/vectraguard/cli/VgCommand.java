@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
                 + "after approval, or not at all.",
         subcommands = {ExecCommand.class, ExplainCommand.class, TrustCommand.class, MetricsCommand.class, InitCommand.class,
                 HookCommand.class, ShellInitCommand.class, SandboxCommand.class,
-                ConfigCommand.class, VersionCommand.class, McpCommand.class, AuditCommand.class},
+                ConfigCommand.class, VersionCommand.class, McpCommand.class, AuditCommand.class, ServerCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the command succeeded (otherwise its own exit code passes through)",

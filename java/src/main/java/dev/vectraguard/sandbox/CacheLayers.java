@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
@@ -21,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The per-run layers that make shared caches append-only: each cache dir is an overlay in the
  * sandbox, the host cache its read-only lower layer and its upper layer a directory of vg's own
  * ({@code ~/.cache/vectra-guard/cache-layers/PID-START-N/I}, never visible in a sandbox). Once the
- * sandbox is gone, {@link #merge()} adds the upper layers' new files to the host caches and removes
- * the run's directory. A run directory whose vg process is gone (killed before it merged) is removed
- * by a later run, unmerged.
+ * sandbox is gone, {@link #merge()} adds the upper layers' new files to the host caches (unless
+ * {@link #nothingToMerge()}) and {@link #remove()} removes the run's directory. A run directory
+ * whose vg process is gone (killed before it merged) is removed by a later run, unmerged.
  */
 final class CacheLayers {
     static final String LAYERS_DIR = ".cache/vectra-guard/cache-layers";
@@ -104,20 +105,43 @@ final class CacheLayers {
     }
 
     /**
-     * Adds the new files of every upper layer to its host cache, removes this run's layers and any
-     * left by vg processes that are gone. Call once no process of the sandbox is left.
+     * Whether no upper layer holds anything (the command wrote nothing into the caches), so that
+     * {@link #merge()} would add nothing: one directory read per cache. Call once no process of the
+     * sandbox is left.
+     */
+    boolean nothingToMerge() {
+        for (Path layer : layers.values()) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(layer.resolve("upper"))) {
+                if (entries.iterator().hasNext()) {
+                    return false;
+                }
+            } catch (NoSuchFileException e) {
+                // no overlay was mounted on it: nothing written
+            } catch (IOException | RuntimeException e) {
+                return false; // let the merge look and report
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds the new files of every upper layer to its host cache. Call once no process of the sandbox
+     * is left; {@link #remove()} afterwards.
      */
     CacheAdditions merge() {
-        if (runDir == null) {
-            return CacheAdditions.NONE;
-        }
         CacheAdditions result = CacheAdditions.NONE;
         for (Map.Entry<Path, Path> entry : layers.entrySet()) {
             result = result.plus(CacheMerge.merge(entry.getValue().resolve("upper"), entry.getKey()));
         }
-        discard();
-        removeAbandoned();
         return result;
+    }
+
+    /** Removes this run's layers (merged or not) and any left by vg processes that are gone. */
+    void remove() {
+        if (runDir != null) {
+            discard();
+            removeAbandoned();
+        }
     }
 
     /** Removes this run's layers without merging (the sandbox never started). */

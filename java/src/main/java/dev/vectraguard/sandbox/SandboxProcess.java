@@ -207,16 +207,24 @@ public final class SandboxProcess implements AutoCloseable {
         synchronized (signalLock) {
             closed = true;
         }
+        boolean ended = false;
         try {
             if (status == null) {
                 kill(SIGKILL);
                 OptionalInt result = nativeWait(-1);
                 status = result.orElse(128 + SIGKILL);
             }
+            ended = true;
         } finally {
             closeQuietly(stdin);
             closeQuietly(stdout);
             closeQuietly(stderr);
+            // No process of the sandbox is left once its status is known: a command that wrote nothing
+            // into the caches is done now, not after the teardown below.
+            boolean nothingToMerge = ended && cacheLayers.nothingToMerge();
+            if (nothingToMerge) {
+                cacheAdditions.complete(CacheAdditions.NONE);
+            }
             SandboxCleanup.later(() -> {
                 process.release(); // every process of the sandbox has exited
                 if (egress != null) {
@@ -227,13 +235,16 @@ public final class SandboxProcess implements AutoCloseable {
                 }
                 resources.close();
                 try {
-                    cacheAdditions.complete(cacheLayers.merge());
+                    if (!nothingToMerge) {
+                        cacheAdditions.complete(cacheLayers.merge());
+                    }
                 } catch (RuntimeException e) {
                     cacheAdditions.completeExceptionally(e);
                 } catch (Error e) {
                     cacheAdditions.completeExceptionally(e);
                     throw e;
                 }
+                cacheLayers.remove(); // after the additions are in: nobody waits for it
             });
         }
     }

@@ -25,14 +25,16 @@ import java.util.concurrent.ExecutionException;
  */
 final class ClientConnection implements Caller.Client {
     private final int socketFd;
+    private final Caller.Server server;
     private final DataOutputStream frames;
     private volatile Caller.SignalHandler signals;
     private volatile CompletableFuture<Integer> hostStatus;
     private volatile boolean hungUp;
     private boolean statusSent;
 
-    ClientConnection(int socketFd) {
+    ClientConnection(int socketFd, Caller.Server server) {
         this.socketFd = socketFd;
+        this.server = server;
         this.frames = new DataOutputStream(LocalSockets.output(socketFd));
     }
 
@@ -104,6 +106,11 @@ final class ClientConnection implements Caller.Client {
         if (hungUp) {
             handler.hungUp();
         }
+    }
+
+    @Override
+    public Caller.Server server() {
+        return server;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.vectraguard.nativecore.EgressCalls;
 import dev.vectraguard.nativecore.LocalSockets;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
+import picocli.CommandLine;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -27,6 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -40,13 +45,15 @@ import java.util.stream.Stream;
  * <p>Started by the client as {@code VgServer DIR}: DIR is the client's runtime directory (owned by
  * this user, mode 0700); the socket is DIR/server.sock. Only this uid may connect (SO_PEERCRED on
  * both ends). The server exits after {@code VG_SERVER_IDLE_SECONDS} (default 900) without a
- * request, and tells clients to start a new one when its jar changed (a new build or package).
+ * request, or once the requests it serves have ended after {@code vg server stop} (which removes the
+ * socket at once), and tells clients to start a new one when its jar changed (a new build or package).
  */
 public final class VgServer {
     static final String SOCKET = "server.sock";
     private static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
     /** The subcommands served; the others print through System.out and run in-process. */
-    private static final Set<String> SERVED = Set.of("exec", "explain", "version", "--version", "-V", "help", "--help", "-h");
+    private static final Set<String> SERVED = Set.of("exec", "explain", "version", "--version", "-V", "help", "--help", "-h",
+            "server", "trust", "metrics", "init");
 
     private final Path directory;
     private final Path socket;
@@ -54,9 +61,18 @@ public final class VgServer {
     private final int uid = LocalSockets.uid();
     private final BuildStamp build = BuildStamp.ofRunningJar();
     private final AtomicInteger active = new AtomicInteger();
-    private volatile Instant lastRequest = Instant.now();
+    private final Instant started = Instant.now();
+    private volatile Instant lastRequest = started;
     private volatile boolean stale;
+    /** Set by {@code vg server stop}: no new request is taken, and the server exits once the last one ends. */
+    private volatile boolean stopping;
+    /** Notified when the server may have to exit now (stopping, and a request ended). */
+    private final Object exitCheck = new Object();
     private Object socketKey;
+    /** The next request's command line, built while the server waits (picocli reads every command's annotations). */
+    private final BlockingQueue<CommandLine> preparedCommandLine = new ArrayBlockingQueue<>(1);
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(
+            task -> Thread.ofPlatform().daemon().name("vg-server-preparer").unstarted(task));
 
     private VgServer(Path directory, Duration idle) {
         this.directory = directory;
@@ -103,6 +119,7 @@ public final class VgServer {
         }
         System.err.println("vg server: pid " + ProcessHandle.current().pid() + " listening on " + socket);
         Thread.ofPlatform().daemon().name("vg-server-idle").start(this::exitWhenIdle);
+        prepareCommandLine();
         while (true) {
             LocalSockets.Peer peer = LocalSockets.accept(listener);
             if (peer.uid() != uid) {
@@ -118,6 +135,9 @@ public final class VgServer {
                 } finally {
                     lastRequest = Instant.now();
                     active.decrementAndGet();
+                    if (stopping) {
+                        checkExitNow();
+                    }
                 }
             });
         }
@@ -167,12 +187,14 @@ public final class VgServer {
     private void exitWhenIdle() {
         while (true) {
             try {
-                Thread.sleep(Math.min(1000, idle.toMillis()));
+                synchronized (exitCheck) {
+                    exitCheck.wait(Math.min(1000, idle.toMillis()));
+                }
             } catch (InterruptedException e) {
                 return;
             }
             boolean idleLongEnough = active.get() == 0 && Duration.between(lastRequest, Instant.now()).compareTo(idle) >= 0;
-            if (idleLongEnough || stale && active.get() == 0) {
+            if (idleLongEnough || (stale || stopping) && active.get() == 0) {
                 removeOwnSocket(); // no new client finds this server now
                 try {
                     Thread.sleep(200); // one that connected just before is accepted meanwhile, and served
@@ -187,6 +209,43 @@ public final class VgServer {
         }
     }
 
+    private void checkExitNow() {
+        synchronized (exitCheck) {
+            exitCheck.notifyAll();
+        }
+    }
+
+    /** This server, for {@code vg server status} and {@code vg server stop}. */
+    private final Caller.Server control = new Caller.Server() {
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public Path socket() {
+            return socket;
+        }
+
+        @Override
+        public Instant started() {
+            return started;
+        }
+
+        @Override
+        public int otherRequests() {
+            return Math.max(0, active.get() - 1);
+        }
+
+        @Override
+        public void stop() {
+            stopping = true;
+            removeOwnSocket();
+            System.err.println("vg server: stopping (vg server stop); " + otherRequests() + " other request(s) still running");
+            checkExitNow();
+        }
+    };
+
     /** Removes the socket if it is still this server's (a newer server may have replaced it). */
     private synchronized void removeOwnSocket() {
         try {
@@ -200,7 +259,7 @@ public final class VgServer {
     }
 
     private void handle(int socketFd) {
-        ClientConnection connection = new ClientConnection(socketFd);
+        ClientConnection connection = new ClientConnection(socketFd, control);
         int[] stdio = new int[0];
         try {
             if ((EgressCalls.pollIn(new int[] {socketFd}, 10_000)[0] & EgressCalls.POLLIN) == 0) {
@@ -216,6 +275,10 @@ public final class VgServer {
                 return;
             }
             Protocol.Request request = Protocol.parse(in.readNBytes(length));
+            if (stopping) {
+                connection.send(Protocol.RESTART, new byte[0]); // it connected just before the socket was removed
+                return;
+            }
             if (!request.version().equals(Protocol.VERSION) || build.changed()) {
                 stale = true;
                 removeOwnSocket();
@@ -227,7 +290,7 @@ public final class VgServer {
                 return;
             }
             Thread.ofPlatform().daemon().name("vg-client-frames").start(() -> connection.readFrames(in));
-            int status = run(request, connection, stdio);
+            int status = run(request, connection, stdio, nextCommandLine());
             connection.sendStatus(status);
         } catch (IOException | NativeCoreException | RuntimeException e) {
             System.err.println("vg server: request failed: " + e);
@@ -265,7 +328,22 @@ public final class VgServer {
         }
     }
 
-    private static int run(Protocol.Request request, ClientConnection connection, int[] stdio) {
+    /** A command line for one request: the one prepared, if ready; the next is then prepared in the background. */
+    private CommandLine nextCommandLine() {
+        CommandLine prepared = preparedCommandLine.poll();
+        prepareCommandLine();
+        return prepared != null ? prepared : Main.commandLine();
+    }
+
+    private void prepareCommandLine() {
+        preparer.execute(() -> {
+            if (preparedCommandLine.isEmpty()) {
+                preparedCommandLine.offer(Main.commandLine());
+            }
+        });
+    }
+
+    private static int run(Protocol.Request request, ClientConnection connection, int[] stdio, CommandLine commandLine) {
         Charset charset = localeCharset(request.environment());
         PrintStream out = ClientConnection.printStream(stdio[1], charset);
         PrintStream err = ClientConnection.printStream(stdio[2], charset);
@@ -273,7 +351,7 @@ public final class VgServer {
         Caller caller = new Caller(request.environment(), Path.of(directory), !ByteStrings.hasEscapedBytes(directory), stdio[0], stdio[1], stdio[2], out, err,
                 ClientConnection.terminal(request.interactive(), out, stdio[0]), connection);
         try {
-            return Caller.callAs(caller, () -> Main.run(request.arguments().toArray(String[]::new)));
+            return Caller.callAs(caller, () -> Main.run(commandLine, request.arguments().toArray(String[]::new)));
         } catch (Exception e) {
             err.println("vg: " + e.getMessage());
             return 125;

@@ -337,6 +337,181 @@ class ServerClientTest {
         }
     }
 
+    @Test
+    void serverStopEndsTheServerAndRemovesItsSocket() throws Exception {
+        VgRunner.Result none = client("server", "status");
+        assertEquals(3, none.exitCode(), none.toString());
+        assertTrue(none.stdout().startsWith("vg server: none runs for uid "), none.toString());
+        assertTrue(serverPids().isEmpty(), "vg server status starts no server");
+
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        long pid = serverPids().getFirst();
+        VgRunner.Result status = client("server", "status");
+        assertEquals(0, status.exitCode(), status.toString());
+        assertTrue(status.stdout().startsWith("vg server: pid " + pid + ", socket " + socketDir.resolve("server.sock")), status.toString());
+
+        VgRunner.Result stop = client("server", "stop");
+        assertEquals(0, stop.exitCode(), stop.toString());
+        assertEquals("vg server: pid " + pid + " stopped\n", stop.stdout(), stop.toString());
+        assertTrue(exited(pid), "the server still runs after vg server stop");
+        assertFalse(Files.exists(socketDir.resolve("server.sock")), "the socket is left");
+        assertTrue(Files.isDirectory(socketDir), "the runtime directory stays");
+
+        VgRunner.Result again = client("server", "stop");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.stdout().contains("none runs") && again.stdout().contains("nothing to stop"), again.toString());
+        assertTrue(serverPids().isEmpty(), "vg server stop starts no server");
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "the next vg starts a new server");
+        assertEquals(1, serverPids().size());
+    }
+
+    @Test
+    void serverStopLetsTheCommandsItRunsFinish() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        long pid = serverPids().getFirst();
+        Path marker = vg.workspace.resolve("started");
+        ProcessBuilder running = new ProcessBuilder(CLIENT.toString(), "exec", "-q", "--", "sh", "-c",
+                "touch started; sleep 3; echo finished").directory(vg.workspace.toFile());
+        running.environment().clear();
+        running.environment().putAll(env());
+        Process command = running.start();
+        assertTrue(waitUntil(() -> Files.exists(marker), 30_000), "the command did not start");
+
+        ProcessBuilder stopping = new ProcessBuilder(CLIENT.toString(), "server", "stop").directory(vg.workspace.toFile());
+        stopping.environment().clear();
+        stopping.environment().putAll(env());
+        Process stop = stopping.start();
+        assertTrue(waitUntil(() -> !Files.exists(socketDir.resolve("server.sock")), 10_000), "the socket is removed at once");
+        VgRunner.Result meanwhile = client("exec", "-q", "--", "echo", "new-server");
+        assertEquals("new-server\n", meanwhile.stdout(), "a vg meanwhile starts a new server: " + meanwhile);
+
+        assertEquals("finished\n", new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                "the running command was not let finish");
+        assertTrue(command.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, command.exitValue());
+        String said = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(stop.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, stop.exitValue(), said);
+        assertEquals("vg server: pid " + pid + " stops once the 1 command(s) it is running have ended\nvg server: pid " + pid
+                + " stopped\n", said);
+        assertTrue(exited(pid), "the stopped server still runs");
+        assertEquals(1, serverPids().size(), "the new server still serves");
+        assertTrue(Files.exists(socketDir.resolve("server.sock")), "the new server's socket is not removed by the old one");
+    }
+
+    @Test
+    void anotherUserCannotStopTheServer() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode());
+        long pid = serverPids().getFirst();
+        int[] vgtest = vgtest();
+        // Past the 0700 directory (a hard link in a directory open to all): the server's uid check is left.
+        Path shared = Files.createTempDirectory("vg-shared");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = shared.resolve("sock");
+        Files.createLink(link, socketDir.resolve("server.sock"));
+        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String probe = "import socket,array,sys\n"
+                + "s=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                + "s.sendmsg([b'V'],[(socket.SOL_SOCKET,socket.SCM_RIGHTS,array.array('i',[0,1,2]))])\n"
+                + "body=b'vg-server-1\\0/\\0\\0' + b'2\\0server\\0stop\\0'\n"
+                + "s.sendall(len(body).to_bytes(4,'big')+body)\n"
+                + "print('answer', len(s.recv(100)))\n";
+        try {
+            Process other = new ProcessBuilder("setpriv", "--reuid=" + vgtest[0], "--regid=" + vgtest[1], "--clear-groups",
+                    "/usr/bin/python3", "-c", probe, link.toString()).redirectErrorStream(true).start();
+            String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"), said);
+        } finally {
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(shared);
+        }
+        Thread.sleep(1500); // a stopping server would be gone by now
+        assertFalse(exited(pid), "another user stopped the server");
+        assertTrue(Files.exists(socketDir.resolve("server.sock")));
+        VgRunner.Result status = client("server", "status");
+        assertEquals(0, status.exitCode(), status.toString());
+        assertTrue(status.stdout().startsWith("vg server: pid " + pid), status.toString());
+    }
+
+    @Test
+    void trustMetricsAndInitRunInTheServerAsInProcess() throws Exception {
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "starts the server and records a run");
+        String launcher = launcher(System.getProperty("java.class.path"), "").toString();
+        // While the served runs: an in-process vg fails, so what succeeds was served.
+        Path noInProcess = root.resolve("no-in-process");
+        Files.writeString(noInProcess, "#!/bin/sh\necho 'vg ran in-process' >&2\nexit 99\n");
+        Files.setPosixFilePermissions(noInProcess, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path project = vg.workspace.resolve("vectra-guard.yaml");
+        List<Path> state = List.of(project, vg.stateDir.resolve("trust.json"), vg.stateDir.resolve("metrics.json"));
+        List<List<String>> commands = List.of(
+                List.of("trust", "add", "npm install", "--note", "deps"),
+                List.of("trust", "list"),
+                List.of("trust", "list", "--json"),
+                List.of("trust", "remove", "not trusted"),
+                List.of("metrics"),
+                List.of("metrics", "--json"),
+                List.of("init", "--preset", "developer"),
+                List.of("init", "--preset", "developer"),
+                List.of("init", "--preset", "no-such-preset"),
+                List.of("trust", "remove", "npm install"),
+                List.of("metrics", "reset"));
+        for (List<String> command : commands) {
+            java.util.Map<Path, byte[]> before = snapshot(state);
+            vg.env("VG_LAUNCHER", noInProcess.toString());
+            VgRunner.Result served = client(command.toArray(String[]::new));
+            java.util.Map<Path, byte[]> afterServed = snapshot(state);
+            restore(before);
+            vg.env("VG_LAUNCHER", launcher);
+            VgRunner.Result local = inProcess(command.toArray(String[]::new));
+            assertFalse(served.stderr().contains("vg ran in-process"), command + " was not served: " + served);
+            assertEquals(withoutTimes(local.toString()), withoutTimes(served.toString()), command + ": through the server and in-process");
+            assertEquals(withoutTimes(text(snapshot(state))), withoutTimes(text(afterServed)), command + ": the files it changed");
+        }
+        VgRunner.Result forced = client("init", "--preset", "developer", "--force");
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertTrue(forced.stdout().startsWith("wrote " + project + " (preset developer)\n"), "init writes the client's ./vectra-guard.yaml: "
+                + forced);
+    }
+
+    private static java.util.Map<Path, byte[]> snapshot(List<Path> files) throws IOException {
+        java.util.Map<Path, byte[]> contents = new java.util.LinkedHashMap<>();
+        for (Path file : files) {
+            contents.put(file, Files.exists(file) ? Files.readAllBytes(file) : null);
+        }
+        return contents;
+    }
+
+    private static void restore(java.util.Map<Path, byte[]> contents) throws IOException {
+        for (var entry : contents.entrySet()) {
+            if (entry.getValue() == null) {
+                Files.deleteIfExists(entry.getKey());
+            } else {
+                Files.write(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    private static String text(java.util.Map<Path, byte[]> contents) {
+        return contents.entrySet().stream().map(e -> e.getKey() + ": " + (e.getValue() == null ? "absent"
+                : new String(e.getValue(), StandardCharsets.UTF_8))).collect(Collectors.joining("\n"));
+    }
+
+    /** Timestamps (creation, expiry) differ between two runs a second apart; nothing else may. */
+    private static String withoutTimes(String text) {
+        return text.replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "TIME");
+    }
+
+    /** Whether {@code pid} has exited: gone, or a zombie its new parent has not reaped yet. */
+    private static boolean exited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static int[] vgtest() throws Exception {
         if (new ProcessBuilder("id", "-u", "vgtest").start().waitFor() != 0) {
             new ProcessBuilder("useradd", "-m", "vgtest").inheritIO().start().waitFor();

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,6 +93,7 @@ class CacheDirsTest {
                 process.close();
                 process.cacheAdditions().get();
             }
+            SandboxCleanup.awaitIdle(); // the layers are removed after the additions are in
             assertFalse(Files.exists(abandoned), "the layers of a vg that is gone were left");
             assertFalse(Files.exists(cache.resolve("sub")), "abandoned layers must not be merged");
             assertTrue(Files.isDirectory(live), "the layers of a running vg were removed");
@@ -99,7 +102,42 @@ class CacheDirsTest {
         }
     }
 
-    private static void assertLayersGone(Path home) throws IOException {
+    @Test
+    void aRunThatWroteNoCacheEntryIsDoneWithoutWaitingForTheTeardown() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".npm"));
+        CountDownLatch cleanupHeld = new CountDownLatch(1);
+        try (SandboxProcess wroteNothing = Sandbox.start(spec(home, cache, "ls " + cache + " >/dev/null").build());
+             SandboxProcess wroteOne = Sandbox.start(spec(home, cache, "echo new > " + cache + "/added").build())) {
+            assertEquals(0, wroteNothing.waitFor());
+            assertEquals(0, wroteOne.waitFor());
+            SandboxCleanup.later(() -> awaitQuietly(cleanupHeld)); // the teardown cannot run until released
+            wroteNothing.close();
+            wroteOne.close();
+            assertTrue(wroteNothing.cacheAdditions().isDone(), "a run that wrote nothing into the caches waited for the teardown");
+            assertEquals(CacheAdditions.NONE, wroteNothing.cacheAdditions().get());
+            assertFalse(wroteOne.cacheAdditions().isDone(), "a run with a new cache entry must not be done before its merge");
+            assertFalse(Files.exists(cache.resolve("added")));
+            cleanupHeld.countDown();
+            assertEquals(1, wroteOne.cacheAdditions().get(60, TimeUnit.SECONDS).added());
+            assertEquals("new\n", Files.readString(cache.resolve("added")));
+        } finally {
+            cleanupHeld.countDown();
+        }
+        assertLayersGone(home);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Once the cleanup has run: the run's layers are removed after its additions are in, in the background. */
+    private static void assertLayersGone(Path home) throws Exception {
+        SandboxCleanup.awaitIdle();
         Path layers = home.resolve(CacheLayers.LAYERS_DIR);
         try (var left = Files.list(layers)) {
             assertEquals(0, left.count(), "per-run cache layers left in " + layers);
