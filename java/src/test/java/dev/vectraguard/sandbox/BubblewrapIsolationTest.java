@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
 import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.container.ContainerRuntime;
 import dev.vectraguard.sandbox.container.DockerRuntime;
 import dev.vectraguard.sandbox.container.PodmanRuntime;
