@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --cpus} where the limits ask for a hard quota; network none, or the engine's own network
  * for full. Restricted networking it cannot give (vg's egress policy lives in the native sandbox):
  * refused, or with {@code sandbox.allow_weaker_fallback} the engine's full network, with a notice.
+ * Limits the engine cannot set for this user (rootless podman on cgroup v1) are refused the same
+ * way, or with {@code sandbox.allow_weaker_fallback} left out, with a notice.
  */
 public abstract sealed class ContainerRuntime implements Runtime permits DockerRuntime, PodmanRuntime {
     /** The upstream default of {@code sandbox.image}. */
@@ -77,6 +79,11 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
     /** Engine-specific options of {@code run}, after the common ones. */
     abstract List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException;
+
+    /** Why the engine cannot set memory, cpu and pids limits for this user; empty when it can. */
+    Optional<String> limitsUnavailable() {
+        return Optional.empty();
+    }
 
     /** Whether an {@code image inspect} failure says the image is missing (rather than the engine failing). */
     abstract boolean imageMissing(String output);
@@ -118,10 +125,12 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
     @Override
     public Optional<String> shortfall(SandboxSpec spec) {
+        List<String> missing = new ArrayList<>();
         if (spec.network() == NetworkMode.RESTRICTED) {
-            return Optional.of("restricted networking (vg's egress policy needs the native runtime)");
+            missing.add("restricted networking (vg's egress policy needs the native runtime)");
         }
-        return Optional.empty();
+        limitsUnavailable().ifPresent(why -> missing.add("memory, cpu and pids limits (" + why + ")"));
+        return missing.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", missing));
     }
 
     @Override
@@ -133,9 +142,10 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     private void refuseShortfall(SandboxSpec spec) throws SandboxException {
         Optional<String> missing = shortfall(spec);
         if (missing.isPresent() && !spec.allowWeakerFallback()) {
-            throw new SandboxException("runtime " + name() + " cannot give " + missing.get() + ": use --network none "
-                    + "(or sandbox.network_mode: none), the native runtime, or set sandbox.allow_weaker_fallback: true to run "
-                    + "with the engine's full network instead");
+            throw new SandboxException("runtime " + name() + " cannot give " + missing.get() + ": "
+                    + (spec.network() == NetworkMode.RESTRICTED ? "use --network none (or sandbox.network_mode: none), the "
+                    + "native runtime, or set sandbox.allow_weaker_fallback: true to run with the engine's full network instead"
+                    : "use the native runtime, or set sandbox.allow_weaker_fallback: true to run without them"));
         }
     }
 
@@ -171,18 +181,22 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         String name = "vg-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
                 + Long.toHexString(System.nanoTime() & 0xffffff);
         ResourceLimits limits = spec.limits();
+        Optional<String> limitsMissing = limitsUnavailable();
+        limitsMissing.ifPresent(why -> notices.add("no memory, cpu or pids limit (" + why + ")"));
         List<String> args = new ArrayList<>();
         EngineCommand.find("setsid").ifPresent(setsid -> args.add(setsid.toString())); // terminal signals reach vg only
         args.addAll(List.of(engine.toString(), "run", "--rm", "--pull=never", "--init", "--name", name,
                 "--label", EngineCleanup.OWNER_LABEL + "=" + EngineCleanup.OWNER, "--hostname", "vg-sandbox",
                 "--user", ids[0] + ":" + ids[1], "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--pids-limit", Integer.toString(limits.pids()),
-                "--memory", Long.toString(limits.memoryBytes()), "--memory-swap", Long.toString(limits.memoryBytes()),
                 "--shm-size", Long.toString(scratch(limits, 8))));
-        if (limits.cpuQuota()) {
-            args.addAll(List.of("--cpus", String.format(Locale.ROOT, "%.3f", limits.cpuMillis() / 1000.0)));
-        } else {
-            args.addAll(List.of("--cpu-shares", Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144))));
+        if (limitsMissing.isEmpty()) {
+            args.addAll(List.of("--pids-limit", Integer.toString(limits.pids()), "--memory", Long.toString(limits.memoryBytes()),
+                    "--memory-swap", Long.toString(limits.memoryBytes())));
+            if (limits.cpuQuota()) {
+                args.addAll(List.of("--cpus", String.format(Locale.ROOT, "%.3f", limits.cpuMillis() / 1000.0)));
+            } else {
+                args.addAll(List.of("--cpu-shares", Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144))));
+            }
         }
         if (network == NetworkMode.NONE) {
             args.addAll(List.of("--network", "none"));
@@ -235,8 +249,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                 EngineCleanup.removed();
                 throw new SandboxException("sandbox setup failed: cannot start " + engine + ": " + e.getMessage());
             }
-            String description = name() + ": memory " + limits.memoryBytes() / (1024 * 1024)
-                    + " MiB, " + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
+            String description = limitsMissing.isPresent() ? name() + ": no limits"
+                    : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
+                    + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
             return SandboxProcess.ofEngine(new Container(engine, name, process, List.of(envFile, seccompFile)), limits,
                     description, spec.timeout().orElse(null),
