@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox.container;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.sandbox.HostMounts;
 import dev.vectraguard.sandbox.NetworkMode;
@@ -75,7 +76,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     abstract String packageHint();
 
     /** Asks the engine whether this user can run containers (a few tens of ms); empty when it can. */
-    abstract Optional<String> probe(Path executable);
+    abstract Optional<String> probe(Path executable, EngineEnvironment environment);
 
     /** Engine-specific options of {@code run}, after the common ones. */
     abstract List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException;
@@ -96,7 +97,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     @Override
     public Optional<String> version() {
         return executable().map(engine -> {
-            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "--version"), 10);
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "--version"), EngineEnvironment.ofCaller(), 10);
             return result.ok() ? result.firstLine() : engine.toString();
         });
     }
@@ -111,12 +112,14 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         if (engine.isEmpty()) {
             return Optional.of(executableName() + " is not installed (" + packageHint() + ")");
         }
-        Optional<String> unusable = UNUSABLE.computeIfAbsent(name(), key -> probe(engine.get()));
+        EngineEnvironment environment = EngineEnvironment.ofCaller();
+        Optional<String> unusable = UNUSABLE.computeIfAbsent(name() + " " + environment.key(),
+                key -> probe(engine.get(), environment));
         if (unusable.isPresent()) {
             return unusable;
         }
         try {
-            requireImage(engine.get());
+            requireImage(engine.get(), environment);
             return Optional.empty();
         } catch (SandboxException e) {
             return Optional.of(e.getMessage().replaceFirst("^runtime " + name() + ": ", ""));
@@ -171,7 +174,8 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         for (String word : spec.command()) {
             requireUtf8("argument '" + word + "'", word);
         }
-        requireImage(engine);
+        EngineEnvironment engineEnvironment = EngineEnvironment.ofCaller();
+        requireImage(engine, engineEnvironment);
         HostMounts.Plan plan = HostMounts.of(spec);
         int[] ids = callerIds();
         Path home = Sandbox.homeDirectory(spec.environment());
@@ -214,7 +218,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
         args.addAll(List.of("--workdir", plan.cwd()));
         args.addAll(engineOptions(ids, limits));
-        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(0) && isTerminal(1);
+        Caller caller = Caller.current();
+        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(caller.stdinFd())
+                && isTerminal(caller.stdoutFd());
         if (spec.stdin() != Stdio.DISCARD) {
             args.add("-i");
         }
@@ -229,19 +235,20 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
             args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--", image));
             args.addAll(spec.command());
             try {
-                EngineCleanup.starting(engine);
+                EngineCleanup.starting(engine, engineEnvironment);
             } catch (IllegalStateException e) {
                 EngineCleanup.removed();
                 throw new SandboxException("sandbox setup failed: " + e.getMessage());
             }
-            ProcessBuilder builder = new ProcessBuilder(args).directory(new File("/"));
+            ProcessBuilder builder = engineEnvironment.applyTo(new ProcessBuilder(args)).directory(new File("/"));
             builder.redirectInput(switch (spec.stdin()) {
-                case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+                case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.from(callerFd(caller.stdinFd()))
+                        : ProcessBuilder.Redirect.INHERIT;
                 case PIPE -> ProcessBuilder.Redirect.PIPE;
                 case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
             });
-            builder.redirectOutput(redirect(spec.stdout()));
-            builder.redirectError(redirect(spec.stderr()));
+            builder.redirectOutput(redirect(spec.stdout(), caller.stdoutFd()));
+            builder.redirectError(redirect(spec.stderr(), caller.stderrFd()));
             Process process;
             try {
                 process = builder.start();
@@ -253,7 +260,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                     : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
                     + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
-            return SandboxProcess.ofEngine(new Container(engine, name, process, List.of(envFile, seccompFile)), limits,
+            return SandboxProcess.ofEngine(new Container(engine, engineEnvironment, name, process, List.of(envFile, seccompFile)), limits,
                     description, spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
@@ -266,13 +273,15 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     }
 
     /** Refuses a missing image with one line (vg never pulls: {@code --pull=never}); asked once per image and JVM. */
-    private void requireImage(Path engine) throws SandboxException {
-        if (PRESENT_IMAGES.contains(name() + " " + image)) {
+    private void requireImage(Path engine, EngineEnvironment environment) throws SandboxException {
+        String known = name() + " " + environment.key() + " " + image;
+        if (PRESENT_IMAGES.contains(known)) {
             return;
         }
-        EngineCommand inspect = EngineCommand.run(List.of(engine.toString(), "image", "inspect", "--format", "{{.Id}}", image), 60);
+        EngineCommand inspect = EngineCommand.run(List.of(engine.toString(), "image", "inspect", "--format", "{{.Id}}", image),
+                environment, 60);
         if (inspect.ok()) {
-            PRESENT_IMAGES.add(name() + " " + image);
+            PRESENT_IMAGES.add(known);
             return;
         }
         if (imageMissing(inspect.output())) {
@@ -357,9 +366,17 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
     }
 
-    private static ProcessBuilder.Redirect redirect(Stdio stdio) {
+    /**
+     * Java cannot hand a child an arbitrary descriptor, so a vg server's client's stream is opened
+     * again through /proc (the same pipe or terminal; a file is appended to).
+     */
+    private static File callerFd(int fd) {
+        return new File("/proc/self/fd/" + fd);
+    }
+
+    private static ProcessBuilder.Redirect redirect(Stdio stdio, int callerFd) {
         return switch (stdio) {
-            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+            case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.appendTo(callerFd(callerFd)) : ProcessBuilder.Redirect.INHERIT;
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DISCARD -> ProcessBuilder.Redirect.DISCARD;
         };
@@ -393,13 +410,15 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
      */
     private static final class Container implements WatchedProcess {
         private final Path engine;
+        private final EngineEnvironment environment;
         private final String name;
         private final Process client;
         private final List<Path> files;
         private boolean released;
 
-        Container(Path engine, String name, Process client, List<Path> files) {
+        Container(Path engine, EngineEnvironment environment, String name, Process client, List<Path> files) {
             this.engine = engine;
+            this.environment = environment;
             this.name = name;
             this.client = client;
             this.files = files;
@@ -418,11 +437,11 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         @Override
         public void kill(int signal) {
             if (signal == SIGKILL) {
-                EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), 60);
+                EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
                 client.destroyForcibly();
                 return;
             }
-            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "kill", "--signal=" + signal, name), 30);
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "kill", "--signal=" + signal, name), environment, 30);
             if (!result.ok() && client.isAlive() && !result.output().contains("is not running")) {
                 kill(SIGKILL); // not created yet, or the engine cannot deliver it: vg was told to stop the command
             }

@@ -46,11 +46,12 @@ public final class PodmanRuntime extends ContainerRuntime {
     }
 
     @Override
-    Optional<String> probe(Path executable) {
+    Optional<String> probe(Path executable, EngineEnvironment environment) {
         if (!Files.isExecutable(TINI) && CATATONIT.stream().noneMatch(Files::isExecutable)) {
             return Optional.of("podman's --init needs tini-static (package tini) or catatonit (package catatonit)");
         }
-        EngineCommand info = EngineCommand.run(List.of(executable.toString(), "info", "--format", "{{.Host.Security.Rootless}}"), 30);
+        EngineCommand info = EngineCommand.run(List.of(executable.toString(), "info", "--format", "{{.Host.Security.Rootless}}"),
+                environment, 30);
         return info.ok() ? Optional.empty() : Optional.of("podman cannot run containers for this user: " + info.firstLine());
     }
 
