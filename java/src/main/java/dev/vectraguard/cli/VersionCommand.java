@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.caller.Caller;
+import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.guard.ExitCodes;
 import dev.vectraguard.json.JsonMapping;
 import dev.vectraguard.nativecore.KernelFeatures;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +35,21 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file read last (after ~/.config/vectra-guard/config.yaml and vectra-guard.yaml), as vg exec "
+                    + "reads it: docker and podman are probed with its sandbox.image.")
+    Path configFile;
 
     @Override
     public Integer call() {
+        ConfigOptions options = new ConfigOptions();
+        options.configFile = configFile;
+        String image;
+        try {
+            image = options.load().config().sandbox().image();
+        } catch (ConfigException e) {
+            return Stderr.fail(e.getMessage());
+        }
         CgroupProbe.CgroupInfo cgroups = CgroupProbe.probe();
         String cgroupText = cgroups.version() == 0 ? "none"
                 : "v" + cgroups.version() + " (" + String.join(", ", cgroups.controllers()) + ")"
@@ -48,13 +62,13 @@ final class VersionCommand implements Callable<Integer> {
                 out.put("version", version());
                 out.put("native", false);
                 out.put("reason", NativeCore.unavailableReason().orElse(""));
-                out.put("runtimes", runtimes());
+                out.put("runtimes", runtimes(image));
                 Caller.current().out().println(JsonMapping.write(out));
             } else {
                 Caller.current().out().println("vg " + version());
                 Caller.current().out().println("native sandbox: unavailable: " + NativeCore.unavailableReason().orElse(""));
                 Caller.current().out().println("cgroups:          " + cgroupText);
-                printRuntimes();
+                printRuntimes(image);
             }
             return ExitCodes.OK;
         }
@@ -83,7 +97,7 @@ final class VersionCommand implements Callable<Integer> {
             out.put("cgroup_controllers", cgroups.controllers());
             out.put("cgroup_delegated", cgroups.delegatedPath());
             out.put("cgroup_reason", cgroups.reason());
-            out.put("runtimes", runtimes());
+            out.put("runtimes", runtimes(image));
             Caller.current().out().println(JsonMapping.write(out));
             return ExitCodes.OK;
         }
@@ -98,14 +112,17 @@ final class VersionCommand implements Callable<Integer> {
         Caller.current().out().println("close_range:      " + yesNo(features.closeRange()));
         Caller.current().out().println("mount_setattr:    " + yesNo(features.mountSetattr()));
         Caller.current().out().println("cgroups:          " + cgroupText);
-        printRuntimes();
+        printRuntimes(image);
         return ExitCodes.OK;
     }
 
-    /** Each runtime: installed or not, its version, whether this user can use it (or why not). */
-    private static List<Map<String, Object>> runtimes() {
+    /**
+     * Each runtime: installed or not, its version, whether this user can use it (or why not); docker
+     * and podman with {@code image} (the configured {@code sandbox.image}; null: the default).
+     */
+    private static List<Map<String, Object>> runtimes(String image) {
         List<Map<String, Object>> runtimes = new ArrayList<>();
-        for (Runtime runtime : RuntimeChoice.all(null)) {
+        for (Runtime runtime : RuntimeChoice.all(image)) {
             Map<String, Object> entry = new LinkedHashMap<>();
             Optional<String> version = runtime.version();
             Optional<String> unusable = runtime.unavailableReason();
@@ -119,9 +136,9 @@ final class VersionCommand implements Callable<Integer> {
         return runtimes;
     }
 
-    private static void printRuntimes() {
+    private static void printRuntimes(String image) {
         Caller.current().out().println("runtimes:");
-        for (Map<String, Object> runtime : runtimes()) {
+        for (Map<String, Object> runtime : runtimes(image)) {
             String found = (Boolean) runtime.get("found") ? (String) runtime.get("version") : "not installed";
             String usable = (Boolean) runtime.get("usable") ? "usable" : "not usable: " + runtime.get("reason");
             Caller.current().out().printf("  %-11s %s; %s%n", runtime.get("name") + ":", found, usable);

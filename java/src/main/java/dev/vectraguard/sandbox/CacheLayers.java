@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #nothingToMerge()}) and {@link #remove()} removes the run's directory. A run directory
  * whose vg process is gone (killed before it merged) is removed by a later run, unmerged.
  */
-final class CacheLayers {
+public final class CacheLayers {
     static final String LAYERS_DIR = ".cache/vectra-guard/cache-layers";
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static volatile String processPrefix;
@@ -48,7 +48,7 @@ final class CacheLayers {
      * (unwritable home, a cache that contains vg's layer directory or lies in it) has no layer: it
      * is then bound read-only, and a notice says so.
      */
-    static CacheLayers create(List<Path> caches, Path home) {
+    public static CacheLayers create(List<Path> caches, Path home) {
         Path root = home.resolve(LAYERS_DIR);
         Map<Path, Path> layers = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();

@@ -21,7 +21,7 @@ import java.util.Set;
  * Turns a {@link SandboxSpec} into the list of mount operations the C core runs in a fresh
  * tmpfs root, and the Landlock rules that mirror it. Host paths keep their path inside.
  */
-final class MountPlanner {
+public final class MountPlanner {
     /** System directories made visible (read-only or as a throwaway overlay); symlinks are recreated. */
     static final List<String> SYSTEM_DIRS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
 
@@ -64,7 +64,7 @@ final class MountPlanner {
     private MountPlanner() {}
 
     /** The mount list, the Landlock rules and the working directory of one run. */
-    record FilesystemPlan(List<MountOp> mounts, List<LandlockPathRule> landlockRules, String cwd) {}
+    public record FilesystemPlan(List<MountOp> mounts, List<LandlockPathRule> landlockRules, String cwd) {}
 
     /** A host directory or file made visible at {@code target} inside the sandbox. */
     private record Bound(Path source, Path target) {}
@@ -78,7 +78,7 @@ final class MountPlanner {
      * @param home        the home the sandbox shows ({@code $HOME})
      * @param accountHome the caller's home in the password database (the same unless $HOME points elsewhere)
      */
-    static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd, CacheLayers cacheLayers,
+    public static FilesystemPlan plan(SandboxSpec spec, Path home, Path accountHome, Path cwd, CacheLayers cacheLayers,
                                ToolConfigCopies toolConfigs) throws SandboxException {
         WritableLocations writable = WritableLocations.of(accountHome, home);
         Path workspace = realWorkspace(spec.workspace(), writable);

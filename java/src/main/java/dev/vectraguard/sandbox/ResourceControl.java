@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (v2 with the controllers enabled for us, or v1 as root), rlimits otherwise. {@link #description()}
  * says which were applied.
  */
-final class ResourceControl implements AutoCloseable {
+public final class ResourceControl implements AutoCloseable {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     /** This process's pid namespace (the inode of /proc/self/ns/pid), part of its cgroups' names. */
@@ -41,7 +41,7 @@ final class ResourceControl implements AutoCloseable {
      * (nice 0) win, on an idle one the command runs at full speed. RLIMIT_NICE 0 keeps the command
      * from taking it back.
      */
-    static final int NICE = 10;
+    public static final int NICE = 10;
 
     /** Cgroup sets kept for reuse per limits: as many as sandboxes have run at once, up to this. */
     private static final int POOL_LIMIT = 8;
@@ -99,7 +99,7 @@ final class ResourceControl implements AutoCloseable {
     }
 
     /** Limits for one sandbox: a pooled cgroup set if there is one, else new cgroups. */
-    static ResourceControl acquire(ResourceLimits limits) throws SandboxException {
+    public static ResourceControl acquire(ResourceLimits limits) throws SandboxException {
         Deque<ResourceControl> pooled = POOL.get(limits);
         ResourceControl ready = pooled == null ? null : pooled.pollFirst();
         return ready != null ? ready : apply(limits);
@@ -266,7 +266,7 @@ final class ResourceControl implements AutoCloseable {
         return procsFds;
     }
 
-    List<RLimit> rlimits() {
+    public List<RLimit> rlimits() {
         return rlimits;
     }
 
@@ -280,7 +280,7 @@ final class ResourceControl implements AutoCloseable {
     }
 
     /** The cgroup directories this sandbox joins (empty with rlimits). */
-    List<Path> cgroupDirs() {
+    public List<Path> cgroupDirs() {
         return cgroupDirs;
     }
 

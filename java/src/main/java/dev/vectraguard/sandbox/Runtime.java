@@ -3,9 +3,10 @@ package dev.vectraguard.sandbox;
 import java.util.Optional;
 
 /**
- * An isolation engine that runs a {@link SandboxSpec}: vg's own native core ({@link NativeRuntime}),
- * bubblewrap, or a container engine (package {@code sandbox.container}: docker, podman, whose root
- * filesystem is an image rather than the host's). Every runtime keeps the spec's promises that hold at
+ * An isolation engine that runs a {@link SandboxSpec}, one package each: vg's own native core
+ * ({@link dev.vectraguard.sandbox.namespace.NativeRuntime}), bubblewrap
+ * ({@link dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime}), or a container engine (package
+ * {@code sandbox.container}: docker, podman, whose root filesystem is an image rather than the host's). Every runtime keeps the spec's promises that hold at
  * every level — workspace and caches at their host paths, only the spec's environment, every
  * inherited descriptor but stdio closed, credential paths and root-only host files hidden, a private
  * /tmp and /proc, no host process visible, no capability beyond the spec's, the spec's seccomp

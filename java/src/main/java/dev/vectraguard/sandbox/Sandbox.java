@@ -409,7 +409,7 @@ public final class Sandbox {
      * point HOME elsewhere; the files to protect stay where the account has them). Accounts that
      * /etc/passwd does not list (NSS, LDAP) get the JVM's user.home, which it took from getpwuid.
      */
-    static Path accountHome(int uid) throws SandboxException {
+    public static Path accountHome(int uid) throws SandboxException {
         String passwd;
         try {
             passwd = new String(Files.readAllBytes(PASSWD), StandardCharsets.UTF_8);
@@ -429,7 +429,7 @@ public final class Sandbox {
     }
 
     /** The caller's real uid and gid (owner of /proc/self). */
-    static int[] callerIds() throws SandboxException {
+    public static int[] callerIds() throws SandboxException {
         try {
             Path self = Path.of("/proc/self");
             return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};

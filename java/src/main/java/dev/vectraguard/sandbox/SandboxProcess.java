@@ -60,6 +60,16 @@ public final class SandboxProcess implements AutoCloseable {
     }
 
     /**
+     * A sandbox that a launcher outside the native core started (bubblewrap): vg watches
+     * {@code process}, and {@code resources} (the cgroups it joined) are released when it is closed.
+     */
+    public static SandboxProcess ofWatched(WatchedProcess process, ResourceControl resources, CacheLayers cacheLayers,
+                                           Duration timeout, OutputStream stdin, InputStream stdout, InputStream stderr,
+                                           List<String> notices) {
+        return new SandboxProcess(process, resources, null, cacheLayers, null, timeout, stdin, stdout, stderr, notices);
+    }
+
+    /**
      * A sandbox that an engine outside vg runs (docker, podman): {@code process} is what vg watches,
      * and the engine applies {@code limits} itself ({@code limitsDescription} says how).
      */

@@ -44,6 +44,35 @@ class ContainerCliTest {
         assertTrue(r.stderr().contains("runtime docker"), r.toString());
     }
 
+    /**
+     * balanced asks for restricted networking, which docker cannot give: refused with 125 naming it,
+     * unless the trusted config allows the weaker run, which then runs and says what is weaker.
+     */
+    @Test
+    void aLevelDockerCannotGiveRunsOnlyWhenTrustedConfigAllowsItWeaker() throws Exception {
+        VgRunner.Result refused = vg.run("exec", "--runtime", "docker", "--security-level", "balanced", "--", "touch", "refused");
+        assertEquals(125, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("runtime docker cannot give restricted networking"), refused.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("refused")), "nothing ran");
+
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n  allow_weaker_fallback: true\n");
+        VgRunner.Result weaker = vg.run("exec", "--runtime", "docker", "--security-level", "balanced", "--", "touch", "weaker");
+        assertEquals(0, weaker.exitCode(), weaker.toString());
+        assertTrue(Files.exists(vg.workspace.resolve("weaker")), weaker.toString());
+        assertTrue(weaker.stderr().contains("network full instead of restricted (docker has no egress policy"), weaker.toString());
+    }
+
+    /** The same setting from the project's vectra-guard.yaml (untrusted) is ignored, and the notice says so. */
+    @Test
+    void aProjectConfigCannotAllowAWeakerRun() throws Exception {
+        vg.projectConfig("sandbox:\n  allow_weaker_fallback: true\n");
+        VgRunner.Result r = vg.run("exec", "--runtime", "docker", "--security-level", "balanced", "--", "touch", "weaker");
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("sandbox.allow_weaker_fallback"), "the notice names the ignored key: " + r);
+        assertTrue(r.stderr().contains("runtime docker cannot give restricted networking"), r.toString());
+        assertFalse(Files.exists(vg.workspace.resolve("weaker")), "nothing ran");
+    }
+
     @Test
     void aTerminalGetsOneInsideAndPipedInputIsPassed() throws Exception {
         VgRunner.Result tty = vg.onTerminal("", "exec", "--runtime", "docker", "--network", "none", "--", "sh", "-c",

@@ -133,6 +133,29 @@ class RuntimeCliTest {
     }
 
     /**
+     * docker and podman are probed with the sandbox.image of the trusted config (the user's, then
+     * --config), never one a project config names.
+     */
+    @Test
+    void versionProbesTheConfiguredImage() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")), "podman is not installed");
+        vg.config("sandbox:\n  image: localhost/vg-test:from-the-user\n");
+        vg.projectConfig("sandbox:\n  image: localhost/vg-test:from-the-project\n");
+        String podman = podmanLine(vg.run("version"));
+        Assumptions.assumeFalse(podman.contains("cannot run containers"), podman);
+        assertTrue(podman.contains("not usable: image localhost/vg-test:from-the-user is not present"), podman);
+        Path flagConfig = vg.home.resolve("other.yaml");
+        Files.writeString(flagConfig, "sandbox:\n  image: localhost/vg-test:from-the-flag\n");
+        String flag = podmanLine(vg.run("version", "--config", flagConfig.toString()));
+        assertTrue(flag.contains("not usable: image localhost/vg-test:from-the-flag is not present"), flag);
+    }
+
+    private static String podmanLine(VgRunner.Result r) {
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.stdout().lines().filter(l -> l.startsWith("  podman:")).findFirst().orElse(r.toString());
+    }
+
+    /**
      * Where the kernel refuses the native core its namespaces (here: inside a bwrap that forbids
      * further user namespaces), auto says why it skipped native, and what stops bubblewrap too.
      */

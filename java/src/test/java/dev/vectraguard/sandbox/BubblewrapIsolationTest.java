@@ -1,6 +1,6 @@
 package dev.vectraguard.sandbox;
 
-import dev.vectraguard.testing.PortableClasspath;
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,11 +8,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,27 +97,7 @@ class BubblewrapIsolationTest {
     void isolationHoldsForAnUnprivilegedUser() throws Exception {
         Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it switches to the user vgtest)");
         int[] ids = TestUsers.vgtest();
-        try (PortableClasspath classpath = PortableClasspath.create()) {
-            Path home = classpath.root().resolve("home");
-            Files.createDirectories(home);
-            Files.setAttribute(home, "unix:uid", ids[0]);
-            Files.setAttribute(home, "unix:gid", ids[1]);
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups",
-                    java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Dvg.test.runtime=bubblewrap",
-                    "-cp", classpath.classpath(), IsolationChecks.class.getName())
-                    .directory(home.toFile())
-                    .redirectErrorStream(true);
-            builder.environment().put("HOME", home.toString());
-            builder.environment().put("TMPDIR", "/tmp");
-            Process child = builder.start();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(child.waitFor(10, TimeUnit.MINUTES), "unprivileged checks did not finish");
-            List<String> lines = output.lines().filter(l -> l.startsWith("PASS ") || l.startsWith("FAIL ")).toList();
-            assertEquals(IsolationChecks.all().size(), lines.size(), "every check must report; output:\n" + output);
-            List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL ")).toList();
-            assertTrue(failures.isEmpty(), "as vgtest:\n" + String.join("\n", failures));
-            assertEquals(0, child.exitValue(), output);
-        }
+        IsolationChecks.runAsUser(ids, IsolationChecks.homeOf(ids), Map.of("vg.test.runtime", BubblewrapRuntime.NAME),
+                Map.of());
     }
 }

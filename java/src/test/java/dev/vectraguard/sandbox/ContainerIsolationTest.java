@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every isolation check that applies to a container runtime, against the real engine with the test
  * image ({@link TestEngines}), in a child JVM that has the engine's environment (DOCKER_HOST of the
- * tests' own dockerd). As root only: a user who may use docker is root on the host anyway, and
- * rootless podman needs subordinate ids this machine does not give the test user.
+ * tests' own dockerd). As root: a user who may use docker is root on the host anyway; rootless
+ * podman has its own test in {@link PodmanIsolationTest}.
  */
 abstract class ContainerIsolationTest {
     abstract Optional<TestEngines.Engine> engine();

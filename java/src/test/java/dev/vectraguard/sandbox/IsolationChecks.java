@@ -1,8 +1,11 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.container.ContainerRuntime;
 import dev.vectraguard.sandbox.container.DockerRuntime;
 import dev.vectraguard.sandbox.container.PodmanRuntime;
+import dev.vectraguard.testing.PortableClasspath;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -129,13 +133,18 @@ public final class IsolationChecks {
                 IsolationChecks::strictSocketsAndPersonalityDenied));
         checks.add(new Check("a seccomp profile file of the user is applied", IsolationChecks::userSeccompProfile));
         checks.add(new Check("/proc/sys is not writable", IsolationChecks::procSysReadOnly));
-        checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
+        if (limitsMissing()) {
+            checks.add(new Check("limits the engine cannot set are refused, or left out with a notice",
+                    IsolationChecks::missingLimitsRefused));
+        } else {
+            checks.add(new Check("memory limit stops a greedy command", IsolationChecks::memoryLimit));
+            checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
+        }
         checks.add(new Check("a command that runs out of memory is known to have hit the limit (cgroups and rlimits)",
                 IsolationChecks::memoryLimitNoticed));
         checks.add(new Check("paranoid's memory limit fits an install-sized allocation", IsolationChecks::installFitsParanoid));
         checks.add(new Check("/tmp, /dev/shm, home and overlays share a tmpfs bounded by the memory limit",
                 IsolationChecks::scratchMemoryBounded));
-        checks.add(new Check("pids limit stops a fork storm", IsolationChecks::pidsLimit));
         checks.add(new Check("timeout kills the whole sandbox", IsolationChecks::timeoutKills));
         checks.add(new Check("the project's vg config is read-only", IsolationChecks::projectConfigReadOnly));
         checks.add(new Check("exit codes pass through", IsolationChecks::exitCodes));
@@ -227,6 +236,9 @@ public final class IsolationChecks {
         if (bubblewrap()) {
             expect(r.stdout.equals(modes) && r.stderr.contains("Read-only file system"),
                     "bubblewrap keeps the system directories read-only at balanced: " + r);
+        } else if (container() && ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) != 0) {
+            expect(!r.stdout.contains("/usr/" + marker) && r.stderr.contains("Permission denied"),
+                    "a user must not write in the image's /usr and /etc: " + r);
         } else if (((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0) {
             expect(r.status == 0 && r.stdout.equals("/usr/" + marker + "\n" + modes),
                     "balanced overlay should accept root's write inside the sandbox, with the host's modes: " + r);
@@ -701,6 +713,27 @@ public final class IsolationChecks {
         expect(!Files.exists(ws.resolve("x")), "the command ran");
     }
 
+    static void missingLimitsRefused() throws Exception {
+        Path ws = tempDir("ws");
+        SandboxSpec.Builder spec = SandboxSpec.builder("touch", "x").workspace(ws).securityLevel(SecurityLevel.BALANCED)
+                .network(NetworkMode.NONE).stdin(Stdio.DISCARD).stdout(Stdio.DISCARD).stderr(Stdio.DISCARD);
+        try {
+            runtime.start(spec.build()).close();
+            throw new AssertionError("a run without its limits started on " + runtime.name());
+        } catch (SandboxException e) {
+            expect(e.exitCode() == 125 && e.getMessage().startsWith("runtime " + runtime.name()
+                    + " cannot give memory, cpu and pids limits (") && e.getMessage().contains("allow_weaker_fallback"),
+                    e.getMessage());
+        }
+        expect(!Files.exists(ws.resolve("x")), "the command ran");
+        try (SandboxProcess process = runtime.start(spec.allowWeakerFallback(true).build())) {
+            expect(process.waitFor() == 0, "the allowed run failed");
+            expect(process.notices().stream().anyMatch(n -> n.startsWith("no memory, cpu or pids limit (")),
+                    "the notice must say the limits are missing: " + process.notices());
+        }
+        expect(Files.exists(ws.resolve("x")), "the allowed run did not run");
+    }
+
     static void missingImageRefused() throws Exception {
         Path ws = tempDir("ws");
         Runtime missing = runtime instanceof DockerRuntime ? new DockerRuntime("vg-test:no-such-image")
@@ -742,6 +775,12 @@ public final class IsolationChecks {
         return runtime instanceof ContainerRuntime;
     }
 
+    /** Whether the runtime cannot set memory, cpu and pids limits here (rootless podman on cgroup v1). */
+    static boolean limitsMissing() {
+        return container() && runtime.shortfall(SandboxSpec.builder("true").workspace(Path.of("/tmp"))
+                .network(NetworkMode.NONE).build()).orElse("").contains("limits");
+    }
+
     /**
      * The levels a check loops over: every level, except on a container runtime, whose containers
      * differ between levels only in {@code --read-only} (strict, paranoid) and the limits: one level of
@@ -761,7 +800,7 @@ public final class IsolationChecks {
                 .securityLevel(level)
                 .network((bubblewrap() || container()) && SecurityProfile.of(level).network() == NetworkMode.RESTRICTED
                         ? NetworkMode.NONE : null)
-                .allowWeakerFallback(bubblewrap())
+                .allowWeakerFallback(bubblewrap() || limitsMissing())
                 .environment(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C"))
                 .timeout(Duration.ofSeconds(60))
                 .stdin(Stdio.DISCARD)
@@ -842,6 +881,49 @@ public final class IsolationChecks {
     }
 
     /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}; used as an unprivileged child. */
+    /**
+     * Runs every check in a child JVM (this class's {@link #main}) as the unprivileged {@code ids},
+     * through setpriv with no supplementary groups, from a copy of the class path it can read, in
+     * {@code home} (its HOME and working directory), with {@code properties} as system properties and
+     * {@code environment} added to this JVM's; asserts that the checks it listed all ran and passed.
+     */
+    static void runAsUser(int[] ids, Path home, Map<String, String> properties, Map<String, String> environment)
+            throws Exception {
+        try (PortableClasspath classpath = PortableClasspath.create()) {
+            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1],
+                    "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.addAll(List.of("-cp", classpath.classpath(), IsolationChecks.class.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+            builder.environment().put("HOME", home.toString());
+            builder.environment().put("TMPDIR", "/tmp");
+            builder.environment().putAll(environment);
+            Process child = builder.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!child.waitFor(10, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+                throw new AssertionError("the checks as uid " + ids[0] + " did not finish");
+            }
+            int total = output.lines().filter(l -> l.startsWith("TOTAL ")).map(l -> Integer.parseInt(l.substring(6).strip()))
+                    .findFirst().orElse(-1);
+            expect(total >= 25, "the checks did not list themselves: " + output);
+            List<String> lines = output.lines().filter(l -> l.startsWith("PASS ") || l.startsWith("FAIL ")).toList();
+            expect(lines.size() == total, "every check must report; output:\n" + output);
+            List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL ")).toList();
+            expect(failures.isEmpty(), "as uid " + ids[0] + ":\n" + String.join("\n", failures));
+            expect(child.exitValue() == 0, output);
+        }
+    }
+
+    /** A new home directory owned by {@code ids}, removed when this JVM exits. */
+    static Path homeOf(int[] ids) throws IOException {
+        Path home = tempDir("home");
+        Files.setAttribute(home, "unix:uid", ids[0]);
+        Files.setAttribute(home, "unix:gid", ids[1]);
+        return home;
+    }
+
     public static void main(String[] args) {
         int failed = 0;
         System.out.println("TOTAL " + all().size());

@@ -1,5 +1,7 @@
 package dev.vectraguard.testing;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,8 +144,78 @@ public final class TestEngines {
         return new Engine("podman", Map.of(), "localhost/" + IMAGE);
     }
 
+    /**
+     * podman for the unprivileged {@code user} ({@code ids}), rootless, with the test image imported
+     * into that user's own storage under {@code home} (its HOME; XDG_RUNTIME_DIR is {@code home/run}).
+     * Aborts the calling test, naming the reason, when this machine cannot give that user rootless
+     * podman (no podman, no newuidmap/newgidmap, no subordinate ids, podman refusing); stop the
+     * user's pause process with {@link #stopRootless} when done.
+     */
+    public static Engine rootlessPodman(String user, int[] ids, Path home) {
+        String podman = find("podman");
+        Assumptions.assumeTrue(podman != null, "podman is not installed (package podman)");
+        for (String helper : List.of("newuidmap", "newgidmap")) {
+            Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin", helper)),
+                    () -> "rootless podman needs /usr/bin/" + helper + " (package uidmap)");
+        }
+        for (Path ranges : List.of(Path.of("/etc/subuid"), Path.of("/etc/subgid"))) {
+            Assumptions.assumeTrue(failing(() -> hasRange(ranges, user, ids[0])),
+                    () -> "rootless podman needs subordinate ids for " + user + " in " + ranges + " (none there)");
+        }
+        Path runtimeDir = home.resolve("run");
+        failing(() -> {
+            Files.createDirectories(runtimeDir);
+            Files.setPosixFilePermissions(runtimeDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setAttribute(runtimeDir, "unix:uid", ids[0]);
+            Files.setAttribute(runtimeDir, "unix:gid", ids[1]);
+            return null;
+        });
+        Map<String, String> environment = Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtimeDir.toString());
+        List<String> asUser = List.of("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups");
+        List<String> info = new ArrayList<>(asUser);
+        info.addAll(List.of(podman, "info", "--format", "{{.Host.Security.Rootless}}"));
+        Result answer = failing(() -> run(info, environment, null, home));
+        Assumptions.assumeTrue(answer.code == 0 && answer.output.strip().endsWith("true"),
+                () -> "rootless podman cannot run for " + user + " here: " + answer.output.strip());
+        List<String> importCommand = new ArrayList<>(asUser);
+        importCommand.addAll(List.of(podman, "import", "-", IMAGE));
+        failing(() -> {
+            importImage(importCommand, environment, home);
+            return null;
+        });
+        return new Engine("podman", environment, "localhost/" + IMAGE);
+    }
+
+    /**
+     * Ends the pause process that rootless podman left to hold {@code engine}'s user namespace (its
+     * pid file under XDG_RUNTIME_DIR), so nothing of the test keeps running.
+     */
+    public static void stopRootless(Engine engine) throws IOException {
+        Path pidFile = Path.of(engine.environment().get("XDG_RUNTIME_DIR"), "libpod", "tmp", "pause.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("catatonit")).ifPresent(ProcessHandle::destroy);
+    }
+
+    /** Whether {@code ranges} (/etc/subuid format) gives {@code user} (by name or uid) a range. */
+    private static boolean hasRange(Path ranges, String user, int uid) throws IOException {
+        if (!Files.exists(ranges)) {
+            return false;
+        }
+        return Files.readAllLines(ranges).stream().map(line -> line.split(":"))
+                .anyMatch(fields -> fields.length == 3 && (fields[0].equals(user) || fields[0].equals(Integer.toString(uid)))
+                        && !fields[2].strip().equals("0"));
+    }
+
     /** Imports the test root (a tar stream) as {@link #IMAGE}. */
     private static void importImage(List<String> importCommand, Map<String, String> environment) throws Exception {
+        importImage(importCommand, environment, null);
+    }
+
+    private static void importImage(List<String> importCommand, Map<String, String> environment, Path directory)
+            throws Exception {
         Path root = Files.createTempDirectory("vg-image-");
         try {
             buildRoot(root);
@@ -153,7 +225,7 @@ public final class TestEngines {
                 throw new IOException("tar of the test image failed: " + tar.output);
             }
             try {
-                Result imported = run(importCommand, environment, archive);
+                Result imported = run(importCommand, environment, archive, directory);
                 if (imported.code != 0) {
                     throw new IOException(String.join(" ", importCommand) + " failed: " + imported.output.strip());
                 }
@@ -171,6 +243,8 @@ public final class TestEngines {
         if (!Files.isExecutable(busybox)) {
             throw new IOException("busybox is not installed (package busybox-static)");
         }
+        // An image's / is open to every user (createTempDirectory made it 0700: a non-root user's container could not start).
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String dir : List.of("bin", "sbin", "usr/bin", "usr/sbin", "etc", "tmp", "proc", "sys", "dev", "var/tmp", "run")) {
             Files.createDirectories(root.resolve(dir));
         }
@@ -216,7 +290,15 @@ public final class TestEngines {
     private record Result(int code, String output) {}
 
     private static Result run(List<String> command, Map<String, String> environment, Path stdin) throws Exception {
+        return run(command, environment, stdin, null);
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment, Path stdin, Path directory)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().putAll(environment);
         if (stdin != null) {
             builder.redirectInput(stdin.toFile());

@@ -1,5 +1,6 @@
 package dev.vectraguard.sandbox.container;
 
+import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.sandbox.HostMounts;
 import dev.vectraguard.sandbox.NetworkMode;
@@ -46,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --cpus} where the limits ask for a hard quota; network none, or the engine's own network
  * for full. Restricted networking it cannot give (vg's egress policy lives in the native sandbox):
  * refused, or with {@code sandbox.allow_weaker_fallback} the engine's full network, with a notice.
+ * Limits the engine cannot set for this user (rootless podman on cgroup v1) are refused the same
+ * way, or with {@code sandbox.allow_weaker_fallback} left out, with a notice.
  */
 public abstract sealed class ContainerRuntime implements Runtime permits DockerRuntime, PodmanRuntime {
     /** The upstream default of {@code sandbox.image}. */
@@ -73,10 +76,15 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     abstract String packageHint();
 
     /** Asks the engine whether this user can run containers (a few tens of ms); empty when it can. */
-    abstract Optional<String> probe(Path executable);
+    abstract Optional<String> probe(Path executable, EngineEnvironment environment);
 
     /** Engine-specific options of {@code run}, after the common ones. */
     abstract List<String> engineOptions(int[] ids, ResourceLimits limits) throws SandboxException;
+
+    /** Why the engine cannot set memory, cpu and pids limits for this user; empty when it can. */
+    Optional<String> limitsUnavailable() {
+        return Optional.empty();
+    }
 
     /** Whether an {@code image inspect} failure says the image is missing (rather than the engine failing). */
     abstract boolean imageMissing(String output);
@@ -89,7 +97,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     @Override
     public Optional<String> version() {
         return executable().map(engine -> {
-            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "--version"), 10);
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "--version"), EngineEnvironment.ofCaller(), 10);
             return result.ok() ? result.firstLine() : engine.toString();
         });
     }
@@ -104,12 +112,14 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         if (engine.isEmpty()) {
             return Optional.of(executableName() + " is not installed (" + packageHint() + ")");
         }
-        Optional<String> unusable = UNUSABLE.computeIfAbsent(name(), key -> probe(engine.get()));
+        EngineEnvironment environment = EngineEnvironment.ofCaller();
+        Optional<String> unusable = UNUSABLE.computeIfAbsent(name() + " " + environment.key(),
+                key -> probe(engine.get(), environment));
         if (unusable.isPresent()) {
             return unusable;
         }
         try {
-            requireImage(engine.get());
+            requireImage(engine.get(), environment);
             return Optional.empty();
         } catch (SandboxException e) {
             return Optional.of(e.getMessage().replaceFirst("^runtime " + name() + ": ", ""));
@@ -118,10 +128,12 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
     @Override
     public Optional<String> shortfall(SandboxSpec spec) {
+        List<String> missing = new ArrayList<>();
         if (spec.network() == NetworkMode.RESTRICTED) {
-            return Optional.of("restricted networking (vg's egress policy needs the native runtime)");
+            missing.add("restricted networking (vg's egress policy needs the native runtime)");
         }
-        return Optional.empty();
+        limitsUnavailable().ifPresent(why -> missing.add("memory, cpu and pids limits (" + why + ")"));
+        return missing.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", missing));
     }
 
     @Override
@@ -133,9 +145,10 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     private void refuseShortfall(SandboxSpec spec) throws SandboxException {
         Optional<String> missing = shortfall(spec);
         if (missing.isPresent() && !spec.allowWeakerFallback()) {
-            throw new SandboxException("runtime " + name() + " cannot give " + missing.get() + ": use --network none "
-                    + "(or sandbox.network_mode: none), the native runtime, or set sandbox.allow_weaker_fallback: true to run "
-                    + "with the engine's full network instead");
+            throw new SandboxException("runtime " + name() + " cannot give " + missing.get() + ": "
+                    + (spec.network() == NetworkMode.RESTRICTED ? "use --network none (or sandbox.network_mode: none), the "
+                    + "native runtime, or set sandbox.allow_weaker_fallback: true to run with the engine's full network instead"
+                    : "use the native runtime, or set sandbox.allow_weaker_fallback: true to run without them"));
         }
     }
 
@@ -161,7 +174,8 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         for (String word : spec.command()) {
             requireUtf8("argument '" + word + "'", word);
         }
-        requireImage(engine);
+        EngineEnvironment engineEnvironment = EngineEnvironment.ofCaller();
+        requireImage(engine, engineEnvironment);
         HostMounts.Plan plan = HostMounts.of(spec);
         int[] ids = callerIds();
         Path home = Sandbox.homeDirectory(spec.environment());
@@ -171,18 +185,22 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         String name = "vg-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-"
                 + Long.toHexString(System.nanoTime() & 0xffffff);
         ResourceLimits limits = spec.limits();
+        Optional<String> limitsMissing = limitsUnavailable();
+        limitsMissing.ifPresent(why -> notices.add("no memory, cpu or pids limit (" + why + ")"));
         List<String> args = new ArrayList<>();
         EngineCommand.find("setsid").ifPresent(setsid -> args.add(setsid.toString())); // terminal signals reach vg only
         args.addAll(List.of(engine.toString(), "run", "--rm", "--pull=never", "--init", "--name", name,
                 "--label", EngineCleanup.OWNER_LABEL + "=" + EngineCleanup.OWNER, "--hostname", "vg-sandbox",
                 "--user", ids[0] + ":" + ids[1], "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--pids-limit", Integer.toString(limits.pids()),
-                "--memory", Long.toString(limits.memoryBytes()), "--memory-swap", Long.toString(limits.memoryBytes()),
                 "--shm-size", Long.toString(scratch(limits, 8))));
-        if (limits.cpuQuota()) {
-            args.addAll(List.of("--cpus", String.format(Locale.ROOT, "%.3f", limits.cpuMillis() / 1000.0)));
-        } else {
-            args.addAll(List.of("--cpu-shares", Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144))));
+        if (limitsMissing.isEmpty()) {
+            args.addAll(List.of("--pids-limit", Integer.toString(limits.pids()), "--memory", Long.toString(limits.memoryBytes()),
+                    "--memory-swap", Long.toString(limits.memoryBytes())));
+            if (limits.cpuQuota()) {
+                args.addAll(List.of("--cpus", String.format(Locale.ROOT, "%.3f", limits.cpuMillis() / 1000.0)));
+            } else {
+                args.addAll(List.of("--cpu-shares", Long.toString(Math.clamp(limits.cpuMillis() * 1024L / 1000, 2, 262_144))));
+            }
         }
         if (network == NetworkMode.NONE) {
             args.addAll(List.of("--network", "none"));
@@ -200,7 +218,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
         args.addAll(List.of("--workdir", plan.cwd()));
         args.addAll(engineOptions(ids, limits));
-        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(0) && isTerminal(1);
+        Caller caller = Caller.current();
+        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(caller.stdinFd())
+                && isTerminal(caller.stdoutFd());
         if (spec.stdin() != Stdio.DISCARD) {
             args.add("-i");
         }
@@ -215,19 +235,20 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
             args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--", image));
             args.addAll(spec.command());
             try {
-                EngineCleanup.starting(engine);
+                EngineCleanup.starting(engine, engineEnvironment);
             } catch (IllegalStateException e) {
                 EngineCleanup.removed();
                 throw new SandboxException("sandbox setup failed: " + e.getMessage());
             }
-            ProcessBuilder builder = new ProcessBuilder(args).directory(new File("/"));
+            ProcessBuilder builder = engineEnvironment.applyTo(new ProcessBuilder(args)).directory(new File("/"));
             builder.redirectInput(switch (spec.stdin()) {
-                case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+                case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.from(callerFd(caller.stdinFd()))
+                        : ProcessBuilder.Redirect.INHERIT;
                 case PIPE -> ProcessBuilder.Redirect.PIPE;
                 case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
             });
-            builder.redirectOutput(redirect(spec.stdout()));
-            builder.redirectError(redirect(spec.stderr()));
+            builder.redirectOutput(redirect(spec.stdout(), caller.stdoutFd()));
+            builder.redirectError(redirect(spec.stderr(), caller.stderrFd()));
             Process process;
             try {
                 process = builder.start();
@@ -235,10 +256,11 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                 EngineCleanup.removed();
                 throw new SandboxException("sandbox setup failed: cannot start " + engine + ": " + e.getMessage());
             }
-            String description = name() + ": memory " + limits.memoryBytes() / (1024 * 1024)
-                    + " MiB, " + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
+            String description = limitsMissing.isPresent() ? name() + ": no limits"
+                    : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
+                    + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
-            return SandboxProcess.ofEngine(new Container(engine, name, process, List.of(envFile, seccompFile)), limits,
+            return SandboxProcess.ofEngine(new Container(engine, engineEnvironment, name, process, List.of(envFile, seccompFile)), limits,
                     description, spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
@@ -251,13 +273,15 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     }
 
     /** Refuses a missing image with one line (vg never pulls: {@code --pull=never}); asked once per image and JVM. */
-    private void requireImage(Path engine) throws SandboxException {
-        if (PRESENT_IMAGES.contains(name() + " " + image)) {
+    private void requireImage(Path engine, EngineEnvironment environment) throws SandboxException {
+        String known = name() + " " + environment.key() + " " + image;
+        if (PRESENT_IMAGES.contains(known)) {
             return;
         }
-        EngineCommand inspect = EngineCommand.run(List.of(engine.toString(), "image", "inspect", "--format", "{{.Id}}", image), 60);
+        EngineCommand inspect = EngineCommand.run(List.of(engine.toString(), "image", "inspect", "--format", "{{.Id}}", image),
+                environment, 60);
         if (inspect.ok()) {
-            PRESENT_IMAGES.add(name() + " " + image);
+            PRESENT_IMAGES.add(known);
             return;
         }
         if (imageMissing(inspect.output())) {
@@ -342,9 +366,17 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
     }
 
-    private static ProcessBuilder.Redirect redirect(Stdio stdio) {
+    /**
+     * Java cannot hand a child an arbitrary descriptor, so a vg server's client's stream is opened
+     * again through /proc (the same pipe or terminal; a file is appended to).
+     */
+    private static File callerFd(int fd) {
+        return new File("/proc/self/fd/" + fd);
+    }
+
+    private static ProcessBuilder.Redirect redirect(Stdio stdio, int callerFd) {
         return switch (stdio) {
-            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
+            case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.appendTo(callerFd(callerFd)) : ProcessBuilder.Redirect.INHERIT;
             case PIPE -> ProcessBuilder.Redirect.PIPE;
             case DISCARD -> ProcessBuilder.Redirect.DISCARD;
         };
@@ -378,13 +410,15 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
      */
     private static final class Container implements WatchedProcess {
         private final Path engine;
+        private final EngineEnvironment environment;
         private final String name;
         private final Process client;
         private final List<Path> files;
         private boolean released;
 
-        Container(Path engine, String name, Process client, List<Path> files) {
+        Container(Path engine, EngineEnvironment environment, String name, Process client, List<Path> files) {
             this.engine = engine;
+            this.environment = environment;
             this.name = name;
             this.client = client;
             this.files = files;
@@ -403,11 +437,11 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         @Override
         public void kill(int signal) {
             if (signal == SIGKILL) {
-                EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), 60);
+                EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
                 client.destroyForcibly();
                 return;
             }
-            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "kill", "--signal=" + signal, name), 30);
+            EngineCommand result = EngineCommand.run(List.of(engine.toString(), "kill", "--signal=" + signal, name), environment, 30);
             if (!result.ok() && client.isAlive() && !result.output().contains("is not running")) {
                 kill(SIGKILL); // not created yet, or the engine cannot deliver it: vg was told to stop the command
             }

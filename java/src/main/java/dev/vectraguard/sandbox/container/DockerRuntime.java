@@ -34,8 +34,9 @@ public final class DockerRuntime extends ContainerRuntime {
     }
 
     @Override
-    Optional<String> probe(Path executable) {
-        EngineCommand server = EngineCommand.run(List.of(executable.toString(), "version", "--format", "{{.Server.Version}}"), 15);
+    Optional<String> probe(Path executable, EngineEnvironment environment) {
+        EngineCommand server = EngineCommand.run(List.of(executable.toString(), "version", "--format", "{{.Server.Version}}"),
+                environment, 15);
         if (server.ok()) {
             return Optional.empty();
         }

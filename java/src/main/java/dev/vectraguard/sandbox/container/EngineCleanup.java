@@ -21,7 +21,7 @@ final class EngineCleanup {
     /** This JVM's owner id: its pid and a random part (pids are reused). */
     static final String OWNER = "vg-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16);
 
-    private static final Map<Path, Process> WATCHERS = new ConcurrentHashMap<>();
+    private static final Map<String, Process> WATCHERS = new ConcurrentHashMap<>();
     private static final AtomicInteger LIVE = new AtomicInteger();
 
     static {
@@ -34,10 +34,10 @@ final class EngineCleanup {
 
     private EngineCleanup() {}
 
-    /** Before a container of {@code engine} starts: makes sure its watcher runs. */
-    static void starting(Path engine) {
+    /** Before a container of {@code engine} (with {@code environment}) starts: makes sure its watcher runs. */
+    static void starting(Path engine, EngineEnvironment environment) {
         LIVE.incrementAndGet();
-        WATCHERS.computeIfAbsent(engine, EngineCleanup::watch);
+        WATCHERS.computeIfAbsent(engine + " " + environment.key(), key -> watch(engine, environment));
     }
 
     /** A container of this JVM is gone (removed by its engine or by vg). */
@@ -45,7 +45,7 @@ final class EngineCleanup {
         LIVE.decrementAndGet();
     }
 
-    private static Process watch(Path engine) {
+    private static Process watch(Path engine, EngineEnvironment environment) {
         String script = "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
                 + "ids=$(\"$2\" ps -aq --filter \"label=" + OWNER_LABEL + "=$3\"); [ -z \"$ids\" ] || \"$2\" rm -f $ids";
         List<String> command = new java.util.ArrayList<>();
@@ -53,7 +53,7 @@ final class EngineCleanup {
         command.addAll(List.of("/bin/sh", "-c", script, "vg-container-watch", Long.toString(ProcessHandle.current().pid()),
                 engine.toString(), OWNER));
         try {
-            return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            return environment.applyTo(new ProcessBuilder(command)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the container watcher: " + e.getMessage(), e);

@@ -34,10 +34,10 @@ record EngineCommand(int exitCode, String output) {
         return Optional.empty();
     }
 
-    /** Runs {@code args} with vg's own environment (DOCKER_HOST, CONTAINER_HOST, XDG_RUNTIME_DIR apply). */
-    static EngineCommand run(List<String> args, long timeoutSeconds) {
+    /** Runs {@code args} with the engine variables of {@code environment} (DOCKER_HOST, CONTAINER_HOST, XDG_RUNTIME_DIR...). */
+    static EngineCommand run(List<String> args, EngineEnvironment environment, long timeoutSeconds) {
         try {
-            Process process = new ProcessBuilder(new ArrayList<>(args)).redirectErrorStream(true)
+            Process process = environment.applyTo(new ProcessBuilder(new ArrayList<>(args))).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
                 try {

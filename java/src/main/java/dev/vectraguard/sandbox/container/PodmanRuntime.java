@@ -21,6 +21,7 @@ public final class PodmanRuntime extends ContainerRuntime {
     public static final String NAME = "podman";
     /** tini, static (it runs in the image): exit 127 and 126 when the command cannot be run, as docker's init. */
     private static final Path TINI = Path.of("/usr/bin/tini-static");
+    private static final Path CGROUP_V2_CONTROLLERS = Path.of("/sys/fs/cgroup/cgroup.controllers");
     private static final List<Path> CATATONIT = List.of(Path.of("/usr/libexec/podman/catatonit"),
             Path.of("/usr/bin/catatonit"), Path.of("/usr/local/libexec/podman/catatonit"));
 
@@ -45,11 +46,12 @@ public final class PodmanRuntime extends ContainerRuntime {
     }
 
     @Override
-    Optional<String> probe(Path executable) {
+    Optional<String> probe(Path executable, EngineEnvironment environment) {
         if (!Files.isExecutable(TINI) && CATATONIT.stream().noneMatch(Files::isExecutable)) {
             return Optional.of("podman's --init needs tini-static (package tini) or catatonit (package catatonit)");
         }
-        EngineCommand info = EngineCommand.run(List.of(executable.toString(), "info", "--format", "{{.Host.Security.Rootless}}"), 30);
+        EngineCommand info = EngineCommand.run(List.of(executable.toString(), "info", "--format", "{{.Host.Security.Rootless}}"),
+                environment, 30);
         return info.ok() ? Optional.empty() : Optional.of("podman cannot run containers for this user: " + info.firstLine());
     }
 
@@ -90,6 +92,20 @@ public final class PodmanRuntime extends ContainerRuntime {
             return null;
         } catch (IOException | NumberFormatException e) {
             throw new SandboxException("cannot read /proc/self/limits: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Rootless podman on cgroup v1 cannot set memory, cpu or pids limits (it warns and runs without
+     * them): the user has no cgroup of its own to put them in.
+     */
+    @Override
+    Optional<String> limitsUnavailable() {
+        try {
+            return callerIds()[0] != 0 && !Files.exists(CGROUP_V2_CONTROLLERS)
+                    ? Optional.of("rootless podman cannot set them on cgroup v1") : Optional.empty();
+        } catch (SandboxException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

@@ -1,9 +1,21 @@
-package dev.vectraguard.sandbox;
+package dev.vectraguard.sandbox.bubblewrap;
 
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.RLimit;
+import dev.vectraguard.sandbox.CacheLayers;
+import dev.vectraguard.sandbox.MountPlanner;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.ResourceControl;
+import dev.vectraguard.sandbox.Runtime;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.WatchedProcess;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
 
 import java.io.File;
@@ -205,8 +217,8 @@ public final class BubblewrapRuntime implements Runtime {
             builder.redirectOutput(output(spec.stdout(), Caller.current().stdoutFd()));
             builder.redirectError(output(spec.stderr(), Caller.current().stderrFd()));
             Process process = builder.start();
-            return new SandboxProcess(new Bubblewrapped(process, seccompFile), resources, null,
-                    CacheLayers.create(List.of(), home), null, spec.timeout().orElse(null),
+            return SandboxProcess.ofWatched(new Bubblewrapped(process, seccompFile), resources,
+                    CacheLayers.create(List.of(), home), spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
                     spec.stderr() == Stdio.PIPE ? process.getErrorStream() : null, notices);

@@ -1,7 +1,12 @@
-package dev.vectraguard.sandbox;
+package dev.vectraguard.sandbox.namespace;
 
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
+import dev.vectraguard.sandbox.Runtime;
+import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
 
 import java.util.Optional;
 
