@@ -147,6 +147,8 @@ public final class IsolationChecks {
                 IsolationChecks::scratchMemoryBounded));
         checks.add(new Check("timeout kills the whole sandbox", IsolationChecks::timeoutKills));
         checks.add(new Check("the project's vg config is read-only", IsolationChecks::projectConfigReadOnly));
+        checks.add(new Check("git's config and hooks and an editor's settings in the workspace are read-only",
+                IsolationChecks::hostActedFilesReadOnly));
         checks.add(new Check("exit codes pass through", IsolationChecks::exitCodes));
         checks.add(new Check("unknown command is exit 127", IsolationChecks::notFound));
         if (container()) {
@@ -671,6 +673,20 @@ public final class IsolationChecks {
                 + "mv vectra-guard.yaml x.yaml; echo other > other.txt");
         expect(Files.readString(config).equals("guard_level:\n  level: high\n"), "the sandbox changed the project config: " + r);
         expect(Files.exists(ws.resolve("other.txt")), "the rest of the workspace must stay writable: " + r);
+    }
+
+    static void hostActedFilesReadOnly() throws Exception {
+        Path ws = tempDir("ws");
+        Result made = run(SecurityLevel.BALANCED, ws, "mkdir -p .git/hooks .vscode && printf '[core]\\n\\tbare = false\\n' > .git/config "
+                + "&& echo '{}' > .vscode/settings.json"); // made by the sandbox's user, who owns the workspace
+        expect(made.status == 0, "could not make the repository: " + made);
+        Result r = run(SecurityLevel.BALANCED, ws, "echo '[core] fsmonitor = x' >> .git/config; echo x > .git/hooks/post-commit; "
+                + "echo '{\"git.path\": \"/x\"}' > .vscode/settings.json; echo x > .vscode/tasks.json; echo ok > .git/HEAD.new");
+        expect(Files.readString(ws.resolve(".git/config")).equals("[core]\n\tbare = false\n"), "the sandbox changed .git/config: " + r);
+        expect(!Files.exists(ws.resolve(".git/hooks/post-commit")), "the sandbox planted a git hook: " + r);
+        expect(Files.readString(ws.resolve(".vscode/settings.json")).equals("{}\n"), "the sandbox changed .vscode/settings.json: " + r);
+        expect(!Files.exists(ws.resolve(".vscode/tasks.json")), "the sandbox wrote into .vscode: " + r);
+        expect(Files.exists(ws.resolve(".git/HEAD.new")), "the rest of .git must stay writable: " + r);
     }
 
     static void exitCodes() throws Exception {
