@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -178,6 +180,39 @@ int main(int argc, char **argv)
         PROBE("io_uring", syscall(SYS_io_uring_setup, 1, NULL));
         return 0;
     }
-    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH | without-landlock CMD...\n");
+    if (argc >= 4 && strcmp(argv[1], "fastopen") == 0) {
+        /* Ways to open a TCP connection to ADDR:PORT, or to pick an interface, without a connect()
+         * that vg holds; one line each: name and errno name (or "ok"). */
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3]))};
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+            return 2;
+        static const char request[] = "GET / HTTP/1.0\r\n\r\n";
+        struct iovec iov = {.iov_base = (void *)request, .iov_len = sizeof request - 1};
+        struct msghdr msg = {.msg_name = &a, .msg_namelen = sizeof a, .msg_iov = &iov, .msg_iovlen = 1};
+        struct mmsghdr mmsg = {.msg_hdr = msg};
+        int one = 1;
+        long rc;
+#define NET_PROBE(label, expr)                                                                     \
+    do {                                                                                           \
+        int s = socket(AF_INET, SOCK_STREAM, 0);                                                   \
+        errno = 0;                                                                                 \
+        rc = s < 0 ? -1 : (expr);                                                                  \
+        printf("%s %s\n", label, rc < 0 ? strerrorname_np(errno) : "ok");                          \
+        close(s);                                                                                  \
+    } while (0)
+        NET_PROBE("sendto", sendto(s, request, sizeof request - 1, MSG_FASTOPEN, (struct sockaddr *)&a, sizeof a));
+        NET_PROBE("sendmsg", sendmsg(s, &msg, MSG_FASTOPEN));
+        NET_PROBE("sendmmsg", sendmmsg(s, &mmsg, 1, MSG_FASTOPEN));
+        /* high bits the kernel ignores must not slip past the filter */
+        NET_PROBE("sendto_high", syscall(SYS_sendto, s, request, sizeof request - 1, 0xffffffff00000000UL | MSG_FASTOPEN,
+                                         &a, sizeof a));
+        NET_PROBE("fastopen_connect", setsockopt(s, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one, sizeof one));
+        NET_PROBE("fastopen_connect_high", syscall(SYS_setsockopt, s, 0xffffffff00000000UL | IPPROTO_TCP,
+                                                   0xffffffff00000000UL | TCP_FASTOPEN_CONNECT, &one, sizeof one));
+        NET_PROBE("bindtodevice", setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3));
+        NET_PROBE("bindtoifindex", setsockopt(s, SOL_SOCKET, SO_BINDTOIFINDEX, &one, sizeof one));
+        return 0;
+    }
+    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH | fastopen ADDR PORT | without-landlock CMD...\n");
     return 2;
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * ({@code TestServers}): 198.51.100.1 and 198.51.100.7 (public, for this test only) and 10.77.0.1
  * (private). The namespace's hosts file names {@code pkg.vgtest.example} and
  * {@code other.vgtest.example} (198.51.100.1) and {@code rebind.vgtest.example} (10.77.0.1).
- * Argument: the servers' log ({@code accepted ADDRESS} per connection), read to see from outside
- * that a refused connection never arrived.
+ * Arguments: the servers' log ({@code accepted ADDRESS} per connection), read to see from outside
+ * that a refused connection never arrived, and the C core's test helper (probes a shell cannot make).
  */
 public final class EgressChecks {
     static final String PUBLIC = "198.51.100.1";
@@ -40,6 +40,7 @@ public final class EgressChecks {
     private static final String CURL = "curl -sS -m 10 ";
 
     private static Path serverLog;
+    private static Path helper;
 
     private EgressChecks() {}
 
@@ -68,6 +69,8 @@ public final class EgressChecks {
         checks.add(new IsolationChecks.Check("no raw sockets, no other UDP than DNS to vg", EgressChecks::rawAndUdpContained));
         checks.add(new IsolationChecks.Check("no abstract or path unix socket of vg's side is reachable",
                 EgressChecks::hostUnixSocketsUnreachable));
+        checks.add(new IsolationChecks.Check("no connection by TCP Fast Open, no socket bound to an interface",
+                EgressChecks::fastOpenAndDeviceRefused));
         return checks;
     }
 
@@ -238,6 +241,20 @@ public final class EgressChecks {
         }
     }
 
+    /** TCP Fast Open opens a connection with its first data, without a connect() vg holds. */
+    static void fastOpenAndDeviceRefused() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = Files.copy(helper, ws.resolve("helper"));
+        Files.setPosixFilePermissions(probe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        long before = accepted(PUBLIC);
+        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
+            Run r = run(level, ws, EgressPolicy.PUBLIC, probe + " fastopen " + PUBLIC + " " + PORT);
+            List<String> lines = r.stdout.lines().toList();
+            expect(lines.size() == 8 && lines.stream().allMatch(l -> l.endsWith(" EPERM")), level + ": not refused: " + r);
+        }
+        expect(accepted(PUBLIC) == before, "a Fast Open connection reached the public server");
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     static Run run(SecurityLevel level, Path ws, EgressPolicy policy, String script) throws Exception {
@@ -285,6 +302,7 @@ public final class EgressChecks {
     /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}. */
     public static void main(String[] args) {
         serverLog = Path.of(args[0]);
+        helper = Path.of(args[1]);
         int failed = 0;
         for (IsolationChecks.Check check : all()) {
             try {
