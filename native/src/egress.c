@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -121,43 +122,63 @@ VG_API int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_conne
     out->id = notif.id;
     out->pid = (int32_t)notif.pid;
     out->socket_fd = -1;
+    if ((int)notif.data.nr == __NR_listen)
+        out->call = VG_NET_LISTEN;
+    else if ((int)notif.data.nr == __NR_bind)
+        out->call = VG_NET_BIND;
+    else
+        out->call = VG_NET_CONNECT;
 
     struct sockaddr_in6 addr;
     memset(&addr, 0, sizeof addr);
-    uint64_t len = notif.data.args[2];
-    if (len > sizeof addr)
-        len = sizeof addr;
-    struct iovec local = {.iov_base = &addr, .iov_len = (size_t)len};
-    struct iovec remote = {.iov_base = (void *)(uintptr_t)notif.data.args[1], .iov_len = (size_t)len};
-    ssize_t got = len >= sizeof(sa_family_t) ? process_vm_readv((pid_t)notif.pid, &local, 1, &remote, 1, 0) : -1;
+    ssize_t got = -1;
+    uint64_t len = 0;
+    if (out->call == VG_NET_LISTEN) {
+        out->backlog = (int32_t)notif.data.args[1];
+    } else {
+        len = notif.data.args[2];
+        if (len > sizeof addr)
+            len = sizeof addr;
+        struct iovec local = {.iov_base = &addr, .iov_len = (size_t)len};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)notif.data.args[1], .iov_len = (size_t)len};
+        got = len >= sizeof(sa_family_t) ? process_vm_readv((pid_t)notif.pid, &local, 1, &remote, 1, 0) : -1;
+    }
     /* Read once; from here on only our copy counts. Still the same pending call (not a recycled pid)? */
     if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif.id) < 0)
         return 0;
-    if (got != (ssize_t)len)
-        return 1; /* family 0: the kernel's own connect will fail or reach only the sandbox */
-    if (addr.sin6_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *in4 = (const struct sockaddr_in *)&addr;
-        out->family = AF_INET;
-        out->port = ntohs(in4->sin_port);
-        memcpy(out->address, &in4->sin_addr, 4);
-    } else if (addr.sin6_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-        out->family = AF_INET6;
-        out->port = ntohs(addr.sin6_port);
-        memcpy(out->address, &addr.sin6_addr, 16);
-    } else {
-        return 1;
+    if (out->call != VG_NET_LISTEN) {
+        if (got != (ssize_t)len)
+            return 1; /* family 0: the kernel's own call will fail or reach only the sandbox */
+        if (addr.sin6_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+            const struct sockaddr_in *in4 = (const struct sockaddr_in *)&addr;
+            out->family = AF_INET;
+            out->port = ntohs(in4->sin_port);
+            memcpy(out->address, &in4->sin_addr, 4);
+        } else if (addr.sin6_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+            out->family = AF_INET6;
+            out->port = ntohs(addr.sin6_port);
+            memcpy(out->address, &addr.sin6_addr, 16);
+        } else {
+            return 1;
+        }
     }
     int fd = copy_socket((pid_t)notif.pid, (int)notif.data.args[0]);
     if (fd < 0) {
-        out->family = 0; /* cannot redirect: the caller answers with an error */
+        out->family = 0; /* cannot act on it: the caller answers with an error */
         return 1;
     }
-    int type = 0;
-    socklen_t type_len = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0)
-        type = 0;
+    int value = 0;
+    socklen_t value_len = sizeof value;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &value_len) == 0)
+        out->socket_type = value;
+    value_len = sizeof value;
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &value, &value_len) == 0)
+        out->socket_protocol = value;
+    uint64_t cookie = 0;
+    socklen_t cookie_len = sizeof cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &cookie_len) == 0)
+        out->netns_cookie = cookie;
     out->socket_fd = fd;
-    out->socket_type = type;
     return 1;
 }
 
@@ -245,6 +266,86 @@ VG_API int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request
     if (answer(listener_fd, request->id, result, 0, err) < 0)
         return -1;
     return ntohs(port);
+}
+
+/* The request's address as a sockaddr in *storage; its length. */
+static socklen_t request_address(const vg_connect_request *request, struct sockaddr_in6 *storage)
+{
+    memset(storage, 0, sizeof *storage);
+    if (request->family == AF_INET) {
+        struct sockaddr_in *in4 = (struct sockaddr_in *)storage;
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)request->port);
+        memcpy(&in4->sin_addr, request->address, 4);
+        return sizeof *in4;
+    }
+    storage->sin6_family = AF_INET6;
+    storage->sin6_port = htons((uint16_t)request->port);
+    memcpy(&storage->sin6_addr, request->address, 16);
+    return sizeof *storage;
+}
+
+/* Whether thread `tid` has CAP_NET_BIND_SERVICE in its effective set (from /proc/TID/status). */
+static int may_bind_low_port(pid_t tid)
+{
+    char path[64] = "/proc/";
+    vg_utoa((uint64_t)tid, path + strlen(path));
+    strcat(path, "/status");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char text[4096];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    const char *eff = strstr(text, "\nCapEff:\t");
+    if (eff == NULL)
+        return 0;
+    unsigned long long caps = strtoull(eff + strlen("\nCapEff:\t"), NULL, 16);
+    return (caps >> 10) & 1; /* CAP_NET_BIND_SERVICE */
+}
+
+VG_API int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err)
+{
+    if (request == NULL || request->socket_fd < 0)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "request");
+    struct sockaddr_in6 addr;
+    socklen_t len;
+    int rc;
+    switch (request->call) {
+    case VG_NET_CONNECT:
+    case VG_NET_BIND:
+        if (request->family != AF_INET && request->family != AF_INET6)
+            return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "family");
+        len = request_address(request, &addr);
+        if (request->call == VG_NET_CONNECT) {
+            rc = connect(request->socket_fd, (const struct sockaddr *)&addr, len);
+        } else if (request->port > 0 && request->port < 1024 && !may_bind_low_port((pid_t)request->pid)) {
+            rc = -1;
+            errno = EACCES;
+        } else {
+            rc = bind(request->socket_fd, (const struct sockaddr *)&addr, len);
+        }
+        break;
+    case VG_NET_LISTEN:
+        rc = listen(request->socket_fd, request->backlog);
+        break;
+    default:
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "call");
+    }
+    return answer(listener_fd, request->id, rc == 0 ? 0 : errno, 0, err);
+}
+
+VG_API int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err)
+{
+    if (cookie == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "netns cookie", "cookie is NULL");
+    socklen_t len = sizeof *cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "getsockopt", "SO_NETNS_COOKIE");
+    return 0;
 }
 
 static int wait_for(int fd, short events, int timeout_ms)

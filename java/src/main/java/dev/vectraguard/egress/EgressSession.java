@@ -21,14 +21,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Restricted networking of one sandbox, from the sockets the sandbox sent over its egress socket
- * (see {@code VG_SPAWN_EGRESS}): every connect() of the sandbox is held by its seccomp filter and
- * decided here; an allowed TCP connection is redirected to the relay listener in the sandbox's own
- * network namespace and relayed from vg's side to the destination; DNS queries to the sandbox's
- * 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
+ * (see {@code VG_SPAWN_EGRESS}): every connect(), bind() and listen() of the sandbox is held by its
+ * seccomp filter and decided here; an allowed TCP connection is redirected to the relay listener in
+ * the sandbox's own network namespace and relayed from vg's side to the destination; DNS queries to
+ * the sandbox's 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
  *
- * <p>Anything but TCP to an internet address (unix sockets, UDP, the sandbox's own loopback) is
- * let through to the kernel unchanged: the sandbox's network namespace has only its own
- * loopback, so it reaches nothing there.
+ * <p>vg makes every TCP connect and bind and every listen of the sandbox itself, on its copy of the
+ * socket it checked (where the kernel offers Landlock ABI 4, Landlock refuses the sandbox's own TCP
+ * connect and bind, whatever descriptor a second thread swaps in after vg's answer). A socket of
+ * vg's own network namespace is never connected, bound or made to listen. The rest (connects of unix
+ * sockets and UDP, binds of UDP and unix sockets, disconnects) is let through to the kernel
+ * unchanged: the sandbox's network namespace has only its own loopback, so it reaches nothing there.
  */
 public final class EgressSession implements AutoCloseable {
     private static final int POLL_MILLIS = 200;
@@ -38,11 +41,15 @@ public final class EgressSession implements AutoCloseable {
     private static final int HANDOVER_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_BLOCKED = 100;
     private static final int ECONNREFUSED = 111;
+    private static final int EACCES = 13;
+    private static final int EBADF = 9;
 
     private final EgressPolicy policy;
     private final int listenerFd;
     private final int relayFd;
     private final int dnsFd;
+    /** The cookie of the sandbox's network namespace (0 where the kernel cannot tell). */
+    private final long sandboxCookie;
     private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
     private final Set<Blocked> blocked = new LinkedHashSet<>();
@@ -53,11 +60,12 @@ public final class EgressSession implements AutoCloseable {
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
     private record Upstream(int fd, String destination) {}
 
-    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd) {
+    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie) {
         this.policy = policy;
         this.listenerFd = listenerFd;
         this.relayFd = relayFd;
         this.dnsFd = dnsFd;
+        this.sandboxCookie = sandboxCookie;
     }
 
     /**
@@ -76,7 +84,13 @@ public final class EgressSession implements AutoCloseable {
             }
             throw new IllegalStateException("the sandbox did not send its egress sockets");
         }
-        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1]);
+        long cookie;
+        try {
+            cookie = EgressCalls.netnsCookie(namespaceSockets[0]);
+        } catch (NativeCoreException e) {
+            cookie = 0; // before Linux 5.14: every socket counts as the sandbox's
+        }
+        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie);
         session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
         return session;
     }
@@ -126,10 +140,28 @@ public final class EgressSession implements AutoCloseable {
     }
 
     private void decide(ConnectRequest request) throws NativeCoreException {
-        if (!request.internet() || request.socketType() != EgressCalls.SOCK_STREAM
-                || AddressRanges.sandboxLocal(request.address())) {
+        if (request.call() != EgressCalls.CONNECT) {
+            decideLocal(request);
+            return;
+        }
+        if (!request.internet() || request.socketType() != EgressCalls.SOCK_STREAM) {
             release(request);
             EgressCalls.answer(listenerFd, request.id(), 0);
+            return;
+        }
+        if (request.netnsCookie() != sandboxCookie) {
+            release(request); // a socket of vg's network: never aimed again by the sandbox
+            EgressCalls.answer(listenerFd, request.id(), EACCES);
+            return;
+        }
+        if (AddressRanges.sandboxLocal(request.address())) {
+            if (request.tcp()) {
+                // Landlock refuses the sandbox's own TCP connect: vg makes it, on the socket it checked
+                Thread.ofPlatform().name("vg-egress-local").daemon().start(() -> performAndRelease(request));
+            } else {
+                release(request);
+                EgressCalls.answer(listenerFd, request.id(), 0);
+            }
             return;
         }
         String address = literal(request.address());
@@ -144,6 +176,36 @@ public final class EgressSession implements AutoCloseable {
             return;
         }
         Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+    }
+
+    /**
+     * A bind() or listen() of the sandbox. vg makes every TCP bind and every listen itself on the
+     * socket it checked: Landlock refuses the sandbox's own TCP bind, and listen() is not Landlock's
+     * to check. Other binds (UDP, unix) go to the kernel, which refuses a TCP socket swapped in
+     * meanwhile (Landlock again).
+     */
+    private void decideLocal(ConnectRequest request) throws NativeCoreException {
+        if (request.socketFd() < 0) {
+            EgressCalls.answer(listenerFd, request.id(), request.call() == EgressCalls.LISTEN ? EBADF : 0);
+        } else if (request.netnsCookie() != sandboxCookie) {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), EACCES);
+        } else if (request.call() == EgressCalls.LISTEN || request.tcp()) {
+            performAndRelease(request);
+        } else {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), 0);
+        }
+    }
+
+    private void performAndRelease(ConnectRequest request) {
+        try {
+            EgressCalls.perform(listenerFd, request);
+        } catch (NativeCoreException e) {
+            // the request is gone (its caller was interrupted or the sandbox ended)
+        } finally {
+            release(request);
+        }
     }
 
     /** Connects to the destination first, so that the sandbox's connect() fails as the real one would. */

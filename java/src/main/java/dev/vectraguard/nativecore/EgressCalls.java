@@ -21,11 +21,25 @@ public final class EgressCalls {
 
     private EgressCalls() {}
 
-    /** A held connect() of the sandbox: answer it with {@link #answer} or {@link #redirect}. */
-    public record ConnectRequest(long id, int pid, int family, int socketFd, int socketType, int port, byte[] address) {
-        /** Whether the destination is an internet address (family AF_INET or AF_INET6). */
+    public static final int IPPROTO_TCP = 6;
+    /** {@link ConnectRequest#call()}: which call the sandbox made. */
+    public static final int CONNECT = vg_core_h.VG_NET_CONNECT(), BIND = vg_core_h.VG_NET_BIND(), LISTEN = vg_core_h.VG_NET_LISTEN();
+
+    /**
+     * A held connect(), bind() or listen() of the sandbox ({@code call}): answer it with {@link #answer},
+     * {@link #redirect} or {@link #perform}. {@code port} and {@code address} are the destination of a
+     * connect, the local address of a bind; {@code netnsCookie} tells whose network namespace the socket is in.
+     */
+    public record ConnectRequest(long id, int pid, int call, int family, int socketFd, int socketType, int socketProtocol,
+                                 long netnsCookie, int port, byte[] address, int backlog) {
+        /** Whether the address is an internet address (family AF_INET or AF_INET6). */
         public boolean internet() {
             return family == AF_INET || family == AF_INET6;
+        }
+
+        /** Whether the socket is a TCP socket (Landlock's network rules cover TCP only). */
+        public boolean tcp() {
+            return socketType == SOCK_STREAM && socketProtocol == IPPROTO_TCP;
         }
     }
 
@@ -84,9 +98,10 @@ public final class EgressCalls {
             }
             int family = vg_connect_request.family(out);
             byte[] address = vg_connect_request.address(out).toArray(ValueLayout.JAVA_BYTE);
-            return new Request(new ConnectRequest(vg_connect_request.id(out), vg_connect_request.pid(out), family,
-                    vg_connect_request.socket_fd(out), vg_connect_request.socket_type(out), vg_connect_request.port(out),
-                    family == AF_INET ? Arrays.copyOf(address, 4) : address));
+            return new Request(new ConnectRequest(vg_connect_request.id(out), vg_connect_request.pid(out),
+                    vg_connect_request.call(out), family, vg_connect_request.socket_fd(out), vg_connect_request.socket_type(out),
+                    vg_connect_request.socket_protocol(out), vg_connect_request.netns_cookie(out), vg_connect_request.port(out),
+                    family == AF_INET ? Arrays.copyOf(address, 4) : address, vg_connect_request.backlog(out)));
         }
     }
 
@@ -122,13 +137,7 @@ public final class EgressCalls {
      */
     public static int redirect(int listenerFd, ConnectRequest request, int relayPort) throws NativeCoreException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment req = vg_connect_request.allocate(arena);
-            vg_connect_request.id(req, request.id());
-            vg_connect_request.pid(req, request.pid());
-            vg_connect_request.family(req, request.family());
-            vg_connect_request.socket_fd(req, request.socketFd());
-            vg_connect_request.socket_type(req, request.socketType());
-            vg_connect_request.port(req, request.port());
+            MemorySegment req = segment(arena, request);
             MemorySegment err = vg_error.allocate(arena);
             int port = NativeCore.call("vg_connect_redirect", () -> vg_core_h.vg_connect_redirect(listenerFd, req, relayPort, err));
             if (port < 0) {
@@ -136,6 +145,48 @@ public final class EgressCalls {
             }
             return port;
         }
+    }
+
+    /**
+     * Makes the request's call on vg's copy of the socket, as asked, and answers the request with its
+     * result (the kernel does not run the held call). A blocking socket's connect blocks.
+     */
+    public static void perform(int listenerFd, ConnectRequest request) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = segment(arena, request);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_net_perform", () -> vg_core_h.vg_net_perform(listenerFd, req, err)) < 0) {
+                throw NativeCore.failure("perform a socket call", err);
+            }
+        }
+    }
+
+    /** The cookie of the network namespace socket {@code fd} lives in. */
+    public static long netnsCookie(int fd) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cookie = arena.allocate(vg_core_h.C_LONG);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_netns_cookie", () -> vg_core_h.vg_netns_cookie(fd, cookie, err)) < 0) {
+                throw NativeCore.failure("network namespace cookie", err);
+            }
+            return cookie.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    private static MemorySegment segment(Arena arena, ConnectRequest request) {
+        MemorySegment req = vg_connect_request.allocate(arena);
+        vg_connect_request.id(req, request.id());
+        vg_connect_request.pid(req, request.pid());
+        vg_connect_request.call(req, request.call());
+        vg_connect_request.family(req, request.family());
+        vg_connect_request.socket_fd(req, request.socketFd());
+        vg_connect_request.socket_type(req, request.socketType());
+        vg_connect_request.socket_protocol(req, request.socketProtocol());
+        vg_connect_request.netns_cookie(req, request.netnsCookie());
+        vg_connect_request.port(req, request.port());
+        MemorySegment.copy(request.address(), 0, vg_connect_request.address(req), ValueLayout.JAVA_BYTE, 0, request.address().length);
+        vg_connect_request.backlog(req, request.backlog());
+        return req;
     }
 
     /** A TCP connection from vg's own network namespace; the failure's errno says why not. */

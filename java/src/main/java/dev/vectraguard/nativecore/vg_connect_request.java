@@ -20,8 +20,11 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t socket_fd;
  *     int32_t socket_type;
  *     uint32_t port;
- *     uint32_t reserved;
+ *     uint32_t call;
  *     uint8_t address[16];
+ *     uint64_t netns_cookie;
+ *     int32_t socket_protocol;
+ *     int32_t backlog;
  * } vg_connect_request;
  * }
  */
@@ -38,8 +41,11 @@ public class vg_connect_request {
         vg_core_h.C_INT.withName("socket_fd"),
         vg_core_h.C_INT.withName("socket_type"),
         vg_core_h.C_INT.withName("port"),
-        vg_core_h.C_INT.withName("reserved"),
-        MemoryLayout.sequenceLayout(16, vg_core_h.C_CHAR).withName("address")
+        vg_core_h.C_INT.withName("call"),
+        MemoryLayout.sequenceLayout(16, vg_core_h.C_CHAR).withName("address"),
+        vg_core_h.C_LONG.withName("netns_cookie"),
+        vg_core_h.C_INT.withName("socket_protocol"),
+        vg_core_h.C_INT.withName("backlog")
     ).withName("vg_connect_request");
 
     /**
@@ -241,36 +247,36 @@ public class vg_connect_request {
         struct.set(port$LAYOUT, port$OFFSET, fieldValue);
     }
 
-    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt call$LAYOUT = (OfInt)$LAYOUT.select(groupElement("call"));
 
     /**
-     * Layout for field {@code reserved}
+     * Layout for field {@code call}
      */
-    public static final OfInt reserved$layout() {
-        return reserved$LAYOUT;
+    public static final OfInt call$layout() {
+        return call$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 28;
+    private static final long call$OFFSET = 28;
 
     /**
-     * Offset for field {@code reserved}
+     * Offset for field {@code call}
      */
-    public static final long reserved$offset() {
-        return reserved$OFFSET;
-    }
-
-    /**
-     * Getter for field {@code reserved}
-     */
-    public static int reserved(MemorySegment struct) {
-        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    public static final long call$offset() {
+        return call$OFFSET;
     }
 
     /**
-     * Setter for field {@code reserved}
+     * Getter for field {@code call}
      */
-    public static void reserved(MemorySegment struct, int fieldValue) {
-        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    public static int call(MemorySegment struct) {
+        return struct.get(call$LAYOUT, call$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code call}
+     */
+    public static void call(MemorySegment struct, int fieldValue) {
+        struct.set(call$LAYOUT, call$OFFSET, fieldValue);
     }
 
     private static final SequenceLayout address$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("address"));
@@ -327,6 +333,102 @@ public class vg_connect_request {
      */
     public static void address(MemorySegment struct, long index0, byte fieldValue) {
         address$ELEM_HANDLE.set(struct, address$OFFSET, index0, fieldValue);
+    }
+
+    private static final OfLong netns_cookie$LAYOUT = (OfLong)$LAYOUT.select(groupElement("netns_cookie"));
+
+    /**
+     * Layout for field {@code netns_cookie}
+     */
+    public static final OfLong netns_cookie$layout() {
+        return netns_cookie$LAYOUT;
+    }
+
+    private static final long netns_cookie$OFFSET = 48;
+
+    /**
+     * Offset for field {@code netns_cookie}
+     */
+    public static final long netns_cookie$offset() {
+        return netns_cookie$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code netns_cookie}
+     */
+    public static long netns_cookie(MemorySegment struct) {
+        return struct.get(netns_cookie$LAYOUT, netns_cookie$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code netns_cookie}
+     */
+    public static void netns_cookie(MemorySegment struct, long fieldValue) {
+        struct.set(netns_cookie$LAYOUT, netns_cookie$OFFSET, fieldValue);
+    }
+
+    private static final OfInt socket_protocol$LAYOUT = (OfInt)$LAYOUT.select(groupElement("socket_protocol"));
+
+    /**
+     * Layout for field {@code socket_protocol}
+     */
+    public static final OfInt socket_protocol$layout() {
+        return socket_protocol$LAYOUT;
+    }
+
+    private static final long socket_protocol$OFFSET = 56;
+
+    /**
+     * Offset for field {@code socket_protocol}
+     */
+    public static final long socket_protocol$offset() {
+        return socket_protocol$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code socket_protocol}
+     */
+    public static int socket_protocol(MemorySegment struct) {
+        return struct.get(socket_protocol$LAYOUT, socket_protocol$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code socket_protocol}
+     */
+    public static void socket_protocol(MemorySegment struct, int fieldValue) {
+        struct.set(socket_protocol$LAYOUT, socket_protocol$OFFSET, fieldValue);
+    }
+
+    private static final OfInt backlog$LAYOUT = (OfInt)$LAYOUT.select(groupElement("backlog"));
+
+    /**
+     * Layout for field {@code backlog}
+     */
+    public static final OfInt backlog$layout() {
+        return backlog$LAYOUT;
+    }
+
+    private static final long backlog$OFFSET = 60;
+
+    /**
+     * Offset for field {@code backlog}
+     */
+    public static final long backlog$offset() {
+        return backlog$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code backlog}
+     */
+    public static int backlog(MemorySegment struct) {
+        return struct.get(backlog$LAYOUT, backlog$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code backlog}
+     */
+    public static void backlog(MemorySegment struct, int fieldValue) {
+        struct.set(backlog$LAYOUT, backlog$OFFSET, fieldValue);
     }
 
     /**

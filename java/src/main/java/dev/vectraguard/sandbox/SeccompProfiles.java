@@ -126,9 +126,12 @@ public final class SeccompProfiles {
         return compile(nameOrPath).deniesKeyrings();
     }
 
+    /** The calls vg's egress decides on and makes itself (see {@code EgressSession}). */
+    private static final List<String> HELD_CALLS = List.of("connect", "bind", "listen");
+
     /**
-     * The profile with every connect() it permits held for vg's egress policy (a user notification),
-     * for restricted networking; a profile that denies connect() keeps denying it.
+     * The profile with every connect(), bind() and listen() it permits held for vg's egress policy (a
+     * user notification), for restricted networking; a profile that denies one keeps denying it.
      */
     public static byte[] compiledForEgress(String nameOrPath) throws SandboxException {
         return compile(nameOrPath + EGRESS).program();
@@ -144,9 +147,11 @@ public final class SeccompProfiles {
         List<SeccompRule> rules = profile.rules();
         if (egress) {
             rules = new ArrayList<>(rules);
-            if (!profile.denies("connect")) {
-                rules.removeIf(rule -> rule.syscall().equals("connect"));
-                rules.add(new SeccompRule("connect", ACT_NOTIFY));
+            for (String held : HELD_CALLS) {
+                if (!profile.denies(held)) {
+                    rules.removeIf(rule -> rule.syscall().equals(held));
+                    rules.add(new SeccompRule(held, ACT_NOTIFY));
+                }
             }
             for (SeccompRule denied : EGRESS_DENIED) {
                 // Only where nothing in the profile speaks of the call: libseccomp lets a rule without

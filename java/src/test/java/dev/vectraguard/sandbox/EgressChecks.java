@@ -71,6 +71,12 @@ public final class EgressChecks {
                 EgressChecks::hostUnixSocketsUnreachable));
         checks.add(new IsolationChecks.Check("no connection by TCP Fast Open, no socket bound to an interface",
                 EgressChecks::fastOpenAndDeviceRefused));
+        checks.add(new IsolationChecks.Check("servers and clients on the sandbox's own loopback work (vg makes their calls)",
+                EgressChecks::sandboxLoopbackWorks));
+        checks.add(new IsolationChecks.Check("a TCP connect the kernel runs for the command itself is refused (Landlock)",
+                EgressChecks::kernelRefusesTheCommandsOwnTcpConnect));
+        checks.add(new IsolationChecks.Check("a signal interrupts a held connect (EINTR) or restarts it (SA_RESTART)",
+                EgressChecks::signalDuringHeldConnect));
         return checks;
     }
 
@@ -244,8 +250,7 @@ public final class EgressChecks {
     /** TCP Fast Open opens a connection with its first data, without a connect() vg holds. */
     static void fastOpenAndDeviceRefused() throws Exception {
         Path ws = IsolationChecks.tempDir("egress");
-        Path probe = Files.copy(helper, ws.resolve("helper"));
-        Files.setPosixFilePermissions(probe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path probe = helperIn(ws);
         long before = accepted(PUBLIC);
         for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
             Run r = run(level, ws, EgressPolicy.PUBLIC, probe + " fastopen " + PUBLIC + " " + PORT);
@@ -253,6 +258,63 @@ public final class EgressChecks {
             expect(lines.size() == 8 && lines.stream().allMatch(l -> l.endsWith(" EPERM")), level + ": not refused: " + r);
         }
         expect(accepted(PUBLIC) == before, "a Fast Open connection reached the public server");
+    }
+
+    static void sandboxLoopbackWorks() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        String devServer = "cd " + ws + " && perl -MIO::Socket::INET -e '"
+                + "my $s = IO::Socket::INET->new(LocalAddr => \"127.0.0.1:8099\", Listen => 5, ReuseAddr => 1) or die \"listen: $!\\n\"; "
+                + "open(my $f, \">\", \"ready\"); close $f; my $c = $s->accept; my $line = <$c>; "
+                + "print $c \"HTTP/1.0 200 OK\\r\\n\\r\\ndev server\\n\"; close $c' & "
+                + "for i in $(seq 100); do [ -e " + ws + "/ready ] && break; sleep 0.05; done; " + CURL + "http://127.0.0.1:8099/; wait; ";
+        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
+            Run r = run(level, ws, EgressPolicy.PUBLIC, "rm -f " + ws + "/ready; " + devServer
+                    + probe + " loopback; " + probe + " loopback-nonblock; " + probe + " bind 8100; " + probe + " bind 80");
+            String privileged = level == SecurityLevel.BALANCED ? "bind ok" : "bind EACCES"; // NET_BIND_SERVICE at balanced only
+            expect(r.stdout.equals("dev server\nconnected\nconnect EINPROGRESS\nconnected\nbind ok\n" + privileged + "\n"),
+                    level + ": the sandbox's own loopback did not work: " + r);
+        }
+    }
+
+    /**
+     * vg lets a UDP connect through to the kernel, which looks the descriptor up again afterwards: a
+     * second thread swaps a TCP socket in meanwhile. Landlock (ABI 4) refuses that TCP connect; vg's
+     * own connects of TCP sockets, made on the socket it checked, never end in EACCES.
+     */
+    static void kernelRefusesTheCommandsOwnTcpConnect() throws Exception {
+        if (dev.vectraguard.nativecore.NativeCore.probe().landlockAbi() < 4) {
+            return; // no Landlock network rules: vg does not hand connections over there
+        }
+        Path ws = IsolationChecks.tempDir("egress");
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, helperIn(ws) + " race-connect 9 20000");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok (\\d+) ECONNREFUSED (\\d+) EACCES (\\d+) other 0\n").matcher(r.stdout);
+        expect(m.matches() && Integer.parseInt(m.group(3)) > 0, "no swapped-in TCP connect was refused by the kernel: " + r);
+    }
+
+    static void signalDuringHeldConnect() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        String silent = "198.51.100.9"; // on the test hosts' link, answered by no one: vg's upstream connect waits
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, probe + " connect-signal " + silent + " " + PORT + "; "
+                + probe + " connect-signal " + silent + " " + PORT + " restart");
+        List<String> lines = r.stdout.lines().toList();
+        expect(lines.size() == 2, "connect-signal did not report: " + r);
+        String[] interrupted = lines.getFirst().split(" ");
+        expect(interrupted[0].equals("EINTR") && Long.parseLong(interrupted[1]) < 2000 && interrupted[3].equals("1"),
+                "a held connect was not interrupted by the signal: " + r);
+        String[] restarted = lines.getLast().split(" ");
+        expect(!restarted[0].equals("EINTR") && !restarted[0].equals("ok") && restarted[3].equals("1"),
+                "a held connect with SA_RESTART did not restart: " + r);
+    }
+
+    private static Path helperIn(Path ws) throws IOException {
+        Path probe = ws.resolve("helper");
+        if (!Files.exists(probe)) {
+            Files.copy(helper, probe);
+            Files.setPosixFilePermissions(probe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return probe;
     }
 
     // ---- helpers -------------------------------------------------------------------------
