@@ -223,8 +223,9 @@ typedef struct vg_process {
 #define VG_NET_CONNECT 1
 #define VG_NET_BIND 2
 #define VG_NET_LISTEN 3
+#define VG_NET_IOCTL 4 /* a socket ioctl (SIOC* 0x89xx, wireless 0x8bxx) */
 
-/* A connect(), bind() or listen() of the sandbox, held by its seccomp filter until answered (vg_connect_next). */
+/* A connect(), bind(), listen() or socket ioctl() of the sandbox, held by its seccomp filter until answered (vg_connect_next). */
 typedef struct vg_connect_request {
     uint64_t id;          /* the notification's id */
     int32_t pid;          /* the calling thread, in the caller's pid namespace */
@@ -237,6 +238,9 @@ typedef struct vg_connect_request {
     uint64_t netns_cookie; /* SO_NETNS_COOKIE of the socket: whose network namespace it lives in (0: unknown) */
     int32_t socket_protocol; /* SO_PROTOCOL of the socket (IPPROTO_TCP, ...) */
     int32_t backlog;      /* listen(): its backlog argument */
+    int32_t fd_number;    /* the socket's descriptor number in the caller */
+    uint32_t ioctl_cmd;   /* ioctl(): its request */
+    uint64_t ioctl_arg;   /* ioctl(): its argument (an address in the caller) */
 } vg_connect_request;
 
 /* VG_CORE_ABI_VERSION of the loaded library. */
@@ -337,6 +341,27 @@ int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *reque
  * fails with EACCES unless the calling thread has CAP_NET_BIND_SERVICE, as in the kernel. A
  * blocking socket's connect blocks here. */
 int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+
+/* Hands an allowed TCP connect over instead of relaying it: opens a TCP socket of the request
+ * socket's family in the caller's (vg's) network namespace, carries over the socket options of
+ * the request's socket that shape the connection (TCP_NODELAY, SO_KEEPALIVE and the TCP keepalive
+ * times, TCP_USER_TIMEOUT, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER, IPV6_V6ONLY), connects it to the
+ * request's destination within timeout_ms, gives it the request socket's file status flags
+ * (O_NONBLOCK) and installs it in the sandbox at the request's descriptor number
+ * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD, close-on-exec as the number had it).
+ * The request is answered: 0 (EINPROGRESS for a non-blocking socket, already writable) when handed
+ * over, else the connect's errno. Returns 1 when handed over, 0 when answered with an error,
+ * 2 without answering when the request's socket cannot be handed over (bound to a port, O_ASYNC,
+ * not TCP): the caller relays it instead. */
+int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+
+/* Answers a held socket ioctl (VG_NET_IOCTL) so that it shows only the sandbox's own network:
+ * the socket-local requests (0x8900-0x890f: SIOCATMARK, SIOCGSTAMP, FIOSETOWN...) go to the kernel;
+ * on a socket of another network namespace than `sandbox_cookie` every other request fails with
+ * EPERM; on the sandbox's own sockets vg makes the interface queries itself on its copy (SIOCGIFCONF
+ * and the SIOCGIF* queries of one struct ifreq), reading and writing the caller's memory, and the
+ * rest fails with EPERM (0x89xx) or EOPNOTSUPP (wireless). Not a socket: ENOTTY. */
+int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
 
 /* SO_NETNS_COOKIE of socket `fd` into *cookie. */
 int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);

@@ -25,6 +25,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -330,6 +333,73 @@ int main(int argc, char **argv)
         printf("ok %d ECONNREFUSED %d EACCES %d other %d\n", counts[0], counts[1], counts[2], counts[3]);
         return 0;
     }
-    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH | fastopen ADDR PORT | loopback-nonblock | bind PORT | connect-signal ADDR PORT [restart] | race-connect PORT ROUNDS | without-landlock CMD...\n");
+    if (argc >= 4 && strcmp(argv[1], "ifconf") == 0) {
+        /* The network interfaces a socket connected to ADDR:PORT shows: SIOCGIFCONF's names, the
+         * name of interface index 2 (SIOCGIFNAME), and what an ethtool request gets. */
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3]))};
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+            return 2;
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+            printf("connect %s\n", strerrorname_np(errno));
+            return 1;
+        }
+        printf("connect ok\n");
+        struct ifreq list[32];
+        struct ifconf conf = {.ifc_len = sizeof list, .ifc_req = list};
+        if (ioctl(s, SIOCGIFCONF, &conf) < 0)
+            printf("ifconf %s\n", strerrorname_np(errno));
+        else
+            for (size_t i = 0; i < (size_t)conf.ifc_len / sizeof list[0]; i++)
+                printf("interface %s\n", list[i].ifr_name);
+        struct ifreq ifr = {.ifr_ifindex = 2};
+        printf("index2 %s\n", ioctl(s, SIOCGIFNAME, &ifr) < 0 ? strerrorname_np(errno) : ifr.ifr_name);
+        struct ifreq eth = {.ifr_name = "lo"};
+        printf("ethtool %s\n", ioctl(s, SIOCETHTOOL, &eth) < 0 ? strerrorname_np(errno) : "ok");
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "reaim") == 0) {
+        /* Connects to ADDR:PORT (an allowed destination), then tries to aim that socket elsewhere:
+         * disconnect (AF_UNSPEC) and connect to 127.0.0.1:LOCAL, bind to LOCAL+1, listen, Fast
+         * Open, and connects of a UDP descriptor a second thread keeps swapping the socket into.
+         * One line each: what was tried and its errno name (or "ok"). */
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3]))};
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+            return 2;
+        int local_port = atoi(argv[4]);
+        struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = htons((uint16_t)local_port)};
+        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(local_port + 1))};
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        long rc;
+#define TRY(label, expr)                                                                           \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        rc = (expr);                                                                               \
+        printf("%s %s\n", label, rc < 0 ? strerrorname_np(errno) : "ok");                          \
+    } while (0)
+        TRY("connect", connect(s, (struct sockaddr *)&a, sizeof a));
+        if (rc < 0)
+            return 1;
+        TRY("disconnect", connect(s, &unspec, sizeof unspec));
+        TRY("reconnect", connect(s, (struct sockaddr *)&local, sizeof local));
+        TRY("bind", bind(s, (struct sockaddr *)&any, sizeof any));
+        TRY("listen", listen(s, 5));
+        TRY("fastopen", sendto(s, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&local, sizeof local));
+        struct race race = {.tcp = s, .udp = socket(AF_INET, SOCK_DGRAM, 0), .target = socket(AF_INET, SOCK_DGRAM, 0)};
+        pthread_t swapper;
+        if (race.udp < 0 || race.target < 0 || pthread_create(&swapper, NULL, swap_sockets, &race) != 0)
+            return 2;
+        for (int i = 0; i < 20000; i++)
+            connect(race.target, (struct sockaddr *)&local, sizeof local);
+        atomic_store(&race.done, 1);
+        pthread_join(swapper, NULL);
+        struct sockaddr_in peer;
+        socklen_t peer_len = sizeof peer;
+        TRY("raced", getpeername(s, (struct sockaddr *)&peer, &peer_len));
+        return 0;
+    }
+    fprintf(stderr, "usage: helper connect PORT | loopback | timewait | fds | alloc MB | remount PATH | fastopen ADDR PORT | loopback-nonblock | bind PORT | connect-signal ADDR PORT [restart] | race-connect PORT ROUNDS | ifconf ADDR PORT | reaim ADDR PORT LOCAL | without-landlock CMD...\n");
     return 2;
 }

@@ -18,11 +18,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Restricted networking of one sandbox, from the sockets the sandbox sent over its egress socket
  * (see {@code VG_SPAWN_EGRESS}): every connect(), bind() and listen() of the sandbox is held by its
- * seccomp filter and decided here; an allowed TCP connection is redirected to the relay listener in
+ * seccomp filter and decided here, and so is every socket ioctl of the interface family; an allowed TCP connection is redirected to the relay listener in
  * the sandbox's own network namespace and relayed from vg's side to the destination; DNS queries to
  * the sandbox's 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
  *
@@ -50,6 +51,9 @@ public final class EgressSession implements AutoCloseable {
     private final int dnsFd;
     /** The cookie of the sandbox's network namespace (0 where the kernel cannot tell). */
     private final long sandboxCookie;
+    /** Whether allowed connections may be handed over instead of relayed ({@link #handOver}): asked once, when needed. */
+    private final BooleanSupplier handOverAllowed;
+    private Boolean mayHandOver; // the loop's thread only
     private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
     private final Set<Blocked> blocked = new LinkedHashSet<>();
@@ -60,19 +64,23 @@ public final class EgressSession implements AutoCloseable {
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
     private record Upstream(int fd, String destination) {}
 
-    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie) {
+    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie,
+                          BooleanSupplier handOverAllowed) {
         this.policy = policy;
         this.listenerFd = listenerFd;
         this.relayFd = relayFd;
         this.dnsFd = dnsFd;
         this.sandboxCookie = sandboxCookie;
+        this.handOverAllowed = handOverAllowed;
     }
 
     /**
      * Takes the sockets the sandbox sent over {@code egressFd} (after a successful spawn) and starts
-     * serving them.
+     * serving them. When {@code handOver} says so, allowed connections are handed over instead of relayed
+     * where nothing of their first bytes is checked: only for a sandbox whose kernel and seccomp
+     * filter guard a socket of vg's network namespace (see {@code Sandbox}).
      */
-    public static EgressSession start(EgressPolicy policy, int egressFd) throws NativeCoreException {
+    public static EgressSession start(EgressPolicy policy, int egressFd, BooleanSupplier handOver) throws NativeCoreException {
         int[] namespaceSockets = EgressCalls.receiveFds(egressFd, 2);
         int[] listener = EgressCalls.receiveFds(egressFd, 1);
         if (namespaceSockets.length != 2 || listener.length != 1) {
@@ -90,7 +98,7 @@ public final class EgressSession implements AutoCloseable {
         } catch (NativeCoreException e) {
             cookie = 0; // before Linux 5.14: every socket counts as the sandbox's
         }
-        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie);
+        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie, handOver);
         session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
         return session;
     }
@@ -140,6 +148,14 @@ public final class EgressSession implements AutoCloseable {
     }
 
     private void decide(ConnectRequest request) throws NativeCoreException {
+        if (request.call() == EgressCalls.IOCTL) {
+            try {
+                EgressCalls.ioctl(listenerFd, request, sandboxCookie); // the interfaces of the sandbox's network only
+            } finally {
+                release(request);
+            }
+            return;
+        }
         if (request.call() != EgressCalls.CONNECT) {
             decideLocal(request);
             return;
@@ -175,7 +191,40 @@ public final class EgressSession implements AutoCloseable {
             block(destination(address, request.port()), reason);
             return;
         }
-        Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+        if (request.tcp() && !inspectsNames() && mayHandOver()) {
+            Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> handOver(request, address));
+        } else {
+            Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+        }
+    }
+
+    /**
+     * Gives the sandbox a socket of vg's own network namespace, connected to the allowed destination,
+     * in place of its own: the kernel carries the bytes, not a relay. Only where nothing of the
+     * connection's first bytes is to be checked (no domain lists).
+     */
+    private void handOver(ConnectRequest request, String address) {
+        try {
+            if (EgressCalls.handover(listenerFd, request, UPSTREAM_TIMEOUT_MILLIS) == EgressCalls.Handover.NOT_POSSIBLE) {
+                connectUpstream(request, address);
+                return; // connectUpstream released the request
+            }
+        } catch (NativeCoreException e) {
+            // the request is gone (its caller was interrupted or the sandbox ended), or it was answered with an error
+        }
+        release(request);
+    }
+
+    private boolean mayHandOver() {
+        if (mayHandOver == null) {
+            mayHandOver = handOverAllowed.getAsBoolean();
+        }
+        return mayHandOver;
+    }
+
+    /** Whether the policy checks the name in a connection's first bytes (TLS SNI, HTTP Host): then it is relayed. */
+    private boolean inspectsNames() {
+        return policy.domainsListed() || !policy.deniedDomains().isEmpty();
     }
 
     /**
@@ -270,7 +319,7 @@ public final class EgressSession implements AutoCloseable {
 
     /** The name in the connection's first bytes (TLS SNI, HTTP Host), when the policy lists names, must be allowed. */
     private boolean namedDestinationAllowed(int fd, Upstream upstream) throws NativeCoreException {
-        if (!policy.domainsListed() && policy.deniedDomains().isEmpty()) {
+        if (!inspectsNames()) {
             return true;
         }
         // A protocol whose server speaks first sends nothing: its address already came from an allowed name.

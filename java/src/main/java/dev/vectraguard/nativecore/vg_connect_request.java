@@ -25,6 +25,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     uint64_t netns_cookie;
  *     int32_t socket_protocol;
  *     int32_t backlog;
+ *     int32_t fd_number;
+ *     uint32_t ioctl_cmd;
+ *     uint64_t ioctl_arg;
  * } vg_connect_request;
  * }
  */
@@ -45,7 +48,10 @@ public class vg_connect_request {
         MemoryLayout.sequenceLayout(16, vg_core_h.C_CHAR).withName("address"),
         vg_core_h.C_LONG.withName("netns_cookie"),
         vg_core_h.C_INT.withName("socket_protocol"),
-        vg_core_h.C_INT.withName("backlog")
+        vg_core_h.C_INT.withName("backlog"),
+        vg_core_h.C_INT.withName("fd_number"),
+        vg_core_h.C_INT.withName("ioctl_cmd"),
+        vg_core_h.C_LONG.withName("ioctl_arg")
     ).withName("vg_connect_request");
 
     /**
@@ -429,6 +435,102 @@ public class vg_connect_request {
      */
     public static void backlog(MemorySegment struct, int fieldValue) {
         struct.set(backlog$LAYOUT, backlog$OFFSET, fieldValue);
+    }
+
+    private static final OfInt fd_number$LAYOUT = (OfInt)$LAYOUT.select(groupElement("fd_number"));
+
+    /**
+     * Layout for field {@code fd_number}
+     */
+    public static final OfInt fd_number$layout() {
+        return fd_number$LAYOUT;
+    }
+
+    private static final long fd_number$OFFSET = 64;
+
+    /**
+     * Offset for field {@code fd_number}
+     */
+    public static final long fd_number$offset() {
+        return fd_number$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code fd_number}
+     */
+    public static int fd_number(MemorySegment struct) {
+        return struct.get(fd_number$LAYOUT, fd_number$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code fd_number}
+     */
+    public static void fd_number(MemorySegment struct, int fieldValue) {
+        struct.set(fd_number$LAYOUT, fd_number$OFFSET, fieldValue);
+    }
+
+    private static final OfInt ioctl_cmd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("ioctl_cmd"));
+
+    /**
+     * Layout for field {@code ioctl_cmd}
+     */
+    public static final OfInt ioctl_cmd$layout() {
+        return ioctl_cmd$LAYOUT;
+    }
+
+    private static final long ioctl_cmd$OFFSET = 68;
+
+    /**
+     * Offset for field {@code ioctl_cmd}
+     */
+    public static final long ioctl_cmd$offset() {
+        return ioctl_cmd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code ioctl_cmd}
+     */
+    public static int ioctl_cmd(MemorySegment struct) {
+        return struct.get(ioctl_cmd$LAYOUT, ioctl_cmd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code ioctl_cmd}
+     */
+    public static void ioctl_cmd(MemorySegment struct, int fieldValue) {
+        struct.set(ioctl_cmd$LAYOUT, ioctl_cmd$OFFSET, fieldValue);
+    }
+
+    private static final OfLong ioctl_arg$LAYOUT = (OfLong)$LAYOUT.select(groupElement("ioctl_arg"));
+
+    /**
+     * Layout for field {@code ioctl_arg}
+     */
+    public static final OfLong ioctl_arg$layout() {
+        return ioctl_arg$LAYOUT;
+    }
+
+    private static final long ioctl_arg$OFFSET = 72;
+
+    /**
+     * Offset for field {@code ioctl_arg}
+     */
+    public static final long ioctl_arg$offset() {
+        return ioctl_arg$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code ioctl_arg}
+     */
+    public static long ioctl_arg(MemorySegment struct) {
+        return struct.get(ioctl_arg$LAYOUT, ioctl_arg$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code ioctl_arg}
+     */
+    public static void ioctl_arg(MemorySegment struct, long fieldValue) {
+        struct.set(ioctl_arg$LAYOUT, ioctl_arg$OFFSET, fieldValue);
     }
 
     /**

@@ -53,6 +53,11 @@ public final class SeccompProfiles {
             socketOption(SOL_SOCKET, SO_BINDTODEVICE),
             socketOption(SOL_SOCKET, SO_BINDTOIFINDEX));
 
+    /** The socket ioctls that show a network namespace's interfaces (SIOC* 0x89xx, wireless 0x8bxx), answered by vg. */
+    private static final List<SeccompRule> SOCKET_IOCTLS_HELD = List.of(
+            new SeccompRule("ioctl", ACT_NOTIFY, List.of(new SeccompArg(1, SeccompArg.MASKED_EQ, 0xffff_ff00L, 0x8900))),
+            new SeccompRule("ioctl", ACT_NOTIFY, List.of(new SeccompArg(1, SeccompArg.MASKED_EQ, 0xffff_ff00L, 0x8b00))));
+
     private static SeccompRule socketOption(int level, int name) {
         return new SeccompRule("setsockopt", ACT_ERRNO | EPERM, List.of(
                 new SeccompArg(1, SeccompArg.MASKED_EQ, LOW_32_BITS, level),
@@ -99,11 +104,14 @@ public final class SeccompProfiles {
 
     /**
      * Whether the profile, compiled for restricted networking, stops what a socket of vg's network
-     * handed to the command could otherwise do unseen: io_uring, and each call of
-     * {@link #EGRESS_DENIED} refused either by vg's rule or by the profile itself.
+     * handed to the command could otherwise do unseen: io_uring, each call of {@link #EGRESS_DENIED}
+     * refused either by vg's rule or by the profile itself, and no rule of the profile permitting an
+     * ioctl that vg's {@link #SOCKET_IOCTLS_HELD} should hold.
      */
     private static boolean handoverSafe(Profile profile) {
         return IO_URING_CALLS.stream().allMatch(profile::denies)
+                && (profile.denies("ioctl") || profile.rules().stream().noneMatch(
+                        rule -> rule.syscall().equals("ioctl") && Profile.permits(rule.action())))
                 && EGRESS_DENIED.stream().map(SeccompRule::syscall).allMatch(
                         call -> profile.denies(call) || (Profile.permits(profile.defaultAction()) && !profile.mentions(call)));
     }
@@ -152,6 +160,9 @@ public final class SeccompProfiles {
                     rules.removeIf(rule -> rule.syscall().equals(held));
                     rules.add(new SeccompRule(held, ACT_NOTIFY));
                 }
+            }
+            if (!profile.denies("ioctl")) {
+                rules.addAll(SOCKET_IOCTLS_HELD);
             }
             for (SeccompRule denied : EGRESS_DENIED) {
                 // Only where nothing in the profile speaks of the call: libseccomp lets a rule without

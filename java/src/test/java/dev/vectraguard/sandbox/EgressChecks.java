@@ -77,6 +77,12 @@ public final class EgressChecks {
                 EgressChecks::kernelRefusesTheCommandsOwnTcpConnect));
         checks.add(new IsolationChecks.Check("a signal interrupts a held connect (EINTR) or restarts it (SA_RESTART)",
                 EgressChecks::signalDuringHeldConnect));
+        checks.add(new IsolationChecks.Check("a connected socket shows only the sandbox's network interfaces",
+                EgressChecks::interfacesOfTheSandboxOnly));
+        checks.add(new IsolationChecks.Check("an allowed connection cannot be aimed elsewhere (disconnect, bind, listen, swap)",
+                EgressChecks::allowedConnectionNotReaimed));
+        checks.add(new IsolationChecks.Check("handed over only where every guard is in place, else relayed",
+                EgressChecks::handedOverOnlyWhenGuarded));
         return checks;
     }
 
@@ -306,6 +312,72 @@ public final class EgressChecks {
         String[] restarted = lines.getLast().split(" ");
         expect(!restarted[0].equals("EINTR") && !restarted[0].equals("ok") && restarted[3].equals("1"),
                 "a held connect with SA_RESTART did not restart: " + r);
+    }
+
+    /** A socket of vg's network handed to the sandbox would answer interface ioctls in vg's network. */
+    static void interfacesOfTheSandboxOnly() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, helperIn(ws) + " ifconf " + PUBLIC + " " + PORT);
+        // relayed: the sandbox's own socket shows its loopback; handed over: vg's socket answers none
+        expect(r.stdout.equals("connect ok\ninterface lo\nindex2 ENODEV\nethtool EPERM\n")
+                        || r.stdout.equals("connect ok\nifconf EPERM\nindex2 EPERM\nethtool EPERM\n"),
+                "interfaces outside the sandbox shown: " + r);
+    }
+
+    /**
+     * A connection vg hands over is a socket of vg's network in the sandbox: disconnected and aimed
+     * again, bound, made to listen or swapped under a descriptor whose connect vg lets through, it
+     * must reach nothing of vg's network (checked here, outside, on vg's loopback).
+     */
+    static void allowedConnectionNotReaimed() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        try (ServerSocket loopback = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            loopback.setSoTimeout(300);
+            int port = loopback.getLocalPort();
+            List<String> before = listening();
+            Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, probe + " reaim " + PUBLIC + " " + PORT + " " + port);
+            List<String> lines = r.stdout.lines().toList();
+            expect(lines.size() == 7 && lines.getFirst().equals("connect ok") && lines.getLast().endsWith(" ENOTCONN")
+                    && lines.stream().skip(2).noneMatch(l -> l.endsWith(" ok")), "the socket was aimed again: " + r);
+            expect(listening().equals(before), "listening in vg's network after the run: " + listening());
+            try (Socket ignored = loopback.accept()) {
+                throw new AssertionError("vg's loopback accepted a connection from the sandbox: " + r);
+            } catch (SocketTimeoutException expected) {
+                // nothing came in
+            }
+        }
+    }
+
+    /** The peer a sandboxed connect to the public host sees: the destination when handed over, vg's relay (127.0.0.1:1) when relayed. */
+    static void handedOverOnlyWhenGuarded() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        String relayed = "peer 127.0.0.1:1\n";
+        String handedOver = "peer " + PUBLIC + ":" + PORT + "\n";
+        boolean landlockNet = dev.vectraguard.nativecore.NativeCore.probe().landlockAbi() >= 4;
+        String balanced = peer(IsolationChecks.spec(SecurityLevel.BALANCED, ws, peerScript(PUBLIC)));
+        expect(balanced.equals(landlockNet ? handedOver : relayed), "balanced (Landlock network rules "
+                + (landlockNet ? "" : "not ") + "available): " + balanced);
+        String ioUring = peer(IsolationChecks.spec(SecurityLevel.BALANCED, ws, peerScript(PUBLIC)).seccompProfile("minimal"));
+        expect(ioUring.equals(relayed), "a profile allowing io_uring got the connection handed over: " + ioUring);
+        String named = peer(IsolationChecks.spec(SecurityLevel.STRICT, ws, peerScript(NAMED))
+                .egressPolicy(new EgressPolicy(List.of("pkg.vgtest.*"), List.of(), List.of())));
+        expect(named.equals(relayed), "a connection whose name is checked in its first bytes was handed over: " + named);
+    }
+
+    private static List<String> peerScript(String host) {
+        return List.of("perl", "-MSocket", "-e", "my ($addr) = (gethostbyname(\"" + host + "\"))[4]; socket(S, PF_INET, SOCK_STREAM, 0) or die; "
+                + "connect(S, pack_sockaddr_in(" + PORT + ", $addr)) or die \"connect: $!\\n\"; "
+                + "my ($port, $ip) = unpack_sockaddr_in(getpeername(S)); print \"peer \", inet_ntoa($ip), \":$port\\n\"");
+    }
+
+    private static String peer(SandboxSpec.Builder spec) throws Exception {
+        try (SandboxProcess process = Sandbox.start(spec.build())) {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
+            String out = readAll(process.stdout());
+            process.waitFor();
+            return out + err.join();
+        }
     }
 
     private static Path helperIn(Path ws) throws IOException {
