@@ -442,7 +442,7 @@ VG_API int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request
 
     __attribute__((cleanup(close_fd))) int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
     if (fd < 0)
-        return vg_fail(err, VG_STEP_EGRESS, errno, "socket", "hand-over");
+        return answer(listener_fd, request->id, errno, 0, err) < 0 ? -1 : 0;
     for (size_t i = 0; i < sizeof carried_options / sizeof carried_options[0]; i++) {
         char value[64];
         socklen_t value_len = sizeof value;
@@ -461,7 +461,7 @@ VG_API int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request
     if (result != 0)
         return answer(listener_fd, request->id, result, 0, err) < 0 ? -1 : 0;
     if (fcntl(fd, F_SETFL, status) < 0)
-        return vg_fail(err, VG_STEP_EGRESS, errno, "fcntl", "hand-over");
+        return answer(listener_fd, request->id, errno, 0, err) < 0 ? -1 : 0;
     struct seccomp_notif_addfd addfd = {
         .id = request->id,
         .flags = SECCOMP_ADDFD_FLAG_SETFD,

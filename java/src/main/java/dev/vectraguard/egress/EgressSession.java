@@ -210,7 +210,11 @@ public final class EgressSession implements AutoCloseable {
                 return; // connectUpstream released the request
             }
         } catch (NativeCoreException e) {
-            // the request is gone (its caller was interrupted or the sandbox ended), or it was answered with an error
+            try {
+                EgressCalls.answer(listenerFd, request.id(), ECONNREFUSED); // unless answered already
+            } catch (NativeCoreException gone) {
+                // the sandbox ended
+            }
         }
         release(request);
     }
