@@ -5,6 +5,9 @@
 # Traffic stays in the two namespaces this script makes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# vg in this process, in the client namespace: a running vg server (another tree's, in the host's
+# network namespace) would otherwise run the sandbox and reach the test address from the host.
+export VG_NO_SERVER=1
 ROUNDS=${ROUNDS:-3}
 SIZE=${SIZE:-200000000}
 ID=$$

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 5
+#define VG_CORE_ABI_VERSION 6
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -219,16 +219,28 @@ typedef struct vg_process {
     int32_t status_fd;
 } vg_process;
 
-/* A connect() of the sandbox, held by its seccomp filter until answered (vg_connect_next). */
+/* The socket calls a sandbox with restricted networking has held (vg_connect_request.call). */
+#define VG_NET_CONNECT 1
+#define VG_NET_BIND 2
+#define VG_NET_LISTEN 3
+#define VG_NET_IOCTL 4 /* a socket ioctl (SIOC* 0x89xx, wireless 0x8bxx) */
+
+/* A connect(), bind(), listen() or socket ioctl() of the sandbox, held by its seccomp filter until answered (vg_connect_next). */
 typedef struct vg_connect_request {
     uint64_t id;          /* the notification's id */
     int32_t pid;          /* the calling thread, in the caller's pid namespace */
-    int32_t family;       /* AF_INET or AF_INET6 with address and port read; 0 for any other family or an unreadable address */
-    int32_t socket_fd;    /* with AF_INET/AF_INET6: a copy (pidfd_getfd) of the socket being connected, for the caller to close; else -1 */
+    int32_t family;       /* AF_INET or AF_INET6 with address and port read; 0 for any other family, an unreadable address and listen() */
+    int32_t socket_fd;    /* a copy (pidfd_getfd) of the socket, for the caller to close: with AF_INET/AF_INET6 and for listen(); else -1 */
     int32_t socket_type;  /* SO_TYPE of that socket (SOCK_STREAM, SOCK_DGRAM, ...) */
-    uint32_t port;        /* destination port, host order */
-    uint32_t reserved;
-    uint8_t address[16];  /* destination: 4 bytes for AF_INET, 16 for AF_INET6 */
+    uint32_t port;        /* connect: destination port; bind: local port; host order */
+    uint32_t call;        /* VG_NET_CONNECT, VG_NET_BIND or VG_NET_LISTEN */
+    uint8_t address[16];  /* connect: destination; bind: local address; 4 bytes for AF_INET, 16 for AF_INET6 */
+    uint64_t netns_cookie; /* SO_NETNS_COOKIE of the socket: whose network namespace it lives in (0: unknown) */
+    int32_t socket_protocol; /* SO_PROTOCOL of the socket (IPPROTO_TCP, ...) */
+    int32_t backlog;      /* listen(): its backlog argument */
+    int32_t fd_number;    /* the socket's descriptor number in the caller */
+    uint32_t ioctl_cmd;   /* ioctl(): its request */
+    uint64_t ioctl_arg;   /* ioctl(): its argument (an address in the caller) */
 } vg_connect_request;
 
 /* VG_CORE_ABI_VERSION of the loaded library. */
@@ -302,10 +314,10 @@ int32_t vg_socketpair(int32_t *fds, vg_error *err);
  * fds (O_CLOEXEC). Returns how many were received (0: none waiting). */
 int32_t vg_receive_fds(int32_t socket_fd, int32_t *fds, uint32_t capacity, vg_error *err);
 
-/* Waits up to timeout_ms (-1 = forever) for the next connect() held by the seccomp listener and
- * fills `out`: the destination is read once from the caller's memory and checked to still belong
- * to the pending notification. Returns 1 with a request, 0 on timeout, 2 when no process of the
- * sandbox is left. Every request must be answered (vg_connect_answer or vg_connect_redirect). */
+/* Waits up to timeout_ms (-1 = forever) for the next connect(), bind() or listen() held by the
+ * seccomp listener and fills `out`: the address is read once from the caller's memory and checked
+ * to still belong to the pending notification. Returns 1 with a request, 0 on timeout, 2 when no process of the
+ * sandbox is left. Every request must be answered (vg_connect_answer, vg_connect_redirect or vg_net_perform). */
 int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_request *out, vg_error *err);
 
 /* Waits up to timeout_ms (-1 = forever) until one of `count` fds is readable or hung up (poll
@@ -322,6 +334,37 @@ int32_t vg_connect_answer(int32_t listener_fd, uint64_t id, int32_t errnum, vg_e
  * the connect failed and the request was answered with its errno. */
 int32_t vg_connect_redirect(int32_t listener_fd, const vg_connect_request *request, uint32_t relay_port,
                             vg_error *err);
+
+/* Makes the request's call itself, on its copy of the socket, as the sandbox asked it (connect
+ * or bind to the address read once, listen with its backlog), and answers the request with the
+ * call's result without the kernel running the held call again. A bind to a port below 1024
+ * fails with EACCES unless the calling thread has CAP_NET_BIND_SERVICE, as in the kernel. A
+ * blocking socket's connect blocks here. */
+int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+
+/* Hands an allowed TCP connect over instead of relaying it: opens a TCP socket of the request
+ * socket's family in the caller's (vg's) network namespace, carries over the socket options of
+ * the request's socket that shape the connection (TCP_NODELAY, SO_KEEPALIVE and the TCP keepalive
+ * times, TCP_USER_TIMEOUT, SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER, IPV6_V6ONLY), connects it to the
+ * request's destination within timeout_ms, gives it the request socket's file status flags
+ * (O_NONBLOCK) and installs it in the sandbox at the request's descriptor number
+ * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD, close-on-exec as the number had it).
+ * The request is answered: 0 (EINPROGRESS for a non-blocking socket, already writable) when handed
+ * over, else the connect's errno. Returns 1 when handed over, 0 when answered with an error,
+ * 2 without answering when the request's socket cannot be handed over (bound to a port, O_ASYNC,
+ * not TCP): the caller relays it instead. */
+int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+
+/* Answers a held socket ioctl (VG_NET_IOCTL) so that it shows only the sandbox's own network:
+ * the socket-local requests (0x8900-0x890f: SIOCATMARK, SIOCGSTAMP, FIOSETOWN...) go to the kernel;
+ * on a socket of another network namespace than `sandbox_cookie` every other request fails with
+ * EPERM; on the sandbox's own sockets vg makes the interface queries itself on its copy (SIOCGIFCONF
+ * and the SIOCGIF* queries of one struct ifreq), reading and writing the caller's memory, and the
+ * rest fails with EPERM (0x89xx) or EOPNOTSUPP (wireless). Not a socket: ENOTTY. */
+int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
+
+/* SO_NETNS_COOKIE of socket `fd` into *cookie. */
+int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);
 
 /* Opens a TCP connection (in the caller's network namespace) to address:port, family AF_INET or
  * AF_INET6, within timeout_ms. Returns the socket (O_CLOEXEC). */

@@ -8,9 +8,11 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -121,43 +123,84 @@ VG_API int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_conne
     out->id = notif.id;
     out->pid = (int32_t)notif.pid;
     out->socket_fd = -1;
+    if ((int)notif.data.nr == __NR_ioctl) {
+        out->call = VG_NET_IOCTL;
+        out->fd_number = (int32_t)notif.data.args[0];
+        out->ioctl_cmd = (uint32_t)notif.data.args[1];
+        out->ioctl_arg = notif.data.args[2];
+        if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif.id) < 0)
+            return 0;
+        out->socket_fd = copy_socket((pid_t)notif.pid, out->fd_number);
+        if (out->socket_fd >= 0) {
+            int type = 0;
+            socklen_t type_len = sizeof type;
+            uint64_t cookie = 0;
+            socklen_t cookie_len = sizeof cookie;
+            if (getsockopt(out->socket_fd, SOL_SOCKET, SO_TYPE, &type, &type_len) == 0)
+                out->socket_type = type;
+            if (getsockopt(out->socket_fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &cookie_len) == 0)
+                out->netns_cookie = cookie;
+        }
+        return 1;
+    }
+    if ((int)notif.data.nr == __NR_listen)
+        out->call = VG_NET_LISTEN;
+    else if ((int)notif.data.nr == __NR_bind)
+        out->call = VG_NET_BIND;
+    else
+        out->call = VG_NET_CONNECT;
 
     struct sockaddr_in6 addr;
     memset(&addr, 0, sizeof addr);
-    uint64_t len = notif.data.args[2];
-    if (len > sizeof addr)
-        len = sizeof addr;
-    struct iovec local = {.iov_base = &addr, .iov_len = (size_t)len};
-    struct iovec remote = {.iov_base = (void *)(uintptr_t)notif.data.args[1], .iov_len = (size_t)len};
-    ssize_t got = len >= sizeof(sa_family_t) ? process_vm_readv((pid_t)notif.pid, &local, 1, &remote, 1, 0) : -1;
+    ssize_t got = -1;
+    uint64_t len = 0;
+    if (out->call == VG_NET_LISTEN) {
+        out->backlog = (int32_t)notif.data.args[1];
+    } else {
+        len = notif.data.args[2];
+        if (len > sizeof addr)
+            len = sizeof addr;
+        struct iovec local = {.iov_base = &addr, .iov_len = (size_t)len};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)notif.data.args[1], .iov_len = (size_t)len};
+        got = len >= sizeof(sa_family_t) ? process_vm_readv((pid_t)notif.pid, &local, 1, &remote, 1, 0) : -1;
+    }
     /* Read once; from here on only our copy counts. Still the same pending call (not a recycled pid)? */
     if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif.id) < 0)
         return 0;
-    if (got != (ssize_t)len)
-        return 1; /* family 0: the kernel's own connect will fail or reach only the sandbox */
-    if (addr.sin6_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *in4 = (const struct sockaddr_in *)&addr;
-        out->family = AF_INET;
-        out->port = ntohs(in4->sin_port);
-        memcpy(out->address, &in4->sin_addr, 4);
-    } else if (addr.sin6_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-        out->family = AF_INET6;
-        out->port = ntohs(addr.sin6_port);
-        memcpy(out->address, &addr.sin6_addr, 16);
-    } else {
-        return 1;
+    if (out->call != VG_NET_LISTEN) {
+        if (got != (ssize_t)len)
+            return 1; /* family 0: the kernel's own call will fail or reach only the sandbox */
+        if (addr.sin6_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+            const struct sockaddr_in *in4 = (const struct sockaddr_in *)&addr;
+            out->family = AF_INET;
+            out->port = ntohs(in4->sin_port);
+            memcpy(out->address, &in4->sin_addr, 4);
+        } else if (addr.sin6_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+            out->family = AF_INET6;
+            out->port = ntohs(addr.sin6_port);
+            memcpy(out->address, &addr.sin6_addr, 16);
+        } else {
+            return 1;
+        }
     }
+    out->fd_number = (int32_t)notif.data.args[0];
     int fd = copy_socket((pid_t)notif.pid, (int)notif.data.args[0]);
     if (fd < 0) {
-        out->family = 0; /* cannot redirect: the caller answers with an error */
+        out->family = 0; /* cannot act on it: the caller answers with an error */
         return 1;
     }
-    int type = 0;
-    socklen_t type_len = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0)
-        type = 0;
+    int value = 0;
+    socklen_t value_len = sizeof value;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &value_len) == 0)
+        out->socket_type = value;
+    value_len = sizeof value;
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &value, &value_len) == 0)
+        out->socket_protocol = value;
+    uint64_t cookie = 0;
+    socklen_t cookie_len = sizeof cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &cookie_len) == 0)
+        out->netns_cookie = cookie;
     out->socket_fd = fd;
-    out->socket_type = type;
     return 1;
 }
 
@@ -257,6 +300,280 @@ static int wait_for(int fd, short events, int timeout_ms)
     if (ready == 0)
         errno = EAGAIN;
     return ready > 0 ? 0 : -1;
+}
+
+/* The request's address as a sockaddr in *storage; its length. */
+static socklen_t request_address(const vg_connect_request *request, struct sockaddr_in6 *storage)
+{
+    memset(storage, 0, sizeof *storage);
+    if (request->family == AF_INET) {
+        struct sockaddr_in *in4 = (struct sockaddr_in *)storage;
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)request->port);
+        memcpy(&in4->sin_addr, request->address, 4);
+        return sizeof *in4;
+    }
+    storage->sin6_family = AF_INET6;
+    storage->sin6_port = htons((uint16_t)request->port);
+    memcpy(&storage->sin6_addr, request->address, 16);
+    return sizeof *storage;
+}
+
+/* Whether thread `tid` has CAP_NET_BIND_SERVICE in its effective set (from /proc/TID/status). */
+static int may_bind_low_port(pid_t tid)
+{
+    char path[64] = "/proc/";
+    vg_utoa((uint64_t)tid, path + strlen(path));
+    strcat(path, "/status");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char text[4096];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    const char *eff = strstr(text, "\nCapEff:\t");
+    if (eff == NULL)
+        return 0;
+    unsigned long long caps = strtoull(eff + strlen("\nCapEff:\t"), NULL, 16);
+    return (caps >> 10) & 1; /* CAP_NET_BIND_SERVICE */
+}
+
+VG_API int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err)
+{
+    if (request == NULL || request->socket_fd < 0)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "request");
+    struct sockaddr_in6 addr;
+    socklen_t len;
+    int rc;
+    switch (request->call) {
+    case VG_NET_CONNECT:
+    case VG_NET_BIND:
+        if (request->family != AF_INET && request->family != AF_INET6)
+            return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "family");
+        len = request_address(request, &addr);
+        if (request->call == VG_NET_CONNECT) {
+            rc = connect(request->socket_fd, (const struct sockaddr *)&addr, len);
+        } else if (request->port > 0 && request->port < 1024 && !may_bind_low_port((pid_t)request->pid)) {
+            rc = -1;
+            errno = EACCES;
+        } else {
+            rc = bind(request->socket_fd, (const struct sockaddr *)&addr, len);
+        }
+        break;
+    case VG_NET_LISTEN:
+        rc = listen(request->socket_fd, request->backlog);
+        break;
+    default:
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "perform", "call");
+    }
+    return answer(listener_fd, request->id, rc == 0 ? 0 : errno, 0, err);
+}
+
+/* Connects `fd` (non-blocking) to addr within timeout_ms; 0 or an errno. */
+static int connect_within(int fd, const struct sockaddr *addr, socklen_t len, int timeout_ms)
+{
+    if (connect(fd, addr, len) == 0)
+        return 0;
+    if (errno != EINPROGRESS)
+        return errno;
+    if (wait_for(fd, POLLOUT, timeout_ms) < 0)
+        return errno == EAGAIN ? ETIMEDOUT : errno;
+    int so_error = 0;
+    socklen_t so_len = sizeof so_error;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &so_len) < 0)
+        return errno;
+    return so_error;
+}
+
+/* Whether descriptor `number` of process `pid` is close-on-exec (from /proc/PID/fdinfo/NUMBER). */
+static int close_on_exec(pid_t pid, int number)
+{
+    char path[64] = "/proc/";
+    vg_utoa((uint64_t)pid, path + strlen(path));
+    strcat(path, "/fdinfo/");
+    vg_utoa((uint64_t)number, path + strlen(path));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    char text[512];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 1;
+    text[n] = '\0';
+    const char *flags = strstr(text, "flags:\t");
+    return flags == NULL ? 1 : (strtoul(flags + strlen("flags:\t"), NULL, 8) & O_CLOEXEC) != 0;
+}
+
+/* The options a command sets on a TCP socket before connect() that shape the connection. */
+static const struct {
+    int level;
+    int name;
+} carried_options[] = {
+    {IPPROTO_TCP, TCP_NODELAY},   {SOL_SOCKET, SO_KEEPALIVE},  {IPPROTO_TCP, TCP_KEEPIDLE},
+    {IPPROTO_TCP, TCP_KEEPINTVL}, {IPPROTO_TCP, TCP_KEEPCNT},  {IPPROTO_TCP, TCP_USER_TIMEOUT},
+    {SOL_SOCKET, SO_RCVTIMEO_NEW}, {SOL_SOCKET, SO_SNDTIMEO_NEW}, {SOL_SOCKET, SO_LINGER},
+};
+
+VG_API int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err)
+{
+    if (request == NULL || request->socket_fd < 0 || (request->family != AF_INET && request->family != AF_INET6))
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "hand over", "request");
+    int sandbox_socket = request->socket_fd;
+    int domain = 0, protocol = 0;
+    socklen_t opt_len = sizeof domain;
+    if (getsockopt(sandbox_socket, SOL_SOCKET, SO_DOMAIN, &domain, &opt_len) < 0)
+        return 2;
+    opt_len = sizeof protocol;
+    if (getsockopt(sandbox_socket, SOL_SOCKET, SO_PROTOCOL, &protocol, &opt_len) < 0 || protocol != IPPROTO_TCP)
+        return 2;
+    int status = fcntl(sandbox_socket, F_GETFL);
+    struct sockaddr_in6 local;
+    socklen_t local_len = sizeof local;
+    if (status < 0 || (status & O_ASYNC) || getsockname(sandbox_socket, (struct sockaddr *)&local, &local_len) < 0)
+        return 2;
+    if ((domain == AF_INET6 ? local.sin6_port : ((struct sockaddr_in *)&local)->sin_port) != 0)
+        return 2; /* bound to a port of the sandbox's own: relayed */
+    if (domain != request->family)
+        return 2;
+
+    __attribute__((cleanup(close_fd))) int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+    if (fd < 0)
+        return answer(listener_fd, request->id, errno, 0, err) < 0 ? -1 : 0;
+    for (size_t i = 0; i < sizeof carried_options / sizeof carried_options[0]; i++) {
+        char value[64];
+        socklen_t value_len = sizeof value;
+        if (getsockopt(sandbox_socket, carried_options[i].level, carried_options[i].name, value, &value_len) == 0)
+            setsockopt(fd, carried_options[i].level, carried_options[i].name, value, value_len); /* as the kernel allows */
+    }
+    if (domain == AF_INET6) {
+        int v6only = 0;
+        opt_len = sizeof v6only;
+        if (getsockopt(sandbox_socket, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &opt_len) == 0)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+    }
+    struct sockaddr_in6 destination;
+    socklen_t destination_len = request_address(request, &destination);
+    int result = connect_within(fd, (const struct sockaddr *)&destination, destination_len, timeout_ms);
+    if (result != 0)
+        return answer(listener_fd, request->id, result, 0, err) < 0 ? -1 : 0;
+    if (fcntl(fd, F_SETFL, status) < 0)
+        return answer(listener_fd, request->id, errno, 0, err) < 0 ? -1 : 0;
+    struct seccomp_notif_addfd addfd = {
+        .id = request->id,
+        .flags = SECCOMP_ADDFD_FLAG_SETFD,
+        .srcfd = (uint32_t)fd,
+        .newfd = (uint32_t)request->fd_number,
+        .newfd_flags = close_on_exec((pid_t)request->pid, request->fd_number) ? O_CLOEXEC : 0,
+    };
+    if (ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0) {
+        if (errno == ENOENT)
+            return 0; /* the caller was interrupted: nothing was installed */
+        int saved = errno;
+        answer(listener_fd, request->id, ECONNREFUSED, 0, NULL);
+        return vg_fail(err, VG_STEP_EGRESS, saved, "install", "hand-over socket");
+    }
+    if (answer(listener_fd, request->id, (status & O_NONBLOCK) ? EINPROGRESS : 0, 0, err) < 0)
+        return -1;
+    return 1;
+}
+
+/* Copies `len` bytes between vg and the caller's memory at `remote` (to_caller: vg's into the caller's). */
+static int caller_memory(pid_t pid, void *local, uint64_t remote, size_t len, int to_caller)
+{
+    struct iovec mine = {.iov_base = local, .iov_len = len};
+    struct iovec theirs = {.iov_base = (void *)(uintptr_t)remote, .iov_len = len};
+    ssize_t n = to_caller ? process_vm_writev(pid, &mine, 1, &theirs, 1, 0) : process_vm_readv(pid, &mine, 1, &theirs, 1, 0);
+    return n == (ssize_t)len ? 0 : -1;
+}
+
+/* The interface queries of one struct ifreq (in and out). */
+static int interface_query(uint32_t cmd)
+{
+    switch (cmd) {
+    case SIOCGIFNAME: case SIOCGIFFLAGS: case SIOCGIFADDR: case SIOCGIFDSTADDR: case SIOCGIFBRDADDR:
+    case SIOCGIFNETMASK: case SIOCGIFMETRIC: case SIOCGIFMTU: case SIOCGIFHWADDR: case SIOCGIFINDEX:
+    case SIOCGIFTXQLEN: case SIOCGIFPFLAGS: case SIOCGIFMAP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+#define IFCONF_MAX (64 * 1024)
+
+/* SIOCGIFCONF on `fd` for the caller: its struct ifconf and buffer read, filled, written back. */
+static int interface_list(pid_t pid, int fd, uint64_t arg)
+{
+    struct ifconf conf;
+    if (caller_memory(pid, &conf, arg, sizeof conf, 0) < 0)
+        return EFAULT;
+    uint64_t caller_buffer = (uint64_t)(uintptr_t)conf.ifc_buf;
+    if (caller_buffer == 0) {
+        if (ioctl(fd, SIOCGIFCONF, &conf) < 0)
+            return errno;
+    } else {
+        if (conf.ifc_len < 0)
+            return EINVAL;
+        char *buffer = calloc(1, conf.ifc_len > IFCONF_MAX ? IFCONF_MAX : (size_t)conf.ifc_len + 1);
+        if (buffer == NULL)
+            return ENOMEM;
+        if (conf.ifc_len > IFCONF_MAX)
+            conf.ifc_len = IFCONF_MAX;
+        conf.ifc_buf = buffer;
+        int failed = ioctl(fd, SIOCGIFCONF, &conf) < 0 ? errno : 0;
+        if (!failed && conf.ifc_len > 0 && caller_memory(pid, buffer, caller_buffer, (size_t)conf.ifc_len, 1) < 0)
+            failed = EFAULT;
+        free(buffer);
+        if (failed)
+            return failed;
+        conf.ifc_buf = (char *)(uintptr_t)caller_buffer;
+    }
+    return caller_memory(pid, &conf, arg, sizeof conf, 1) < 0 ? EFAULT : 0;
+}
+
+VG_API int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err)
+{
+    if (request == NULL || request->call != VG_NET_IOCTL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "ioctl", "request");
+    uint32_t cmd = request->ioctl_cmd;
+    pid_t pid = (pid_t)request->pid;
+    if ((cmd & 0xfffffff0U) == 0x8900U) /* the socket's own state (SIOCATMARK, SIOCGSTAMP, FIOSETOWN...) */
+        return answer(listener_fd, request->id, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE, err);
+    int result;
+    if (request->socket_fd < 0)
+        result = EBADF;
+    else if (request->socket_type == 0)
+        result = ENOTTY;
+    else if (request->netns_cookie != sandbox_cookie)
+        result = EPERM;
+    else if (cmd == SIOCGIFCONF)
+        result = interface_list(pid, request->socket_fd, request->ioctl_arg);
+    else if (interface_query(cmd)) {
+        struct ifreq ifr;
+        if (caller_memory(pid, &ifr, request->ioctl_arg, sizeof ifr, 0) < 0)
+            result = EFAULT;
+        else if (ioctl(request->socket_fd, cmd, &ifr) < 0)
+            result = errno;
+        else
+            result = caller_memory(pid, &ifr, request->ioctl_arg, sizeof ifr, 1) < 0 ? EFAULT : 0;
+    } else {
+        result = (cmd & 0xffffff00U) == 0x8b00U ? EOPNOTSUPP : EPERM;
+    }
+    return answer(listener_fd, request->id, result, 0, err);
+}
+
+VG_API int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err)
+{
+    if (cookie == NULL)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "netns cookie", "cookie is NULL");
+    socklen_t len = sizeof *cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len) < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "getsockopt", "SO_NETNS_COOKIE");
+    return 0;
 }
 
 VG_API int32_t vg_tcp_connect(int32_t family, const uint8_t *address, uint32_t port, int32_t timeout_ms, vg_error *err)

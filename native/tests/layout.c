@@ -97,8 +97,14 @@ int main(void)
     FIELD(vg_connect_request, socket_fd);
     FIELD(vg_connect_request, socket_type);
     FIELD(vg_connect_request, port);
-    FIELD(vg_connect_request, reserved);
+    FIELD(vg_connect_request, call);
     FIELD(vg_connect_request, address);
+    FIELD(vg_connect_request, netns_cookie);
+    FIELD(vg_connect_request, socket_protocol);
+    FIELD(vg_connect_request, backlog);
+    FIELD(vg_connect_request, fd_number);
+    FIELD(vg_connect_request, ioctl_cmd);
+    FIELD(vg_connect_request, ioctl_arg);
     STRUCT(vg_process);
     FIELD(vg_process, pid);
     FIELD(vg_process, pidfd);

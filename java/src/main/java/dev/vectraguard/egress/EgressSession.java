@@ -18,17 +18,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Restricted networking of one sandbox, from the sockets the sandbox sent over its egress socket
- * (see {@code VG_SPAWN_EGRESS}): every connect() of the sandbox is held by its seccomp filter and
- * decided here; an allowed TCP connection is redirected to the relay listener in the sandbox's own
- * network namespace and relayed from vg's side to the destination; DNS queries to the sandbox's
- * 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
+ * (see {@code VG_SPAWN_EGRESS}): every connect(), bind() and listen() of the sandbox is held by its
+ * seccomp filter and decided here, and so is every socket ioctl of the interface family; an allowed TCP connection is redirected to the relay listener in
+ * the sandbox's own network namespace and relayed from vg's side to the destination; DNS queries to
+ * the sandbox's 127.0.0.1:53 are answered from vg's resolver with private addresses removed.
  *
- * <p>Anything but TCP to an internet address (unix sockets, UDP, the sandbox's own loopback) is
- * let through to the kernel unchanged: the sandbox's network namespace has only its own
- * loopback, so it reaches nothing there.
+ * <p>vg makes every TCP connect and bind and every listen of the sandbox itself, on its copy of the
+ * socket it checked (where the kernel offers Landlock ABI 4, Landlock refuses the sandbox's own TCP
+ * connect and bind, whatever descriptor a second thread swaps in after vg's answer). A socket of
+ * vg's own network namespace is never connected, bound or made to listen. The rest (connects of unix
+ * sockets and UDP, binds of UDP and unix sockets, disconnects) is let through to the kernel
+ * unchanged: the sandbox's network namespace has only its own loopback, so it reaches nothing there.
  */
 public final class EgressSession implements AutoCloseable {
     private static final int POLL_MILLIS = 200;
@@ -38,11 +42,18 @@ public final class EgressSession implements AutoCloseable {
     private static final int HANDOVER_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_BLOCKED = 100;
     private static final int ECONNREFUSED = 111;
+    private static final int EACCES = 13;
+    private static final int EBADF = 9;
 
     private final EgressPolicy policy;
     private final int listenerFd;
     private final int relayFd;
     private final int dnsFd;
+    /** The cookie of the sandbox's network namespace (0 where the kernel cannot tell). */
+    private final long sandboxCookie;
+    /** Whether allowed connections may be handed over instead of relayed ({@link #handOver}): asked once, when needed. */
+    private final BooleanSupplier handOverAllowed;
+    private Boolean mayHandOver; // the loop's thread only
     private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
     private final Set<Blocked> blocked = new LinkedHashSet<>();
@@ -53,18 +64,23 @@ public final class EgressSession implements AutoCloseable {
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
     private record Upstream(int fd, String destination) {}
 
-    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd) {
+    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie,
+                          BooleanSupplier handOverAllowed) {
         this.policy = policy;
         this.listenerFd = listenerFd;
         this.relayFd = relayFd;
         this.dnsFd = dnsFd;
+        this.sandboxCookie = sandboxCookie;
+        this.handOverAllowed = handOverAllowed;
     }
 
     /**
      * Takes the sockets the sandbox sent over {@code egressFd} (after a successful spawn) and starts
-     * serving them.
+     * serving them. When {@code handOver} says so, allowed connections are handed over instead of relayed
+     * where nothing of their first bytes is checked: only for a sandbox whose kernel and seccomp
+     * filter guard a socket of vg's network namespace (see {@code Sandbox}).
      */
-    public static EgressSession start(EgressPolicy policy, int egressFd) throws NativeCoreException {
+    public static EgressSession start(EgressPolicy policy, int egressFd, BooleanSupplier handOver) throws NativeCoreException {
         int[] namespaceSockets = EgressCalls.receiveFds(egressFd, 2);
         int[] listener = EgressCalls.receiveFds(egressFd, 1);
         if (namespaceSockets.length != 2 || listener.length != 1) {
@@ -76,7 +92,13 @@ public final class EgressSession implements AutoCloseable {
             }
             throw new IllegalStateException("the sandbox did not send its egress sockets");
         }
-        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1]);
+        long cookie;
+        try {
+            cookie = EgressCalls.netnsCookie(namespaceSockets[0]);
+        } catch (NativeCoreException e) {
+            cookie = 0; // before Linux 5.14: every socket counts as the sandbox's
+        }
+        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie, handOver);
         session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
         return session;
     }
@@ -126,10 +148,36 @@ public final class EgressSession implements AutoCloseable {
     }
 
     private void decide(ConnectRequest request) throws NativeCoreException {
-        if (!request.internet() || request.socketType() != EgressCalls.SOCK_STREAM
-                || AddressRanges.sandboxLocal(request.address())) {
+        if (request.call() == EgressCalls.IOCTL) {
+            try {
+                EgressCalls.ioctl(listenerFd, request, sandboxCookie); // the interfaces of the sandbox's network only
+            } finally {
+                release(request);
+            }
+            return;
+        }
+        if (request.call() != EgressCalls.CONNECT) {
+            decideLocal(request);
+            return;
+        }
+        if (!request.internet() || request.socketType() != EgressCalls.SOCK_STREAM) {
             release(request);
             EgressCalls.answer(listenerFd, request.id(), 0);
+            return;
+        }
+        if (request.netnsCookie() != sandboxCookie) {
+            release(request); // a socket of vg's network: never aimed again by the sandbox
+            EgressCalls.answer(listenerFd, request.id(), EACCES);
+            return;
+        }
+        if (AddressRanges.sandboxLocal(request.address())) {
+            if (request.tcp()) {
+                // Landlock refuses the sandbox's own TCP connect: vg makes it, on the socket it checked
+                Thread.ofPlatform().name("vg-egress-local").daemon().start(() -> performAndRelease(request));
+            } else {
+                release(request);
+                EgressCalls.answer(listenerFd, request.id(), 0);
+            }
             return;
         }
         String address = literal(request.address());
@@ -143,7 +191,74 @@ public final class EgressSession implements AutoCloseable {
             block(destination(address, request.port()), reason);
             return;
         }
-        Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+        if (request.tcp() && !inspectsNames() && mayHandOver()) {
+            Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> handOver(request, address));
+        } else {
+            Thread.ofPlatform().name("vg-egress-upstream").daemon().start(() -> connectUpstream(request, address));
+        }
+    }
+
+    /**
+     * Gives the sandbox a socket of vg's own network namespace, connected to the allowed destination,
+     * in place of its own: the kernel carries the bytes, not a relay. Only where nothing of the
+     * connection's first bytes is to be checked (no domain lists).
+     */
+    private void handOver(ConnectRequest request, String address) {
+        try {
+            if (EgressCalls.handover(listenerFd, request, UPSTREAM_TIMEOUT_MILLIS) == EgressCalls.Handover.NOT_POSSIBLE) {
+                connectUpstream(request, address);
+                return; // connectUpstream released the request
+            }
+        } catch (NativeCoreException e) {
+            try {
+                EgressCalls.answer(listenerFd, request.id(), ECONNREFUSED); // unless answered already
+            } catch (NativeCoreException gone) {
+                // the sandbox ended
+            }
+        }
+        release(request);
+    }
+
+    private boolean mayHandOver() {
+        if (mayHandOver == null) {
+            mayHandOver = handOverAllowed.getAsBoolean();
+        }
+        return mayHandOver;
+    }
+
+    /** Whether the policy checks the name in a connection's first bytes (TLS SNI, HTTP Host): then it is relayed. */
+    private boolean inspectsNames() {
+        return policy.domainsListed() || !policy.deniedDomains().isEmpty();
+    }
+
+    /**
+     * A bind() or listen() of the sandbox. vg makes every TCP bind and every listen itself on the
+     * socket it checked: Landlock refuses the sandbox's own TCP bind, and listen() is not Landlock's
+     * to check. Other binds (UDP, unix) go to the kernel, which refuses a TCP socket swapped in
+     * meanwhile (Landlock again).
+     */
+    private void decideLocal(ConnectRequest request) throws NativeCoreException {
+        if (request.socketFd() < 0) {
+            EgressCalls.answer(listenerFd, request.id(), request.call() == EgressCalls.LISTEN ? EBADF : 0);
+        } else if (request.netnsCookie() != sandboxCookie) {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), EACCES);
+        } else if (request.call() == EgressCalls.LISTEN || request.tcp()) {
+            performAndRelease(request);
+        } else {
+            release(request);
+            EgressCalls.answer(listenerFd, request.id(), 0);
+        }
+    }
+
+    private void performAndRelease(ConnectRequest request) {
+        try {
+            EgressCalls.perform(listenerFd, request);
+        } catch (NativeCoreException e) {
+            // the request is gone (its caller was interrupted or the sandbox ended)
+        } finally {
+            release(request);
+        }
     }
 
     /** Connects to the destination first, so that the sandbox's connect() fails as the real one would. */
@@ -208,7 +323,7 @@ public final class EgressSession implements AutoCloseable {
 
     /** The name in the connection's first bytes (TLS SNI, HTTP Host), when the policy lists names, must be allowed. */
     private boolean namedDestinationAllowed(int fd, Upstream upstream) throws NativeCoreException {
-        if (!policy.domainsListed() && policy.deniedDomains().isEmpty()) {
+        if (!inspectsNames()) {
             return true;
         }
         // A protocol whose server speaks first sends nothing: its address already came from an allowed name.

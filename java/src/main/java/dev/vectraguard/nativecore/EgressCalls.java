@@ -21,11 +21,27 @@ public final class EgressCalls {
 
     private EgressCalls() {}
 
-    /** A held connect() of the sandbox: answer it with {@link #answer} or {@link #redirect}. */
-    public record ConnectRequest(long id, int pid, int family, int socketFd, int socketType, int port, byte[] address) {
-        /** Whether the destination is an internet address (family AF_INET or AF_INET6). */
+    public static final int IPPROTO_TCP = 6;
+    /** {@link ConnectRequest#call()}: which call the sandbox made. */
+    public static final int CONNECT = vg_core_h.VG_NET_CONNECT(), BIND = vg_core_h.VG_NET_BIND(), LISTEN = vg_core_h.VG_NET_LISTEN(),
+            IOCTL = vg_core_h.VG_NET_IOCTL();
+
+    /**
+     * A held connect(), bind() or listen() of the sandbox ({@code call}): answer it with {@link #answer},
+     * {@link #redirect} or {@link #perform}. {@code port} and {@code address} are the destination of a
+     * connect, the local address of a bind; {@code netnsCookie} tells whose network namespace the socket is in.
+     */
+    public record ConnectRequest(long id, int pid, int call, int family, int socketFd, int socketType, int socketProtocol,
+                                 long netnsCookie, int port, byte[] address, int backlog, int fdNumber, int ioctlCmd,
+                                 long ioctlArg) {
+        /** Whether the address is an internet address (family AF_INET or AF_INET6). */
         public boolean internet() {
             return family == AF_INET || family == AF_INET6;
+        }
+
+        /** Whether the socket is a TCP socket (Landlock's network rules cover TCP only). */
+        public boolean tcp() {
+            return socketType == SOCK_STREAM && socketProtocol == IPPROTO_TCP;
         }
     }
 
@@ -84,9 +100,11 @@ public final class EgressCalls {
             }
             int family = vg_connect_request.family(out);
             byte[] address = vg_connect_request.address(out).toArray(ValueLayout.JAVA_BYTE);
-            return new Request(new ConnectRequest(vg_connect_request.id(out), vg_connect_request.pid(out), family,
-                    vg_connect_request.socket_fd(out), vg_connect_request.socket_type(out), vg_connect_request.port(out),
-                    family == AF_INET ? Arrays.copyOf(address, 4) : address));
+            return new Request(new ConnectRequest(vg_connect_request.id(out), vg_connect_request.pid(out),
+                    vg_connect_request.call(out), family, vg_connect_request.socket_fd(out), vg_connect_request.socket_type(out),
+                    vg_connect_request.socket_protocol(out), vg_connect_request.netns_cookie(out), vg_connect_request.port(out),
+                    family == AF_INET ? Arrays.copyOf(address, 4) : address, vg_connect_request.backlog(out),
+                    vg_connect_request.fd_number(out), vg_connect_request.ioctl_cmd(out), vg_connect_request.ioctl_arg(out)));
         }
     }
 
@@ -122,13 +140,7 @@ public final class EgressCalls {
      */
     public static int redirect(int listenerFd, ConnectRequest request, int relayPort) throws NativeCoreException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment req = vg_connect_request.allocate(arena);
-            vg_connect_request.id(req, request.id());
-            vg_connect_request.pid(req, request.pid());
-            vg_connect_request.family(req, request.family());
-            vg_connect_request.socket_fd(req, request.socketFd());
-            vg_connect_request.socket_type(req, request.socketType());
-            vg_connect_request.port(req, request.port());
+            MemorySegment req = segment(arena, request);
             MemorySegment err = vg_error.allocate(arena);
             int port = NativeCore.call("vg_connect_redirect", () -> vg_core_h.vg_connect_redirect(listenerFd, req, relayPort, err));
             if (port < 0) {
@@ -136,6 +148,90 @@ public final class EgressCalls {
             }
             return port;
         }
+    }
+
+    /**
+     * Makes the request's call on vg's copy of the socket, as asked, and answers the request with its
+     * result (the kernel does not run the held call). A blocking socket's connect blocks.
+     */
+    public static void perform(int listenerFd, ConnectRequest request) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = segment(arena, request);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_net_perform", () -> vg_core_h.vg_net_perform(listenerFd, req, err)) < 0) {
+                throw NativeCore.failure("perform a socket call", err);
+            }
+        }
+    }
+
+    /** What {@link #handover} did. */
+    public enum Handover {
+        /** The sandbox's socket was replaced by a connected socket of vg's network namespace. */
+        HANDED_OVER,
+        /** The connect failed; the request was answered with its errno. */
+        FAILED,
+        /** This socket cannot be handed over (not TCP, bound to a port, O_ASYNC): not answered, relay it. */
+        NOT_POSSIBLE
+    }
+
+    /**
+     * Connects a socket of vg's network namespace to the request's destination and installs it in
+     * the sandbox in place of the request's socket (see vg_connect_handover). Blocks up to the timeout.
+     */
+    public static Handover handover(int listenerFd, ConnectRequest request, int timeoutMillis) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = segment(arena, request);
+            MemorySegment err = vg_error.allocate(arena);
+            int rc = NativeCore.call("vg_connect_handover", () -> vg_core_h.vg_connect_handover(listenerFd, req, timeoutMillis, err));
+            return switch (rc) {
+                case 1 -> Handover.HANDED_OVER;
+                case 0 -> Handover.FAILED;
+                case 2 -> Handover.NOT_POSSIBLE;
+                default -> throw NativeCore.failure("hand a connection over", err);
+            };
+        }
+    }
+
+    /** Answers a held socket ioctl so that it shows only the network namespace of {@code sandboxCookie} (see vg_net_ioctl). */
+    public static void ioctl(int listenerFd, ConnectRequest request, long sandboxCookie) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = segment(arena, request);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_net_ioctl", () -> vg_core_h.vg_net_ioctl(listenerFd, req, sandboxCookie, err)) < 0) {
+                throw NativeCore.failure("answer a socket ioctl", err);
+            }
+        }
+    }
+
+    /** The cookie of the network namespace socket {@code fd} lives in. */
+    public static long netnsCookie(int fd) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cookie = arena.allocate(vg_core_h.C_LONG);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_netns_cookie", () -> vg_core_h.vg_netns_cookie(fd, cookie, err)) < 0) {
+                throw NativeCore.failure("network namespace cookie", err);
+            }
+            return cookie.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    private static MemorySegment segment(Arena arena, ConnectRequest request) {
+        MemorySegment req = vg_connect_request.allocate(arena);
+        vg_connect_request.id(req, request.id());
+        vg_connect_request.pid(req, request.pid());
+        vg_connect_request.call(req, request.call());
+        vg_connect_request.family(req, request.family());
+        vg_connect_request.socket_fd(req, request.socketFd());
+        vg_connect_request.socket_type(req, request.socketType());
+        vg_connect_request.socket_protocol(req, request.socketProtocol());
+        vg_connect_request.netns_cookie(req, request.netnsCookie());
+        vg_connect_request.port(req, request.port());
+        MemorySegment.copy(request.address(), 0, vg_connect_request.address(req), ValueLayout.JAVA_BYTE, 0, request.address().length);
+        vg_connect_request.backlog(req, request.backlog());
+        vg_connect_request.fd_number(req, request.fdNumber());
+        vg_connect_request.ioctl_cmd(req, request.ioctlCmd());
+        vg_connect_request.ioctl_arg(req, request.ioctlArg());
+        return req;
     }
 
     /** A TCP connection from vg's own network namespace; the failure's errno says why not. */

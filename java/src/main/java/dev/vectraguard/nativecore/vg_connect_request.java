@@ -20,8 +20,14 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int32_t socket_fd;
  *     int32_t socket_type;
  *     uint32_t port;
- *     uint32_t reserved;
+ *     uint32_t call;
  *     uint8_t address[16];
+ *     uint64_t netns_cookie;
+ *     int32_t socket_protocol;
+ *     int32_t backlog;
+ *     int32_t fd_number;
+ *     uint32_t ioctl_cmd;
+ *     uint64_t ioctl_arg;
  * } vg_connect_request;
  * }
  */
@@ -38,8 +44,14 @@ public class vg_connect_request {
         vg_core_h.C_INT.withName("socket_fd"),
         vg_core_h.C_INT.withName("socket_type"),
         vg_core_h.C_INT.withName("port"),
-        vg_core_h.C_INT.withName("reserved"),
-        MemoryLayout.sequenceLayout(16, vg_core_h.C_CHAR).withName("address")
+        vg_core_h.C_INT.withName("call"),
+        MemoryLayout.sequenceLayout(16, vg_core_h.C_CHAR).withName("address"),
+        vg_core_h.C_LONG.withName("netns_cookie"),
+        vg_core_h.C_INT.withName("socket_protocol"),
+        vg_core_h.C_INT.withName("backlog"),
+        vg_core_h.C_INT.withName("fd_number"),
+        vg_core_h.C_INT.withName("ioctl_cmd"),
+        vg_core_h.C_LONG.withName("ioctl_arg")
     ).withName("vg_connect_request");
 
     /**
@@ -241,36 +253,36 @@ public class vg_connect_request {
         struct.set(port$LAYOUT, port$OFFSET, fieldValue);
     }
 
-    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt call$LAYOUT = (OfInt)$LAYOUT.select(groupElement("call"));
 
     /**
-     * Layout for field {@code reserved}
+     * Layout for field {@code call}
      */
-    public static final OfInt reserved$layout() {
-        return reserved$LAYOUT;
+    public static final OfInt call$layout() {
+        return call$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 28;
+    private static final long call$OFFSET = 28;
 
     /**
-     * Offset for field {@code reserved}
+     * Offset for field {@code call}
      */
-    public static final long reserved$offset() {
-        return reserved$OFFSET;
-    }
-
-    /**
-     * Getter for field {@code reserved}
-     */
-    public static int reserved(MemorySegment struct) {
-        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    public static final long call$offset() {
+        return call$OFFSET;
     }
 
     /**
-     * Setter for field {@code reserved}
+     * Getter for field {@code call}
      */
-    public static void reserved(MemorySegment struct, int fieldValue) {
-        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    public static int call(MemorySegment struct) {
+        return struct.get(call$LAYOUT, call$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code call}
+     */
+    public static void call(MemorySegment struct, int fieldValue) {
+        struct.set(call$LAYOUT, call$OFFSET, fieldValue);
     }
 
     private static final SequenceLayout address$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("address"));
@@ -327,6 +339,198 @@ public class vg_connect_request {
      */
     public static void address(MemorySegment struct, long index0, byte fieldValue) {
         address$ELEM_HANDLE.set(struct, address$OFFSET, index0, fieldValue);
+    }
+
+    private static final OfLong netns_cookie$LAYOUT = (OfLong)$LAYOUT.select(groupElement("netns_cookie"));
+
+    /**
+     * Layout for field {@code netns_cookie}
+     */
+    public static final OfLong netns_cookie$layout() {
+        return netns_cookie$LAYOUT;
+    }
+
+    private static final long netns_cookie$OFFSET = 48;
+
+    /**
+     * Offset for field {@code netns_cookie}
+     */
+    public static final long netns_cookie$offset() {
+        return netns_cookie$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code netns_cookie}
+     */
+    public static long netns_cookie(MemorySegment struct) {
+        return struct.get(netns_cookie$LAYOUT, netns_cookie$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code netns_cookie}
+     */
+    public static void netns_cookie(MemorySegment struct, long fieldValue) {
+        struct.set(netns_cookie$LAYOUT, netns_cookie$OFFSET, fieldValue);
+    }
+
+    private static final OfInt socket_protocol$LAYOUT = (OfInt)$LAYOUT.select(groupElement("socket_protocol"));
+
+    /**
+     * Layout for field {@code socket_protocol}
+     */
+    public static final OfInt socket_protocol$layout() {
+        return socket_protocol$LAYOUT;
+    }
+
+    private static final long socket_protocol$OFFSET = 56;
+
+    /**
+     * Offset for field {@code socket_protocol}
+     */
+    public static final long socket_protocol$offset() {
+        return socket_protocol$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code socket_protocol}
+     */
+    public static int socket_protocol(MemorySegment struct) {
+        return struct.get(socket_protocol$LAYOUT, socket_protocol$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code socket_protocol}
+     */
+    public static void socket_protocol(MemorySegment struct, int fieldValue) {
+        struct.set(socket_protocol$LAYOUT, socket_protocol$OFFSET, fieldValue);
+    }
+
+    private static final OfInt backlog$LAYOUT = (OfInt)$LAYOUT.select(groupElement("backlog"));
+
+    /**
+     * Layout for field {@code backlog}
+     */
+    public static final OfInt backlog$layout() {
+        return backlog$LAYOUT;
+    }
+
+    private static final long backlog$OFFSET = 60;
+
+    /**
+     * Offset for field {@code backlog}
+     */
+    public static final long backlog$offset() {
+        return backlog$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code backlog}
+     */
+    public static int backlog(MemorySegment struct) {
+        return struct.get(backlog$LAYOUT, backlog$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code backlog}
+     */
+    public static void backlog(MemorySegment struct, int fieldValue) {
+        struct.set(backlog$LAYOUT, backlog$OFFSET, fieldValue);
+    }
+
+    private static final OfInt fd_number$LAYOUT = (OfInt)$LAYOUT.select(groupElement("fd_number"));
+
+    /**
+     * Layout for field {@code fd_number}
+     */
+    public static final OfInt fd_number$layout() {
+        return fd_number$LAYOUT;
+    }
+
+    private static final long fd_number$OFFSET = 64;
+
+    /**
+     * Offset for field {@code fd_number}
+     */
+    public static final long fd_number$offset() {
+        return fd_number$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code fd_number}
+     */
+    public static int fd_number(MemorySegment struct) {
+        return struct.get(fd_number$LAYOUT, fd_number$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code fd_number}
+     */
+    public static void fd_number(MemorySegment struct, int fieldValue) {
+        struct.set(fd_number$LAYOUT, fd_number$OFFSET, fieldValue);
+    }
+
+    private static final OfInt ioctl_cmd$LAYOUT = (OfInt)$LAYOUT.select(groupElement("ioctl_cmd"));
+
+    /**
+     * Layout for field {@code ioctl_cmd}
+     */
+    public static final OfInt ioctl_cmd$layout() {
+        return ioctl_cmd$LAYOUT;
+    }
+
+    private static final long ioctl_cmd$OFFSET = 68;
+
+    /**
+     * Offset for field {@code ioctl_cmd}
+     */
+    public static final long ioctl_cmd$offset() {
+        return ioctl_cmd$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code ioctl_cmd}
+     */
+    public static int ioctl_cmd(MemorySegment struct) {
+        return struct.get(ioctl_cmd$LAYOUT, ioctl_cmd$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code ioctl_cmd}
+     */
+    public static void ioctl_cmd(MemorySegment struct, int fieldValue) {
+        struct.set(ioctl_cmd$LAYOUT, ioctl_cmd$OFFSET, fieldValue);
+    }
+
+    private static final OfLong ioctl_arg$LAYOUT = (OfLong)$LAYOUT.select(groupElement("ioctl_arg"));
+
+    /**
+     * Layout for field {@code ioctl_arg}
+     */
+    public static final OfLong ioctl_arg$layout() {
+        return ioctl_arg$LAYOUT;
+    }
+
+    private static final long ioctl_arg$OFFSET = 72;
+
+    /**
+     * Offset for field {@code ioctl_arg}
+     */
+    public static final long ioctl_arg$offset() {
+        return ioctl_arg$OFFSET;
+    }
+
+    /**
+     * Getter for field {@code ioctl_arg}
+     */
+    public static long ioctl_arg(MemorySegment struct) {
+        return struct.get(ioctl_arg$LAYOUT, ioctl_arg$OFFSET);
+    }
+
+    /**
+     * Setter for field {@code ioctl_arg}
+     */
+    public static void ioctl_arg(MemorySegment struct, long fieldValue) {
+        struct.set(ioctl_arg$LAYOUT, ioctl_arg$OFFSET, fieldValue);
     }
 
     /**

@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)5L;
+    private static final int VG_CORE_ABI_VERSION = (int)6L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 5
+     * #define VG_CORE_ABI_VERSION 6
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -412,6 +412,42 @@ public class vg_core_h {
      */
     public static int VG_EGRESS_RELAY_PORT() {
         return VG_EGRESS_RELAY_PORT;
+    }
+    private static final int VG_NET_CONNECT = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_NET_CONNECT 1
+     * }
+     */
+    public static int VG_NET_CONNECT() {
+        return VG_NET_CONNECT;
+    }
+    private static final int VG_NET_BIND = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_NET_BIND 2
+     * }
+     */
+    public static int VG_NET_BIND() {
+        return VG_NET_BIND;
+    }
+    private static final int VG_NET_LISTEN = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_NET_LISTEN 3
+     * }
+     */
+    public static int VG_NET_LISTEN() {
+        return VG_NET_LISTEN;
+    }
+    private static final int VG_NET_IOCTL = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define VG_NET_IOCTL 4
+     * }
+     */
+    public static int VG_NET_IOCTL() {
+        return VG_NET_IOCTL;
     }
     private static final int VG_MOUNT_BIND = (int)1L;
     /**
@@ -1613,6 +1649,256 @@ public class vg_core_h {
                 traceDowncall("vg_connect_redirect", listener_fd, request, relay_port, err);
             }
             return (int)mh$.invokeExact(listener_fd, request, relay_port, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_connect_handover {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_connect_handover");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_connect_handover$descriptor() {
+        return vg_connect_handover.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_connect_handover$handle() {
+        return vg_connect_handover.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_connect_handover$address() {
+        return vg_connect_handover.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_connect_handover(int32_t listener_fd, const vg_connect_request *request, int32_t timeout_ms, vg_error *err);
+     * }
+     */
+    public static int vg_connect_handover(int listener_fd, MemorySegment request, int timeout_ms, MemorySegment err) {
+        var mh$ = vg_connect_handover.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_connect_handover", listener_fd, request, timeout_ms, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, request, timeout_ms, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_net_ioctl {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_LONG,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_net_ioctl");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_net_ioctl$descriptor() {
+        return vg_net_ioctl.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_net_ioctl$handle() {
+        return vg_net_ioctl.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_net_ioctl$address() {
+        return vg_net_ioctl.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_net_ioctl(int32_t listener_fd, const vg_connect_request *request, uint64_t sandbox_cookie, vg_error *err);
+     * }
+     */
+    public static int vg_net_ioctl(int listener_fd, MemorySegment request, long sandbox_cookie, MemorySegment err) {
+        var mh$ = vg_net_ioctl.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_net_ioctl", listener_fd, request, sandbox_cookie, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, request, sandbox_cookie, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_net_perform {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_net_perform");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_net_perform$descriptor() {
+        return vg_net_perform.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_net_perform$handle() {
+        return vg_net_perform.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_net_perform$address() {
+        return vg_net_perform.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_net_perform(int32_t listener_fd, const vg_connect_request *request, vg_error *err);
+     * }
+     */
+    public static int vg_net_perform(int listener_fd, MemorySegment request, MemorySegment err) {
+        var mh$ = vg_net_perform.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_net_perform", listener_fd, request, err);
+            }
+            return (int)mh$.invokeExact(listener_fd, request, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_netns_cookie {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_netns_cookie");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_netns_cookie$descriptor() {
+        return vg_netns_cookie.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_netns_cookie$handle() {
+        return vg_netns_cookie.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_netns_cookie$address() {
+        return vg_netns_cookie.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_netns_cookie(int32_t fd, uint64_t *cookie, vg_error *err);
+     * }
+     */
+    public static int vg_netns_cookie(int fd, MemorySegment cookie, MemorySegment err) {
+        var mh$ = vg_netns_cookie.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_netns_cookie", fd, cookie, err);
+            }
+            return (int)mh$.invokeExact(fd, cookie, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

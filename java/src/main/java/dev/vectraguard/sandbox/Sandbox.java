@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Starts commands in the native sandbox. See {@link SandboxSpec} for an example.
@@ -41,6 +42,8 @@ public final class Sandbox {
     private static final Path PASSWD = Path.of("/etc/passwd");
     /** The Landlock ABI that scopes abstract unix sockets and signals to the sandbox. */
     private static final int LANDLOCK_SCOPE_ABI = 6;
+    /** The Landlock ABI that refuses TCP connect and bind (Linux 6.7). */
+    private static final int HANDOVER_LANDLOCK_ABI = 4;
     private static volatile Integer landlockAbi;
 
     /** The start of the message of a sandbox refused its namespaces (user namespaces restricted or off). */
@@ -217,7 +220,8 @@ public final class Sandbox {
                     spec.command(),
                     environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
                     searchPath, plan.cwd(), "vg-sandbox", namespaces, flags, ids[0], ids[1],
-                    mounts, plan.landlockRules(), LandlockAccess.ALL_FS, 0L, List.of(),
+                    mounts, plan.landlockRules(), LandlockAccess.ALL_FS,
+                    restricted ? LandlockAccess.NET_BIND_TCP | LandlockAccess.NET_CONNECT_TCP : 0L, List.of(),
                     LandlockAccess.SCOPE_ABSTRACT_UNIX_SOCKET | LandlockAccess.SCOPE_SIGNAL,
                     resources.rlimits(), resources.cgroupProcsFds(), seccomp, Capability.mask(spec.capabilities()),
                     stdio(spec.stdin(), stdinPipe, 0, caller.stdinFd()), stdio(spec.stdout(), stdoutPipe, 1, caller.stdoutFd()),
@@ -226,6 +230,7 @@ public final class Sandbox {
             int[] egressPair = restricted ? socketPair(parentEnds, childEnds) : null;
             int egressFd = restricted ? egressPair[1] : -1;
             NativeProcess process;
+            boolean landlockApplied = true;
             boolean reusableNamespaces = network != NetworkMode.FULL && NamespacePool.reusable(spec);
             PreparedNamespaces prepared = network == NetworkMode.FULL ? null
                     : NamespacePool.take(ids[0], ids[1], !reusableNamespaces);
@@ -244,12 +249,13 @@ public final class Sandbox {
                             + "kernel does not offer; set sandbox.allow_weaker_fallback: true to run without it");
                 }
                 notices.add("Landlock is not available: filesystem access is limited by the mount plan only");
+                landlockApplied = false;
                 process = spawnOrTranslate(withoutLandlock(request), egressFd, spec.command().getFirst());
             }
             EgressSession egress = null;
             if (restricted) {
                 try {
-                    egress = EgressSession.start(spec.egressPolicy(), egressPair[0]);
+                    egress = EgressSession.start(spec.egressPolicy(), egressPair[0], handover(spec, landlockApplied));
                 } catch (NativeCoreException | IllegalStateException e) {
                     process.release(); // kills what runs
                     if (prepared != null) {
@@ -290,7 +296,18 @@ public final class Sandbox {
         }
     }
 
-    /** The kernel's Landlock ABI, probed once per JVM (and only by a sandbox with the host's network); 0 if unknown. */
+    /**
+     * Whether the sandbox guards a socket of vg's network namespace handed to it (see
+     * {@code EgressSession}): Landlock (ABI 4) applied refuses the command's own TCP connect and bind,
+     * and the seccomp profile denies io_uring and leaves vg's rules for TCP Fast Open, interface
+     * binding and socket ioctls unshadowed. The kernel is probed at the first allowed connection only.
+     */
+    private static BooleanSupplier handover(SandboxSpec spec, boolean landlockApplied) throws SandboxException {
+        boolean profileGuards = SeccompProfiles.handoverSafe(spec.seccompProfile());
+        return () -> landlockApplied && profileGuards && landlockAbi() >= HANDOVER_LANDLOCK_ABI;
+    }
+
+    /** The kernel's Landlock ABI, probed once per JVM (by a sandbox with the host's network, or at a hand-over); 0 if unknown. */
     private static int landlockAbi() {
         Integer abi = landlockAbi;
         if (abi == null) {

@@ -35,6 +35,35 @@ public final class SeccompProfiles {
     /** Cache key suffix of a profile compiled for restricted networking. */
     private static final String EGRESS = "\0egress";
 
+    private static final long LOW_32_BITS = 0xffff_ffffL; // the kernel reads these arguments as int
+    private static final long MSG_FASTOPEN = 0x2000_0000L;
+    private static final int IPPROTO_TCP = 6, TCP_FASTOPEN_CONNECT = 30;
+    private static final int SOL_SOCKET = 1, SO_BINDTODEVICE = 25, SO_BINDTOIFINDEX = 62;
+
+    /**
+     * Refused with restricted networking: a connection opened by the first data (TCP Fast Open,
+     * {@code MSG_FASTOPEN} or {@code TCP_FASTOPEN_CONNECT}) without a connect() that vg holds, and
+     * a socket bound to a network interface by name or index.
+     */
+    static final List<SeccompRule> EGRESS_DENIED = List.of(
+            new SeccompRule("sendto", ACT_ERRNO | EPERM, List.of(new SeccompArg(3, SeccompArg.MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))),
+            new SeccompRule("sendmsg", ACT_ERRNO | EPERM, List.of(new SeccompArg(2, SeccompArg.MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))),
+            new SeccompRule("sendmmsg", ACT_ERRNO | EPERM, List.of(new SeccompArg(3, SeccompArg.MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN))),
+            socketOption(IPPROTO_TCP, TCP_FASTOPEN_CONNECT),
+            socketOption(SOL_SOCKET, SO_BINDTODEVICE),
+            socketOption(SOL_SOCKET, SO_BINDTOIFINDEX));
+
+    /** The socket ioctls that show a network namespace's interfaces (SIOC* 0x89xx, wireless 0x8bxx), answered by vg. */
+    private static final List<SeccompRule> SOCKET_IOCTLS_HELD = List.of(
+            new SeccompRule("ioctl", ACT_NOTIFY, List.of(new SeccompArg(1, SeccompArg.MASKED_EQ, 0xffff_ff00L, 0x8900))),
+            new SeccompRule("ioctl", ACT_NOTIFY, List.of(new SeccompArg(1, SeccompArg.MASKED_EQ, 0xffff_ff00L, 0x8b00))));
+
+    private static SeccompRule socketOption(int level, int name) {
+        return new SeccompRule("setsockopt", ACT_ERRNO | EPERM, List.of(
+                new SeccompArg(1, SeccompArg.MASKED_EQ, LOW_32_BITS, level),
+                new SeccompArg(2, SeccompArg.MASKED_EQ, LOW_32_BITS, name)));
+    }
+
     /** The system calls of the kernel keyrings, whose keys a user namespace keeps after its processes end. */
     static final List<String> KEYRING_CALLS = List.of("keyctl", "add_key", "request_key");
 
@@ -58,16 +87,46 @@ public final class SeccompProfiles {
             return unconditionalDeny || !permits(defaultAction);
         }
 
+        /** Whether any rule of the profile names {@code syscall}. */
+        public boolean mentions(String syscall) {
+            return rules.stream().anyMatch(rule -> rule.syscall().equals(syscall));
+        }
+
         private static boolean permits(int action) {
             return action == ACT_ALLOW || action == ACT_LOG;
         }
     }
 
-    private record Compiled(byte[] program, boolean deniesKeyrings) {}
+    private record Compiled(byte[] program, boolean deniesKeyrings, boolean handoverSafe) {}
+
+    /** The system calls of io_uring, whose operations seccomp never sees. */
+    static final List<String> IO_URING_CALLS = List.of("io_uring_setup", "io_uring_enter", "io_uring_register");
+
+    /**
+     * Whether the profile, compiled for restricted networking, stops what a socket of vg's network
+     * handed to the command could otherwise do unseen: io_uring, each call of {@link #EGRESS_DENIED}
+     * refused either by vg's rule or by the profile itself, and no rule of the profile permitting an
+     * ioctl that vg's {@link #SOCKET_IOCTLS_HELD} should hold.
+     */
+    private static boolean handoverSafe(Profile profile) {
+        return IO_URING_CALLS.stream().allMatch(profile::denies)
+                && (profile.denies("ioctl") || profile.rules().stream().noneMatch(
+                        rule -> rule.syscall().equals("ioctl") && Profile.permits(rule.action())))
+                && EGRESS_DENIED.stream().map(SeccompRule::syscall).allMatch(
+                        call -> profile.denies(call) || (Profile.permits(profile.defaultAction()) && !profile.mentions(call)));
+    }
 
     /** The compiled BPF program of a shipped profile name or a JSON file path. */
     public static byte[] compiled(String nameOrPath) throws SandboxException {
         return compile(nameOrPath).program();
+    }
+
+    /**
+     * Whether a connection may be handed over to the command compiled with this profile for
+     * restricted networking instead of relayed (see {@link #handoverSafe(Profile)}).
+     */
+    public static boolean handoverSafe(String nameOrPath) throws SandboxException {
+        return compile(nameOrPath + EGRESS).handoverSafe();
     }
 
     /** Whether the profile stops every use of the kernel keyrings ({@link #KEYRING_CALLS}). */
@@ -75,9 +134,12 @@ public final class SeccompProfiles {
         return compile(nameOrPath).deniesKeyrings();
     }
 
+    /** The calls vg's egress decides on and makes itself (see {@code EgressSession}). */
+    private static final List<String> HELD_CALLS = List.of("connect", "bind", "listen");
+
     /**
-     * The profile with every connect() it permits held for vg's egress policy (a user notification),
-     * for restricted networking; a profile that denies connect() keeps denying it.
+     * The profile with every connect(), bind() and listen() it permits held for vg's egress policy (a
+     * user notification), for restricted networking; a profile that denies one keeps denying it.
      */
     public static byte[] compiledForEgress(String nameOrPath) throws SandboxException {
         return compile(nameOrPath + EGRESS).program();
@@ -91,13 +153,28 @@ public final class SeccompProfiles {
         boolean egress = key.endsWith(EGRESS);
         Profile profile = load(egress ? key.substring(0, key.length() - EGRESS.length()) : key);
         List<SeccompRule> rules = profile.rules();
-        if (egress && !profile.denies("connect")) {
-            rules = new ArrayList<>(rules.stream().filter(rule -> !rule.syscall().equals("connect")).toList());
-            rules.add(new SeccompRule("connect", ACT_NOTIFY));
+        if (egress) {
+            rules = new ArrayList<>(rules);
+            for (String held : HELD_CALLS) {
+                if (!profile.denies(held)) {
+                    rules.removeIf(rule -> rule.syscall().equals(held));
+                    rules.add(new SeccompRule(held, ACT_NOTIFY));
+                }
+            }
+            if (!profile.denies("ioctl")) {
+                rules.addAll(SOCKET_IOCTLS_HELD);
+            }
+            for (SeccompRule denied : EGRESS_DENIED) {
+                // Only where nothing in the profile speaks of the call: libseccomp lets a rule without
+                // arguments shadow one with arguments, and refuses a rule with the default's action.
+                if (Profile.permits(profile.defaultAction()) && !profile.mentions(denied.syscall())) {
+                    rules.add(denied);
+                }
+            }
         }
         try {
             Compiled compiled = new Compiled(NativeCore.compileSeccomp(rules, profile.defaultAction()),
-                    KEYRING_CALLS.stream().allMatch(profile::denies));
+                    KEYRING_CALLS.stream().allMatch(profile::denies), egress && handoverSafe(profile));
             COMPILED.put(key, compiled);
             return compiled;
         } catch (NativeCoreException e) {

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * ({@code TestServers}): 198.51.100.1 and 198.51.100.7 (public, for this test only) and 10.77.0.1
  * (private). The namespace's hosts file names {@code pkg.vgtest.example} and
  * {@code other.vgtest.example} (198.51.100.1) and {@code rebind.vgtest.example} (10.77.0.1).
- * Argument: the servers' log ({@code accepted ADDRESS} per connection), read to see from outside
- * that a refused connection never arrived.
+ * Arguments: the servers' log ({@code accepted ADDRESS} per connection), read to see from outside
+ * that a refused connection never arrived, and the C core's test helper (probes a shell cannot make).
  */
 public final class EgressChecks {
     static final String PUBLIC = "198.51.100.1";
@@ -40,6 +40,7 @@ public final class EgressChecks {
     private static final String CURL = "curl -sS -m 10 ";
 
     private static Path serverLog;
+    private static Path helper;
 
     private EgressChecks() {}
 
@@ -68,6 +69,20 @@ public final class EgressChecks {
         checks.add(new IsolationChecks.Check("no raw sockets, no other UDP than DNS to vg", EgressChecks::rawAndUdpContained));
         checks.add(new IsolationChecks.Check("no abstract or path unix socket of vg's side is reachable",
                 EgressChecks::hostUnixSocketsUnreachable));
+        checks.add(new IsolationChecks.Check("no connection by TCP Fast Open, no socket bound to an interface",
+                EgressChecks::fastOpenAndDeviceRefused));
+        checks.add(new IsolationChecks.Check("servers and clients on the sandbox's own loopback work (vg makes their calls)",
+                EgressChecks::sandboxLoopbackWorks));
+        checks.add(new IsolationChecks.Check("a TCP connect the kernel runs for the command itself is refused (Landlock)",
+                EgressChecks::kernelRefusesTheCommandsOwnTcpConnect));
+        checks.add(new IsolationChecks.Check("a signal interrupts a held connect (EINTR) or restarts it (SA_RESTART)",
+                EgressChecks::signalDuringHeldConnect));
+        checks.add(new IsolationChecks.Check("a connected socket shows only the sandbox's network interfaces",
+                EgressChecks::interfacesOfTheSandboxOnly));
+        checks.add(new IsolationChecks.Check("an allowed connection cannot be aimed elsewhere (disconnect, bind, listen, swap)",
+                EgressChecks::allowedConnectionNotReaimed));
+        checks.add(new IsolationChecks.Check("handed over only where every guard is in place, else relayed",
+                EgressChecks::handedOverOnlyWhenGuarded));
         return checks;
     }
 
@@ -238,6 +253,142 @@ public final class EgressChecks {
         }
     }
 
+    /** TCP Fast Open opens a connection with its first data, without a connect() vg holds. */
+    static void fastOpenAndDeviceRefused() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        long before = accepted(PUBLIC);
+        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
+            Run r = run(level, ws, EgressPolicy.PUBLIC, probe + " fastopen " + PUBLIC + " " + PORT);
+            List<String> lines = r.stdout.lines().toList();
+            expect(lines.size() == 8 && lines.stream().allMatch(l -> l.endsWith(" EPERM")), level + ": not refused: " + r);
+        }
+        expect(accepted(PUBLIC) == before, "a Fast Open connection reached the public server");
+    }
+
+    static void sandboxLoopbackWorks() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        String devServer = "cd " + ws + " && perl -MIO::Socket::INET -e '"
+                + "my $s = IO::Socket::INET->new(LocalAddr => \"127.0.0.1:8099\", Listen => 5, ReuseAddr => 1) or die \"listen: $!\\n\"; "
+                + "open(my $f, \">\", \"ready\"); close $f; my $c = $s->accept; my $line = <$c>; "
+                + "print $c \"HTTP/1.0 200 OK\\r\\n\\r\\ndev server\\n\"; close $c' & "
+                + "for i in $(seq 100); do [ -e " + ws + "/ready ] && break; sleep 0.05; done; " + CURL + "http://127.0.0.1:8099/; wait; ";
+        for (SecurityLevel level : List.of(SecurityLevel.BALANCED, SecurityLevel.STRICT)) {
+            Run r = run(level, ws, EgressPolicy.PUBLIC, "rm -f " + ws + "/ready; " + devServer
+                    + probe + " loopback; " + probe + " loopback-nonblock; " + probe + " bind 8100; " + probe + " bind 80");
+            String privileged = level == SecurityLevel.BALANCED ? "bind ok" : "bind EACCES"; // NET_BIND_SERVICE at balanced only
+            expect(r.stdout.equals("dev server\nconnected\nconnect EINPROGRESS\nconnected\nbind ok\n" + privileged + "\n"),
+                    level + ": the sandbox's own loopback did not work: " + r);
+        }
+    }
+
+    /**
+     * vg lets a UDP connect through to the kernel, which looks the descriptor up again afterwards: a
+     * second thread swaps a TCP socket in meanwhile. Landlock (ABI 4) refuses that TCP connect; vg's
+     * own connects of TCP sockets, made on the socket it checked, never end in EACCES.
+     */
+    static void kernelRefusesTheCommandsOwnTcpConnect() throws Exception {
+        if (dev.vectraguard.nativecore.NativeCore.probe().landlockAbi() < 4) {
+            return; // no Landlock network rules: vg does not hand connections over there
+        }
+        Path ws = IsolationChecks.tempDir("egress");
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, helperIn(ws) + " race-connect 9 20000");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok (\\d+) ECONNREFUSED (\\d+) EACCES (\\d+) other 0\n").matcher(r.stdout);
+        expect(m.matches() && Integer.parseInt(m.group(3)) > 0, "no swapped-in TCP connect was refused by the kernel: " + r);
+    }
+
+    static void signalDuringHeldConnect() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        String silent = "198.51.100.9"; // on the test hosts' link, answered by no one: vg's upstream connect waits
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, probe + " connect-signal " + silent + " " + PORT + "; "
+                + probe + " connect-signal " + silent + " " + PORT + " restart");
+        List<String> lines = r.stdout.lines().toList();
+        expect(lines.size() == 2, "connect-signal did not report: " + r);
+        String[] interrupted = lines.getFirst().split(" ");
+        expect(interrupted[0].equals("EINTR") && Long.parseLong(interrupted[1]) < 2000 && interrupted[3].equals("1"),
+                "a held connect was not interrupted by the signal: " + r);
+        String[] restarted = lines.getLast().split(" ");
+        expect(!restarted[0].equals("EINTR") && !restarted[0].equals("ok") && restarted[3].equals("1"),
+                "a held connect with SA_RESTART did not restart: " + r);
+    }
+
+    /** A socket of vg's network handed to the sandbox would answer interface ioctls in vg's network. */
+    static void interfacesOfTheSandboxOnly() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, helperIn(ws) + " ifconf " + PUBLIC + " " + PORT);
+        // relayed: the sandbox's own socket shows its loopback; handed over: vg's socket answers none
+        expect(r.stdout.equals("connect ok\ninterface lo\nindex2 ENODEV\nethtool EPERM\n")
+                        || r.stdout.equals("connect ok\nifconf EPERM\nindex2 EPERM\nethtool EPERM\n"),
+                "interfaces outside the sandbox shown: " + r);
+    }
+
+    /**
+     * A connection vg hands over is a socket of vg's network in the sandbox: disconnected and aimed
+     * again, bound, made to listen or swapped under a descriptor whose connect vg lets through, it
+     * must reach nothing of vg's network (checked here, outside, on vg's loopback).
+     */
+    static void allowedConnectionNotReaimed() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        Path probe = helperIn(ws);
+        try (ServerSocket loopback = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            loopback.setSoTimeout(300);
+            int port = loopback.getLocalPort();
+            List<String> before = listening();
+            Run r = run(SecurityLevel.BALANCED, ws, EgressPolicy.PUBLIC, probe + " reaim " + PUBLIC + " " + PORT + " " + port);
+            List<String> lines = r.stdout.lines().toList();
+            expect(lines.size() == 7 && lines.getFirst().equals("connect ok") && lines.getLast().endsWith(" ENOTCONN")
+                    && lines.stream().skip(2).noneMatch(l -> l.endsWith(" ok")), "the socket was aimed again: " + r);
+            expect(listening().equals(before), "listening in vg's network after the run: " + listening());
+            try (Socket ignored = loopback.accept()) {
+                throw new AssertionError("vg's loopback accepted a connection from the sandbox: " + r);
+            } catch (SocketTimeoutException expected) {
+                // nothing came in
+            }
+        }
+    }
+
+    /** The peer a sandboxed connect to the public host sees: the destination when handed over, vg's relay (127.0.0.1:1) when relayed. */
+    static void handedOverOnlyWhenGuarded() throws Exception {
+        Path ws = IsolationChecks.tempDir("egress");
+        String relayed = "peer 127.0.0.1:1\n";
+        String handedOver = "peer " + PUBLIC + ":" + PORT + "\n";
+        boolean landlockNet = dev.vectraguard.nativecore.NativeCore.probe().landlockAbi() >= 4;
+        String balanced = peer(IsolationChecks.spec(SecurityLevel.BALANCED, ws, peerScript(PUBLIC)));
+        expect(balanced.equals(landlockNet ? handedOver : relayed), "balanced (Landlock network rules "
+                + (landlockNet ? "" : "not ") + "available): " + balanced);
+        String ioUring = peer(IsolationChecks.spec(SecurityLevel.BALANCED, ws, peerScript(PUBLIC)).seccompProfile("minimal"));
+        expect(ioUring.equals(relayed), "a profile allowing io_uring got the connection handed over: " + ioUring);
+        String named = peer(IsolationChecks.spec(SecurityLevel.STRICT, ws, peerScript(NAMED))
+                .egressPolicy(new EgressPolicy(List.of("pkg.vgtest.*"), List.of(), List.of())));
+        expect(named.equals(relayed), "a connection whose name is checked in its first bytes was handed over: " + named);
+    }
+
+    private static List<String> peerScript(String host) {
+        return List.of("perl", "-MSocket", "-e", "my ($addr) = (gethostbyname(\"" + host + "\"))[4]; socket(S, PF_INET, SOCK_STREAM, 0) or die; "
+                + "connect(S, pack_sockaddr_in(" + PORT + ", $addr)) or die \"connect: $!\\n\"; "
+                + "my ($port, $ip) = unpack_sockaddr_in(getpeername(S)); print \"peer \", inet_ntoa($ip), \":$port\\n\"");
+    }
+
+    private static String peer(SandboxSpec.Builder spec) throws Exception {
+        try (SandboxProcess process = Sandbox.start(spec.build())) {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
+            String out = readAll(process.stdout());
+            process.waitFor();
+            return out + err.join();
+        }
+    }
+
+    private static Path helperIn(Path ws) throws IOException {
+        Path probe = ws.resolve("helper");
+        if (!Files.exists(probe)) {
+            Files.copy(helper, probe);
+            Files.setPosixFilePermissions(probe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return probe;
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     static Run run(SecurityLevel level, Path ws, EgressPolicy policy, String script) throws Exception {
@@ -285,6 +436,7 @@ public final class EgressChecks {
     /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}. */
     public static void main(String[] args) {
         serverLog = Path.of(args[0]);
+        helper = Path.of(args[1]);
         int failed = 0;
         for (IsolationChecks.Check check : all()) {
             try {

@@ -107,7 +107,8 @@ class EgressTest {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", CLIENT));
         command.addAll(asUser);
         command.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Djdk.net.hosts.file=" + hostsFile,
-                "-cp", classpath.classpath(), EgressChecks.class.getName(), serverLog.toString()));
+                "-cp", classpath.classpath(), EgressChecks.class.getName(), serverLog.toString(),
+                Path.of("target", "native", "vg_test_helper").toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
         builder.environment().put("HOME", home.toString());
         builder.environment().put("TMPDIR", "/tmp");
