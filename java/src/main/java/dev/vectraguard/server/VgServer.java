@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -131,7 +132,7 @@ public final class VgServer {
             lastRequest = Instant.now();
             Thread.ofPlatform().name("vg-request-" + peer.pid()).start(() -> {
                 try {
-                    handle(peer.fd());
+                    handle(peer.fd(), peer.pid());
                 } finally {
                     lastRequest = Instant.now();
                     active.decrementAndGet();
@@ -258,7 +259,7 @@ public final class VgServer {
         }
     }
 
-    private void handle(int socketFd) {
+    private void handle(int socketFd, long peerPid) {
         ClientConnection connection = new ClientConnection(socketFd, control);
         int[] stdio = new int[0];
         try {
@@ -285,7 +286,7 @@ public final class VgServer {
                 connection.send(Protocol.RESTART, new byte[0]);
                 return;
             }
-            if (!served(request) || !request.workingDirectory().startsWith("/")) {
+            if (!served(request) || !request.workingDirectory().startsWith("/") || !sameNamespaces(peerPid)) {
                 connection.send(Protocol.FALLBACK, new byte[0]);
                 return;
             }
@@ -299,6 +300,35 @@ public final class VgServer {
                 NativeCore.close(fd);
             }
             connection.close();
+        }
+    }
+
+    /** The namespaces a client must share with the server to be served: a sandbox is made from the server's. */
+    private static final List<String> NAMESPACES = List.of("net", "mnt", "pid", "user", "ipc", "uts", "cgroup");
+
+    /**
+     * True when the client {@code pid} (as this server sees it) runs in this server's namespaces and root
+     * directory. A client in a network namespace of its own (`ip netns exec`, `unshare --net`), a
+     * container or a chroot gets its sandbox made in-process from where it runs, not from the server's
+     * namespaces: the same decision and the same sandbox as without a server. Anything unreadable counts
+     * as different.
+     */
+    static boolean sameNamespaces(long pid) {
+        if (pid <= 0) {
+            return false;
+        }
+        try {
+            Path client = Path.of("/proc", Long.toString(pid));
+            for (String namespace : NAMESPACES) {
+                Path own = Path.of("/proc/self/ns", namespace);
+                if (Files.exists(own)
+                        && !Files.readSymbolicLink(own).equals(Files.readSymbolicLink(client.resolve("ns").resolve(namespace)))) {
+                    return false;
+                }
+            }
+            return Files.readSymbolicLink(client.resolve("root")).equals(Path.of("/"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

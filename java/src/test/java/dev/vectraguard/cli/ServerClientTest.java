@@ -2,6 +2,7 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.guard.ShellWords;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +124,21 @@ class ServerClientTest {
         VgRunner.Result killed = client("exec", "-q", "--", "sh", "-c", "kill -9 $$");
         assertEquals(128 + 9, killed.exitCode(), killed.toString());
         assertEquals(1, serverPids().size(), "the second request used the same server");
+    }
+
+    @Test
+    void aClientInANetworkNamespaceOfItsOwnGetsItsSandboxFromThere() throws Exception {
+        Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "unshare --net needs root");
+        assertEquals(0, client("exec", "-q", "--", "true").exitCode()); // a server runs in the test's namespace
+        assertFalse(serverPids().isEmpty());
+        // permissive shares the caller's network namespace: it must be the client's, not the server's
+        VgRunner.Result run = vg.exec(List.of("unshare", "--net", "sh", "-c", "readlink /proc/self/ns/net; "
+                + ShellWords.quote(CLIENT.toString()) + " exec -q --security-level permissive -- readlink /proc/self/ns/net"), null);
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> lines = run.stdout().lines().toList();
+        assertEquals(2, lines.size(), run.toString());
+        assertEquals(lines.get(0), lines.get(1), "the sandbox ran in the server's network namespace: " + run);
+        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString(), lines.get(1), run.toString());
     }
 
     @Test
