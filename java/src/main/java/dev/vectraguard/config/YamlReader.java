@@ -55,6 +55,11 @@ final class YamlReader {
             throw new ConfigException(at, "invalid YAML: " + problem.strip() + context);
         } catch (YamlEngineException e) {
             throw new ConfigException(fileName + ": invalid YAML: " + e.getMessage().strip());
+        } catch (RuntimeException e) {
+            // snakeyaml-engine throws IllegalArgumentException for some tags ("!a0sa%b", found by
+            // ConfigLoaderFuzzTest): any text it cannot read is still one line naming the file
+            throw new ConfigException(fileName + ": invalid YAML: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().strip()));
         }
         if (root.isEmpty()) {
             return null;

@@ -180,6 +180,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTagSnakeyamlRefusesWithAnIllegalArgumentIsOneConfigError() {
+        // Found by ConfigLoaderFuzzTest: snakeyaml-engine threw IllegalArgumentException ("Tag must not
+        // contain leading or trailing spaces") for the tag !a0sa%b, past vg's error handling.
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadText("t.yaml", "san>ox: !a0sa%b", tmp, tmp));
+        assertEquals("t.yaml: invalid YAML: Tag must not contain leading or trailing spaces.", e.getMessage());
+    }
+
+    @Test
     void textQuotedFromTheFileIsShownOnOneLineAndBounded() {
         // Found by ConfigLoaderFuzzTest: the whole of a 2,000-character scalar was quoted in the message.
         String scalar = "pol" + "[x]".repeat(1000);
