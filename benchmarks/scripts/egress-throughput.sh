@@ -4,6 +4,7 @@
 # the same namespace), alternating ROUNDS times. Needs root (ip netns) and a built tree.
 # Traffic stays in the two namespaces this script makes.
 set -euo pipefail
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # vg in this process, in the client namespace: a running vg server (another tree's, in the host's
 # network namespace) would otherwise run the sandbox and reach the test address from the host.
