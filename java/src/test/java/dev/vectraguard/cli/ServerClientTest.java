@@ -33,43 +33,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * user is served, and vg still works when no server can run.
  */
 class ServerClientTest {
-    private static final Path CLIENT = Path.of("target/native/vg-client").toAbsolutePath();
-    private static final String SERVER_CLASS = "dev.vectraguard.server.VgServer";
+    private static final Path CLIENT = ServedVg.CLIENT;
 
     @TempDir
     Path root;
     private VgRunner vg;
-    private Path runtime;
+    private ServedVg served;
     private Path socketDir;
 
     @BeforeEach
     void setUp() throws IOException {
         vg = new VgRunner(root);
-        runtime = Files.createDirectories(root.resolve("run"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        socketDir = runtime.resolve("vectra-guard");
-        vg.env("XDG_RUNTIME_DIR", runtime.toString());
-        vg.env("VG_LAUNCHER", launcher(System.getProperty("java.class.path"), "").toString());
-        vg.env("VG_SERVER_IDLE_SECONDS", "60");
+        served = new ServedVg(root, vg);
+        socketDir = served.socketDir;
     }
 
     @AfterEach
     void stopServers() {
-        serverPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    }
-
-    /** A launcher as the vg script is one: VG_SERVER_DIR starts the server, else the CLI in-process. */
-    private Path launcher(String classpath, String serverPrefix) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jvm = ShellWords.quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+DisplayVMOutputToStderr -cp "
-                + ShellWords.quote(classpath);
-        Path script = root.resolve("launcher-" + System.nanoTime());
-        Files.writeString(script, "#!/bin/sh\n"
-                + "if [ -n \"${VG_SERVER_DIR:-}\" ]; then\n  dir=$VG_SERVER_DIR; unset VG_SERVER_DIR\n"
-                + "  " + serverPrefix + "exec " + jvm + " " + SERVER_CLASS + " \"$dir\"\nfi\n"
-                + "unset VG_IN_PROCESS\nexec " + jvm + " dev.vectraguard.cli.Main \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
+        served.stopServers();
     }
 
     private VgRunner.Result client(String... args) throws Exception {
@@ -87,11 +68,34 @@ class ServerClientTest {
         }
     }
 
-    /** The pids of servers serving this test's socket directory. */
-    private List<Long> serverPids() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
-                .map(a -> a.contains(SERVER_CLASS) && a.contains(socketDir.toString())).orElse(false))
-                .map(ProcessHandle::pid).toList();
+    /**
+     * Sends the request {@code arguments} to the server as {@code user} (uid, gid), past the 0700
+     * directory through a hard link to the socket in a directory open to all, so that only the
+     * server's uid check is left; returns what the sending program printed ("answer N" with the
+     * bytes it got back, or Python's error).
+     */
+    private String requestAs(int[] user, String... arguments) throws Exception {
+        Path shared = Files.createTempDirectory("vg-shared");
+        Path link = shared.resolve("sock");
+        try {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.createLink(link, socketDir.resolve("server.sock"));
+            Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rwxrwxrwx"));
+            String probe = "import socket,array,sys\n"
+                    + "s=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                    + "s.sendmsg([b'V'],[(socket.SOL_SOCKET,socket.SCM_RIGHTS,array.array('i',[0,1,2]))])\n"
+                    + "body=b'vg-server-1\\0/\\0\\0' + b'" + arguments.length + "\\0" + String.join("\\0", arguments) + "\\0'\n"
+                    + "s.sendall(len(body).to_bytes(4,'big')+body)\n"
+                    + "print('answer', len(s.recv(100)))\n";
+            Process other = new ProcessBuilder("setpriv", "--reuid=" + user[0], "--regid=" + user[1], "--clear-groups",
+                    "/usr/bin/python3", "-c", probe, link.toString()).redirectErrorStream(true).start();
+            String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+            return said;
+        } finally {
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(shared);
+        }
     }
 
     /** Host pids whose command line contains {@code marker}. */
@@ -117,20 +121,20 @@ class ServerClientTest {
         assertEquals(7, hello.exitCode(), hello.toString());
         assertEquals("out\n", hello.stdout(), hello.toString());
         assertEquals("err\n", hello.stderr(), hello.toString());
-        assertEquals(1, serverPids().size(), "the first request started one server: " + serverPids());
+        assertEquals(1, served.serverPids().size(), "the first request started one server: " + served.serverPids());
         assertTrue(Files.exists(socketDir.resolve("server.sock")));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socketDir)));
 
         VgRunner.Result killed = client("exec", "-q", "--", "sh", "-c", "kill -9 $$");
         assertEquals(128 + 9, killed.exitCode(), killed.toString());
-        assertEquals(1, serverPids().size(), "the second request used the same server");
+        assertEquals(1, served.serverPids().size(), "the second request used the same server");
     }
 
     @Test
     void aClientInANetworkNamespaceOfItsOwnGetsItsSandboxFromThere() throws Exception {
         Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "unshare --net needs root");
         assertEquals(0, client("exec", "-q", "--", "true").exitCode()); // a server runs in the test's namespace
-        assertFalse(serverPids().isEmpty());
+        assertFalse(served.serverPids().isEmpty());
         // permissive shares the caller's network namespace: it must be the client's, not the server's
         VgRunner.Result run = vg.exec(List.of("unshare", "--net", "sh", "-c", "readlink /proc/self/ns/net; "
                 + ShellWords.quote(CLIENT.toString()) + " exec -q --security-level permissive -- readlink /proc/self/ns/net"), null);
@@ -200,7 +204,7 @@ class ServerClientTest {
         VgRunner.Result asciiServer = client("exec", "--", "rm", "-rf", "/");
         assertEquals(inProcess("exec", "--", "rm", "-rf", "/").toString(), asciiServer.toString(), "in the C locale");
         assertTrue(asciiServer.stderr().contains("vg: blocked - "), asciiServer.toString());
-        assertEquals(1, serverPids().size());
+        assertEquals(1, served.serverPids().size());
     }
 
     @Test
@@ -224,7 +228,7 @@ class ServerClientTest {
         vg.env("VG_SERVER_MARKER", "second");
         VgRunner.Result host = client("exec", "--", "sh", "-c", "echo $VG_SERVER_MARKER; pwd");
         assertEquals("second\n" + vg.workspace + "\n", host.stdout(), "a host run has the client's environment and directory: " + host);
-        assertEquals(1, serverPids().size());
+        assertEquals(1, served.serverPids().size());
     }
 
     @Test
@@ -243,7 +247,7 @@ class ServerClientTest {
                 assertTrue(result.stdout().contains("approved-and-ran\r\n") && result.stdout().contains("status=0"), result.toString());
             }
         }
-        assertEquals(1, serverPids().size(), "the server asked");
+        assertEquals(1, served.serverPids().size(), "the server asked");
     }
 
     @Test
@@ -267,7 +271,7 @@ class ServerClientTest {
         assertTrue(client.waitFor(10, TimeUnit.SECONDS));
         assertTrue(waitUntil(() -> sandboxed.stream().noneMatch(pid -> ProcessHandle.of(pid).isPresent())
                 && processesWith("sleep " + marker).isEmpty(), 10_000), "the sandbox died with its client: " + sandboxed);
-        assertEquals(1, serverPids().size(), "the server itself keeps running");
+        assertEquals(1, served.serverPids().size(), "the server itself keeps running");
     }
 
     private Process startClient(String... args) throws Exception {
@@ -300,35 +304,19 @@ class ServerClientTest {
             assertEquals(0, process.exitValue());
         }
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 8, "four 2 s commands ran side by side");
-        assertEquals(1, serverPids().size());
+        assertEquals(1, served.serverPids().size());
     }
 
     @Test
     void anotherUserCannotUseTheServer() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
         int[] vgtest = vgtest();
-        // A hard link to the socket in a directory vgtest can reach, writable by all: only the uid check is left.
-        Path shared = Files.createTempDirectory("vg-shared");
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path link = shared.resolve("sock");
-        Files.createLink(link, socketDir.resolve("server.sock"));
-        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rwxrwxrwx"));
-        String probe = "import socket,array,sys\n"
-                + "s=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
-                + "s.sendmsg([b'V'],[(socket.SOL_SOCKET,socket.SCM_RIGHTS,array.array('i',[0,1,2]))])\n"
-                + "body=b'vg-server-1\\0/\\0\\0' + b'3\\0exec\\0-q\\0true\\0'\n"
-                + "s.sendall(len(body).to_bytes(4,'big')+body)\n"
-                + "print('answer', len(s.recv(100)))\n";
-        Process other = new ProcessBuilder("setpriv", "--reuid=" + vgtest[0], "--regid=" + vgtest[1], "--clear-groups",
-                "/usr/bin/python3", "-c", probe, link.toString()).redirectErrorStream(true).start();
-        String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+        String said = requestAs(vgtest, "exec", "-q", "true");
         assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"),
                 "the server hangs up on another uid without answering: " + said);
         assertTrue(Files.readString(socketDir.resolve("server.log")).contains("refused a connection from uid " + vgtest[0]));
 
         // The client refuses a socket served by another uid (and runs in-process).
-        Files.delete(link);
         Path fakeDir = Files.createTempDirectory("vg-fake");
         Files.setPosixFilePermissions(fakeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path fake = fakeDir.resolve("sock");
@@ -337,8 +325,8 @@ class ServerClientTest {
                         + "print('ready',flush=True)\ntime.sleep(60)\n", fake.toString()).start();
         try {
             assertTrue(new String(listener.getInputStream().readNBytes(6), StandardCharsets.UTF_8).startsWith("ready"));
-            serverPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-            assertTrue(waitUntil(() -> serverPids().isEmpty(), 10_000));
+            served.serverPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            assertTrue(waitUntil(() -> served.serverPids().isEmpty(), 10_000));
             Files.deleteIfExists(socketDir.resolve("server.sock"));
             Files.createLink(socketDir.resolve("server.sock"), fake);
             VgRunner.Result refused = client("exec", "-q", "--", "echo", "still-works");
@@ -349,7 +337,6 @@ class ServerClientTest {
             listener.destroyForcibly();
             Files.deleteIfExists(fake);
             Files.deleteIfExists(fakeDir);
-            Files.deleteIfExists(shared);
         }
     }
 
@@ -358,10 +345,10 @@ class ServerClientTest {
         VgRunner.Result none = client("server", "status");
         assertEquals(3, none.exitCode(), none.toString());
         assertTrue(none.stdout().startsWith("vg server: none runs for uid "), none.toString());
-        assertTrue(serverPids().isEmpty(), "vg server status starts no server");
+        assertTrue(served.serverPids().isEmpty(), "vg server status starts no server");
 
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        long pid = serverPids().getFirst();
+        long pid = served.serverPids().getFirst();
         VgRunner.Result status = client("server", "status");
         assertEquals(0, status.exitCode(), status.toString());
         assertTrue(status.stdout().startsWith("vg server: pid " + pid + ", socket " + socketDir.resolve("server.sock")), status.toString());
@@ -376,15 +363,15 @@ class ServerClientTest {
         VgRunner.Result again = client("server", "stop");
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.stdout().contains("none runs") && again.stdout().contains("nothing to stop"), again.toString());
-        assertTrue(serverPids().isEmpty(), "vg server stop starts no server");
+        assertTrue(served.serverPids().isEmpty(), "vg server stop starts no server");
         assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "the next vg starts a new server");
-        assertEquals(1, serverPids().size());
+        assertEquals(1, served.serverPids().size());
     }
 
     @Test
     void serverStopLetsTheCommandsItRunsFinish() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        long pid = serverPids().getFirst();
+        long pid = served.serverPids().getFirst();
         Path marker = vg.workspace.resolve("started");
         ProcessBuilder running = new ProcessBuilder(CLIENT.toString(), "exec", "-q", "--", "sh", "-c",
                 "touch started; sleep 3; echo finished").directory(vg.workspace.toFile());
@@ -411,37 +398,17 @@ class ServerClientTest {
         assertEquals("vg server: pid " + pid + " stops once the 1 command(s) it is running have ended\nvg server: pid " + pid
                 + " stopped\n", said);
         assertTrue(exited(pid), "the stopped server still runs");
-        assertEquals(1, serverPids().size(), "the new server still serves");
+        assertEquals(1, served.serverPids().size(), "the new server still serves");
         assertTrue(Files.exists(socketDir.resolve("server.sock")), "the new server's socket is not removed by the old one");
     }
 
     @Test
     void anotherUserCannotStopTheServer() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        long pid = serverPids().getFirst();
+        long pid = served.serverPids().getFirst();
         int[] vgtest = vgtest();
-        // Past the 0700 directory (a hard link in a directory open to all): the server's uid check is left.
-        Path shared = Files.createTempDirectory("vg-shared");
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path link = shared.resolve("sock");
-        Files.createLink(link, socketDir.resolve("server.sock"));
-        Files.setPosixFilePermissions(link, PosixFilePermissions.fromString("rwxrwxrwx"));
-        String probe = "import socket,array,sys\n"
-                + "s=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
-                + "s.sendmsg([b'V'],[(socket.SOL_SOCKET,socket.SCM_RIGHTS,array.array('i',[0,1,2]))])\n"
-                + "body=b'vg-server-1\\0/\\0\\0' + b'2\\0server\\0stop\\0'\n"
-                + "s.sendall(len(body).to_bytes(4,'big')+body)\n"
-                + "print('answer', len(s.recv(100)))\n";
-        try {
-            Process other = new ProcessBuilder("setpriv", "--reuid=" + vgtest[0], "--regid=" + vgtest[1], "--clear-groups",
-                    "/usr/bin/python3", "-c", probe, link.toString()).redirectErrorStream(true).start();
-            String said = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(other.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"), said);
-        } finally {
-            Files.deleteIfExists(link);
-            Files.deleteIfExists(shared);
-        }
+        String said = requestAs(vgtest, "server", "stop");
+        assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"), said);
         Thread.sleep(1500); // a stopping server would be gone by now
         assertFalse(exited(pid), "another user stopped the server");
         assertTrue(Files.exists(socketDir.resolve("server.sock")));
@@ -453,7 +420,7 @@ class ServerClientTest {
     @Test
     void trustMetricsAndInitRunInTheServerAsInProcess() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "starts the server and records a run");
-        String launcher = launcher(System.getProperty("java.class.path"), "").toString();
+        String launcher = served.launcher(System.getProperty("java.class.path"), "").toString();
         // While the served runs: an in-process vg fails, so what succeeds was served.
         Path noInProcess = root.resolve("no-in-process");
         Files.writeString(noInProcess, "#!/bin/sh\necho 'vg ran in-process' >&2\nexit 99\n");
@@ -550,18 +517,18 @@ class ServerClientTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertEquals("in-process\n", result.stdout());
         assertTrue(result.stderr().contains("must be a directory owned by uid") && result.stderr().contains("mode 0755"), result.toString());
-        assertTrue(serverPids().isEmpty(), "no server in a directory others can reach");
+        assertTrue(served.serverPids().isEmpty(), "no server in a directory others can reach");
     }
 
     @Test
     void idleServerExits() throws Exception {
         vg.env("VG_SERVER_IDLE_SECONDS", "2");
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        assertEquals(1, serverPids().size());
-        assertTrue(waitUntil(() -> serverPids().isEmpty(), 15_000), "the server exits after 2 s without a request");
+        assertEquals(1, served.serverPids().size());
+        assertTrue(waitUntil(() -> served.serverPids().isEmpty(), 15_000), "the server exits after 2 s without a request");
         assertFalse(Files.exists(socketDir.resolve("server.sock")), "and removes its socket");
         assertEquals(0, client("exec", "-q", "--", "true").exitCode(), "the next request starts a new one");
-        assertEquals(1, serverPids().size());
+        assertEquals(1, served.serverPids().size());
     }
 
     @Test
@@ -574,9 +541,9 @@ class ServerClientTest {
         assertEquals(0, pack.exitValue());
         String dependencies = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> entry.endsWith(".jar")).collect(Collectors.joining(File.pathSeparator));
-        vg.env("VG_LAUNCHER", launcher(jar + File.pathSeparator + dependencies, "").toString());
+        vg.env("VG_LAUNCHER", served.launcher(jar + File.pathSeparator + dependencies, "").toString());
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        List<Long> first = serverPids();
+        List<Long> first = served.serverPids();
         assertEquals(1, first.size());
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
@@ -584,7 +551,7 @@ class ServerClientTest {
         assertEquals(0, after.exitCode(), after.toString());
         assertEquals("new-build\n", after.stdout());
         assertTrue(waitUntil(() -> ProcessHandle.of(first.getFirst()).isEmpty(), 10_000), "the stale server exited");
-        List<Long> second = serverPids();
+        List<Long> second = served.serverPids();
         assertEquals(1, second.size(), "a new server serves the new build");
         assertNotEquals(first, second);
     }
@@ -594,13 +561,13 @@ class ServerClientTest {
         VgRunner.Result noServer = inProcess("exec", "-q", "--", "echo", "no-server");
         assertEquals(0, noServer.exitCode(), noServer.toString());
         assertEquals("no-server\n", noServer.stdout());
-        assertTrue(serverPids().isEmpty(), "VG_NO_SERVER=1 starts no server");
+        assertTrue(served.serverPids().isEmpty(), "VG_NO_SERVER=1 starts no server");
 
-        vg.env("VG_LAUNCHER", launcher(System.getProperty("java.class.path"), "exit 1\n").toString());
+        vg.env("VG_LAUNCHER", served.launcher(System.getProperty("java.class.path"), "exit 1\n").toString());
         VgRunner.Result failed = client("exec", "-q", "--", "echo", "fallback");
         assertEquals(0, failed.exitCode(), failed.toString());
         assertEquals("fallback\n", failed.stdout());
         assertTrue(failed.stderr().contains("the vg server did not start"), failed.toString());
-        assertEquals(Set.of(), Set.copyOf(serverPids()));
+        assertEquals(Set.of(), Set.copyOf(served.serverPids()));
     }
 }
