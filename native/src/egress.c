@@ -325,15 +325,9 @@ static int may_bind_low_port(pid_t tid)
     char path[64] = "/proc/";
     vg_utoa((uint64_t)tid, path + strlen(path));
     strcat(path, "/status");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
     char text[4096];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
+    if (vg_read_text(path, text, sizeof text) < 0)
         return 0;
-    text[n] = '\0';
     const char *eff = strstr(text, "\nCapEff:\t");
     if (eff == NULL)
         return 0;
@@ -395,15 +389,9 @@ static int close_on_exec(pid_t pid, int number)
     vg_utoa((uint64_t)pid, path + strlen(path));
     strcat(path, "/fdinfo/");
     vg_utoa((uint64_t)number, path + strlen(path));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 1;
     char text[512];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0)
+    if (vg_read_text(path, text, sizeof text) < 0)
         return 1;
-    text[n] = '\0';
     const char *flags = strstr(text, "flags:\t");
     return flags == NULL ? 1 : (strtoul(flags + strlen("flags:\t"), NULL, 8) & O_CLOEXEC) != 0;
 }

@@ -23,3 +23,16 @@ VG_API int32_t vg_close(int32_t fd)
     }
     return close(fd) < 0 && errno != EINTR ? -1 : 0;
 }
+
+ssize_t vg_read_text(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return n;
+}

@@ -68,6 +68,10 @@ size_t vg_strappend(char *dst, size_t cap, const char *src);
 /* Decimal representation of v in buf (capacity >= 21). */
 void vg_utoa(uint64_t v, char *buf);
 
+/* Reads at most cap - 1 bytes of the file at path (a small /proc or /sys file) into buf,
+ * NUL-terminated; returns the length, or -1 when it cannot be opened or read or is empty. */
+ssize_t vg_read_text(const char *path, char *buf, size_t cap);
+
 /* ---- Child-side steps (raw syscalls only) ---- */
 
 /* Without close_range (ENOSYS), descriptors below this are closed or marked close-on-exec one by one. */

@@ -38,12 +38,10 @@ static void close_fd(int *fd)
 
 static int read_cap_last(void)
 {
-    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 63; /* PR_CAPBSET_DROP of an unknown cap fails with EINVAL, which is ignored */
     char buf[16];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = vg_read_text("/proc/sys/kernel/cap_last_cap", buf, sizeof buf);
+    if (n < 0)
+        return 63; /* PR_CAPBSET_DROP of an unknown cap fails with EINVAL, which is ignored */
     int v = 0;
     for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
         v = v * 10 + (buf[i] - '0');

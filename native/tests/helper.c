@@ -38,6 +38,19 @@
 
 /* Execs argv[0] with the three Landlock syscalls failing with ENOSYS, as on a kernel before 5.13
  * (or one built without Landlock): a seccomp filter, inherited by everything CMD starts. */
+/* A TCP listener on 127.0.0.1 at a port the kernel picks, its address in *a; -1 (errno set) on failure. */
+static int loopback_listener(struct sockaddr_in *a)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    *a = (struct sockaddr_in){.sin_family = AF_INET};
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof *a;
+    if (l < 0 || bind(l, (struct sockaddr *)a, sizeof *a) < 0 || listen(l, 1) < 0 ||
+        getsockname(l, (struct sockaddr *)a, &alen) < 0)
+        return -1;
+    return l;
+}
+
 static int without_landlock(char **argv)
 {
     struct sock_filter filter[] = {
@@ -119,12 +132,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc >= 2 && strcmp(argv[1], "loopback") == 0) {
-        int l = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t alen = sizeof a;
-        if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
-            getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
+        struct sockaddr_in a;
+        int l = loopback_listener(&a);
+        if (l < 0) {
             printf("listen: %s\n", strerror(errno));
             return 2;
         }
@@ -138,14 +148,11 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "timewait") == 0) {
         /* A loopback connection that the accepting side closes first: it stays in TIME_WAIT. */
-        int l = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t alen = sizeof a;
+        struct sockaddr_in a;
+        int l = loopback_listener(&a);
         int c = -1, s = -1;
         char byte;
-        if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
-            getsockname(l, (struct sockaddr *)&a, &alen) < 0 || (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+        if (l < 0 || (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
             connect(c, (struct sockaddr *)&a, sizeof a) < 0 || (s = accept(l, NULL, NULL)) < 0 || close(s) < 0 ||
             read(c, &byte, 1) != 0 || close(c) < 0) {
             printf("timewait: %s\n", strerror(errno));
@@ -246,12 +253,9 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "loopback-nonblock") == 0) {
         /* A non-blocking connect to a listener of its own: EINPROGRESS (or 0), then writable, SO_ERROR 0. */
-        int l = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET};
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t alen = sizeof a;
-        if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0 ||
-            getsockname(l, (struct sockaddr *)&a, &alen) < 0) {
+        struct sockaddr_in a;
+        int l = loopback_listener(&a);
+        if (l < 0) {
             printf("listen: %s\n", strerrorname_np(errno));
             return 2;
         }
