@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -303,8 +304,27 @@ public final class VgServer {
         }
     }
 
-    /** The namespaces a client must share with the server to be served: a sandbox is made from the server's. */
-    private static final List<String> NAMESPACES = List.of("net", "mnt", "pid", "user", "ipc", "uts", "cgroup");
+    /**
+     * This server's namespaces by name (read once: they do not change), which a client must share to be
+     * served, as a sandbox is made from them. A namespace this kernel lacks is left out; one whose link
+     * cannot be read maps to the empty path, which no client's link equals.
+     */
+    private static final Map<String, Path> OWN_NAMESPACES = ownNamespaces();
+
+    private static Map<String, Path> ownNamespaces() {
+        Map<String, Path> own = new LinkedHashMap<>();
+        for (String namespace : List.of("net", "mnt", "pid", "user", "ipc", "uts", "cgroup")) {
+            Path link = Path.of("/proc/self/ns", namespace);
+            if (Files.exists(link)) {
+                try {
+                    own.put(namespace, Files.readSymbolicLink(link));
+                } catch (IOException e) {
+                    own.put(namespace, Path.of(""));
+                }
+            }
+        }
+        return Map.copyOf(own);
+    }
 
     /**
      * True when the client {@code pid} (as this server sees it) runs in this server's namespaces and root
@@ -319,10 +339,8 @@ public final class VgServer {
         }
         try {
             Path client = Path.of("/proc", Long.toString(pid));
-            for (String namespace : NAMESPACES) {
-                Path own = Path.of("/proc/self/ns", namespace);
-                if (Files.exists(own)
-                        && !Files.readSymbolicLink(own).equals(Files.readSymbolicLink(client.resolve("ns").resolve(namespace)))) {
+            for (Map.Entry<String, Path> own : OWN_NAMESPACES.entrySet()) {
+                if (!own.getValue().equals(Files.readSymbolicLink(client.resolve("ns").resolve(own.getKey())))) {
                     return false;
                 }
             }
