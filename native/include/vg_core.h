@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 6
+#define VG_CORE_ABI_VERSION 7
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -259,6 +259,13 @@ int32_t vg_pipe(int32_t *fds, vg_error *err);
 
 /* Closes a file descriptor. */
 int32_t vg_close(int32_t fd);
+
+/* Sets FS_TOPDIR_FL (chattr +T) on the directory `path`: ext4 then spreads its new subdirectories
+ * over the block groups, as it does top-level directories, instead of packing them beside `path`.
+ * For a directory whose subtrees are made and removed all the time (vg's cache layers): on ext4
+ * without a journal, every inode allocated in a block group scans past the inodes freed there in
+ * the last seconds. 1: the flag is set; 0: the filesystem has no such flag; -1: error. */
+int32_t vg_spread_subdirectories(const char *path, vg_error *err);
 
 /* Makes, ahead of time, the user and network namespaces of a later sandbox:
  * a user namespace mapping `uid` and `gid` to the caller's real ids (as

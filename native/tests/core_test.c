@@ -10,12 +10,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -106,6 +108,30 @@ static void test_pipe(void)
     CHECK(write(fds[1], "x", 1) == 1 && read(fds[0], &c, 1) == 1 && c == 'x', "round trip");
     CHECK(vg_close(fds[0]) == 0 && vg_close(fds[1]) == 0, "close");
     CHECK(vg_close(fds[0]) == -1, "double close fails");
+}
+
+/* FS_TOPDIR_FL is set where the filesystem has it (ext4) and 1 returned, 0 where it has not; a
+ * symlink is not followed. */
+static void test_spread_subdirectories(void)
+{
+    char dir[] = "/var/tmp/vg-spread-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    vg_error e;
+    int32_t r = vg_spread_subdirectories(dir, &e);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int flags = 0;
+    int flag_set = fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_TOPDIR_FL);
+    CHECK(r >= 0 && (r == 1) == flag_set, "returned %d, flag set %d (%s)", r, flag_set, e.detail);
+    CHECK(vg_spread_subdirectories(dir, &e) == r, "a second call returns the same");
+    if (fd >= 0)
+        close(fd);
+    char link[sizeof dir + 8];
+    snprintf(link, sizeof link, "%s.link", dir);
+    CHECK(symlink(dir, link) == 0, "symlink");
+    CHECK(vg_spread_subdirectories(link, &e) == -1 && (e.errnum == ENOTDIR || e.errnum == ELOOP), "symlink: errno %d", e.errnum);
+    CHECK(vg_spread_subdirectories(NULL, &e) == -1 && e.errnum == EINVAL, "NULL: errno %d", e.errnum);
+    unlink(link);
+    rmdir(dir);
 }
 
 static uint8_t bpf[65536];
@@ -1260,6 +1286,7 @@ static const t_test tests[] = {
     {"probe", test_probe},
     {"errno_name", test_errno_name},
     {"pipe", test_pipe},
+    {"spread_subdirectories", test_spread_subdirectories},
     {"seccomp_compile", test_seccomp_compile},
     {"seccomp_capacity", test_seccomp_capacity},
     {"exit_code", test_exit_code},

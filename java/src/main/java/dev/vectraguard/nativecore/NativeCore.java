@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -163,6 +164,25 @@ public final class NativeCore {
                 throw failure("count the sockets of a network namespace", err);
             }
             return left;
+        }
+    }
+
+    /**
+     * Marks {@code directory} so that ext4 spreads its new subdirectories over the disk's block
+     * groups (FS_TOPDIR_FL, {@code chattr +T}); false when its filesystem has no such flag.
+     *
+     * @throws NativeCoreException when the directory cannot be opened or its flags not changed
+     */
+    public static boolean spreadSubdirectories(Path directory) throws NativeCoreException {
+        requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(directory.toString());
+            MemorySegment err = vg_error.allocate(arena);
+            int result = call("vg_spread_subdirectories", () -> vg_core_h.vg_spread_subdirectories(path, err));
+            if (result < 0) {
+                throw failure("set FS_TOPDIR_FL on " + directory, err);
+            }
+            return result == 1;
         }
     }
 

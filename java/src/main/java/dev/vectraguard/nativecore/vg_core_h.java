@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)6L;
+    private static final int VG_CORE_ABI_VERSION = (int)7L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 6
+     * #define VG_CORE_ABI_VERSION 7
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -900,6 +900,67 @@ public class vg_core_h {
                 traceDowncall("vg_close", fd);
             }
             return (int)mh$.invokeExact(fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_spread_subdirectories {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_spread_subdirectories");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_spread_subdirectories(const char *path, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_spread_subdirectories$descriptor() {
+        return vg_spread_subdirectories.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_spread_subdirectories(const char *path, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_spread_subdirectories$handle() {
+        return vg_spread_subdirectories.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_spread_subdirectories(const char *path, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_spread_subdirectories$address() {
+        return vg_spread_subdirectories.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_spread_subdirectories(const char *path, vg_error *err);
+     * }
+     */
+    public static int vg_spread_subdirectories(MemorySegment path, MemorySegment err) {
+        var mh$ = vg_spread_subdirectories.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_spread_subdirectories", path, err);
+            }
+            return (int)mh$.invokeExact(path, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Cache dirs through the embedding API: append-only, and skipped when gone before they are mounted. */
 class CacheDirsTest {
@@ -124,6 +125,28 @@ class CacheDirsTest {
         } finally {
             cleanupHeld.countDown();
         }
+        assertLayersGone(home);
+    }
+
+    /**
+     * ext4 spreads the run directories over its block groups (FS_TOPDIR_FL on their parent), so
+     * that a run's copy-ups do not scan past the inodes the run before freed (benchmarks/README).
+     */
+    @Test
+    void theLayersDirectorySpreadsItsRunDirectoriesOverTheDisk() throws Exception {
+        Path probe = Files.createDirectories(dir.resolve("probe"));
+        assumeTrue(new ProcessBuilder("chattr", "+T", probe.toString()).start().waitFor() == 0,
+                "the test directory's filesystem has no FS_TOPDIR_FL (not ext4)");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".npm"));
+        try (SandboxProcess process = Sandbox.start(spec(home, cache, "true").build())) {
+            assertEquals(0, process.waitFor());
+        }
+        Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(CacheLayers.LAYERS_DIR).toString())
+                .redirectErrorStream(true).start();
+        String attributes = new String(lsattr.getInputStream().readAllBytes()).trim();
+        assertEquals(0, lsattr.waitFor(), attributes);
+        assertTrue(attributes.split(" ")[0].contains("T"), attributes);
         assertLayersGone(home);
     }
 
