@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ROUNDS=${ROUNDS:-5}
 WORK=$(mktemp -d /tmp/vg-npm-ci.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+source "$ROOT/benchmarks/scripts/private-server.sh"
+trap 'stop_private_server; rm -rf "$WORK"' EXIT
 cd "$WORK"
 printf '{"name":"bench","version":"1.0.0","dependencies":{"is-number":"7.0.0","kleur":"4.1.5","ms":"2.1.3"}}\n' > package.json
 npm install --no-audit --no-fund --silent >/dev/null   # fills ~/.npm and writes package-lock.json

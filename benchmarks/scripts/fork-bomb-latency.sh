@@ -12,7 +12,8 @@ VG=${VG:-$ROOT/vg}
 LEVEL=${LEVEL:-permissive}
 BOMB_SECONDS=${BOMB_SECONDS:-10}
 WORK=$(mktemp -d "$HOME/vg-fork-bomb.XXXXXX")   # not /tmp: vg refuses /tmp itself as a workspace
-trap 'rm -rf "$WORK"' EXIT
+source "$ROOT/benchmarks/scripts/private-server.sh"
+trap 'stop_private_server; rm -rf "$WORK"' EXIT
 cd "$WORK"
 "$VG" exec -q -- true   # builds vg if needed
 

@@ -29,7 +29,8 @@ done
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd -P)
 IO_CACHE="$HOME/.npm/vg-bench-io.bin"
-trap 'rm -rf "$WORK" "$IO_CACHE"' EXIT
+source "$ROOT/benchmarks/scripts/private-server.sh"
+trap 'stop_private_server; rm -rf "$WORK" "$IO_CACHE"' EXIT
 cd "$WORK"
 "$VG" exec -q -- true   # builds vg if needed, off the clock
 
