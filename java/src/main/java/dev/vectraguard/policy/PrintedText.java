@@ -150,7 +150,9 @@ record PrintedText(String text, boolean escaped) {
                     if (end == i + 1) {
                         out.append('\\').append(next);
                     } else {
-                        out.appendCodePoint(Integer.parseInt(text.substring(i + 1, end), 16));
+                        long value = Long.parseLong(text.substring(i + 1, end), 16);
+                        // past U+10FFFF bash prints bytes that no UTF-8 reader takes for a character
+                        out.appendCodePoint(value <= Character.MAX_CODE_POINT ? (int) value : 0xFFFD);
                         escaped = true;
                         i = end - 1;
                     }
