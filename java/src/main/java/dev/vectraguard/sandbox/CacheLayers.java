@@ -100,7 +100,7 @@ public final class CacheLayers {
         return Optional.ofNullable(layers.get(cache));
     }
 
-    List<String> notices() {
+    public List<String> notices() {
         return notices;
     }
 
@@ -145,7 +145,7 @@ public final class CacheLayers {
     }
 
     /** Removes this run's layers without merging (the sandbox never started). */
-    void discard() {
+    public void discard() {
         if (runDir != null) {
             removeTree(runDir);
         }
