@@ -123,6 +123,17 @@ class RuntimeCliTest {
         assertEquals("written\n", Files.readString(out.resolve("file")), "read_only defaults to false: " + r);
     }
 
+    /** The refusal vg exec would give, whole: an apostrophe in "vg's" is no quote to cut. */
+    @Test
+    void configValidateNamesWhatTheRuntimeCannotGiveInFull() throws Exception {
+        Path config = Files.writeString(root.resolve("docker.yaml"), "sandbox:\n  runtime: docker\n");
+        VgRunner.Result r = vg.run("config", "validate", config.toString());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("vg: " + config + ": runtime docker cannot give restricted networking (vg's egress policy "
+                + "needs the native runtime)") && r.stderr().endsWith(": use --network none (or sandbox.network_mode: none), the "
+                + "native runtime, or set sandbox.allow_weaker_fallback: true to run with the engine's full network instead\n"), r.toString());
+    }
+
     @Test
     void readOnlyPathsAreVisibleButNotWritable() throws Exception {
         Path data = Files.createDirectories(root.resolve("data"));
