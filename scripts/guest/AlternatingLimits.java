@@ -1,10 +1,10 @@
 import dev.vectraguard.sandbox.Environment;
 import dev.vectraguard.sandbox.ResourceLimits;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public final class AlternatingLimits {
                 .build();
         String name = "sandbox " + round + " in one JVM (memory " + limits.memoryBytes() / MIB + " MiB, pids " + limits.pids()
                 + ", cpu " + limits.cpuMillis() + "m " + (limits.cpuQuota() ? "quota" : "share") + ")";
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = new NativeRuntime().start(spec)) {
             Path cgroup = cgroupOf(process.pid());
             String memory = read(cgroup.resolve("memory.max"));
             String pids = read(cgroup.resolve("pids.max"));

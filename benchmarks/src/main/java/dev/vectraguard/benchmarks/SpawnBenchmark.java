@@ -2,9 +2,9 @@ package dev.vectraguard.benchmarks;
 
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.Runtime;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.container.DockerRuntime;
@@ -136,7 +136,7 @@ public class SpawnBenchmark {
 
     @Benchmark
     public int nativeSandbox(SandboxLevel level) throws Exception {
-        try (SandboxProcess process = Sandbox.start(level.spec)) {
+        try (SandboxProcess process = new NativeRuntime().start(level.spec)) {
             return succeeded(process.waitFor());
         }
     }

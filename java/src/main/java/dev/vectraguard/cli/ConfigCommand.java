@@ -10,8 +10,8 @@ import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.ConfigShow;
 import dev.vectraguard.config.LoadedConfig;
 import dev.vectraguard.json.JsonMapping;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.sandbox.EnvironmentPlan;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,7 +106,7 @@ final class ConfigCommand extends CommandGroup {
         /** The checks `vg exec` runs after loading (cross-key ones included), reported as config errors. */
         private static void checkAsExecDoes(LoadedConfig loaded, String files) throws ConfigException {
             try {
-                SandboxSpecs.check(loaded, Sandbox.homeDirectory(Caller.current().environment()));
+                SandboxSpecs.check(loaded, CallerAccount.homeDirectory(Caller.current().environment()));
             } catch (SandboxException e) {
                 throw new ConfigException((files.isEmpty() ? "" : files + ": ") + e.getMessage());
             }

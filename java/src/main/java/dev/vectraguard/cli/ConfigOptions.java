@@ -4,7 +4,7 @@ import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
 import dev.vectraguard.config.LoadedConfig;
-import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.state.StateDir;
 import picocli.CommandLine.Option;
 
@@ -42,7 +42,7 @@ final class ConfigOptions {
     /** The state directory, created (0700) if needed. */
     Path stateDirectory() throws ConfigException, IOException {
         Map<String, String> env = Caller.current().environment();
-        Path home = Sandbox.homeDirectory(env);
+        Path home = CallerAccount.homeDirectory(env);
         return StateDir.ensure(StateDir.resolve(stateDir, env, load().config().stateDir(), home));
     }
 }

@@ -10,7 +10,7 @@ import dev.vectraguard.hook.ClaudeCodeHook;
 import dev.vectraguard.hook.GeminiHook;
 import dev.vectraguard.hook.HookInstaller;
 import dev.vectraguard.hook.HookReply;
-import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.CallerAccount;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,7 +86,7 @@ final class HookCommand extends CommandGroup {
                 return Stderr.fail("unknown agent '" + agent + "': give claude-code or gemini");
             }
             boolean project = scope != null && scope.project;
-            Path base = project ? Path.of("").toAbsolutePath() : Sandbox.homeDirectory(System.getenv());
+            Path base = project ? Path.of("").toAbsolutePath() : CallerAccount.homeDirectory(System.getenv());
             Path settings = base.resolve(hook.settingsDirectory()).resolve("settings.json");
             Path vg = onPath("vg");
             if (vg == null) {

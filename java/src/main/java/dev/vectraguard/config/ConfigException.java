@@ -26,7 +26,7 @@ public final class ConfigException extends Exception {
         int quotedFrom = -1;
         for (int i = 0; i < message.length(); i = message.offsetByCodePoints(i, 1)) {
             int c = message.codePointAt(i);
-            if (c == '\'') {
+            if (c == '\'' && !withinWord(message, i)) {
                 quotedFrom = quotedFrom < 0 ? out.length() : -1;
             } else if (quotedFrom >= 0 && out.length() - quotedFrom > QUOTED_LENGTH) {
                 int end = message.indexOf('\'', i);
@@ -44,5 +44,11 @@ public final class ConfigException extends Exception {
             }
         }
         return out.toString();
+    }
+
+    /** An apostrophe between two letters (vg's, engine's) is part of a word, not a quote. */
+    private static boolean withinWord(String message, int i) {
+        return i > 0 && i + 1 < message.length() && Character.isLetter(message.charAt(i - 1))
+                && Character.isLetter(message.charAt(i + 1));
     }
 }

@@ -78,7 +78,7 @@ public final class EgressSession implements AutoCloseable {
      * Takes the sockets the sandbox sent over {@code egressFd} (after a successful spawn) and starts
      * serving them. When {@code handOver} says so, allowed connections are handed over instead of relayed
      * where nothing of their first bytes is checked: only for a sandbox whose kernel and seccomp
-     * filter guard a socket of vg's network namespace (see {@code Sandbox}).
+     * filter guard a socket of vg's network namespace (see {@code NativeLauncher}).
      */
     public static EgressSession start(EgressPolicy policy, int egressFd, BooleanSupplier handOver) throws NativeCoreException {
         int[] namespaceSockets = EgressCalls.receiveFds(egressFd, 2);

@@ -13,8 +13,8 @@ import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskLevel;
 import dev.vectraguard.policy.RiskReport;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.sandbox.NetworkMode;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
@@ -273,7 +273,7 @@ public final class Guard {
             notices.print("error", problem);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
         }
-        Path home = Sandbox.homeDirectory(Caller.current().environment());
+        Path home = CallerAccount.homeDirectory(Caller.current().environment());
         SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
                 timeout), home, capture);
         boolean cached = !spec.cacheDirs().isEmpty();
@@ -387,7 +387,7 @@ public final class Guard {
 
     /** The state directory, created (0700) if needed. */
     private Path stateDirectory() throws ConfigException, IOException {
-        Path home = Sandbox.homeDirectory(Caller.current().environment());
+        Path home = CallerAccount.homeDirectory(Caller.current().environment());
         return StateDir.ensure(StateDir.resolve(request.stateDir(), Caller.current().environment(), loaded.config().stateDir(), home));
     }
 

@@ -7,7 +7,6 @@ import dev.vectraguard.config.SandboxRuntime;
 import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
 import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.Runtime;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
@@ -124,8 +123,8 @@ public final class RuntimeChoice {
         for (Runtime candidate : autoOrder()) {
             if (candidate instanceof NativeRuntime nativeRuntime) {
                 // Not unavailableReason(): its probe would cost every run; a refused start says as much.
-                if (!Sandbox.available()) {
-                    skipped.add("native unavailable: " + Sandbox.unavailableReason());
+                if (!NativeRuntime.coreLoaded()) {
+                    skipped.add("native unavailable: " + NativeRuntime.coreUnavailableReason());
                     continue;
                 }
                 try {
@@ -136,7 +135,7 @@ public final class RuntimeChoice {
                     }
                     return process;
                 } catch (SandboxException e) {
-                    if (!Sandbox.namespacesRefused(e)) {
+                    if (!NativeRuntime.namespacesRefused(e)) {
                         throw e;
                     }
                     skipped.add("native unavailable: " + e.getMessage().replaceFirst("^sandbox setup failed: ", ""));

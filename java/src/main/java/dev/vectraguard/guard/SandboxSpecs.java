@@ -12,13 +12,14 @@ import dev.vectraguard.egress.EgressPolicy;
 import dev.vectraguard.sandbox.BindMount;
 import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.EnvironmentPlan;
+import dev.vectraguard.sandbox.MountPlanner;
 import dev.vectraguard.sandbox.NetworkMode;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.SecurityProfile;
+import dev.vectraguard.sandbox.SpecChecks;
 import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.ToolConfigMode;
 
@@ -127,7 +128,7 @@ public final class SandboxSpecs {
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
         runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {
-            Sandbox.checkWorkspace(spec);
+            SpecChecks.checkWorkspace(spec);
         }
     }
 
@@ -140,7 +141,7 @@ public final class SandboxSpecs {
         List<Path> paths = new ArrayList<>();
         for (Path path : (List<Path>) loaded.settings().get("sandbox.read_only_paths").value()) {
             Path normal = path.toAbsolutePath().normalize();
-            if (normal.getNameCount() > 0 && Sandbox.SYSTEM_DIRS.stream().noneMatch(dir -> normal.startsWith(dir))) {
+            if (normal.getNameCount() > 0 && MountPlanner.SYSTEM_DIRS.stream().noneMatch(dir -> normal.startsWith(dir))) {
                 paths.add(normal);
             }
         }

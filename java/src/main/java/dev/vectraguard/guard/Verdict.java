@@ -5,7 +5,7 @@ import dev.vectraguard.policy.Decision;
 import dev.vectraguard.policy.DecisionEngine;
 import dev.vectraguard.policy.RiskLevel;
 import dev.vectraguard.policy.RiskReport;
-import dev.vectraguard.sandbox.Sandbox;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.state.StateDir;
 import dev.vectraguard.trust.TrustStore;
 
@@ -58,7 +58,7 @@ public record Verdict(RiskReport report, Decision decision, boolean trusted) {
     }
 
     private static boolean isTrusted(LoadedConfig loaded, Path stateDir, String normalized, Consumer<String> warn) {
-        Path dir = StateDir.resolve(stateDir, System.getenv(), loaded.config().stateDir(), Sandbox.homeDirectory(System.getenv()));
+        Path dir = StateDir.resolve(stateDir, System.getenv(), loaded.config().stateDir(), CallerAccount.homeDirectory(System.getenv()));
         return Files.exists(dir.resolve(TrustStore.FILE_NAME)) && new TrustStore(dir, Clock.systemUTC(), warn).isTrusted(normalized);
     }
 }

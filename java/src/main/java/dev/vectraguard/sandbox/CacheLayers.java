@@ -127,7 +127,7 @@ public final class CacheLayers {
         return Optional.ofNullable(layers.get(cache));
     }
 
-    List<String> notices() {
+    public List<String> notices() {
         return notices;
     }
 
@@ -172,7 +172,7 @@ public final class CacheLayers {
     }
 
     /** Removes this run's layers without merging (the sandbox never started). */
-    void discard() {
+    public void discard() {
         if (runDir != null) {
             removeTree(runDir);
         }

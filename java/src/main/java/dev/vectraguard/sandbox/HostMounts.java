@@ -33,11 +33,11 @@ public final class HostMounts {
 
     /** The plan of {@code spec}; caches are read-only (no append-only layer outside the native runtime). */
     public static Plan of(SandboxSpec spec) throws SandboxException {
-        Path home = Sandbox.homeDirectory(spec.environment());
-        int uid = Sandbox.callerIds()[0];
-        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Sandbox.accountHome(uid),
+        Path home = CallerAccount.homeDirectory(spec.environment());
+        int uid = CallerAccount.ids()[0];
+        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, CallerAccount.accountHome(uid),
                 Path.of("").toAbsolutePath(), CacheLayers.create(List.of(), home), ToolConfigCopies.NONE);
-        Path workspace = MountPlanner.realWorkspace(spec.workspace(), WritableLocations.of(Sandbox.accountHome(uid), home));
+        Path workspace = MountPlanner.realWorkspace(spec.workspace(), WritableLocations.of(CallerAccount.accountHome(uid), home));
         List<Path> shown = new ArrayList<>(List.of(workspace));
         shown.addAll(spec.cacheDirs());
         spec.bindMounts().forEach(bind -> shown.add(bind.sandboxPath()));

@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class MountPlanner {
     /** System directories made visible (read-only or as a throwaway overlay); symlinks are recreated. */
-    static final List<String> SYSTEM_DIRS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
+    public static final List<String> SYSTEM_DIRS = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt");
 
     /** Files under /etc that only root can read on the host, hidden because a root-run sandbox could read them. */
     static final List<String> HOST_SECRETS = List.of("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",

@@ -262,7 +262,8 @@ public final class ResourceControl implements AutoCloseable {
         }
     }
 
-    int[] cgroupProcsFds() {
+    /** Open cgroup.procs (v2) or tasks (v1) files of the sandbox's cgroups, which its init joins (empty with rlimits). */
+    public int[] cgroupProcsFds() {
         return procsFds;
     }
 
@@ -275,7 +276,7 @@ public final class ResourceControl implements AutoCloseable {
     }
 
     /** What the user should know about these limits (rlimits instead of cgroups, and why), or null. */
-    String notice() {
+    public String notice() {
         return notice;
     }
 

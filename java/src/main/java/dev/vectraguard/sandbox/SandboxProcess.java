@@ -3,8 +3,6 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.egress.EgressSession;
 
-import dev.vectraguard.nativecore.PreparedNamespaces;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +22,7 @@ public final class SandboxProcess implements AutoCloseable {
 
     private final WatchedProcess process;
     private final ResourceControl resources;
-    private final Namespaces namespaces;
+    private final Runnable afterExit;
     private final CacheLayers cacheLayers;
     private final CompletableFuture<CacheAdditions> cacheAdditions = new CompletableFuture<>();
     private final EgressSession egress;
@@ -40,15 +38,12 @@ public final class SandboxProcess implements AutoCloseable {
     private boolean timedOut;
     private boolean closed;
 
-    /** Prepared namespaces the sandbox runs in, handed back to the pool once it is gone. */
-    record Namespaces(PreparedNamespaces pair, boolean reusable) {}
-
-    SandboxProcess(WatchedProcess process, ResourceControl resources, Namespaces namespaces, CacheLayers cacheLayers,
-                   EgressSession egress, Duration timeout,
-                   OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
+    private SandboxProcess(WatchedProcess process, ResourceControl resources, Runnable afterExit, CacheLayers cacheLayers,
+                           EgressSession egress, Duration timeout,
+                           OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
         this.process = process;
         this.resources = resources;
-        this.namespaces = namespaces;
+        this.afterExit = afterExit;
         this.cacheLayers = cacheLayers;
         this.egress = egress;
         this.timeout = timeout;
@@ -57,6 +52,18 @@ public final class SandboxProcess implements AutoCloseable {
         this.stdout = stdout;
         this.stderr = stderr;
         this.notices = new java.util.concurrent.CopyOnWriteArrayList<>(notices);
+    }
+
+    /**
+     * A sandbox that vg's native core started: {@code egress} is its restricted networking (or null);
+     * {@code afterExit} (or null) runs on the cleanup thread once every process of the sandbox has
+     * exited and its egress session is closed, before its cgroups are released (the native runtime
+     * hands the sandbox's prepared namespaces back to its pool there).
+     */
+    public static SandboxProcess ofNativeCore(WatchedProcess process, ResourceControl resources, CacheLayers cacheLayers,
+                                              EgressSession egress, Runnable afterExit, Duration timeout,
+                                              OutputStream stdin, InputStream stdout, InputStream stderr, List<String> notices) {
+        return new SandboxProcess(process, resources, afterExit, cacheLayers, egress, timeout, stdin, stdout, stderr, notices);
     }
 
     /**
@@ -240,8 +247,8 @@ public final class SandboxProcess implements AutoCloseable {
                 if (egress != null) {
                     egress.close(); // before the namespaces go back: it holds sockets in them
                 }
-                if (namespaces != null) {
-                    NamespacePool.giveBack(namespaces.pair(), namespaces.reusable());
+                if (afterExit != null) {
+                    afterExit.run();
                 }
                 resources.close();
                 try {

@@ -25,7 +25,7 @@ import java.util.Set;
  *         .timeout(Duration.ofMinutes(5))
  *         .stdout(Stdio.PIPE)
  *         .build();
- * try (SandboxProcess process = Sandbox.start(spec)) {
+ * try (SandboxProcess process = new NativeRuntime().start(spec)) {
  *     String output = new String(process.stdout().readAllBytes());
  *     int status = process.waitFor();
  * }

@@ -130,7 +130,7 @@ public final class SeccompProfiles {
     }
 
     /** Whether the profile stops every use of the kernel keyrings ({@link #KEYRING_CALLS}). */
-    static boolean deniesKeyrings(String nameOrPath) throws SandboxException {
+    public static boolean deniesKeyrings(String nameOrPath) throws SandboxException {
         return compile(nameOrPath).deniesKeyrings();
     }
 

@@ -90,6 +90,51 @@ class RuntimeCliTest {
     }
 
     @Test
+    void autoDetectEnvOffKeepsTheFastRuntimesFirstInCi() throws Exception {
+        vg.config("guard_level:\n  level: off\nsandbox:\n  show_runtime_info: true\n  auto_detect_env: false\n");
+        VgRunner.Result r = vg.env("VECTRAGUARD_ENV", "ci").run("exec", "--", "true");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("; runtime native") && !r.stderr().contains("runtime native ("),
+                "ci without auto_detect_env: native first, no container runtime tried: " + r);
+    }
+
+    @Test
+    void preferFastOffPutsTheContainerRuntimesFirstInDevelopmentToo() throws Exception {
+        vg.config("guard_level:\n  level: off\nsandbox:\n  show_runtime_info: true\n  prefer_fast: false\n");
+        VgRunner.Result r = vg.env("VECTRAGUARD_ENV", "development").run("exec", "--", "true");
+        assertEquals(0, r.exitCode(), r.toString());
+        // the engines the test machine has are not running or have no ubuntu:22.04 (never pulled)
+        assertTrue(r.stderr().contains("; runtime native (docker ") && r.stderr().contains("; podman "), r.toString());
+    }
+
+    @Test
+    void bindMountsInTheObjectFormGoWhereAndAsTheySay() throws Exception {
+        Path data = Files.createDirectories(root.resolve("data"));
+        Files.writeString(data.resolve("file"), "shared\n");
+        Path out = Files.createDirectories(root.resolve("out"));
+        vg.config("guard_level:\n  level: off\nsandbox:\n  bind_mounts:\n"
+                + "    - host_path: " + data + "\n      container_path: /mnt/vg-data\n      read_only: true\n"
+                + "    - {host_path: " + out + "}\n");
+        VgRunner.Result r = vg.run("exec", "--", "sh", "-c", "cat /mnt/vg-data/file; echo x > /mnt/vg-data/new || echo refused; "
+                + "echo written > " + out + "/file");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("shared\nrefused\n", r.stdout(), r.toString());
+        assertFalse(Files.exists(data.resolve("new")), r.toString());
+        assertEquals("written\n", Files.readString(out.resolve("file")), "read_only defaults to false: " + r);
+    }
+
+    /** The refusal vg exec would give, whole: an apostrophe in "vg's" is no quote to cut. */
+    @Test
+    void configValidateNamesWhatTheRuntimeCannotGiveInFull() throws Exception {
+        Path config = Files.writeString(root.resolve("docker.yaml"), "sandbox:\n  runtime: docker\n");
+        VgRunner.Result r = vg.run("config", "validate", config.toString());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("vg: " + config + ": runtime docker cannot give restricted networking (vg's egress policy "
+                + "needs the native runtime)") && r.stderr().endsWith(": use --network none (or sandbox.network_mode: none), the "
+                + "native runtime, or set sandbox.allow_weaker_fallback: true to run with the engine's full network instead\n"), r.toString());
+    }
+
+    @Test
     void readOnlyPathsAreVisibleButNotWritable() throws Exception {
         Path data = Files.createDirectories(root.resolve("data"));
         Files.writeString(data.resolve("file"), "shared\n");

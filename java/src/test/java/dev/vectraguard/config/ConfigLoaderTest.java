@@ -201,6 +201,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anApostropheWithinAWordIsNoQuote() {
+        String message = "runtime docker cannot give restricted networking (vg's egress policy needs the native runtime): "
+                + "use --network none, or run with the engine's full network instead";
+        assertEquals(message, ConfigException.shown(message));
+        String quoted = "'sandbox.x' (got 'it's " + "y".repeat(100) + "')";
+        assertEquals("'sandbox.x' (got 'it's " + "y".repeat(75) + "...')", ConfigException.shown(quoted));
+    }
+
+    @Test
     void vectraGuardKeysWithoutEffectWarnAndAliasesApply() throws Exception {
         LoadedConfig loaded = ConfigLoader.loadText("up.yaml", """
                 guard_level:

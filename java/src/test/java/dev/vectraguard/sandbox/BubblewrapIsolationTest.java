@@ -50,7 +50,7 @@ class BubblewrapIsolationTest {
         Path ws = IsolationChecks.tempDir("ws");
         IsolationChecks.Result r = IsolationChecks.run(SecurityLevel.PERMISSIVE, ws,
                 "id -u; grep -E '^Cap(Prm|Eff|Bnd|Amb)' /proc/self/status; grep NoNewPrivs /proc/self/status");
-        int caller = Sandbox.callerIds()[0];
+        int caller = CallerAccount.ids()[0];
         String uid = Integer.toString(caller == 0 ? IsolationChecks.WORKSPACE_OWNER : caller);
         assertEquals(uid + "\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"
                 + "CapAmb:\t0000000000000000\nNoNewPrivs:\t1\n", r.stdout(), r.toString());
@@ -58,7 +58,7 @@ class BubblewrapIsolationTest {
 
     @Test
     void aRootCallerWithARootOwnedWorkspaceIsRefused() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "only root's command is moved to another uid");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "only root's command is moved to another uid");
         Path ws = Files.createTempDirectory("vg-root-ws-");
         try {
             SandboxException e = assertThrows(SandboxException.class, () -> IsolationChecks.run(
@@ -95,7 +95,7 @@ class BubblewrapIsolationTest {
 
     @Test
     void isolationHoldsForAnUnprivilegedUser() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it switches to the user vgtest)");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "runs only as root (it switches to the user vgtest)");
         int[] ids = TestUsers.vgtest();
         IsolationChecks.runAsUser(ids, IsolationChecks.homeOf(ids), Map.of("vg.test.runtime", BubblewrapRuntime.NAME),
                 Map.of());

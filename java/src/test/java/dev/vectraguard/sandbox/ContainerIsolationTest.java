@@ -26,7 +26,7 @@ abstract class ContainerIsolationTest {
 
     @Test
     void isolationHolds() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it starts the tests' own engine)");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "runs only as root (it starts the tests' own engine)");
         Optional<TestEngines.Engine> engine = engine();
         Assumptions.assumeTrue(engine.isPresent(), () -> "the engine cannot start here: " + whyMissing());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

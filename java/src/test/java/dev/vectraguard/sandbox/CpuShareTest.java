@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ class CpuShareTest {
         Path ws = IsolationChecks.tempDir("cpu-share");
         String marker = "vg-spin-" + System.nanoTime();
         String spin = "perl -e '1 while 1' " + marker;
-        try (SandboxProcess process = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
+        try (SandboxProcess process = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
                 List.of("sh", "-c", spin + " & " + spin + " & wait")).build())) {
             List<Long> spinners = List.of();
             for (int i = 0; i < 200 && spinners.size() < 2; i++) {

@@ -3,6 +3,7 @@ package dev.vectraguard.sandbox;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.egress.Cidr;
 import dev.vectraguard.egress.EgressPolicy;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -205,7 +206,7 @@ public final class EgressChecks {
     static void nothingListens() throws Exception {
         Path ws = IsolationChecks.tempDir("egress");
         List<String> before = listening();
-        try (SandboxProcess process = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
+        try (SandboxProcess process = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
                 List.of("sh", "-c", CURL + "http://" + NAMED + ":" + PORT + "/ >/dev/null; echo up; exec sleep 30")).build())) {
             byte[] up = process.stdout().readNBytes(3);
             expect(new String(up, StandardCharsets.US_ASCII).equals("up\n"), "the sandbox did not start");
@@ -372,7 +373,7 @@ public final class EgressChecks {
     }
 
     private static String peer(SandboxSpec.Builder spec) throws Exception {
-        try (SandboxProcess process = Sandbox.start(spec.build())) {
+        try (SandboxProcess process = new NativeRuntime().start(spec.build())) {
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
             String out = readAll(process.stdout());
             process.waitFor();
@@ -394,7 +395,7 @@ public final class EgressChecks {
     static Run run(SecurityLevel level, Path ws, EgressPolicy policy, String script) throws Exception {
         SandboxSpec spec = IsolationChecks.spec(level, ws, List.of("sh", "-c", script)).egressPolicy(policy).build();
         expect(spec.network() == NetworkMode.RESTRICTED, "not restricted at " + level);
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = new NativeRuntime().start(spec)) {
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.stdout()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.stderr()));
             int status = process.waitFor();

@@ -38,7 +38,7 @@ class EgressTest {
 
     @BeforeAll
     static void namespaces() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "needs root to make test network namespaces");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "needs root to make test network namespaces");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
                 || Files.isExecutable(Path.of("/usr/bin/ip")), "needs iproute2 (ip)");
         classpath = PortableClasspath.create();

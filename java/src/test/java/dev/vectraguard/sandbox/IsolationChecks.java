@@ -1,23 +1,21 @@
 package dev.vectraguard.sandbox;
 
 import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
+import dev.vectraguard.sandbox.namespace.NamespacePoolChecks;
 import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.container.ContainerRuntime;
 import dev.vectraguard.sandbox.container.DockerRuntime;
 import dev.vectraguard.sandbox.container.PodmanRuntime;
 import dev.vectraguard.testing.PortableClasspath;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -100,7 +96,7 @@ public final class IsolationChecks {
     }
 
     /** What a sandboxed command did. */
-    record Result(int status, String stdout, String stderr) {
+    public record Result(int status, String stdout, String stderr) {
         @Override
         public String toString() {
             return "status " + status + ", stdout [" + stdout.strip() + "], stderr [" + stderr.strip() + "]";
@@ -121,10 +117,8 @@ public final class IsolationChecks {
         checks.add(new Check("/proc/1/root does not lead outside", IsolationChecks::procRootContained));
         checks.add(new Check("inherited file descriptors are closed", IsolationChecks::inheritedFdsClosed));
         checks.add(new Check("no network in none mode", IsolationChecks::noNetwork));
-        if (runtime instanceof NativeRuntime) { // the native runtime's namespace pool
-            checks.add(new Check("namespaces made ahead: a network of its own per sandbox", IsolationChecks::preparedNamespaces));
-            checks.add(new Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
-                    IsolationChecks::namespacesReusedOnlyWhenClean));
+        if (runtime instanceof NativeRuntime) {
+            checks.addAll(NamespacePoolChecks.all());
         }
         checks.add(new Check("only the given environment is visible", IsolationChecks::environmentExact));
         checks.add(new Check("double-forked process does not survive", IsolationChecks::noOrphans));
@@ -173,7 +167,7 @@ public final class IsolationChecks {
     static void homeLeavesNothing() throws Exception {
         Path ws = tempDir("ws");
         String marker = "vg-probe-" + System.nanoTime();
-        Path home = Sandbox.homeDirectory(Map.of());
+        Path home = CallerAccount.homeDirectory(Map.of());
         Result r = run(SecurityLevel.STRICT, ws, "echo x > \"$HOME/" + marker + "\"; cat \"$HOME/" + marker + "\"");
         expect(!Files.exists(home.resolve(marker)), "file written to the real home " + home);
         expect(r.status == 0, "home should be a private writable tmpfs: " + r);
@@ -336,113 +330,6 @@ public final class IsolationChecks {
         }
     }
 
-    /**
-     * From the second sandbox of a JVM on, the user and network namespaces are made ahead of time
-     * (NamespacePool): each sandbox must still get a network of its own. The sandboxes stay alive
-     * together while their namespaces are compared (a freed namespace's inode number is reused).
-     */
-    static void preparedNamespaces() throws Exception {
-        Path ws = tempDir("ws");
-        String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-        long servedBefore = NamespacePool.served();
-        List<SandboxProcess> running = new ArrayList<>();
-        Set<String> networks = new HashSet<>();
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            String script = "readlink /proc/self/ns/net; "
-                    + "echo x > /dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo reached-host; "
-                    + "perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 1, LocalAddr => \"127.0.0.1\") or die; "
-                    + "IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $s->sockport) or die; print \"own-loopback\\n\"'; "
-                    + "echo done; exec sleep 30";
-            for (int i = 0; i < 5; i++) {
-                SandboxProcess process = runtime.start(spec(SecurityLevel.BALANCED, ws, List.of("bash", "-c", script)).build());
-                running.add(process);
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.stdout(), StandardCharsets.UTF_8));
-                List<String> lines = new ArrayList<>();
-                for (String line; (line = out.readLine()) != null && !line.equals("done"); ) {
-                    lines.add(line);
-                }
-                expect(lines.size() == 2 && lines.get(1).equals("own-loopback"), "run " + i + ": " + lines);
-                networks.add(lines.getFirst());
-                Thread.sleep(30); // time for the next pair to be made
-            }
-        } finally {
-            for (SandboxProcess process : running) {
-                process.close();
-            }
-        }
-        expect(NamespacePool.served() > servedBefore, "no sandbox was started from prepared namespaces");
-        expect(networks.size() == 5 && !networks.contains(hostNet) && networks.stream().allMatch(n -> n.startsWith("net:[")),
-                "every sandbox needs a network namespace of its own: " + networks + " (host " + hostNet + ")");
-    }
-
-    /**
-     * The namespaces of an ended sandbox serve a later one (NamespacePool.giveBack), but only when it
-     * left nothing in its network namespace. Seen from outside: the test holds the network namespace
-     * of each sandbox open (so no inode number is recycled) and finds a later sandbox in the same one;
-     * then a sandbox leaves a connection in TIME_WAIT on a fixed port, and no later sandbox sees that
-     * connection or is refused that port.
-     */
-    static void namespacesReusedOnlyWhenClean() throws Exception {
-        Path ws = tempDir("ws");
-        long reusedBefore = NamespacePool.reused();
-        List<FileChannel> held = new ArrayList<>();
-        try {
-            Set<String> seen = new HashSet<>();
-            boolean again = false;
-            for (int i = 0; i < 12 && !again; i++) {
-                again = !seen.add(heldNetwork(SecurityLevel.BALANCED, ws, held));
-            }
-            expect(again && NamespacePool.reused() > reusedBefore, "no sandbox ran in the namespaces of an ended one "
-                    + "(reused " + (NamespacePool.reused() - reusedBefore) + ")");
-            // paranoid: never in the namespaces of an earlier sandbox
-            Set<String> paranoid = new HashSet<>();
-            for (int i = 0; i < 4; i++) {
-                String name = heldNetwork(SecurityLevel.PARANOID, ws, held);
-                expect(!seen.contains(name) && paranoid.add(name), "paranoid sandbox " + i + " ran in used namespaces");
-            }
-        } finally {
-            for (FileChannel channel : held) {
-                channel.close();
-            }
-        }
-
-        int port = 47000 + (int) (ProcessHandle.current().pid() % 1000);
-        String bind = "$l = IO::Socket::INET->new(Listen => 1, LocalAddr => \"127.0.0.1\", LocalPort => " + port
-                + ", ReuseAddr => 0) or die \"bind: $!\\n\"; ";
-        String timeWait = "perl -MIO::Socket::INET -e '" + bind
-                + "$c = IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => " + port + ") or die \"connect: $!\\n\"; "
-                + "$s = $l->accept or die; close $s; sysread($c, $b, 1); close $c; print \"left\\n\"'; "
-                + "grep -c ' 06 ' /proc/net/tcp";
-        long servedBefore = NamespacePool.served();
-        Result dirty = run(SecurityLevel.BALANCED, ws, timeWait);
-        SandboxCleanup.awaitIdle();
-        expect(dirty.status == 0 && dirty.stdout.equals("left\n1\n"), "the TIME_WAIT connection was not made: " + dirty);
-        expect(NamespacePool.served() > servedBefore, "the sandbox did not run in reusable namespaces");
-        // every TCP socket but vg's relay listener (127.0.0.1:1, listening) of restricted networking
-        String after = "perl -MIO::Socket::INET -e '" + bind + "print \"bound\\n\"'; tail -n +2 /proc/net/tcp | grep -vc ': 0100007F:0001 00000000:0000 0A ' || true";
-        for (int i = 0; i < 3; i++) {
-            Result later = run(SecurityLevel.BALANCED, ws, after);
-            SandboxCleanup.awaitIdle();
-            expect(later.status == 0 && later.stdout.equals("bound\n0\n"),
-                    "run " + i + " after the TIME_WAIT sees it (namespaces reused although not empty): " + later);
-        }
-    }
-
-    /**
-     * Runs one sandbox of {@code level} until its cleanup is done; its network namespace stays open in
-     * {@code held} (so no later namespace gets its inode number). Returns the namespace's name.
-     */
-    private static String heldNetwork(SecurityLevel level, Path ws, List<FileChannel> held) throws Exception {
-        String name;
-        try (SandboxProcess process = runtime.start(spec(level, ws, List.of("sleep", "5")).build())) {
-            Path net = Path.of("/proc", Integer.toString(process.pid()), "ns", "net");
-            held.add(FileChannel.open(net));
-            name = Files.readSymbolicLink(net).toString();
-        }
-        SandboxCleanup.awaitIdle();
-        return name;
-    }
-
     static void environmentExact() throws Exception {
         Path ws = tempDir("ws");
         SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("/usr/bin/env"))
@@ -546,13 +433,13 @@ public final class IsolationChecks {
         Path ws = tempDir("ws");
         SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("perl", "-e", "my @a; push @a, 'x' x 1048576 while 1;"))
                 .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build();
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = new NativeRuntime().start(spec)) {
             int status = process.waitFor();
             expect(status != 0, "the greedy command succeeded under a 256 MiB limit");
             expect(process.memoryLimitHit(), "not seen as hitting the memory limit (" + process.limitsDescription()
                     + "): status " + status + ", largest process " + process.peakMemoryBytes() / (1024 * 1024) + " MiB");
         }
-        try (SandboxProcess modest = Sandbox.start(spec(SecurityLevel.STRICT, ws, List.of("sh", "-c", "exit 3"))
+        try (SandboxProcess modest = new NativeRuntime().start(spec(SecurityLevel.STRICT, ws, List.of("sh", "-c", "exit 3"))
                 .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build())) {
             expect(modest.waitFor() == 3 && !modest.memoryLimitHit(), "a small failing command is not a memory limit hit");
         }
@@ -810,7 +697,7 @@ public final class IsolationChecks {
      * On bubblewrap the checks run without restricted networking (it refuses it) and at strict and
      * paranoid without Landlock (allow_weaker_fallback): what they check must hold all the same.
      */
-    static SandboxSpec.Builder spec(SecurityLevel level, Path ws, List<String> command) {
+    public static SandboxSpec.Builder spec(SecurityLevel level, Path ws, List<String> command) {
         return SandboxSpec.builder(command)
                 .workspace(ws)
                 .securityLevel(level)
@@ -824,7 +711,7 @@ public final class IsolationChecks {
                 .stderr(Stdio.PIPE);
     }
 
-    static Result run(SecurityLevel level, Path ws, String script) throws Exception {
+    public static Result run(SecurityLevel level, Path ws, String script) throws Exception {
         return run(level, ws, script, "sh");
     }
 
@@ -860,7 +747,7 @@ public final class IsolationChecks {
         }
     }
 
-    static Path tempDir(String prefix) throws IOException {
+    public static Path tempDir(String prefix) throws IOException {
         Path dir = Files.createTempDirectory("vg-" + prefix + "-");
         if (bubblewrap() && prefix.equals("ws") && (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
             Files.setAttribute(dir, "unix:uid", WORKSPACE_OWNER);
@@ -890,10 +777,15 @@ public final class IsolationChecks {
         return found;
     }
 
-    static void expect(boolean condition, String message) {
+    public static void expect(boolean condition, String message) {
         if (!condition) {
             throw new AssertionError(message);
         }
+    }
+
+    /** Waits until the background cleanup of the sandboxes closed so far has run. */
+    public static void awaitCleanup() throws Exception {
+        SandboxCleanup.awaitIdle();
     }
 
     /** Runs every check and prints {@code PASS name} or {@code FAIL name: reason}; used as an unprivileged child. */

@@ -25,7 +25,7 @@ class PodmanIsolationTest extends ContainerIsolationTest {
 
     @Test
     void isolationHoldsForRootlessPodman() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it switches to the user vgtest)");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "runs only as root (it switches to the user vgtest)");
         int[] ids = TestUsers.vgtest();
         Path home = IsolationChecks.homeOf(ids);
         TestEngines.Engine engine = TestEngines.rootlessPodman("vgtest", ids, home);

@@ -1,6 +1,7 @@
 package dev.vectraguard.sandbox;
 
 import dev.vectraguard.probe.CgroupProbe;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ class ResourceReuseTest {
     /** Child JVM: runs one sandbox and exits (normally: the shutdown hook cleans up). */
     public static void main(String[] args) throws Exception {
         Path ws = IsolationChecks.tempDir("reuse-exit");
-        try (SandboxProcess process = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("true"))
+        try (SandboxProcess process = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("true"))
                 .limits(LIMITS).build())) {
             System.out.println("status " + process.waitFor() + " dirs " + process.resources().cgroupDirs().size());
         }
@@ -37,7 +38,7 @@ class ResourceReuseTest {
         assumeTrue(CgroupProbe.probe().usableForLimits(), "no usable cgroups for this user");
         Path ws = IsolationChecks.tempDir("reuse");
         List<Path> first;
-        try (SandboxProcess greedy = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
+        try (SandboxProcess greedy = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
                 List.of("perl", "-e", "$x = 'a' x (600*1024*1024); print \"allocated\\n\";")).limits(LIMITS).build())) {
             assertNotEquals(0, greedy.waitFor());
             assertTrue(greedy.memoryLimitHit(), "the greedy command was killed by the memory limit");
@@ -49,7 +50,7 @@ class ResourceReuseTest {
             assertTrue(Files.isDirectory(dir), dir + " kept for reuse");
             assertEquals("", Files.readString(dir.resolve("cgroup.procs")), dir + " is empty");
         }
-        try (SandboxProcess next = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
+        try (SandboxProcess next = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
                 List.of("sh", "-c", "cat /proc/self/cgroup")).limits(LIMITS).stdout(Stdio.PIPE).build())) {
             String cgroups = new String(next.stdout().readAllBytes());
             assertEquals(0, next.waitFor());
@@ -81,7 +82,7 @@ class ResourceReuseTest {
         assumeTrue(CgroupProbe.probe().usableForLimits(), "no usable cgroups for this user");
         Path ws = IsolationChecks.tempDir("sweep");
         Path parent;
-        try (SandboxProcess process = Sandbox.start(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("true"))
+        try (SandboxProcess process = new NativeRuntime().start(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("true"))
                 .limits(LIMITS).build())) {
             assertEquals(0, process.waitFor());
             parent = process.resources().cgroupDirs().getFirst().getParent();

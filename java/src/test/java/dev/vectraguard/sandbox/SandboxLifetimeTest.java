@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -27,7 +29,7 @@ class SandboxLifetimeTest {
             try {
                 SandboxSpec spec = SandboxSpec.builder("sleep", "61." + args[0]).workspace(ws)
                         .environment(Map.of("PATH", "/usr/bin:/bin")).stdin(Stdio.DISCARD).build();
-                Sandbox.start(spec);
+                new NativeRuntime().start(spec);
             } catch (SandboxException e) {
                 System.out.println("failed " + e.getMessage());
             }

@@ -14,7 +14,7 @@ class UnprivilegedIsolationTest {
 
     @Test
     void isolationHoldsForAnUnprivilegedUser() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0,
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0,
                 "runs only as root (it switches to uid 65534); as a normal user SandboxIsolationTest already is this test");
         IsolationChecks.runAsUser(NOBODY, IsolationChecks.homeOf(NOBODY), Map.of(), Map.of());
     }

@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ public final class WritableLocationChecks {
     }
 
     static Path accountHome() throws Exception {
-        return Sandbox.accountHome(Sandbox.callerIds()[0]);
+        return CallerAccount.accountHome(CallerAccount.ids()[0]);
     }
 
     static void systemDirectoriesRefused() throws Exception {
@@ -181,7 +183,7 @@ public final class WritableLocationChecks {
 
     /** The spec must be refused with exit code 125 and one line naming {@code named}; {@code mustNotExist} stays absent. */
     private static void refused(SandboxSpec spec, Path named, Path mustNotExist) throws Exception {
-        try (SandboxProcess process = Sandbox.start(spec)) {
+        try (SandboxProcess process = new NativeRuntime().start(spec)) {
             String out = new String(process.stdout().readAllBytes());
             int status = process.waitFor();
             throw new AssertionError("not refused: " + spec.workspace() + " " + spec.bindMounts() + " " + spec.cacheDirs()

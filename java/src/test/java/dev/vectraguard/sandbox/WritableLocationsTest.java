@@ -30,9 +30,9 @@ class WritableLocationsTest {
 
     @Test
     void asANormalUserWithAHome() throws Exception {
-        Assumptions.assumeTrue(Sandbox.callerIds()[0] == 0, "runs only as root (it switches to the user " + USER + ")");
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "runs only as root (it switches to the user " + USER + ")");
         int uid = ensureUser(USER);
-        String home = Sandbox.accountHome(uid).toString();
+        String home = CallerAccount.accountHome(uid).toString();
         try (PortableClasspath classpath = PortableClasspath.create()) {
             ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -5,15 +5,16 @@ import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.RLimit;
 import dev.vectraguard.sandbox.CacheLayers;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.sandbox.MountPlanner;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceControl;
 import dev.vectraguard.sandbox.Runtime;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.SpecChecks;
 import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.WatchedProcess;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
@@ -130,7 +131,7 @@ public final class BubblewrapRuntime implements Runtime {
 
     @Override
     public void check(SandboxSpec spec) throws SandboxException {
-        Sandbox.check(spec);
+        SpecChecks.check(spec);
         refuseShortfall(spec);
     }
 
@@ -153,7 +154,7 @@ public final class BubblewrapRuntime implements Runtime {
         if (spec.command().getFirst().isEmpty()) {
             throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
         }
-        Sandbox.check(spec);
+        SpecChecks.check(spec);
         refuseShortfall(spec);
         List<String> notices = new ArrayList<>();
         shortfall(spec).ifPresent(missing -> notices.add("without " + missing + " (bubblewrap)"));
@@ -170,12 +171,12 @@ public final class BubblewrapRuntime implements Runtime {
         for (Map.Entry<String, String> variable : environment.entrySet()) {
             requireUtf8("variable " + variable.getKey(), variable.getKey() + variable.getValue());
         }
-        Path home = Sandbox.homeDirectory(spec.environment());
+        Path home = CallerAccount.homeDirectory(spec.environment());
         environment.put("HOME", home.toString());
 
-        int[] caller = Sandbox.callerIds();
+        int[] caller = CallerAccount.ids();
         int[] ids = caller[0] == 0 ? unprivilegedIds(spec.workspace()) : caller;
-        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, Sandbox.accountHome(caller[0]),
+        MountPlanner.FilesystemPlan plan = MountPlanner.plan(spec, home, CallerAccount.accountHome(caller[0]),
                 spec.workingDirectory(), CacheLayers.create(List.of(), home), ToolConfigCopies.NONE);
         requireExecutable(spec.command().getFirst(), environment.getOrDefault("PATH", DEFAULT_PATH), plan.cwd());
         byte[] seccomp = SeccompProfiles.compiled(spec.seccompProfile());

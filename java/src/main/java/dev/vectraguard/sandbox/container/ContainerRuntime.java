@@ -2,15 +2,16 @@ package dev.vectraguard.sandbox.container;
 
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
+import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.sandbox.HostMounts;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.Runtime;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.SpecChecks;
 import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.WatchedProcess;
 
@@ -138,7 +139,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
     @Override
     public void check(SandboxSpec spec) throws SandboxException {
-        Sandbox.check(spec);
+        SpecChecks.check(spec);
         refuseShortfall(spec);
     }
 
@@ -159,7 +160,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         if (spec.command().getFirst().isEmpty()) {
             throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
         }
-        Sandbox.check(spec);
+        SpecChecks.check(spec);
         refuseShortfall(spec);
         List<String> notices = new ArrayList<>();
         NetworkMode network = spec.network();
@@ -178,7 +179,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         requireImage(engine, engineEnvironment);
         HostMounts.Plan plan = HostMounts.of(spec);
         int[] ids = callerIds();
-        Path home = Sandbox.homeDirectory(spec.environment());
+        Path home = CallerAccount.homeDirectory(spec.environment());
         Map<String, String> environment = new TreeMap<>(spec.environment());
         environment.put("HOME", home.toString());
 

@@ -3,22 +3,39 @@ package dev.vectraguard.sandbox.namespace;
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.sandbox.Runtime;
-import dev.vectraguard.sandbox.Sandbox;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SpecChecks;
 
 import java.util.Optional;
 
 /**
- * vg's own sandbox, built by its C core ({@link Sandbox}): new user, mount, pid, ipc, uts, cgroup
- * and (unless the network is full) network namespaces with the caller's own ids, a fresh tmpfs
- * root, Landlock rules mirroring the mounts, the level's capability set and seccomp filter, the
- * append-only caches, and restricted networking through vg's egress policy. It gives every level
- * in full where the kernel has unprivileged user namespaces; strict and paranoid also need Landlock.
+ * vg's own sandbox, built by its C core: new user, mount, pid, ipc, uts, cgroup and (unless the
+ * network is full) network namespaces with the caller's own ids, a fresh tmpfs root, Landlock rules
+ * mirroring the mounts, the level's capability set and seccomp filter, the append-only caches, and
+ * restricted networking through vg's egress policy. It gives every level in full where the kernel
+ * has unprivileged user namespaces; strict and paranoid also need Landlock.
  */
 public final class NativeRuntime implements Runtime {
     public static final String NAME = "native";
+
+    /**
+     * Whether the native core could be loaded on this machine (no kernel probe, unlike
+     * {@link #unavailableReason()}); {@link #coreUnavailableReason()} says why not.
+     */
+    public static boolean coreLoaded() {
+        return NativeCore.available();
+    }
+
+    public static String coreUnavailableReason() {
+        return NativeCore.unavailableReason().orElse("");
+    }
+
+    /** Whether {@code failure} says the kernel refused this user the sandbox's namespaces (nothing ran). */
+    public static boolean namespacesRefused(SandboxException failure) {
+        return failure.getMessage() != null && failure.getMessage().startsWith(NativeLauncher.NAMESPACES_REFUSED);
+    }
 
     @Override
     public String name() {
@@ -28,8 +45,8 @@ public final class NativeRuntime implements Runtime {
     /** The native core cannot be loaded, or the kernel refuses this user a user namespace (probed: a few ms). */
     @Override
     public Optional<String> unavailableReason() {
-        if (!Sandbox.available()) {
-            return Optional.of(Sandbox.unavailableReason());
+        if (!coreLoaded()) {
+            return Optional.of(coreUnavailableReason());
         }
         try {
             return NativeCore.probe().userNamespaces() ? Optional.empty()
@@ -52,11 +69,11 @@ public final class NativeRuntime implements Runtime {
 
     @Override
     public void check(SandboxSpec spec) throws SandboxException {
-        Sandbox.check(spec);
+        SpecChecks.check(spec);
     }
 
     @Override
     public SandboxProcess start(SandboxSpec spec) throws SandboxException {
-        return Sandbox.start(spec);
+        return NativeLauncher.start(spec);
     }
 }

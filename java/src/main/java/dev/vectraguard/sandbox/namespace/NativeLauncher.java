@@ -1,4 +1,4 @@
-package dev.vectraguard.sandbox;
+package dev.vectraguard.sandbox.namespace;
 
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.egress.EgressSession;
@@ -10,6 +10,21 @@ import dev.vectraguard.nativecore.NativeProcess;
 import dev.vectraguard.nativecore.PreparedNamespaces;
 import dev.vectraguard.nativecore.SpawnRequest;
 import dev.vectraguard.nativecore.vg_core_h;
+import dev.vectraguard.sandbox.CacheLayers;
+import dev.vectraguard.sandbox.CallerAccount;
+import dev.vectraguard.sandbox.Capability;
+import dev.vectraguard.sandbox.LandlockAccess;
+import dev.vectraguard.sandbox.MountPlanner;
+import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.ResourceControl;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.SecurityProfile;
+import dev.vectraguard.sandbox.SpecChecks;
+import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.WatchedProcess;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigFiles;
 
@@ -18,9 +33,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +40,17 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Starts commands in the native sandbox. See {@link SandboxSpec} for an example.
+ * Starts commands in the native sandbox through vg's C core (see {@link NativeRuntime}).
  *
  * <p>Every sandbox gets its own user, mount, pid, ipc, uts and cgroup namespaces (and network
  * namespace unless the network is full), a fresh root with the system directories read-only or as a
  * throwaway overlay, the workspace and caches writable, no capabilities beyond the level's set,
  * Landlock rules mirroring the mounts, a seccomp filter and resource limits.
  */
-public final class Sandbox {
+final class NativeLauncher {
     /** Hidden (empty) with restricted networking, so that every lookup asks vg's DNS. */
     private static final List<String> RESOLVER_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final Path PASSWD = Path.of("/etc/passwd");
     /** The Landlock ABI that scopes abstract unix sockets and signals to the sandbox. */
     private static final int LANDLOCK_SCOPE_ABI = 6;
     /** The Landlock ABI that refuses TCP connect and bind (Linux 6.7). */
@@ -49,79 +60,7 @@ public final class Sandbox {
     /** The start of the message of a sandbox refused its namespaces (user namespaces restricted or off). */
     static final String NAMESPACES_REFUSED = "sandbox setup failed: cannot create namespaces";
 
-    /** The host's system directories, which every sandbox shows read-only or as a throwaway overlay. */
-    public static final List<String> SYSTEM_DIRS = MountPlanner.SYSTEM_DIRS;
-
-    private Sandbox() {}
-
-    /** Whether {@code failure} says the kernel refused this user the sandbox's namespaces (nothing ran). */
-    public static boolean namespacesRefused(SandboxException failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith(NAMESPACES_REFUSED);
-    }
-
-    /** Whether the native sandbox can run on this machine; {@link #unavailableReason()} says why not. */
-    public static boolean available() {
-        return NativeCore.available();
-    }
-
-    public static String unavailableReason() {
-        return NativeCore.unavailableReason().orElse("");
-    }
-
-    /**
-     * The checks of {@link #start} that need only the spec (nothing is started or created): the
-     * network allowed at the level, the seccomp profile. {@code vg config validate} runs them.
-     */
-    public static void check(SandboxSpec spec) throws SandboxException {
-        allowedNetwork(spec);
-        if (NativeCore.available()) {
-            SeccompProfiles.compiled(spec.seccompProfile());
-        } else {
-            SeccompProfiles.load(spec.seccompProfile());
-        }
-    }
-
-    /** The check of {@link #start} on the spec's workspace (a system directory, your home...). */
-    public static void checkWorkspace(SandboxSpec spec) throws SandboxException {
-        Path home = homeDirectory(spec.environment());
-        MountPlanner.realWorkspace(spec.workspace(), WritableLocations.of(accountHome(callerIds()[0]), home));
-    }
-
-    /** The network the spec asks for, refused when it is more than its level allows. */
-    private static NetworkMode allowedNetwork(SandboxSpec spec) throws SandboxException {
-        SecurityProfile profile = spec.profile();
-        NetworkMode requested = spec.requestedNetwork() == null ? profile.network() : spec.requestedNetwork();
-        if (requested.ordinal() > profile.network().ordinal()) {
-            throw new SandboxException("network '" + requested.label() + "' is not allowed at security level '"
-                    + profile.level().label() + "' (at most '" + profile.network().label() + "'); "
-                    + levelsAllowing(requested) + " allow" + (levelsAllowing(requested).contains(" or ") ? "" : "s")
-                    + " it (--security-level " + strictestLevelAllowing(requested).label() + ")");
-        }
-        return requested;
-    }
-
-    /** The security levels whose profile allows {@code network}, e.g. "permissive" or "balanced or strict". */
-    static String levelsAllowing(NetworkMode network) {
-        List<String> levels = new ArrayList<>();
-        for (SecurityLevel level : SecurityLevel.values()) {
-            if (SecurityProfile.of(level).network().ordinal() >= network.ordinal()) {
-                levels.add(level.label());
-            }
-        }
-        return levels.size() == 1 ? levels.getFirst()
-                : String.join(", ", levels.subList(0, levels.size() - 1)) + " or " + levels.getLast();
-    }
-
-    /** The strictest level whose profile still allows {@code network}. */
-    static SecurityLevel strictestLevelAllowing(NetworkMode network) {
-        SecurityLevel strictest = SecurityLevel.PERMISSIVE;
-        for (SecurityLevel level : SecurityLevel.values()) {
-            if (SecurityProfile.of(level).network().ordinal() >= network.ordinal()) {
-                strictest = level;
-            }
-        }
-        return strictest;
-    }
+    private NativeLauncher() {}
 
     /**
      * Starts the command of {@code spec} in a new sandbox.
@@ -129,23 +68,23 @@ public final class Sandbox {
      * @throws SandboxException when the sandbox cannot be set up (exit code 125), the command is not
      *                          found (127) or not executable (126); the message is one line
      */
-    public static SandboxProcess start(SandboxSpec spec) throws SandboxException {
+    static SandboxProcess start(SandboxSpec spec) throws SandboxException {
         return start(spec, () -> { });
     }
 
     /** {@link #start(SandboxSpec)}, running {@code afterPlanning} between the mount plan and the spawn (tests). */
     static SandboxProcess start(SandboxSpec spec, Runnable afterPlanning) throws SandboxException {
         if (!NativeCore.available()) {
-            throw new SandboxException("native sandbox unavailable: " + unavailableReason());
+            throw new SandboxException("native sandbox unavailable: " + NativeRuntime.coreUnavailableReason());
         }
         if (spec.command().getFirst().isEmpty()) {
             throw new SandboxException("the command name is empty: nothing to run", SandboxException.NOT_FOUND);
         }
         List<String> notices = new ArrayList<>();
-        allowedNetwork(spec);
+        SpecChecks.allowedNetwork(spec);
 
-        Path home = homeDirectory(spec.environment());
-        int[] ids = callerIds();
+        Path home = CallerAccount.homeDirectory(spec.environment());
+        int[] ids = CallerAccount.ids();
         CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), home);
         notices.addAll(cacheLayers.notices());
         ToolConfigCopies toolConfigs = ToolConfigFiles.write(home, spec.toolConfig(), Path.of(System.getProperty("java.io.tmpdir")));
@@ -165,7 +104,7 @@ public final class Sandbox {
         MountPlanner.FilesystemPlan plan;
         byte[] seccomp;
         try {
-            plan = MountPlanner.plan(spec, home, accountHome(ids[0]), spec.workingDirectory(), cacheLayers, toolConfigs);
+            plan = MountPlanner.plan(spec, home, CallerAccount.accountHome(ids[0]), spec.workingDirectory(), cacheLayers, toolConfigs);
             seccomp = restricted ? SeccompProfiles.compiledForEgress(spec.seccompProfile())
                     : SeccompProfiles.compiled(spec.seccompProfile());
             afterPlanning.run();
@@ -267,15 +206,15 @@ public final class Sandbox {
             if (network != NetworkMode.FULL) {
                 NamespacePool.replenish(ids[0], ids[1], !reusableNamespaces);
             }
-            SandboxProcess.Namespaces namespacesAfter = prepared == null ? null
-                    : new SandboxProcess.Namespaces(prepared, reusableNamespaces);
+            PreparedNamespaces preparedUsed = prepared;
+            Runnable afterExit = prepared == null ? null : () -> NamespacePool.giveBack(preparedUsed, reusableNamespaces);
             closeAll(childEnds);
             childEnds.clear();
             if (egressPair != null) {
                 NativeCore.close(egressPair[0]);
                 parentEnds.remove(Integer.valueOf(egressPair[0]));
             }
-            return new SandboxProcess(WatchedProcess.of(process), resources, namespacesAfter, cacheLayers, egress, spec.timeout().orElse(null),
+            return SandboxProcess.ofNativeCore(WatchedProcess.of(process), resources, cacheLayers, egress, afterExit, spec.timeout().orElse(null),
                     stdinPipe == null ? null : output(stdinPipe[1]),
                     stdoutPipe == null ? null : input(stdoutPipe[0]),
                     stderrPipe == null ? null : input(stderrPipe[0]), notices);
@@ -406,52 +345,6 @@ public final class Sandbox {
     private static void closeAll(List<Integer> fds) {
         for (int fd : fds) {
             NativeCore.close(fd);
-        }
-    }
-
-    /** The home directory the sandbox shows (as an empty tmpfs): HOME of the environment, else of the caller. */
-    public static Path homeDirectory(Map<String, String> environment) {
-        String home = environment.get("HOME");
-        if (home == null || !home.startsWith("/")) {
-            home = Caller.current().environment().get("HOME");
-        }
-        if (home == null || !home.startsWith("/")) {
-            home = System.getProperty("user.home");
-        }
-        return Path.of(home).normalize();
-    }
-
-    /**
-     * The home directory of {@code uid} in /etc/passwd, whatever {@code $HOME} says (a command may
-     * point HOME elsewhere; the files to protect stay where the account has them). Accounts that
-     * /etc/passwd does not list (NSS, LDAP) get the JVM's user.home, which it took from getpwuid.
-     */
-    public static Path accountHome(int uid) throws SandboxException {
-        String passwd;
-        try {
-            passwd = new String(Files.readAllBytes(PASSWD), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException missing) {
-            passwd = "";
-        } catch (IOException e) {
-            throw new SandboxException("cannot read " + PASSWD + " for the home of uid " + uid + ": " + e.getMessage());
-        }
-        String id = Integer.toString(uid);
-        for (String line : passwd.split("\n")) {
-            String[] fields = line.split(":", -1);
-            if (fields.length >= 7 && fields[2].equals(id) && fields[5].startsWith("/")) {
-                return Path.of(fields[5]).normalize();
-            }
-        }
-        return Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
-    }
-
-    /** The caller's real uid and gid (owner of /proc/self). */
-    public static int[] callerIds() throws SandboxException {
-        try {
-            Path self = Path.of("/proc/self");
-            return new int[] {(Integer) Files.getAttribute(self, "unix:uid"), (Integer) Files.getAttribute(self, "unix:gid")};
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new SandboxException("cannot read the caller's uid/gid: " + e.getMessage());
         }
     }
 }

@@ -1,8 +1,13 @@
-package dev.vectraguard.sandbox;
+package dev.vectraguard.sandbox.namespace;
 
 import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.PreparedNamespaces;
+import dev.vectraguard.sandbox.Capability;
+import dev.vectraguard.sandbox.SandboxException;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SeccompProfiles;
+import dev.vectraguard.sandbox.SecurityLevel;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

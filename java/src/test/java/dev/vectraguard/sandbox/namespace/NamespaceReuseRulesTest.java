@@ -1,5 +1,8 @@
-package dev.vectraguard.sandbox;
+package dev.vectraguard.sandbox.namespace;
 
+import dev.vectraguard.sandbox.Capability;
+import dev.vectraguard.sandbox.SandboxSpec;
+import dev.vectraguard.sandbox.SecurityLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Which sandboxes may hand their user and network namespaces on to a later one (NamespacePool): only
  * those that could not change them beyond their sockets. That the pool reuses them, and only when
- * no socket is left, is checked on real sandboxes in IsolationChecks.
+ * no socket is left, is checked on real sandboxes in NamespacePoolChecks.
  */
 class NamespaceReuseRulesTest {
     @TempDir
