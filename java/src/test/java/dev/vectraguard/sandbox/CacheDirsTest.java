@@ -121,7 +121,7 @@ public class CacheDirsTest {
                 "the test directory's filesystem has no FS_TOPDIR_FL (not ext4)");
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cache = Files.createDirectories(home.resolve(".npm"));
-        try (SandboxProcess process = Sandbox.start(spec(home, cache, "true").build())) {
+        try (SandboxProcess process = new NativeRuntime().start(spec(dir, home, cache, "true").build())) {
             assertEquals(0, process.waitFor());
         }
         Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(CacheLayers.LAYERS_DIR).toString())
