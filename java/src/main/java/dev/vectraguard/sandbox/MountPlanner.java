@@ -132,7 +132,8 @@ public final class MountPlanner {
         addReadWrite(mounts, rules, bound, workspace, workspace);
         Path workdir = cwd.toAbsolutePath().normalize();
         for (Path projectConfig : new LinkedHashSet<>(List.of(workspace.resolve(PROJECT_CONFIG), workdir.resolve(PROJECT_CONFIG)))) {
-            if (projectConfig.startsWith(workspace) && Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
+            if (projectConfig.startsWith(workspace) && Files.exists(projectConfig)
+                    && Files.isRegularFile(projectConfig, LinkOption.NOFOLLOW_LINKS)) {
                 mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(), vg_core_h.VG_MF_READONLY() | vg_core_h.VG_MF_NO_SYMLINKS(),
                         projectConfig.toString(), projectConfig.toString(), null));
             }
@@ -210,8 +211,8 @@ public final class MountPlanner {
         for (Path dir : new LinkedHashSet<>(List.of(workspace, workdir))) {
             for (String name : HOST_ACTED_PATHS) {
                 Path path = dir.resolve(name);
-                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
+                if (!Files.exists(path)) {
+                    continue; // missing, or a dangling link: nothing to write through it (and no exception thrown)
                 }
                 try {
                     Path real = path.toRealPath();

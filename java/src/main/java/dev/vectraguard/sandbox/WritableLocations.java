@@ -2,7 +2,6 @@ package dev.vectraguard.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -57,9 +56,13 @@ record WritableLocations(Set<Path> homes, Path accountHome, Set<Path> credential
                 Collections.unmodifiableSet(credentials));
     }
 
-    /** {@code path} with its symlinks resolved; itself when it does not exist or cannot be resolved. */
+    /**
+     * {@code path} with its symlinks resolved; itself when it does not exist or cannot be resolved.
+     * (A dangling link resolves to nothing either way: asked following links, the check of a missing
+     * path throws no exception inside the JDK, and most credential paths are missing.)
+     */
     private static Path real(Path path) {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path)) {
             return path;
         }
         try {

@@ -7,13 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +25,6 @@ public final class ToolConfigFiles {
 
     /** Under HOME: the last filtered text of each file ({@link FilteredCache}), in vg's own cache. */
     static final String CACHE_DIR = ".cache/vectra-guard/tool-config";
-
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** A known file, relative to HOME, and the filter of its format. */
     record Known(String path, Supplier<ConfigFilter> filter) {}
@@ -58,8 +53,10 @@ public final class ToolConfigFiles {
     public record Copy(Path copy, Path target) {}
 
     /**
-     * Writes the copies of the known files under {@code home} that exist, into a new directory of
-     * {@code scratch} only the caller can enter; nothing with {@link ToolConfigMode#NONE}.
+     * The copies of the known files under {@code home} that exist, in a directory of {@code scratch}
+     * only the caller can enter ({@link ShownCopies}: one per JVM, a copy written again only when
+     * what it shows changed); nothing with {@link ToolConfigMode#NONE}. The caller gives them back
+     * with {@link ToolConfigCopies#delete()} once they are mounted.
      */
     public static ToolConfigCopies write(Path home, ToolConfigMode mode, Path scratch) {
         List<String> notices = new ArrayList<>();
@@ -70,53 +67,36 @@ public final class ToolConfigFiles {
         if (present.isEmpty()) {
             return ToolConfigCopies.NONE;
         }
-        Path dir;
-        try {
-            dir = runDirectory(scratch);
-        } catch (IOException e) {
-            return new ToolConfigCopies(null, List.of(), List.of("tool config files hidden: cannot make a directory in "
-                    + scratch + " (" + e.getMessage() + ")"));
-        }
-        FilteredCache cache = FilteredCache.in(home.resolve(CACHE_DIR));
+        ShownCopies shownCopies = ShownCopies.in(scratch);
+        FilteredCache cache = null;
         List<Copy> copies = new ArrayList<>();
         for (Known known : present) {
             Path source = home.resolve(known.path());
-            String shown = "~/" + known.path();
+            String shownPath = "~/" + known.path();
+            String key = mode + ":" + source;
+            String text;
             String content;
             try {
-                content = mode == ToolConfigMode.FULL ? read(source) : cache.filtered(known, read(source));
-            } catch (UnparseableConfig e) {
-                notices.add(shown + " hidden: it cannot be read as its format (" + e.getMessage() + ")");
-                continue;
-            } catch (IOException e) {
-                notices.add(shown + " hidden: " + e.getMessage());
-                continue;
-            }
-            Path copy = dir.resolve(Integer.toString(copies.size()));
-            try {
-                Files.writeString(copy, content, StandardCharsets.UTF_8);
-                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (IOException e) {
-                notices.add(shown + " hidden: cannot write its copy (" + e.getMessage() + ")");
-                continue;
-            }
-            copies.add(new Copy(copy, source));
-        }
-        return new ToolConfigCopies(dir, List.copyOf(copies), List.copyOf(notices));
-    }
-
-    /** A new directory only the caller can enter (named without SecureRandom, whose seeding slows the start). */
-    private static Path runDirectory(Path scratch) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path dir = scratch.resolve("vg-tool-config-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
-            try {
-                return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) {
-                    throw e; // left over by earlier processes of this pid
+                text = read(source);
+                content = mode == ToolConfigMode.FULL ? text : shownCopies.shownFor(key, text);
+                if (content == null) {
+                    cache = cache == null ? FilteredCache.in(home.resolve(CACHE_DIR)) : cache;
+                    content = cache.filtered(known, text);
                 }
+            } catch (UnparseableConfig e) {
+                notices.add(shownPath + " hidden: it cannot be read as its format (" + e.getMessage() + ")");
+                continue;
+            } catch (IOException e) {
+                notices.add(shownPath + " hidden: " + e.getMessage());
+                continue;
+            }
+            try {
+                copies.add(new Copy(shownCopies.acquire(key, text, content), source));
+            } catch (IOException e) {
+                notices.add(shownPath + " hidden: cannot write its copy in " + scratch + " (" + e.getMessage() + ")");
             }
         }
+        return new ToolConfigCopies(shownCopies, List.copyOf(copies), List.copyOf(notices));
     }
 
     /** The file as UTF-8 text: a larger file than {@link #MAX_BYTES}, a NUL or an invalid byte makes it unparseable. */
