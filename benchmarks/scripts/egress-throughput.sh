@@ -15,7 +15,8 @@ ROUNDS=${ROUNDS:-3}
 SIZE=${SIZE:-200000000}
 ID=$$
 C=vgbc$ID S=vgbs$ID
-cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "${WORK:-}" "${RUN:-}"; ip netns del "$C" 2>/dev/null || true; ip netns del "$S" 2>/dev/null || true; }
+source "$ROOT/benchmarks/scripts/private-server.sh"   # VG_SERVER: the server's runtime directory
+cleanup() { kill "${SERVER:-0}" 2>/dev/null || true; stop_private_server; rm -rf "${WORK:-}"; ip netns del "$C" 2>/dev/null || true; ip netns del "$S" 2>/dev/null || true; }
 trap cleanup EXIT
 ip netns add "$C"; ip netns add "$S"
 ip link add "vgc$ID" type veth peer name "vgs$ID"
@@ -32,16 +33,15 @@ exec 4>"$FIFO"
 rm -f "$FIFO"
 for _ in $(seq 100); do ip netns exec "$C" curl -s -o /dev/null http://198.51.100.1:8080/ && break; sleep 0.1; done
 WORK=$(mktemp -d /tmp/vg-bench-ws.XXXXXX)
-RUN=$(mktemp -d /tmp/vg-bench-run.XXXXXX)   # the server's runtime directory, outside the workspace
 URL=http://198.51.100.1:8080/bytes/$SIZE
 # Every round runs in one `ip netns exec` (one mount namespace), so that with VG_SERVER the server the
 # first vg exec starts (in the client namespace, its own runtime directory) serves the later ones: vg
 # serves only clients that share its namespaces. Without VG_SERVER vg runs in-process (a running
 # server of another tree, in the host's network namespace, would not serve it anyway).
-export ROOT ROUNDS URL WORK RUN VG_SERVER
+export ROOT ROUNDS URL WORK VG_SERVER
 ip netns exec "$C" bash -euo pipefail -c '
 if [[ -n $VG_SERVER ]]; then
-    export XDG_RUNTIME_DIR=$RUN VG_LAUNCHER=$ROOT/vg
+    export VG_LAUNCHER=$ROOT/vg
     VG=$ROOT/java/target/native/vg-client
     trap "$VG server stop >/dev/null 2>&1 || true" EXIT
     (cd "$WORK" && "$VG" exec -q -- curl -s -o /dev/null "$URL")   # warm-up, off the clock

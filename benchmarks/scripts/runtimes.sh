@@ -23,10 +23,9 @@ done
 WORK=$(mktemp -d /var/tmp/vg-runtimes.XXXXXX)
 chmod 755 "$WORK"
 DOCKERD_PID=
-mkdir -m 700 "$WORK/run"
-export XDG_RUNTIME_DIR=$WORK/run   # a vg server of this tree, not one another vg left running
+source "$ROOT/benchmarks/scripts/private-server.sh"
 cleanup() {
-    pgrep -f "dev.vectraguard.server.VgServer $WORK/run" | while read -r pid; do kill "$pid"; done || true
+    stop_private_server
     if [[ -n "$DOCKERD_PID" ]]; then
         kill "$DOCKERD_PID" 2>/dev/null || true
         for _ in $(seq 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
