@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define VG_CORE_ABI_VERSION 7
+#define VG_CORE_ABI_VERSION 8
 
 /* Setup steps, reported in vg_error.step. */
 #define VG_STEP_NONE 0
@@ -330,6 +330,24 @@ int32_t vg_connect_next(int32_t listener_fd, int32_t timeout_ms, vg_connect_requ
 /* Waits up to timeout_ms (-1 = forever) until one of `count` fds is readable or hung up (poll
  * POLLIN); revents[i] receives fd i's poll revents. Returns how many are ready (0 on timeout). */
 int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms, uint32_t *revents, vg_error *err);
+
+/* An epoll instance (EPOLL_CLOEXEC) for vg_epoll_watch/vg_epoll_next: one thread serves the
+ * descriptors of every sandbox; a descriptor is removed (vg_epoll_unwatch) from any thread, and
+ * may be closed at once after that (epoll holds no reference to it). Returns the fd. */
+int32_t vg_epoll_open(vg_error *err);
+
+/* Watches `count` fds for input (level-triggered EPOLLIN; hang-ups and errors are always
+ * reported), each reported with its token. All or none: on failure none stays watched. */
+int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err);
+
+/* Stops watching `count` fds; an fd not watched is no error. */
+void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count);
+
+/* Waits up to timeout_ms (-1 = forever) for watched fds; fills tokens[i] and events[i] (EPOLLIN,
+ * EPOLLHUP, EPOLLERR bits) for up to `capacity` (<= 64) of them. Returns how many (0 on timeout
+ * or a signal). */
+int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity,
+                      vg_error *err);
 
 /* Answers a request: errnum 0 lets the kernel do the connect as asked (only safe because the
  * sandbox's network namespace reaches nothing else), else connect() fails with errnum. */

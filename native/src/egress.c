@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -220,6 +221,54 @@ VG_API int32_t vg_poll_in(const int32_t *fds, uint32_t count, int32_t timeout_ms
     for (uint32_t i = 0; i < count; i++)
         revents[i] = (uint32_t)(uint16_t)p[i].revents;
     return ready;
+}
+
+VG_API int32_t vg_epoll_open(vg_error *err)
+{
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "epoll_create1", NULL);
+    return fd;
+}
+
+VG_API int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err)
+{
+    if (fds == NULL || tokens == NULL || count == 0)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "epoll watch", "fds");
+    for (uint32_t i = 0; i < count; i++) {
+        struct epoll_event event = {.events = EPOLLIN, .data.u64 = tokens[i]};
+        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fds[i], &event) < 0) {
+            int saved = errno;
+            while (i-- > 0)
+                epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fds[i], NULL);
+            return vg_fail(err, VG_STEP_EGRESS, saved, "epoll_ctl", "add");
+        }
+    }
+    return 0;
+}
+
+VG_API void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count)
+{
+    for (uint32_t i = 0; fds != NULL && i < count; i++)
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fds[i], NULL); /* ENOENT: not watched (any more) */
+}
+
+VG_API int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity,
+                             vg_error *err)
+{
+    if (tokens == NULL || events == NULL || capacity == 0 || capacity > 64)
+        return vg_fail(err, VG_STEP_ARGS, EINVAL, "epoll wait", "buffers");
+    struct epoll_event ready[64];
+    int n = epoll_wait(epoll_fd, ready, (int)capacity, timeout_ms);
+    if (n < 0 && errno == EINTR)
+        return 0;
+    if (n < 0)
+        return vg_fail(err, VG_STEP_EGRESS, errno, "epoll_wait", NULL);
+    for (int i = 0; i < n; i++) {
+        tokens[i] = ready[i].data.u64;
+        events[i] = ready[i].events;
+    }
+    return n;
 }
 
 /* Answers notification `id`: with `flags` SECCOMP_USER_NOTIF_FLAG_CONTINUE the kernel runs the call

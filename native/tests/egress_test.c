@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -346,6 +347,47 @@ static void test_datagram_roundtrip(void)
     close(client);
 }
 
+/* One epoll instance serves many descriptors: each reported with its token while readable, a
+ * hang-up reported, nothing reported once unwatched, and an unwatched fd closes at once. */
+static void test_epoll_tokens(void)
+{
+    vg_error e;
+    int ep = vg_epoll_open(&e);
+    CHECK(ep >= 0, "open: %s", e.detail);
+    int a[2], b[2];
+    CHECK(pipe2(a, O_CLOEXEC) == 0 && pipe2(b, O_CLOEXEC) == 0, "pipes");
+    int32_t fds[2] = {a[0], b[0]};
+    uint64_t watched_tokens[2] = {0x100000001ULL, 0x7ffffffffffffff2ULL};
+    CHECK(vg_epoll_watch(ep, fds, watched_tokens, 2, &e) == 0, "watch: %s", e.detail);
+    uint64_t tokens[4];
+    uint32_t events[4];
+    CHECK(vg_epoll_next(ep, 20, tokens, events, 4, &e) == 0, "nothing ready yet");
+    CHECK(write(b[1], "x", 1) == 1, "write");
+    int n = vg_epoll_next(ep, 2000, tokens, events, 4, &e);
+    CHECK(n == 1 && tokens[0] == watched_tokens[1] && (events[0] & EPOLLIN), "the readable one, by its token (%d)", n);
+    n = vg_epoll_next(ep, 20, tokens, events, 4, &e);
+    CHECK(n == 1 && tokens[0] == watched_tokens[1], "level-triggered: still readable (%d)", n);
+    close(a[1]);
+    n = vg_epoll_next(ep, 2000, tokens, events, 4, &e);
+    int hangup = 0;
+    for (int i = 0; i < n; i++)
+        hangup |= tokens[i] == watched_tokens[0] && (events[i] & EPOLLHUP);
+    CHECK(hangup, "the hang-up of the first, by its token (%d ready)", n);
+    vg_epoll_unwatch(ep, fds, 2);
+    CHECK(vg_epoll_next(ep, 20, tokens, events, 4, &e) == 0, "nothing reported once unwatched");
+    vg_epoll_unwatch(ep, fds, 2); /* again: no error */
+    int32_t bad[2] = {b[1], -1};
+    uint64_t bad_tokens[2] = {1, 2};
+    CHECK(vg_epoll_watch(ep, bad, bad_tokens, 2, &e) == -1 && e.errnum == EBADF, "a bad fd refused (%d)", e.errnum);
+    CHECK(write(b[1], "y", 1) == 1 && vg_epoll_next(ep, 20, tokens, events, 4, &e) == 0,
+          "all or none: the good fd of a refused watch is not watched");
+    CHECK(vg_epoll_next(ep, 10, tokens, events, 0, &e) == -1 && e.errnum == EINVAL, "no capacity refused");
+    close(a[0]);
+    close(b[0]);
+    close(b[1]);
+    close(ep);
+}
+
 /* ---- A real sandbox whose connect() calls are held by its seccomp filter ---- */
 
 static uint8_t bpf[8192];
@@ -559,6 +601,7 @@ static const t_test tests[] = {
     {"egress_relay_reset", test_relay_ends_on_reset},
     {"egress_peek", test_peek_waits_for_wanted},
     {"egress_datagram", test_datagram_roundtrip},
+    {"egress_epoll", test_epoll_tokens},
     {"egress_sandbox_redirect", test_sandbox_redirect},
     {"egress_sandbox_refused", test_sandbox_refused},
     {"egress_sandbox_continue", test_sandbox_continue_stays_inside},

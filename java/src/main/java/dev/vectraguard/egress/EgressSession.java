@@ -35,7 +35,6 @@ import java.util.function.BooleanSupplier;
  * unchanged: the sandbox's network namespace has only its own loopback, so it reaches nothing there.
  */
 public final class EgressSession implements AutoCloseable {
-    private static final int POLL_MILLIS = 200;
     private static final int UPSTREAM_TIMEOUT_MILLIS = 30_000;
     private static final int PEEK_TIMEOUT_MILLIS = 10_000;
     private static final int FIRST_BYTES_MILLIS = 1_000;
@@ -44,6 +43,8 @@ public final class EgressSession implements AutoCloseable {
     private static final int ECONNREFUSED = 111;
     private static final int EACCES = 13;
     private static final int EBADF = 9;
+    /** {@link #ready}'s {@code which}: the descriptors of a session, in the order the poller watches them. */
+    private static final int LISTENER = 0, RELAY = 1, DNS = 2;
 
     private final EgressPolicy policy;
     private final int listenerFd;
@@ -53,19 +54,24 @@ public final class EgressSession implements AutoCloseable {
     private final long sandboxCookie;
     /** Whether allowed connections may be handed over instead of relayed ({@link #handOver}): asked once, when needed. */
     private final BooleanSupplier handOverAllowed;
-    private Boolean mayHandOver; // the loop's thread only
+    private Boolean mayHandOver; // under the session's lock
     private final Map<Integer, CompletableFuture<Upstream>> handovers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> namesByAddress = new ConcurrentHashMap<>();
     private final Set<Blocked> blocked = new LinkedHashSet<>();
-    private Thread loop;
+    private final EgressPoller poller;
+    private final long id;
+    private final Object lock = new Object();
+    private boolean watched; // under lock: the poller hands this session its ready descriptors
     private volatile boolean closing;
-    private final PrintStream err = Caller.current().err(); // the loop's thread serves the caller that started the sandbox
+    private final PrintStream err = Caller.current().err(); // the poller serves the caller that started the sandbox
 
     /** An upstream connection waiting for the sandbox's redirected socket to be accepted. */
     private record Upstream(int fd, String destination) {}
 
-    private EgressSession(EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie,
+    private EgressSession(EgressPoller poller, EgressPolicy policy, int listenerFd, int relayFd, int dnsFd, long sandboxCookie,
                           BooleanSupplier handOverAllowed) {
+        this.poller = poller;
+        this.id = poller.newId();
         this.policy = policy;
         this.listenerFd = listenerFd;
         this.relayFd = relayFd;
@@ -98,8 +104,19 @@ public final class EgressSession implements AutoCloseable {
         } catch (NativeCoreException e) {
             cookie = 0; // before Linux 5.14: every socket counts as the sandbox's
         }
-        EgressSession session = new EgressSession(policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie, handOver);
-        session.loop = Thread.ofPlatform().name("vg-egress").daemon().start(session::serve);
+        EgressSession session;
+        try {
+            session = new EgressSession(EgressPoller.get(), policy, listener[0], namespaceSockets[0], namespaceSockets[1], cookie, handOver);
+            synchronized (session.lock) {
+                session.poller.watch(session.id, session, session.descriptors());
+                session.watched = true;
+            }
+        } catch (NativeCoreException | RuntimeException e) {
+            NativeCore.close(listener[0]);
+            NativeCore.close(namespaceSockets[0]);
+            NativeCore.close(namespaceSockets[1]);
+            throw e;
+        }
         return session;
     }
 
@@ -110,39 +127,71 @@ public final class EgressSession implements AutoCloseable {
         }
     }
 
+    /** The descriptors the poller watches, in the order of {@link #LISTENER}, {@link #RELAY}, {@link #DNS}. */
+    private int[] descriptors() {
+        return new int[] {listenerFd, relayFd, dnsFd};
+    }
+
     /**
-     * One thread per sandbox: connects held by the filter, connections to the relay, DNS queries; it
-     * ends when no process of the sandbox is left (the seccomp listener hangs up) or on close.
+     * One of this session's descriptors is ready ({@code events}: epoll's bits), on the poller's
+     * thread: a connect held by the filter, a connection to the relay, a DNS query. The session stops
+     * being served when no process of the sandbox is left (the seccomp listener hangs up) or on close.
      */
-    private void serve() {
-        int[] fds = {listenerFd, relayFd, dnsFd};
-        try {
-            while (!closing) {
-                int[] ready = EgressCalls.pollIn(fds, POLL_MILLIS);
-                if ((ready[0] & EgressCalls.POLLIN) != 0) {
-                    if (EgressCalls.nextConnect(listenerFd, 0) instanceof EgressCalls.Request(ConnectRequest request)) {
-                        decide(request);
-                    }
-                } else if ((ready[0] & EgressCalls.POLLHUP) != 0) {
-                    return;
-                }
-                if ((ready[1] & EgressCalls.POLLIN) != 0) {
-                    EgressCalls.Accepted accepted = EgressCalls.accept(relayFd, 0);
-                    if (accepted != null) {
-                        Thread.ofPlatform().name("vg-egress-relay").daemon().start(() -> relay(accepted));
-                    }
-                }
-                if ((ready[2] & EgressCalls.POLLIN) != 0) {
-                    EgressCalls.Datagram query = EgressCalls.datagramReceive(dnsFd, 0);
-                    if (query != null) {
-                        Thread.ofVirtual().start(() -> answer(query));
-                    }
-                }
+    void ready(int which, int events) {
+        synchronized (lock) {
+            if (!watched) {
+                return;
             }
-        } catch (NativeCoreException e) {
-            // A broken listener ends the loop; held connects then fail (the filter answers ENOSYS).
-            if (!closing) {
+            try {
+                boolean readable = (events & EgressCalls.EPOLLIN) != 0;
+                switch (which) {
+                    case LISTENER -> {
+                        if (!readable) {
+                            unwatch(); // hung up: the sandbox is gone
+                        } else if (EgressCalls.nextConnect(listenerFd, 0) instanceof EgressCalls.Request(ConnectRequest request)) {
+                            decide(request);
+                        }
+                    }
+                    case RELAY -> {
+                        EgressCalls.Accepted accepted = readable ? EgressCalls.accept(relayFd, 0) : null;
+                        if (accepted != null) {
+                            Thread.ofPlatform().name("vg-egress-relay").daemon().start(() -> relay(accepted));
+                        } else if (!readable) {
+                            poller.unwatch(relayFd);
+                        }
+                    }
+                    case DNS -> {
+                        EgressCalls.Datagram query = readable ? EgressCalls.datagramReceive(dnsFd, 0) : null;
+                        if (query != null) {
+                            Thread.ofVirtual().start(() -> answer(query));
+                        } else if (!readable) {
+                            poller.unwatch(dnsFd);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("no descriptor " + which);
+                }
+            } catch (NativeCoreException e) {
+                fail(e); // held connects then fail (the filter answers ENOSYS once the listener is closed)
+            }
+        }
+    }
+
+    /** A broken descriptor ends the serving of this session. */
+    void fail(Exception e) {
+        synchronized (lock) {
+            if (watched && !closing) {
                 err.println("vg: network: " + e.getMessage());
+            }
+            unwatch();
+        }
+    }
+
+    private void unwatch() {
+        synchronized (lock) {
+            if (watched) {
+                watched = false;
+                poller.unwatch(descriptors());
+                poller.forget(id);
             }
         }
     }
@@ -436,15 +485,16 @@ public final class EgressSession implements AutoCloseable {
     /** Stops serving (the sandbox has ended) and closes every socket vg held in its network namespace. */
     @Override
     public void close() {
-        closing = true;
-        try {
-            loop.join(2L * POLL_MILLIS); // at once when the sandbox is gone: the listener hung up
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            unwatch(); // waits for nothing: a descriptor the poller is handling holds the lock
+            NativeCore.close(listenerFd);
+            NativeCore.close(relayFd);
+            NativeCore.close(dnsFd);
         }
-        NativeCore.close(listenerFd);
-        NativeCore.close(relayFd);
-        NativeCore.close(dnsFd);
         for (Map.Entry<Integer, CompletableFuture<Upstream>> entry : handovers.entrySet()) {
             if (handovers.remove(entry.getKey(), entry.getValue())) {
                 Upstream upstream = entry.getValue().getNow(null);

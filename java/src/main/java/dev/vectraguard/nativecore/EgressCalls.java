@@ -124,6 +124,86 @@ public final class EgressCalls {
         }
     }
 
+    public static final int EPOLLIN = 0x1;
+    public static final int EPOLLERR = 0x8;
+    public static final int EPOLLHUP = 0x10;
+
+    /** A new epoll instance (O_CLOEXEC): one thread waits on it for the descriptors of many sandboxes. */
+    public static int epollOpen() throws NativeCoreException {
+        NativeCore.requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = vg_error.allocate(arena);
+            int fd = NativeCore.call("vg_epoll_open", () -> vg_core_h.vg_epoll_open(err));
+            if (fd < 0) {
+                throw NativeCore.failure("epoll", err);
+            }
+            return fd;
+        }
+    }
+
+    /** Watches {@code fds} for input, {@code fds[i]} reported with {@code tokens[i]}; all or none. */
+    public static void epollWatch(int epollFd, int[] fds, long[] tokens) throws NativeCoreException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fdArray = arena.allocateFrom(ValueLayout.JAVA_INT, fds);
+            MemorySegment tokenArray = arena.allocateFrom(ValueLayout.JAVA_LONG, tokens);
+            MemorySegment err = vg_error.allocate(arena);
+            if (NativeCore.call("vg_epoll_watch", () -> vg_core_h.vg_epoll_watch(epollFd, fdArray, tokenArray, fds.length, err)) < 0) {
+                throw NativeCore.failure("watch descriptors", err);
+            }
+        }
+    }
+
+    /** Stops watching {@code fds} (from any thread); they may be closed right after. */
+    public static void epollUnwatch(int epollFd, int[] fds) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fdArray = arena.allocateFrom(ValueLayout.JAVA_INT, fds);
+            NativeCore.call("vg_epoll_unwatch", () -> {
+                vg_core_h.vg_epoll_unwatch(epollFd, fdArray, fds.length);
+                return 0;
+            });
+        }
+    }
+
+    /** The buffers of {@link #epollNext}, owned by the one thread that waits. */
+    public static final class EpollEvents implements AutoCloseable {
+        private static final int CAPACITY = 64;
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment tokens = arena.allocate(ValueLayout.JAVA_LONG, CAPACITY);
+        private final MemorySegment events = arena.allocate(ValueLayout.JAVA_INT, CAPACITY);
+        private final MemorySegment err = vg_error.allocate(arena);
+        private int count;
+
+        /** How many descriptors the last {@link #epollNext} reported. */
+        public int count() {
+            return count;
+        }
+
+        public long token(int i) {
+            return tokens.getAtIndex(ValueLayout.JAVA_LONG, i);
+        }
+
+        /** {@link #EPOLLIN}, {@link #EPOLLHUP}, {@link #EPOLLERR} bits. */
+        public int events(int i) {
+            return events.getAtIndex(ValueLayout.JAVA_INT, i);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    /** Waits up to {@code timeoutMillis} (-1 = forever) for watched descriptors; {@code into} tells which. */
+    public static void epollNext(int epollFd, int timeoutMillis, EpollEvents into) throws NativeCoreException {
+        int count = NativeCore.call("vg_epoll_next", () -> vg_core_h.vg_epoll_next(epollFd, timeoutMillis, into.tokens, into.events,
+                EpollEvents.CAPACITY, into.err));
+        if (count < 0) {
+            into.count = 0;
+            throw NativeCore.failure("wait for descriptors", into.err);
+        }
+        into.count = count;
+    }
+
     /** Lets the connect go ahead as asked ({@code errno} 0) or fails it with {@code errno}. */
     public static void answer(int listenerFd, long id, int errno) throws NativeCoreException {
         try (Arena arena = Arena.ofConfined()) {

@@ -71,10 +71,10 @@ public class vg_core_h {
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
-    private static final int VG_CORE_ABI_VERSION = (int)7L;
+    private static final int VG_CORE_ABI_VERSION = (int)8L;
     /**
      * {@snippet lang=c :
-     * #define VG_CORE_ABI_VERSION 7
+     * #define VG_CORE_ABI_VERSION 8
      * }
      */
     public static int VG_CORE_ABI_VERSION() {
@@ -1584,6 +1584,256 @@ public class vg_core_h {
                 traceDowncall("vg_poll_in", fds, count, timeout_ms, revents, err);
             }
             return (int)mh$.invokeExact(fds, count, timeout_ms, revents, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_epoll_open {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_epoll_open");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_open(vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_epoll_open$descriptor() {
+        return vg_epoll_open.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_open(vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_epoll_open$handle() {
+        return vg_epoll_open.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_open(vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_epoll_open$address() {
+        return vg_epoll_open.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_epoll_open(vg_error *err);
+     * }
+     */
+    public static int vg_epoll_open(MemorySegment err) {
+        var mh$ = vg_epoll_open.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_epoll_open", err);
+            }
+            return (int)mh$.invokeExact(err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_epoll_watch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_epoll_watch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_epoll_watch$descriptor() {
+        return vg_epoll_watch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_epoll_watch$handle() {
+        return vg_epoll_watch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_epoll_watch$address() {
+        return vg_epoll_watch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_epoll_watch(int32_t epoll_fd, const int32_t *fds, const uint64_t *tokens, uint32_t count, vg_error *err);
+     * }
+     */
+    public static int vg_epoll_watch(int epoll_fd, MemorySegment fds, MemorySegment tokens, int count, MemorySegment err) {
+        var mh$ = vg_epoll_watch.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_epoll_watch", epoll_fd, fds, tokens, count, err);
+            }
+            return (int)mh$.invokeExact(epoll_fd, fds, tokens, count, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_epoll_unwatch {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_epoll_unwatch");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count);
+     * }
+     */
+    public static FunctionDescriptor vg_epoll_unwatch$descriptor() {
+        return vg_epoll_unwatch.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count);
+     * }
+     */
+    public static MethodHandle vg_epoll_unwatch$handle() {
+        return vg_epoll_unwatch.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count);
+     * }
+     */
+    public static MemorySegment vg_epoll_unwatch$address() {
+        return vg_epoll_unwatch.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void vg_epoll_unwatch(int32_t epoll_fd, const int32_t *fds, uint32_t count);
+     * }
+     */
+    public static void vg_epoll_unwatch(int epoll_fd, MemorySegment fds, int count) {
+        var mh$ = vg_epoll_unwatch.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_epoll_unwatch", epoll_fd, fds, count);
+            }
+            mh$.invokeExact(epoll_fd, fds, count);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class vg_epoll_next {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_epoll_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_epoll_next$descriptor() {
+        return vg_epoll_next.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_epoll_next$handle() {
+        return vg_epoll_next.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_epoll_next$address() {
+        return vg_epoll_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_epoll_next(int32_t epoll_fd, int32_t timeout_ms, uint64_t *tokens, uint32_t *events, uint32_t capacity, vg_error *err);
+     * }
+     */
+    public static int vg_epoll_next(int epoll_fd, int timeout_ms, MemorySegment tokens, MemorySegment events, int capacity, MemorySegment err) {
+        var mh$ = vg_epoll_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_epoll_next", epoll_fd, timeout_ms, tokens, events, capacity, err);
+            }
+            return (int)mh$.invokeExact(epoll_fd, timeout_ms, tokens, events, capacity, err);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

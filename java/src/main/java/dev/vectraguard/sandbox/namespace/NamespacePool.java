@@ -14,8 +14,9 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A pair serves one sandbox at a time, so every running sandbox has a network of its own. When that
  * sandbox is gone (every process of it has exited), its pair serves a later sandbox only if
  * {@link #reusable reusable} and its network namespace holds nothing: no socket open, bound or closing,
- * no connection in TIME_WAIT. Otherwise it is freed. What a later sandbox can still observe of an
+ * no connection in TIME_WAIT. The kernel frees a closed socket after an RCU grace period (TCP
+ * listeners and UDP sockets, such as the relay and DNS sockets of restricted networking), so the
+ * namespace is looked at again for up to {@link #RECHECK_MILLIS about a second} before the pair is freed. What a later sandbox can still observe of an
  * earlier one in the same pair is the namespace's statistics counters ({@code /proc/net/snmp}). A
  * sandbox whose pair may not be reused (paranoid, for one) also takes only a pair that served no
  * sandbox before.
@@ -46,7 +49,10 @@ final class NamespacePool {
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static final AtomicLong SERVED = new AtomicLong();
     private static final AtomicLong REUSED = new AtomicLong();
-    private static final ExecutorService PREPARER = Executors.newSingleThreadExecutor(task -> {
+    /** The pauses before each new look at an ended sandbox's namespace, while sockets are left in it. */
+    private static final int[] RECHECK_MILLIS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+    /** Makes pairs and looks again at returned ones: one thread. */
+    private static final ScheduledExecutorService PREPARER = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "vg-namespace-preparer");
         thread.setDaemon(true);
         return thread;
@@ -124,13 +130,30 @@ final class NamespacePool {
      * later sandbox when {@code reusable} and its network namespace holds nothing; else closes it.
      */
     static void giveBack(PreparedNamespaces pair, boolean reusable) {
+        if (reusable) {
+            returnWhenEmpty(pair, 0);
+        } else {
+            pair.close();
+        }
+    }
+
+    /** Keeps the pair once its network namespace holds nothing; looks again later while it does. */
+    private static void returnWhenEmpty(PreparedNamespaces pair, int looked) {
         try {
-            if (reusable && !unavailable && pair.socketsLeft() == 0 && offer(pair, true)) {
-                REUSED.incrementAndGet();
+            if (!unavailable && pair.socketsLeft() == 0) {
+                if (offer(pair, true)) {
+                    REUSED.incrementAndGet();
+                } else {
+                    pair.close();
+                }
+                return;
+            }
+            if (!unavailable && looked < RECHECK_MILLIS.length) {
+                PREPARER.schedule(() -> returnWhenEmpty(pair, looked + 1), RECHECK_MILLIS[looked], TimeUnit.MILLISECONDS);
                 return;
             }
         } catch (NativeCoreException | RuntimeException e) {
-            // unreadable statistics are never "nothing left": the pair is freed below
+            // unreadable statistics are never "nothing left"; a JVM shutting down refuses the task
         }
         pair.close();
     }

@@ -2,8 +2,11 @@ package dev.vectraguard.sandbox.namespace;
 
 import dev.vectraguard.sandbox.IsolationChecks;
 import dev.vectraguard.sandbox.IsolationChecks.Result;
+import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.SandboxProcess;
+import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.Stdio;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static dev.vectraguard.sandbox.IsolationChecks.awaitCleanup;
 import static dev.vectraguard.sandbox.IsolationChecks.expect;
@@ -39,7 +43,9 @@ public final class NamespacePoolChecks {
                 new IsolationChecks.Check("namespaces made ahead: a network of its own per sandbox",
                         NamespacePoolChecks::preparedNamespaces),
                 new IsolationChecks.Check("namespaces serve a later sandbox only when no socket is left in them (never at paranoid)",
-                        NamespacePoolChecks::namespacesReusedOnlyWhenClean));
+                        NamespacePoolChecks::namespacesReusedOnlyWhenClean),
+                new IsolationChecks.Check("restricted networking's namespaces serve a later sandbox once vg's sockets in them are freed",
+                        NamespacePoolChecks::restrictedNamespacesReused));
     }
 
     /**
@@ -138,6 +144,35 @@ public final class NamespacePoolChecks {
      * Runs one sandbox of {@code level} until its cleanup is done; its network namespace stays open in
      * {@code held} (so no later namespace gets its inode number). Returns the namespace's name.
      */
+    /**
+     * Restricted networking leaves vg's relay and DNS sockets in the sandbox's network namespace until
+     * vg closes them after the sandbox, and the kernel frees such sockets only after an RCU grace
+     * period: the pair must still go back to the pool once they are freed. Sandboxes back to back, as
+     * an agent or a build runs them: (nearly) every pooled pair is kept for a later sandbox.
+     */
+    private static void restrictedNamespacesReused() throws Exception {
+        Path ws = tempDir("ws");
+        SandboxSpec spec = spec(SecurityLevel.BALANCED, ws, List.of("/bin/true")).stdout(Stdio.DISCARD).stderr(Stdio.DISCARD).build();
+        expect(spec.network() == NetworkMode.RESTRICTED, "balanced runs with " + spec.network());
+        long servedBefore = NamespacePool.served();
+        long reusedBefore = NamespacePool.reused();
+        for (int i = 0; i < 16; i++) {
+            try (SandboxProcess process = NATIVE.start(spec)) {
+                expect(process.waitFor() == 0, "run " + i + " failed");
+            }
+        }
+        awaitCleanup();
+        long served = NamespacePool.served() - servedBefore;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (NamespacePool.reused() - reusedBefore < served - 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long reused = NamespacePool.reused() - reusedBefore;
+        expect(served >= 8, "only " + served + " of 16 sandboxes ran in pooled namespaces");
+        // one pair may be freed because the pool already holds as many as it keeps
+        expect(reused >= served - 1, "of " + served + " pooled pairs only " + reused + " were kept for a later sandbox");
+    }
+
     private static String heldNetwork(SecurityLevel level, Path ws, List<FileChannel> held) throws Exception {
         String name;
         try (SandboxProcess process = NATIVE.start(spec(level, ws, List.of("sleep", "5")).build())) {
