@@ -58,7 +58,7 @@ public class CacheDirsTest {
     void layersLeftByAVgThatIsGoneAreRemovedByALaterRun() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cache = Files.createDirectories(home.resolve(".cache/pip"));
-        Path layers = Files.createDirectories(home.resolve(CacheLayers.LAYERS_DIR));
+        Path layers = Files.createDirectories(home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR));
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         long goneStart = gone.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L);
@@ -124,7 +124,7 @@ public class CacheDirsTest {
         try (SandboxProcess process = new NativeRuntime().start(spec(dir, home, cache, "true").build())) {
             assertEquals(0, process.waitFor());
         }
-        Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(CacheLayers.LAYERS_DIR).toString())
+        Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR).toString())
                 .redirectErrorStream(true).start();
         String attributes = new String(lsattr.getInputStream().readAllBytes()).trim();
         assertEquals(0, lsattr.waitFor(), attributes);
@@ -143,7 +143,7 @@ public class CacheDirsTest {
     /** Once the cleanup has run: the run's layers are removed after its additions are in, in the background. */
     public static void assertLayersGone(Path home) throws Exception {
         SandboxCleanup.awaitIdle();
-        Path layers = home.resolve(CacheLayers.LAYERS_DIR);
+        Path layers = home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR);
         try (var left = Files.list(layers)) {
             assertEquals(0, left.count(), "per-run cache layers left in " + layers);
         }
