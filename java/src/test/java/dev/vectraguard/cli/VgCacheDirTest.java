@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code vg config validate} alike.
  */
 class VgCacheDirTest {
+    private static final int NOBODY = 65534;
+
     @TempDir
     Path root;
 
@@ -65,6 +69,49 @@ class VgCacheDirTest {
         assertTrue(run.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, run.exitValue(), Files.readString(root.resolve("err")));
         assertEquals("new\n", Files.readString(cache.resolve("added")), "the layer was not merged back");
+    }
+
+    /** As a user (uid 65534): vg makes the configured dir, the user's own, and refuses one root owns. */
+    @Test
+    void aUsersVgMakesItsOwnCacheDirAndRefusesAnotherUsers() throws Exception {
+        boolean isRoot = Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0);
+        assumeTrue(isRoot, "switching to uid 65534 needs root");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        VgRunner vg = new VgRunner(root);
+        vg.config("guard_level:\n  level: low\nsandbox:\n  cache_dir: ~/own-vg-cache\n");
+        Path cache = Files.createDirectories(vg.home.resolve(".m2/repository"));
+        Path configured = vg.home.resolve("own-vg-cache");
+        chownTree(root, NOBODY);
+        VgRunner.Result run = asNobody(vg, "exec", "--security-level", "balanced", "--", "sh", "-c", "echo new > " + cache + "/added");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("new\n", Files.readString(cache.resolve("added")), run.toString());
+        assertEquals(NOBODY, Files.getAttribute(configured, "unix:uid"));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(configured)));
+        assertTrue(Files.isDirectory(configured.resolve("cache-layers")), "the layers were not made in the configured dir");
+        assertFalse(Files.exists(vg.home.resolve(".cache/vectra-guard")), "layers made under ~/.cache/vectra-guard");
+
+        Files.setAttribute(configured, "unix:uid", 0);
+        VgRunner.Result refused = asNobody(vg, "exec", "--", "true");
+        assertEquals(125, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("sandbox.cache_dir " + configured + " is owned by uid 0, not by you (uid 65534)"),
+                refused.toString());
+    }
+
+    private static VgRunner.Result asNobody(VgRunner vg, String... args) throws Exception {
+        try (PortableClasspath classpath = PortableClasspath.create()) {
+            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+            command.addAll(VgRunner.javaCommand(classpath.classpath(), List.of(args)));
+            return vg.exec(command, null);
+        }
+    }
+
+    private static void chownTree(Path top, int uid) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(top)) {
+            for (Path path : paths.toList()) {
+                Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
     }
 
     @Test
