@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -28,11 +29,6 @@ public final class VgCacheDir {
 
     private VgCacheDir() {}
 
-    /** The spec's vg cache directory: {@code sandbox.cache_dir} if set, else {@link #DEFAULT} under {@code home}. */
-    public static Path of(SandboxSpec spec, Path home) {
-        return spec.vgCacheDir().orElseGet(() -> home.resolve(DEFAULT));
-    }
-
     /**
      * The checks of a configured directory that create nothing ({@code vg config validate}, and every
      * runtime's start); nothing to check for the default.
@@ -43,7 +39,7 @@ public final class VgCacheDir {
         }
     }
 
-    /** The spec's vg cache directory, checked and (a configured one) created when missing. */
+    /** The spec's vg cache directory: {@code sandbox.cache_dir}, checked and created when missing, else {@link #DEFAULT} under {@code home}. */
     public static Path prepare(SandboxSpec spec, Path home) throws SandboxException {
         if (spec.vgCacheDir().isEmpty()) {
             return home.resolve(DEFAULT);
@@ -98,7 +94,7 @@ public final class VgCacheDir {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException missing) {
+        } catch (NoSuchFileException missing) {
             return;
         } catch (IOException | UnsupportedOperationException e) {
             throw refused(real, "cannot be checked (" + e.getMessage() + ")");
