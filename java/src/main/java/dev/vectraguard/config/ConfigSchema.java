@@ -80,6 +80,9 @@ public final class ConfigSchema {
                     "capabilities kept inside the sandbox's user namespace: none, minimal, default-namespaced or a list"),
             new ConfigKey("sandbox.workspace_dir", ValueTypes.PATH, null, SANDBOX,
                     "the read-write workspace; unset = the current directory"),
+            new ConfigKey("sandbox.cache_dir", ValueTypes.PATH, null, "sandbox (vg's own cache: VgCacheDir)",
+                    "where vg keeps its own cache (the per-run layers of the shared caches, the filtered tool config); "
+                            + "unset = ~/.cache/vectra-guard; trusted config only; never where a sandbox can write"),
             new ConfigKey("sandbox.timeout", ValueTypes.duration(false), Duration.ZERO, "sandbox (process supervisor: kill, exit 124)",
                     "wall-clock limit for a sandboxed command; 0 = none"),
             new ConfigKey("sandbox.memory_limit", ValueTypes.SIZE, null, "sandbox (cgroup / rlimit)",

@@ -157,6 +157,9 @@ public final class ConfigShow {
         if (s.source() instanceof ConfigSource.Default && s.value() == null && derived(s.key())) {
             return "default (from sandbox.security_level)";
         }
+        if (s.source() instanceof ConfigSource.Default && s.key().equals("sandbox.cache_dir")) {
+            return "default (~/.cache/vectra-guard)";
+        }
         return s.source() instanceof ConfigSource.Default ? "default" : "from " + s.source();
     }
 

@@ -78,6 +78,7 @@ public final class SandboxSpecs {
                 .allowWeakerFallback(config.allowWeakerFallback())
                 .egressPolicy(egressPolicy(loaded, level))
                 .toolConfig((ToolConfigMode) loaded.settings().get("sandbox.tool_config").value())
+                .vgCacheDir((Path) loaded.settings().get("sandbox.cache_dir").value())
                 .limits(new ResourceLimits(
                         limit(loaded, "sandbox.memory_limit", profile.memoryBytes()),
                         (int) limit(loaded, "sandbox.cpu_limit", profile.cpuMillis()),

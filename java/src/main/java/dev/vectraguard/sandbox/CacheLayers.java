@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The per-run layers that make shared caches append-only: each cache dir is an overlay in the
  * sandbox, the host cache its read-only lower layer and its upper layer a directory of vg's own
- * ({@code ~/.cache/vectra-guard/cache-layers/PID-START-N/I}, never visible in a sandbox). Once the
+ * ({@code VG_CACHE_DIR/cache-layers/PID-START-N/I}, {@link VgCacheDir}, never visible in a sandbox). Once the
  * sandbox is gone, {@link #merge()} adds the upper layers' new files to the host caches (unless
  * {@link #nothingToMerge()}) and {@link #remove()} removes the run's directory. A run directory
  * whose vg process is gone (killed before it merged) is removed by a later run, unmerged.
  */
 public final class CacheLayers {
-    static final String LAYERS_DIR = ".cache/vectra-guard/cache-layers";
+    /** In vg's own cache directory. */
+    static final String LAYERS_DIR = "cache-layers";
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final Set<Path> SPREAD_ASKED = ConcurrentHashMap.newKeySet();
     private static volatile String processPrefix;
@@ -50,11 +51,11 @@ public final class CacheLayers {
 
     /**
      * Makes an empty layer directory for each cache dir. A cache whose layers cannot be made
-     * (unwritable home, a cache that contains vg's layer directory or lies in it) has no layer: it
-     * is then bound read-only, and a notice says so.
+     * (unwritable {@code vgCacheDir}, a cache that contains vg's layer directory or lies in it) has no
+     * layer: it is then bound read-only, and a notice says so.
      */
-    public static CacheLayers create(List<Path> caches, Path home) {
-        Path root = home.resolve(LAYERS_DIR);
+    public static CacheLayers create(List<Path> caches, Path vgCacheDir) {
+        Path root = vgCacheDir.resolve(LAYERS_DIR);
         Map<Path, Path> layers = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();
         if (caches.isEmpty()) {

@@ -177,6 +177,10 @@ public final class MountPlanner {
 
         Set<Path> masked = new LinkedHashSet<>();
         Set<Path> hidden = protectedPaths(writable);
+        if (spec.vgCacheDir().isPresent()) {
+            hidden.add(spec.vgCacheDir().get());
+            hidden.add(resolveExisting(spec.vgCacheDir().get()));
+        }
         for (Path root : writable.homes()) {
             for (String toolConfig : ToolConfigFiles.PATHS) {
                 hidden.add(root.resolve(toolConfig));

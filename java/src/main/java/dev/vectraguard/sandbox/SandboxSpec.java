@@ -51,6 +51,7 @@ public final class SandboxSpec {
     private final ToolConfigMode toolConfig;
     private final boolean throwawaySystem;
     private final Path workingDirectory;
+    private final Path vgCacheDir;
 
     private SandboxSpec(Builder builder) {
         this.command = List.copyOf(builder.command);
@@ -72,6 +73,7 @@ public final class SandboxSpec {
         this.toolConfig = builder.toolConfig;
         this.throwawaySystem = builder.throwawaySystem;
         this.workingDirectory = builder.workingDirectory.toAbsolutePath().normalize();
+        this.vgCacheDir = builder.vgCacheDir;
     }
 
     public static Builder builder(String... command) {
@@ -120,6 +122,9 @@ public final class SandboxSpec {
     /** What the sandbox shows of the package managers' user config files (~/.npmrc, ~/.m2/settings.xml, ...). */
     public ToolConfigMode toolConfig() { return toolConfig; }
 
+    /** vg's own cache directory when configured ({@code sandbox.cache_dir}); empty: {@link VgCacheDir#DEFAULT} under HOME. */
+    public Optional<Path> vgCacheDir() { return Optional.ofNullable(vgCacheDir); }
+
     /** Builder of {@link SandboxSpec}; every setting has a safe default. */
     public static final class Builder {
         private final List<String> command;
@@ -141,6 +146,7 @@ public final class SandboxSpec {
         private ToolConfigMode toolConfig = ToolConfigMode.FILTERED;
         private boolean throwawaySystem = true;
         private Path workingDirectory = Caller.current().workingDirectory();
+        private Path vgCacheDir;
 
         private Builder(List<String> command) {
             if (command.isEmpty()) {
@@ -179,6 +185,11 @@ public final class SandboxSpec {
         public Builder toolConfig(ToolConfigMode mode) { this.toolConfig = Objects.requireNonNull(mode); return this; }
         /** false ({@code sandbox.use_overlayfs: false}): system directories read-only even where the level has a throwaway overlay. */
         public Builder throwawaySystem(boolean throwaway) { this.throwawaySystem = throwaway; return this; }
+        /**
+         * Where vg keeps its own cache (the caches' per-run layers, the filtered tool config); null:
+         * {@link VgCacheDir#DEFAULT} under HOME. Refused where a sandbox could write it ({@link VgCacheDir}).
+         */
+        public Builder vgCacheDir(Path dir) { this.vgCacheDir = dir == null ? null : dir.toAbsolutePath().normalize(); return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

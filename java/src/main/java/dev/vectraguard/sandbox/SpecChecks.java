@@ -8,17 +8,18 @@ import java.util.List;
 
 /**
  * The checks every runtime makes on a {@link SandboxSpec} before it starts anything: the network
- * allowed at the level, the seccomp profile, the workspace.
+ * allowed at the level, the seccomp profile, the workspace, vg's own cache directory.
  */
 public final class SpecChecks {
     private SpecChecks() {}
 
     /**
      * The checks of a start that need only the spec (nothing is started or created): the network
-     * allowed at the level, the seccomp profile. {@code vg config validate} runs them.
+     * allowed at the level, the seccomp profile, a configured vg cache directory. {@code vg config validate} runs them.
      */
     public static void check(SandboxSpec spec) throws SandboxException {
         allowedNetwork(spec);
+        VgCacheDir.check(spec);
         if (NativeCore.available()) {
             SeccompProfiles.compiled(spec.seccompProfile());
         } else {

@@ -85,6 +85,31 @@ record WritableLocations(Set<Path> homes, Path accountHome, Set<Path> credential
 
     /** Why {@code real} may not be written by a sandbox, or null when it may. */
     String reason(Path real) {
+        String system = systemReason(real);
+        if (system != null) {
+            return system;
+        }
+        if (SHARED_SCRATCH.contains(real)) {
+            return "is the host's shared scratch directory (every process's files and sockets, ssh-agent's too); "
+                    + "use a directory inside it";
+        }
+        String homeReason = homeReason(real);
+        if (homeReason != null) {
+            return homeReason;
+        }
+        for (Path credential : credentials) {
+            if (real.startsWith(credential)) {
+                return (real.equals(credential) ? "is" : "lies inside") + " the credential path " + credential;
+            }
+            if (credential.startsWith(real)) {
+                return "contains the credential path " + credential;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code real} is the root, a system directory or lies inside one (the account's own files aside), or null. */
+    String systemReason(Path real) {
         if (real.getNameCount() == 0) {
             return "is the root directory";
         }
@@ -93,10 +118,11 @@ record WritableLocations(Set<Path> homes, Path accountHome, Set<Path> credential
         if ((SYSTEM_TOP_LEVEL.contains(top) || top.startsWith("lib")) && !real.startsWith(SYSTEM_SCRATCH) && !ownFiles) {
             return (real.getNameCount() == 1 ? "is" : "lies inside") + " the system directory /" + top;
         }
-        if (SHARED_SCRATCH.contains(real)) {
-            return "is the host's shared scratch directory (every process's files and sockets, ssh-agent's too); "
-                    + "use a directory inside it";
-        }
+        return null;
+    }
+
+    /** Why {@code real} is or contains a home directory, or null. */
+    String homeReason(Path real) {
         for (Path home : homes) {
             if (home.startsWith(real)) {
                 return (home.equals(real) ? "is" : "contains") + " the home directory " + home;
@@ -105,14 +131,6 @@ record WritableLocations(Set<Path> homes, Path accountHome, Set<Path> credential
         for (Path parent : HOME_PARENTS) {
             if (parent.startsWith(real)) {
                 return "holds the home directories of users";
-            }
-        }
-        for (Path credential : credentials) {
-            if (real.startsWith(credential)) {
-                return (real.equals(credential) ? "is" : "lies inside") + " the credential path " + credential;
-            }
-            if (credential.startsWith(real)) {
-                return "contains the credential path " + credential;
             }
         }
         return null;

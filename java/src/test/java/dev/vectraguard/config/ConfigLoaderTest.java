@@ -115,6 +115,7 @@ class ConfigLoaderTest {
                 sandbox:
                   workspace_dir: src
                   cache_dirs: [~/.cache/custom, /opt/cache]
+                  cache_dir: ~/.local/state/vg-cache
                   bind_mounts:
                     - /data:/mnt/data:ro
                     - ~/notes
@@ -123,9 +124,11 @@ class ConfigLoaderTest {
                       read_only: true
                     - {host_path: /srv}
                 """);
-        VgConfig c = ConfigLoader.load(new ConfigLoader.Request(explicit, project, home, Map.of())).config();
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(explicit, project, home, Map.of()));
+        VgConfig c = loaded.config();
         assertEquals(tmp.resolve("conf/src"), c.sandbox().workspaceDir());
         assertEquals(List.of(home.resolve(".cache/custom"), Path.of("/opt/cache")), c.sandbox().cacheDirs());
+        assertEquals(home.resolve(".local/state/vg-cache"), loaded.settings().get("sandbox.cache_dir").value());
         assertEquals(List.of(
                 new BindMount(Path.of("/data"), Path.of("/mnt/data"), true),
                 new BindMount(home.resolve("notes"), home.resolve("notes"), false),
@@ -256,6 +259,7 @@ class ConfigLoaderTest {
                   runtime: native
                   image: evil
                   allow_weaker_fallback: true
+                  cache_dir: /tmp/elsewhere-cache
                 policies: {denylist: ["rm *"], allowlist: ["make*", "curl*"]}
                 env_protection: {enabled: false, protected_vars: [MY_KEY]}
                 trust: {default_duration: never}
@@ -283,8 +287,10 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(30), c.trustDefaultDuration());
         assertTrue(c.metricsEnabled());
         assertNull(c.stateDir());
+        assertNull(loaded.settings().get("sandbox.cache_dir").value());
         assertEquals(List.of("sandbox.mode", "sandbox.network_mode", "sandbox.memory_limit", "sandbox.seccomp_profile",
-                        "sandbox.capability_set", "sandbox.runtime", "sandbox.image", "sandbox.allow_weaker_fallback", "policies.allowlist",
+                        "sandbox.capability_set", "sandbox.runtime", "sandbox.image", "sandbox.allow_weaker_fallback",
+                        "sandbox.cache_dir", "policies.allowlist",
                         "env_protection.enabled", "trust.default_duration", "metrics.enabled", "state_dir"),
                 loaded.ignored().stream().map(IgnoredSetting::key).toList(), "keys without a comparator (runtime, image, state_dir) are ignored");
     }

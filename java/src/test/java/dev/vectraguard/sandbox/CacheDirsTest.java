@@ -58,7 +58,7 @@ public class CacheDirsTest {
     void layersLeftByAVgThatIsGoneAreRemovedByALaterRun() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path cache = Files.createDirectories(home.resolve(".cache/pip"));
-        Path layers = Files.createDirectories(home.resolve(CacheLayers.LAYERS_DIR));
+        Path layers = Files.createDirectories(home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR));
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         long goneStart = gone.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L);
@@ -124,12 +124,59 @@ public class CacheDirsTest {
         try (SandboxProcess process = new NativeRuntime().start(spec(dir, home, cache, "true").build())) {
             assertEquals(0, process.waitFor());
         }
-        Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(CacheLayers.LAYERS_DIR).toString())
+        Process lsattr = new ProcessBuilder("lsattr", "-d", home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR).toString())
                 .redirectErrorStream(true).start();
         String attributes = new String(lsattr.getInputStream().readAllBytes()).trim();
         assertEquals(0, lsattr.waitFor(), attributes);
         assertTrue(attributes.split(" ")[0].contains("T"), attributes);
         assertLayersGone(home);
+    }
+
+    /** The same with a configured vg cache directory ({@code sandbox.cache_dir}): its cache-layers directory spreads them. */
+    @Test
+    void theConfiguredCacheDirsLayersDirectorySpreadsItsRunDirectories() throws Exception {
+        Path probe = Files.createDirectories(dir.resolve("probe"));
+        assumeTrue(new ProcessBuilder("chattr", "+T", probe.toString()).start().waitFor() == 0,
+                "the test directory's filesystem has no FS_TOPDIR_FL (not ext4)");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".npm"));
+        Path own = dir.resolve("own-cache");
+        try (SandboxProcess process = new NativeRuntime().start(spec(dir, home, cache, "echo x > " + cache + "/added")
+                .vgCacheDir(own).build())) {
+            assertEquals(0, process.waitFor());
+            process.close();
+            assertEquals(1, process.cacheAdditions().get().added());
+        }
+        Process lsattr = new ProcessBuilder("lsattr", "-d", own.resolve(CacheLayers.LAYERS_DIR).toString())
+                .redirectErrorStream(true).start();
+        String attributes = new String(lsattr.getInputStream().readAllBytes()).trim();
+        assertEquals(0, lsattr.waitFor(), attributes);
+        assertTrue(attributes.split(" ")[0].contains("T"), attributes);
+        assertFalse(Files.exists(home.resolve(VgCacheDir.DEFAULT)), "layers made under ~/.cache/vectra-guard");
+        SandboxCleanup.awaitIdle();
+        try (var left = Files.list(own.resolve(CacheLayers.LAYERS_DIR))) {
+            assertEquals(0, left.count(), "per-run cache layers left");
+        }
+    }
+
+    /** A configured vg cache directory inside a read-only bind is hidden there, as ~/.cache/vectra-guard is. */
+    @Test
+    void aConfiguredCacheDirInsideAReadOnlyBindIsHidden() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path cache = Files.createDirectories(home.resolve(".npm"));
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.writeString(shared.resolve("visible"), "yes\n");
+        Path own = shared.resolve("vg-cache");
+        Files.createDirectories(own.resolve("tool-config"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(own.resolve("tool-config/.npmrc"), "filtered for another run\n");
+        String script = "cat " + shared + "/visible; ls -A " + own + " | wc -l";
+        try (SandboxProcess process = new NativeRuntime().start(spec(dir, home, cache, script).vgCacheDir(own)
+                .bindMount(new BindMount(shared, shared, true)).build())) {
+            String out = new String(process.stdout().readAllBytes());
+            assertEquals(0, process.waitFor(), new String(process.stderr().readAllBytes()));
+            assertEquals("yes\n0\n", out, "vg's own cache is visible through the bind");
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -143,7 +190,7 @@ public class CacheDirsTest {
     /** Once the cleanup has run: the run's layers are removed after its additions are in, in the background. */
     public static void assertLayersGone(Path home) throws Exception {
         SandboxCleanup.awaitIdle();
-        Path layers = home.resolve(CacheLayers.LAYERS_DIR);
+        Path layers = home.resolve(VgCacheDir.DEFAULT).resolve(CacheLayers.LAYERS_DIR);
         try (var left = Files.list(layers)) {
             assertEquals(0, left.count(), "per-run cache layers left in " + layers);
         }

@@ -24,6 +24,7 @@ import dev.vectraguard.sandbox.SeccompProfiles;
 import dev.vectraguard.sandbox.SecurityProfile;
 import dev.vectraguard.sandbox.SpecChecks;
 import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.VgCacheDir;
 import dev.vectraguard.sandbox.WatchedProcess;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigCopies;
 import dev.vectraguard.sandbox.toolconfig.ToolConfigFiles;
@@ -85,9 +86,11 @@ final class NativeLauncher {
 
         Path home = CallerAccount.homeDirectory(spec.environment());
         int[] ids = CallerAccount.ids();
-        CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), home);
+        Path vgCacheDir = VgCacheDir.prepare(spec, home);
+        CacheLayers cacheLayers = CacheLayers.create(spec.cacheDirs(), vgCacheDir);
         notices.addAll(cacheLayers.notices());
-        ToolConfigCopies toolConfigs = ToolConfigFiles.write(home, spec.toolConfig(), Path.of(System.getProperty("java.io.tmpdir")));
+        ToolConfigCopies toolConfigs = ToolConfigFiles.write(home, spec.toolConfig(), vgCacheDir,
+                Path.of(System.getProperty("java.io.tmpdir")));
         notices.addAll(toolConfigs.notices());
         try {
             return start(spec, afterPlanning, notices, home, ids, cacheLayers, toolConfigs);

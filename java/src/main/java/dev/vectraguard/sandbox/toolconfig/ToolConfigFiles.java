@@ -23,8 +23,8 @@ public final class ToolConfigFiles {
     /** Larger files are hidden: no tool config is this big. */
     static final int MAX_BYTES = 1 << 20;
 
-    /** Under HOME: the last filtered text of each file ({@link FilteredCache}), in vg's own cache. */
-    static final String CACHE_DIR = ".cache/vectra-guard/tool-config";
+    /** In vg's own cache directory: the last filtered text of each file ({@link FilteredCache}). */
+    static final String CACHE_DIR = "tool-config";
 
     /** A known file, relative to HOME, and the filter of its format. */
     record Known(String path, Supplier<ConfigFilter> filter) {}
@@ -53,12 +53,13 @@ public final class ToolConfigFiles {
     public record Copy(Path copy, Path target) {}
 
     /**
-     * The copies of the known files under {@code home} that exist, in a directory of {@code scratch}
+     * The copies of the known files under {@code home} that exist (filtered texts kept in
+     * {@code vgCacheDir}), in a directory of {@code scratch}
      * only the caller can enter ({@link ShownCopies}: one per JVM, a copy written again only when
      * what it shows changed); nothing with {@link ToolConfigMode#NONE}. The caller gives them back
      * with {@link ToolConfigCopies#delete()} once they are mounted.
      */
-    public static ToolConfigCopies write(Path home, ToolConfigMode mode, Path scratch) {
+    public static ToolConfigCopies write(Path home, ToolConfigMode mode, Path vgCacheDir, Path scratch) {
         List<String> notices = new ArrayList<>();
         if (mode == ToolConfigMode.NONE) {
             return ToolConfigCopies.NONE;
@@ -80,7 +81,7 @@ public final class ToolConfigFiles {
                 text = read(source);
                 content = mode == ToolConfigMode.FULL ? text : shownCopies.shownFor(key, text);
                 if (content == null) {
-                    cache = cache == null ? FilteredCache.in(home.resolve(CACHE_DIR)) : cache;
+                    cache = cache == null ? FilteredCache.in(vgCacheDir.resolve(CACHE_DIR)) : cache;
                     content = cache.filtered(known, text);
                 }
             } catch (UnparseableConfig e) {

@@ -1,6 +1,7 @@
 package dev.vectraguard.sandbox.toolconfig;
 
 import dev.vectraguard.sandbox.ToolConfigMode;
+import dev.vectraguard.sandbox.VgCacheDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +33,16 @@ class ShownCopiesTest {
     void anUnchangedFileIsCopiedOnceAndAChangedOneIsSeenByTheNextRun() throws Exception {
         Path npmrc = home.resolve(".npmrc");
         Files.writeString(npmrc, "fund=false\n_authToken=secret\n");
-        ToolConfigCopies first = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, scratch);
+        ToolConfigCopies first = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, home.resolve(VgCacheDir.DEFAULT), scratch);
         first.delete();
-        ToolConfigCopies second = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, scratch);
+        ToolConfigCopies second = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, home.resolve(VgCacheDir.DEFAULT), scratch);
         Path copy = npmrcCopy(first).copy();
         assertEquals(copy, npmrcCopy(second).copy(), "the same copy serves the next run");
         assertEquals(npmrc, npmrcCopy(second).target());
         assertEquals("fund=false\n", Files.readString(copy));
 
         Files.writeString(npmrc, "fund=true\n_authToken=secret\n");
-        ToolConfigCopies changed = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, scratch);
+        ToolConfigCopies changed = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, home.resolve(VgCacheDir.DEFAULT), scratch);
         Path newCopy = npmrcCopy(changed).copy();
         assertNotEquals(copy, newCopy);
         assertEquals("fund=true\n", Files.readString(newCopy));
@@ -51,7 +52,7 @@ class ShownCopiesTest {
         changed.delete();
         assertTrue(Files.exists(newCopy), "kept for the next run");
 
-        ToolConfigCopies full = ToolConfigFiles.write(home, ToolConfigMode.FULL, scratch);
+        ToolConfigCopies full = ToolConfigFiles.write(home, ToolConfigMode.FULL, home.resolve(VgCacheDir.DEFAULT), scratch);
         assertEquals("fund=true\n_authToken=secret\n", Files.readString(npmrcCopy(full).copy()), "full is not the filtered text");
         full.delete();
     }
@@ -59,14 +60,14 @@ class ShownCopiesTest {
     @Test
     void aCopyChangedSinceItWasWrittenIsNotShownAgain() throws Exception {
         Files.writeString(home.resolve(".npmrc"), "fund=false\n//registry.example/:_authToken=secret\n");
-        ToolConfigCopies first = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, scratch);
+        ToolConfigCopies first = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, home.resolve(VgCacheDir.DEFAULT), scratch);
         Path copy = npmrcCopy(first).copy();
         first.delete();
         assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(copy, "fund=falsX\n"); // the same size, written at once: only the content tells
 
-        ToolConfigCopies next = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, scratch);
+        ToolConfigCopies next = ToolConfigFiles.write(home, ToolConfigMode.FILTERED, home.resolve(VgCacheDir.DEFAULT), scratch);
         Path fresh = npmrcCopy(next).copy();
         assertNotEquals(copy, fresh);
         assertEquals("fund=false\n", Files.readString(fresh));
