@@ -29,15 +29,17 @@ class CallerStdioTest {
     private static final int NOBODY = 65534;
     private static final String COMMAND = "cat; echo out; echo err >&2; exit 3";
     private static final int LARGE = 6_000_000;
+    private static final int SLOW = 1_000_000;
 
     /**
      * Runs a command with socketpair (or pipe) stdio: feeds it this script's stdin, passes its output
-     * on, exits with its status. After the command exits, only what has already arrived is passed
-     * on: output sent after the status is lost, as it is for a caller that stops reading then.
-     * Mode socket-open keeps the command's stdin open until it exits.
+     * on, exits with its status. Once the command has exited, only what has already arrived is passed
+     * on (FIONREAD): output sent after the status is lost, as for a caller that stops reading then.
+     * Mode socket-open keeps the command's stdin open until it exits; socket-slow reads its stdout
+     * slowly (16 KiB per 20 ms), so that output is still on its way when the command exits.
      */
     private static final String HARNESS = """
-            import os, select, socket, subprocess, sys, threading
+            import fcntl, os, select, socket, struct, subprocess, sys, termios, threading, time
             mode, command = sys.argv[1], sys.argv[2:]
             if mode.startswith('socket'):
                 pairs = [socket.socketpair() for _ in range(3)]
@@ -62,16 +64,24 @@ class CallerStdioTest {
                     exited.wait()
                 os.close(ours[0])
             def drain(fd, out):
-                while True:
-                    over = exited.is_set()
+                slow = mode == 'socket-slow' and fd == ours[1]
+                while not exited.is_set():
                     if not select.select([fd], [], [], 0.05)[0]:
-                        if over:
-                            break
                         continue
-                    chunk = os.read(fd, 65536)
+                    if slow:
+                        time.sleep(0.02)
+                    chunk = os.read(fd, 16384 if slow else 65536)
                     if not chunk:
                         break
                     out.write(chunk)
+                else:
+                    left = struct.unpack('i', fcntl.ioctl(fd, termios.FIONREAD, b'0000'))[0]
+                    while left > 0:
+                        chunk = os.read(fd, left)
+                        if not chunk:
+                            break
+                        out.write(chunk)
+                        left -= len(chunk)
                 out.flush()
             threads = [threading.Thread(target=drain, args=(ours[1], sys.stdout.buffer)),
                        threading.Thread(target=drain, args=(ours[2], sys.stderr.buffer))]
@@ -140,6 +150,10 @@ class CallerStdioTest {
         assertEquals(LARGE, large.stdout().length(), large.stderr());
         assertEquals("0123456789abcdefghi\n".repeat(LARGE / 20), large.stdout());
         assertEquals("done\n", large.stderr());
+
+        VgRunner.Result slow = run("socket-slow", null, runtime, "--", "sh", "-c", "yes 0123456789abcdefghi | head -c " + SLOW);
+        assertEquals(0, slow.exitCode(), slow.stderr());
+        assertEquals(SLOW, slow.stdout().length(), "all of the output arrives before the status: " + slow.stderr());
     }
 
     @Test
