@@ -55,30 +55,35 @@ VG_API int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t e
     size_t held = 0;
     size_t sent = 0;
     int ended = 0;
+    /* The last send to the socket target took bytes: the next is tried before waiting (poll's
+     * POLLOUT on a unix socket waits until three quarters of its buffer are free). */
+    int to_ready = 0;
     uint64_t copied = 0;
     int32_t result = 0;
     for (;;) {
         int writing = sent < held;
-        struct pollfd p[3] = {
-            {.fd = writing ? to_fd : from_fd, .events = writing ? POLLOUT : POLLIN},
-            {.fd = ended ? -1 : end_fd, .events = POLLIN},
-            {.fd = abandon_fd, .events = POLLIN},
-        };
-        int ready = poll(p, 3, ended && !writing ? end_wait_ms : -1);
-        if (ready < 0) {
-            if (errno == EINTR)
+        if (!writing || !to_ready) {
+            struct pollfd p[3] = {
+                {.fd = writing ? to_fd : from_fd, .events = writing ? POLLOUT : POLLIN},
+                {.fd = ended ? -1 : end_fd, .events = POLLIN},
+                {.fd = abandon_fd, .events = POLLIN},
+            };
+            int ready = poll(p, 3, ended && !writing ? end_wait_ms : -1);
+            if (ready < 0) {
+                if (errno == EINTR)
+                    continue;
+                result = vg_fail(err, VG_STEP_PIPE, errno, "poll", "copy");
+                break;
+            }
+            if (signalled(&p[2]))
+                break;
+            if (signalled(&p[1]))
+                ended = 1;
+            if (ready == 0)
+                break; /* ended, and nothing more came within end_wait_ms */
+            if (p[0].revents == 0)
                 continue;
-            result = vg_fail(err, VG_STEP_PIPE, errno, "poll", "copy");
-            break;
         }
-        if (signalled(&p[2]))
-            break;
-        if (signalled(&p[1]))
-            ended = 1;
-        if (ready == 0)
-            break; /* ended, and nothing more came within end_wait_ms */
-        if (p[0].revents == 0)
-            continue;
         if (!writing) {
             ssize_t n = from_socket ? recv(from_fd, buf, sizeof buf, MSG_DONTWAIT) : read(from_fd, buf, sizeof buf);
             if (n == 0)
@@ -96,6 +101,7 @@ VG_API int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t e
             ssize_t n = to_socket ? send(to_fd, buf + sent, chunk, MSG_DONTWAIT | MSG_NOSIGNAL)
                                   : write(to_fd, buf + sent, chunk);
             if (n < 0) {
+                to_ready = 0;
                 if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
                     continue;
                 result = vg_fail(err, VG_STEP_PIPE, errno, "write", "copy target");
@@ -103,6 +109,7 @@ VG_API int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t e
             }
             sent += (size_t)n;
             copied += (uint64_t)n;
+            to_ready = to_socket;
         }
     }
     if (bytes != NULL)

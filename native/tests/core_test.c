@@ -243,6 +243,41 @@ static void test_copy_ended(void)
     close(dst[1]);
 }
 
+/* A socket target nobody reads takes as much as its buffer holds, not only the first quarter
+ * (poll's POLLOUT on a unix socket waits until three quarters are free). */
+static void test_copy_fills_socket(void)
+{
+    enum { SIZE = 160 * 1024 };
+    int src[2];
+    int dst[2];
+    CHECK(pipe2(src, O_CLOEXEC) == 0, "pipe");
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dst) == 0, "socketpair");
+    int size = 212992;
+    setsockopt(dst[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    static unsigned char data[SIZE];
+    struct feed feed = {.fd = src[1], .data = data, .len = SIZE};
+    struct copy_job job = {.from = src[0], .to = dst[1], .end = -1, .abandon = -1};
+    pthread_t feeder;
+    pthread_t copier;
+    pthread_create(&feeder, NULL, feed_thread, &feed);
+    pthread_create(&copier, NULL, copy_thread, &job);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    int joined = pthread_timedjoin_np(copier, NULL, &deadline);
+    CHECK(joined == 0, "the copy ended without a reader");
+    if (joined != 0) {
+        close(dst[0]); /* the copy fails with EPIPE and ends */
+        pthread_join(copier, NULL);
+    } else {
+        CHECK(job.result == 0 && job.bytes == SIZE, "result %d bytes %llu", job.result, (unsigned long long)job.bytes);
+        close(dst[0]);
+    }
+    pthread_join(feeder, NULL);
+    close(src[0]);
+    close(dst[1]);
+}
+
 /* A copy stuck on a target that takes nothing (a full socket nobody reads) returns at once when
  * abandoned; a target pipe without a reader fails the copy with EPIPE. */
 static void test_copy_abandoned(void)
@@ -1466,6 +1501,7 @@ static const t_test tests[] = {
     {"pipe", test_pipe},
     {"copy", test_copy},
     {"copy_ended", test_copy_ended},
+    {"copy_fills_socket", test_copy_fills_socket},
     {"copy_abandoned", test_copy_abandoned},
     {"spread_subdirectories", test_spread_subdirectories},
     {"seccomp_compile", test_seccomp_compile},

@@ -19,15 +19,16 @@ import java.util.OptionalInt;
  * user) reaches the launcher through a pipe of vg's own instead, which a thread copies to or from
  * the caller's descriptor (whose flags stay as they are: other processes share it).
  *
- * <p>The launcher's end is the copies' end ({@link #watch}): the status is known only once the
- * output has been copied out; the stdin copy stops (a stdin that never ends does not hold vg); after
- * vg killed the sandbox (timeout, hang-up), output the caller does not take within a second is
- * dropped, as it would be with the command's own descriptors.
+ * <p>The sandbox ends when the launcher has ended and its output has been copied out
+ * ({@link #watch}), so the status never comes before the output; the stdin copy stops when the
+ * launcher ends (a stdin that never ends holds nothing). As with the command's own descriptors, a
+ * caller that does not take the output holds the status until the timeout (124) or a signal from
+ * vg, and after vg killed the sandbox, output the caller does not take within a second is dropped.
  */
 public final class CallerStdio {
     /** After the launcher exited, how long an output copy waits for bytes still on their way. */
     private static final int END_WAIT_MILLIS = 100;
-    private static final long KILLED_GRACE_MILLIS = 1000;
+    private static final Duration KILLED_GRACE = Duration.ofSeconds(1);
     private static final int SIGKILL = 9;
     private static final List<String> STREAMS = List.of("stdin", "stdout", "stderr");
 
@@ -39,6 +40,7 @@ public final class CallerStdio {
     private int[] ended;
     /** Hangs up when the output copies are to stop at once. */
     private int[] abandoned;
+    /** The copies have finished and the pipes are closed. */
     private boolean finished;
 
     /** One stream copied through a pipe: the launcher's end is opened again through /proc, vg's end is copied. */
@@ -173,38 +175,55 @@ public final class CallerStdio {
     }
 
     /**
-     * The launcher ended: lets the copies finish (stdin stops at once, output is copied out, for at
-     * most {@link #KILLED_GRACE_MILLIS} more when vg killed it) and closes what is left.
+     * The launcher ended: lets the copies finish within {@code maxWait} (null: as long as they take):
+     * stdin stops at once, output is copied out, for at most {@link #KILLED_GRACE} more once vg
+     * killed the sandbox. True once all have finished (what is left is closed then).
      */
-    private synchronized void finish(boolean killed) {
+    private synchronized boolean settle(boolean killed, Duration maxWait) {
         if (finished) {
-            return;
+            return true;
+        }
+        long start = System.nanoTime();
+        closeTracked(ended[1]);
+        join(copies[0], null);
+        if (killed) {
+            join(copies[1], KILLED_GRACE, start);
+            join(copies[2], KILLED_GRACE, start);
+            abandon();
+        }
+        join(copies[1], maxWait, start);
+        join(copies[2], maxWait, start);
+        for (Copy copy : copies) {
+            if (copy != null && copy.thread != null && copy.thread.isAlive()) {
+                return false;
+            }
         }
         finished = true;
-        closeTracked(ended[1]);
-        join(copies[0], -1);
-        if (killed) {
-            long deadline = System.nanoTime() + KILLED_GRACE_MILLIS * 1_000_000;
-            join(copies[1], deadline);
-            join(copies[2], deadline);
-            closeTracked(abandoned[1]);
-        }
-        join(copies[1], -1);
-        join(copies[2], -1);
         discard();
+        return true;
     }
 
-    private static void join(Copy copy, long deadlineNanos) {
+    /** The output copies stop at once. */
+    private void abandon() {
+        closeTracked(abandoned[1]);
+    }
+
+    private static void join(Copy copy, Duration maxWait) {
+        join(copy, maxWait, System.nanoTime());
+    }
+
+    /** Waits for {@code copy} until {@code maxWait} after {@code startNanos} (null: for as long as it takes). */
+    private static void join(Copy copy, Duration maxWait, long startNanos) {
         if (copy == null || copy.thread == null) {
             return;
         }
         boolean interrupted = false;
         while (true) {
             try {
-                if (deadlineNanos < 0) {
+                if (maxWait == null) {
                     copy.thread.join();
                 } else {
-                    long left = deadlineNanos - System.nanoTime();
+                    long left = maxWait.toNanos() - (System.nanoTime() - startNanos);
                     if (left > 0) {
                         copy.thread.join(Duration.ofNanos(left));
                     }
@@ -236,10 +255,15 @@ public final class CallerStdio {
         }
     }
 
-    /** The launcher, whose end waits for the copies. */
+    /**
+     * The launcher, whose end is the end of the copies too: until its output has been copied out,
+     * the sandbox has not ended (so the timeout still applies), and a signal then (vg told to stop
+     * the command, which is gone) drops what the caller has not taken.
+     */
     private final class Copied implements WatchedProcess {
         private final WatchedProcess launcher;
         private volatile boolean killed;
+        private volatile boolean launcherEnded;
 
         Copied(WatchedProcess launcher) {
             this.launcher = launcher;
@@ -252,11 +276,15 @@ public final class CallerStdio {
 
         @Override
         public OptionalInt waitFor(int timeoutMillis) throws SandboxException {
+            long start = System.nanoTime();
             OptionalInt status = launcher.waitFor(timeoutMillis);
-            if (status.isPresent()) {
-                finish(killed);
+            if (status.isEmpty()) {
+                return status;
             }
-            return status;
+            launcherEnded = true;
+            Duration left = timeoutMillis < 0 ? null
+                    : Duration.ofMillis(timeoutMillis).minusNanos(System.nanoTime() - start);
+            return settle(killed, left) ? status : OptionalInt.empty();
         }
 
         @Override
@@ -264,12 +292,15 @@ public final class CallerStdio {
             if (signal == SIGKILL) {
                 killed = true;
             }
+            if (launcherEnded) {
+                abandon();
+            }
             launcher.kill(signal);
         }
 
         @Override
         public void release() {
-            finish(true);
+            settle(true, null);
             launcher.release();
         }
 

@@ -36,13 +36,16 @@ class CallerStdioTest {
      * on, exits with its status. Once the command has exited, only what has already arrived is passed
      * on (FIONREAD): output sent after the status is lost, as for a caller that stops reading then.
      * Mode socket-open keeps the command's stdin open until it exits; socket-slow reads its stdout
-     * slowly (16 KiB per 20 ms), so that output is still on its way when the command exits.
+     * slowly (16 KiB per 20 ms), so that output is still on its way when the command exits;
+     * socket-stuck reads none of its stdout before it exits (which holds at most 32 KiB).
      */
     private static final String HARNESS = """
             import fcntl, os, select, socket, struct, subprocess, sys, termios, threading, time
             mode, command = sys.argv[1], sys.argv[2:]
             if mode.startswith('socket'):
                 pairs = [socket.socketpair() for _ in range(3)]
+                if mode == 'socket-stuck':
+                    pairs[1][1].setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
                 ours = [p[0].detach() for p in pairs]
                 theirs = [p[1].detach() for p in pairs]
             else:
@@ -65,6 +68,8 @@ class CallerStdioTest {
                 os.close(ours[0])
             def drain(fd, out):
                 slow = mode == 'socket-slow' and fd == ours[1]
+                if mode == 'socket-stuck' and fd == ours[1]:
+                    exited.wait()
                 while not exited.is_set():
                     if not select.select([fd], [], [], 0.05)[0]:
                         continue
@@ -198,6 +203,22 @@ class CallerStdioTest {
         assertEquals("begun\n", timedOut.stdout(), timedOut.toString());
         assertTrue(timedOut.stderr().startsWith("begun-err\n"), timedOut.toString());
         assertTrue(System.nanoTime() - start < 40_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /**
+     * A caller that takes no output holds the status, as it would hold a command writing to it, until
+     * the timeout: 124, also when the command itself has ended and only its output is left.
+     */
+    @Test
+    void aCallerThatTakesNoOutputGetsTheTimeout() throws Exception {
+        assumeBubblewrap();
+        long start = System.nanoTime();
+        // more than the socket holds, less than the socket and vg's pipe (64 KiB) hold
+        VgRunner.Result r = run("socket-stuck", null, "bubblewrap", "--timeout", "3", "--", "sh", "-c",
+                "head -c 72000 /dev/zero; echo finished >&2");
+        assertEquals(124, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().startsWith("finished\n"), "the command itself ended: " + r.stderr());
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
     /**
