@@ -5,6 +5,9 @@ import dev.vectraguard.nativecore.NativeCore;
 import dev.vectraguard.nativecore.NativeCoreException;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +19,9 @@ import java.util.OptionalInt;
  * descriptors of the server, and Java cannot hand a child an arbitrary descriptor: each one is
  * opened again through /proc (the same terminal, pipe or file; a file is appended to). One that
  * cannot be (a socket, as Node-based agents give their commands, or a pipe or terminal of another
- * user) reaches the launcher through a pipe of vg's own instead, which a thread copies to or from
- * the caller's descriptor (whose flags stay as they are: other processes share it).
+ * user), or a file the caller writes at its offset, reaches the launcher through a pipe of vg's own
+ * instead, which a thread copies to or from the caller's descriptor (whose flags stay as they are:
+ * other processes share it).
  *
  * <p>The sandbox ends when the launcher has ended and its output has been copied out
  * ({@link #watch}), so the status never comes before the output; the stdin copy stops when the
@@ -30,6 +34,7 @@ public final class CallerStdio {
     private static final int END_WAIT_MILLIS = 100;
     private static final Duration KILLED_GRACE = Duration.ofSeconds(1);
     private static final int SIGKILL = 9;
+    private static final int O_APPEND = 02000;
     private static final List<String> STREAMS = List.of("stdin", "stdout", "stderr");
 
     private final ProcessBuilder.Redirect[] redirects = new ProcessBuilder.Redirect[3];
@@ -90,7 +95,7 @@ public final class CallerStdio {
 
     private ProcessBuilder.Redirect remote(int stream, int callerFd) throws SandboxException {
         boolean output = stream != 0;
-        if (!NativeCore.available() || reopens(callerFd, output)) {
+        if (!NativeCore.available() || reopens(callerFd, output) && !(output && writesAtItsOffset(callerFd))) {
             return redirect(callerFd, output);
         }
         try {
@@ -116,6 +121,28 @@ public final class CallerStdio {
             NativeCore.close(probe);
             return true;
         } catch (NativeCoreException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the caller writes a regular file at its own offset (no O_APPEND): an opening of the
+     * launcher's own would append instead, and the caller's next write would land over the command's
+     * output ({@code { vg exec -- echo one; echo two; } > file}). A copy writes through the caller's
+     * descriptor, at its offset.
+     */
+    private static boolean writesAtItsOffset(int fd) {
+        try {
+            if (!Files.isRegularFile(Path.of("/proc/self/fd/" + fd))) {
+                return false;
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith("flags:")) {
+                    return (Integer.parseInt(line.substring("flags:".length()).strip(), 8) & O_APPEND) == 0;
+                }
+            }
+            return false;
+        } catch (IOException | NumberFormatException e) {
             return false;
         }
     }

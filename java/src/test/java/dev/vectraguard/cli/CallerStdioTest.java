@@ -37,7 +37,9 @@ class CallerStdioTest {
      * on (FIONREAD): output sent after the status is lost, as for a caller that stops reading then.
      * Mode socket-open keeps the command's stdin open until it exits; socket-slow reads its stdout
      * slowly (16 KiB per 20 ms), so that output is still on its way when the command exits;
-     * socket-stuck reads none of its stdout before it exits (which holds at most 32 KiB).
+     * socket-stuck reads none of its stdout before it exits (which holds at most 32 KiB); file
+     * gives it a file as stdout (not appended to), writes "after" to it through its own descriptor
+     * when it has exited and passes the file on.
      */
     private static final String HARNESS = """
             import fcntl, os, select, socket, struct, subprocess, sys, termios, threading, time
@@ -48,6 +50,14 @@ class CallerStdioTest {
                     pairs[1][1].setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
                 ours = [p[0].detach() for p in pairs]
                 theirs = [p[1].detach() for p in pairs]
+            elif mode == 'file':
+                pairs = [socket.socketpair() for _ in range(3)]
+                ours = [p[0].detach() for p in pairs]
+                theirs = [p[1].detach() for p in pairs]
+                os.close(ours[1])
+                os.close(theirs[1])
+                ours[1] = os.open('stdio-out.txt', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                theirs[1] = os.dup(ours[1])
             else:
                 pipes = [os.pipe() for _ in range(3)]
                 ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
@@ -88,8 +98,9 @@ class CallerStdioTest {
                         out.write(chunk)
                         left -= len(chunk)
                 out.flush()
-            threads = [threading.Thread(target=drain, args=(ours[1], sys.stdout.buffer)),
-                       threading.Thread(target=drain, args=(ours[2], sys.stderr.buffer))]
+            threads = [threading.Thread(target=drain, args=(ours[2], sys.stderr.buffer))]
+            if mode != 'file':
+                threads.append(threading.Thread(target=drain, args=(ours[1], sys.stdout.buffer)))
             threading.Thread(target=feed, daemon=True).start()
             for t in threads:
                 t.start()
@@ -97,6 +108,10 @@ class CallerStdioTest {
             exited.set()
             for t in threads:
                 t.join()
+            if mode == 'file':
+                os.write(ours[1], b'after\\n')
+                with open('stdio-out.txt', 'rb') as written:
+                    sys.stdout.buffer.write(written.read())
             sys.exit(status if status >= 0 else 128 - status)
             """;
 
@@ -203,6 +218,19 @@ class CallerStdioTest {
         assertEquals("begun\n", timedOut.stdout(), timedOut.toString());
         assertTrue(timedOut.stderr().startsWith("begun-err\n"), timedOut.toString());
         assertTrue(System.nanoTime() - start < 40_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /**
+     * A file the client writes at its offset, not appended to: the command's output is written there
+     * too, so the client's next write follows it instead of landing over it.
+     */
+    @Test
+    void aFileOutputKeepsTheClientsOffset() throws Exception {
+        assumeBubblewrap();
+        VgRunner.Result r = run("file", "input\n", "bubblewrap", "--", "sh", "-c", COMMAND);
+        assertEquals(3, r.exitCode(), r.toString());
+        assertEquals("input\nout\nafter\n", r.stdout(), r.toString());
+        assertTrue(r.stderr().startsWith("err\n"), r.toString());
     }
 
     /**
