@@ -260,6 +260,19 @@ int32_t vg_pipe(int32_t *fds, vg_error *err);
 /* Closes a file descriptor. */
 int32_t vg_close(int32_t fd);
 
+/* Copies bytes from `from_fd` to `to_fd` until `from_fd` reaches EOF: a command's stream handed
+ * through a pipe of the caller's where the command cannot have the stream itself. The descriptors
+ * may be of any kind (socket, pipe, terminal, file) and shared with other processes: their flags
+ * are never changed (a socket is read and written with MSG_DONTWAIT, a pipe written at most
+ * PIPE_BUF bytes at a time once poll says it has room). Once `end_fd` is readable or hung up (the
+ * command ended), each further read of `from_fd` is waited for at most end_wait_ms; once
+ * `abandon_fd` is, it returns at once (-1: no such descriptor). A socket is written with
+ * MSG_NOSIGNAL; a write to a pipe without a reader raises SIGPIPE, which the caller ignores (the
+ * JVM does). *bytes (when not NULL) receives the count copied. Returns 0 at EOF, when ended or
+ * abandoned, -1 when a read or write failed (EPIPE: `to_fd` has no reader any more). */
+int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t end_wait_ms, int32_t abandon_fd,
+                uint64_t *bytes, vg_error *err);
+
 /* Sets FS_TOPDIR_FL (chattr +T) on the directory `path`: ext4 then spreads its new subdirectories
  * over the block groups, as it does top-level directories, instead of packing them beside `path`.
  * For a directory whose subtrees are made and removed all the time (vg's cache layers): on ext4

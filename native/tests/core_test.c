@@ -110,6 +110,219 @@ static void test_pipe(void)
     CHECK(vg_close(fds[0]) == -1, "double close fails");
 }
 
+/* ---- vg_copy: a command's stream through a pipe of the caller's ---- */
+
+#define COPY_SIZE (3 * 1024 * 1024)
+
+struct copy_job {
+    int from;
+    int to;
+    int end;
+    int end_wait_ms;
+    int abandon;
+    int close_to; /* close `to` when done, so the reader sees EOF */
+    int result;
+    uint64_t bytes;
+    vg_error err;
+};
+
+static void *copy_thread(void *arg)
+{
+    struct copy_job *job = arg;
+    job->result = vg_copy(job->from, job->to, job->end, job->end_wait_ms, job->abandon, &job->bytes, &job->err);
+    if (job->close_to)
+        close(job->to);
+    return NULL;
+}
+
+struct feed {
+    int fd;
+    const unsigned char *data;
+    size_t len;
+};
+
+static void *feed_thread(void *arg)
+{
+    struct feed *f = arg;
+    size_t off = 0;
+    while (off < f->len) {
+        ssize_t n = write(f->fd, f->data + off, f->len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    close(f->fd);
+    return NULL;
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/* 3 MiB from a socket into a pipe and from a pipe into a socket arrive whole and in order, at EOF,
+ * and the flags of the descriptors (blocking) are left as they were. */
+static void copy_through(int source_socket)
+{
+    int src[2];
+    int dst[2];
+    if (source_socket) {
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, src) == 0, "socketpair");
+        CHECK(pipe2(dst, O_CLOEXEC) == 0, "pipe");
+    } else {
+        CHECK(pipe2(src, O_CLOEXEC) == 0, "pipe");
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dst) == 0, "socketpair");
+    }
+    unsigned char *data = malloc(COPY_SIZE);
+    unsigned char *got = malloc(COPY_SIZE + 1);
+    for (size_t i = 0; i < COPY_SIZE; i++)
+        data[i] = (unsigned char)(i * 7 + i / 4096);
+    int from_flags = fcntl(src[0], F_GETFL);
+    struct feed feed = {.fd = src[1], .data = data, .len = COPY_SIZE};
+    struct copy_job job = {.from = src[0], .to = dst[1], .end = -1, .abandon = -1, .close_to = 1};
+    pthread_t feeder;
+    pthread_t copier;
+    pthread_create(&feeder, NULL, feed_thread, &feed);
+    pthread_create(&copier, NULL, copy_thread, &job);
+    size_t total = 0;
+    for (;;) {
+        ssize_t n = read(dst[0], got + total, COPY_SIZE + 1 - total);
+        if (n <= 0)
+            break;
+        total += (size_t)n;
+        if (total > COPY_SIZE)
+            break;
+    }
+    pthread_join(feeder, NULL);
+    pthread_join(copier, NULL);
+    CHECK(job.result == 0, "vg_copy %d: %s errno %d", job.result, job.err.detail, job.err.errnum);
+    CHECK(job.bytes == COPY_SIZE, "copied %llu", (unsigned long long)job.bytes);
+    CHECK(total == COPY_SIZE && memcmp(got, data, COPY_SIZE) == 0, "received %zu bytes, equal: %d", total,
+          total == COPY_SIZE && memcmp(got, data, COPY_SIZE) == 0);
+    CHECK(fcntl(src[0], F_GETFL) == from_flags && !(from_flags & O_NONBLOCK), "source flags %x", fcntl(src[0], F_GETFL));
+    close(src[0]);
+    close(dst[0]);
+    free(data);
+    free(got);
+}
+
+static void test_copy(void)
+{
+    copy_through(1);
+    copy_through(0);
+}
+
+/* Once the end descriptor hangs up, the copy waits end_wait_ms for more and returns, although
+ * the source never reaches EOF (a writer still holds it). */
+static void test_copy_ended(void)
+{
+    int src[2];
+    int dst[2];
+    int end[2];
+    CHECK(pipe2(src, O_CLOEXEC) == 0 && pipe2(end, O_CLOEXEC) == 0, "pipes");
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dst) == 0, "socketpair");
+    struct copy_job job = {.from = src[0], .to = dst[1], .end = end[0], .end_wait_ms = 100, .abandon = -1};
+    pthread_t copier;
+    pthread_create(&copier, NULL, copy_thread, &job);
+    CHECK(write(src[1], "abc", 3) == 3, "write");
+    char got[8] = {0};
+    CHECK(read(dst[0], got, sizeof got) == 3 && memcmp(got, "abc", 3) == 0, "got '%s'", got);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    close(end[1]);
+    pthread_join(copier, NULL);
+    long waited = elapsed_ms(&start);
+    CHECK(job.result == 0 && job.bytes == 3, "result %d bytes %llu", job.result, (unsigned long long)job.bytes);
+    CHECK(waited >= 90 && waited < 2000, "returned after %ld ms", waited);
+    close(src[0]);
+    close(src[1]);
+    close(end[0]);
+    close(dst[0]);
+    close(dst[1]);
+}
+
+/* A socket target nobody reads takes as much as its buffer holds, not only the first quarter
+ * (poll's POLLOUT on a unix socket waits until three quarters are free). */
+static void test_copy_fills_socket(void)
+{
+    enum { SIZE = 160 * 1024 };
+    int src[2];
+    int dst[2];
+    CHECK(pipe2(src, O_CLOEXEC) == 0, "pipe");
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dst) == 0, "socketpair");
+    int size = 212992;
+    setsockopt(dst[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    static unsigned char data[SIZE];
+    struct feed feed = {.fd = src[1], .data = data, .len = SIZE};
+    struct copy_job job = {.from = src[0], .to = dst[1], .end = -1, .abandon = -1};
+    pthread_t feeder;
+    pthread_t copier;
+    pthread_create(&feeder, NULL, feed_thread, &feed);
+    pthread_create(&copier, NULL, copy_thread, &job);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    int joined = pthread_timedjoin_np(copier, NULL, &deadline);
+    CHECK(joined == 0, "the copy ended without a reader");
+    if (joined != 0) {
+        close(dst[0]); /* the copy fails with EPIPE and ends */
+        pthread_join(copier, NULL);
+    } else {
+        CHECK(job.result == 0 && job.bytes == SIZE, "result %d bytes %llu", job.result, (unsigned long long)job.bytes);
+        close(dst[0]);
+    }
+    pthread_join(feeder, NULL);
+    close(src[0]);
+    close(dst[1]);
+}
+
+/* A copy stuck on a target that takes nothing (a full socket nobody reads) returns at once when
+ * abandoned; a target pipe without a reader fails the copy with EPIPE. */
+static void test_copy_abandoned(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    int src[2];
+    int dst[2];
+    int abandon[2];
+    CHECK(pipe2(src, O_CLOEXEC) == 0 && pipe2(abandon, O_CLOEXEC) == 0, "pipes");
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dst) == 0, "socketpair");
+    static unsigned char block[65536];
+    while (send(dst[1], block, sizeof block, MSG_DONTWAIT) > 0)
+        ; /* the socket is full: nobody reads it */
+    CHECK(write(src[1], "data", 4) == 4, "write");
+    struct copy_job job = {.from = src[0], .to = dst[1], .abandon = abandon[0], .end = -1};
+    pthread_t copier;
+    pthread_create(&copier, NULL, copy_thread, &job);
+    struct timespec pause = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    close(abandon[1]);
+    pthread_join(copier, NULL);
+    CHECK(job.result == 0, "abandoned: %d", job.result);
+    CHECK(elapsed_ms(&start) < 1000, "returned after %ld ms", elapsed_ms(&start));
+    CHECK(!(fcntl(dst[1], F_GETFL) & O_NONBLOCK), "target left blocking");
+    close(src[0]);
+    close(src[1]);
+    close(abandon[0]);
+    close(dst[0]);
+    close(dst[1]);
+
+    int to[2];
+    CHECK(pipe2(src, O_CLOEXEC) == 0 && pipe2(to, O_CLOEXEC) == 0, "pipes");
+    close(to[0]);
+    CHECK(write(src[1], "x", 1) == 1, "write");
+    vg_error err;
+    uint64_t bytes = 1;
+    CHECK(vg_copy(src[0], to[1], -1, 0, -1, &bytes, &err) == -1 && err.errnum == EPIPE && bytes == 0,
+          "no reader: errno %d bytes %llu", err.errnum, (unsigned long long)bytes);
+    close(src[0]);
+    close(src[1]);
+    close(to[1]);
+}
+
 /* FS_TOPDIR_FL is set where the filesystem has it (ext4) and 1 returned, 0 where it has not; a
  * symlink is not followed. */
 static void test_spread_subdirectories(void)
@@ -1286,6 +1499,10 @@ static const t_test tests[] = {
     {"probe", test_probe},
     {"errno_name", test_errno_name},
     {"pipe", test_pipe},
+    {"copy", test_copy},
+    {"copy_ended", test_copy_ended},
+    {"copy_fills_socket", test_copy_fills_socket},
+    {"copy_abandoned", test_copy_abandoned},
     {"spread_subdirectories", test_spread_subdirectories},
     {"seccomp_compile", test_seccomp_compile},
     {"seccomp_capacity", test_seccomp_capacity},

@@ -128,8 +128,17 @@ public final class NativeCore {
         }
     }
 
+    /** open(2) flag for {@link #open}: read only. */
+    public static final int O_RDONLY = 0;
+
     /** open(2) flag for {@link #open}: write only. */
     public static final int O_WRONLY = 1;
+
+    /** open(2) flag for {@link #open}: a terminal opened does not become the controlling terminal. */
+    public static final int O_NOCTTY = 0x100;
+
+    /** open(2) flag for {@link #open}: do not wait (a FIFO without a peer fails instead of blocking). */
+    public static final int O_NONBLOCK = 0x800;
 
     /** Opens {@code path} with {@code flags} (O_CLOEXEC always added); the raw descriptor, to close with {@link #close}. */
     public static int open(String path, int flags) throws NativeCoreException {
@@ -190,6 +199,27 @@ public final class NativeCore {
     public static boolean close(int fd) {
         requireAvailable();
         return call("vg_close", () -> vg_core_h.vg_close(fd)) >= 0;
+    }
+
+    /**
+     * Copies from {@code fromFd} to {@code toFd} until EOF (vg_copy), changing neither's flags: once
+     * {@code endFd} is readable or hung up, each further read is waited for at most
+     * {@code endWaitMillis}; once {@code abandonFd} is (-1: none), it returns at once. Blocks: run it
+     * on a platform thread of its own.
+     *
+     * @return the bytes copied
+     * @throws NativeCoreException when a read or write failed (EPIPE: {@code toFd} has no reader)
+     */
+    public static long copy(int fromFd, int toFd, int endFd, int endWaitMillis, int abandonFd) throws NativeCoreException {
+        requireAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocate(vg_core_h.C_LONG);
+            MemorySegment err = vg_error.allocate(arena);
+            if (call("vg_copy", () -> vg_core_h.vg_copy(fromFd, toFd, endFd, endWaitMillis, abandonFd, bytes, err)) < 0) {
+                throw failure("copy", err);
+            }
+            return bytes.get(ValueLayout.JAVA_LONG, 0);
+        }
     }
 
     /**

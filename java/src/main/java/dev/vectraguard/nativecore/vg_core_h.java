@@ -907,6 +907,72 @@ public class vg_core_h {
         }
     }
 
+    private static class vg_copy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_INT,
+            vg_core_h.C_POINTER,
+            vg_core_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = vg_core_h.findOrThrow("vg_copy");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t end_wait_ms, int32_t abandon_fd, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static FunctionDescriptor vg_copy$descriptor() {
+        return vg_copy.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t end_wait_ms, int32_t abandon_fd, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static MethodHandle vg_copy$handle() {
+        return vg_copy.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t end_wait_ms, int32_t abandon_fd, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static MemorySegment vg_copy$address() {
+        return vg_copy.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t vg_copy(int32_t from_fd, int32_t to_fd, int32_t end_fd, int32_t end_wait_ms, int32_t abandon_fd, uint64_t *bytes, vg_error *err);
+     * }
+     */
+    public static int vg_copy(int from_fd, int to_fd, int end_fd, int end_wait_ms, int abandon_fd, MemorySegment bytes, MemorySegment err) {
+        var mh$ = vg_copy.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("vg_copy", from_fd, to_fd, end_fd, end_wait_ms, abandon_fd, bytes, err);
+            }
+            return (int)mh$.invokeExact(from_fd, to_fd, end_fd, end_wait_ms, abandon_fd, bytes, err);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class vg_spread_subdirectories {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             vg_core_h.C_INT,

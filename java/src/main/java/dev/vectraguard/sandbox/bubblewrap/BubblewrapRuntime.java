@@ -1,11 +1,11 @@
 package dev.vectraguard.sandbox.bubblewrap;
 
-import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.nativecore.MountOp;
 import dev.vectraguard.nativecore.RLimit;
 import dev.vectraguard.sandbox.CacheLayers;
 import dev.vectraguard.sandbox.CallerAccount;
+import dev.vectraguard.sandbox.CallerStdio;
 import dev.vectraguard.sandbox.MountPlanner;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceControl;
@@ -199,6 +199,7 @@ public final class BubblewrapRuntime implements Runtime {
 
         ResourceControl resources = ResourceControl.acquire(spec.limits());
         Path seccompFile = null;
+        CallerStdio stdio = null;
         try {
             args.addAll(inside(resources.rlimits(), environment.get("PWD")));
             args.addAll(spec.command());
@@ -209,16 +210,9 @@ public final class BubblewrapRuntime implements Runtime {
             builder.environment().clear();
             builder.environment().put("PATH", DEFAULT_PATH);
             builder.directory(new File("/"));
-            builder.redirectInput(switch (spec.stdin()) {
-                case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.from(callerFd(Caller.current().stdinFd()))
-                        : ProcessBuilder.Redirect.INHERIT;
-                case PIPE -> ProcessBuilder.Redirect.PIPE;
-                case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
-            });
-            builder.redirectOutput(output(spec.stdout(), Caller.current().stdoutFd()));
-            builder.redirectError(output(spec.stderr(), Caller.current().stderrFd()));
-            Process process = builder.start();
-            return SandboxProcess.ofWatched(new Bubblewrapped(process, seccompFile), resources,
+            stdio = CallerStdio.of(spec);
+            Process process = stdio.applyTo(builder).start();
+            return SandboxProcess.ofWatched(stdio.watch(new Bubblewrapped(process, seccompFile)), resources,
                     CacheLayers.create(List.of(), home), spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
@@ -226,6 +220,9 @@ public final class BubblewrapRuntime implements Runtime {
         } catch (IOException | RuntimeException e) {
             if (seccompFile != null) {
                 deleteQuietly(seccompFile);
+            }
+            if (stdio != null) {
+                stdio.discard();
             }
             resources.close();
             throw new SandboxException("sandbox setup failed: cannot start bwrap: " + e.getMessage());
@@ -433,22 +430,6 @@ public final class BubblewrapRuntime implements Runtime {
             throw new SandboxException("runtime bubblewrap: " + what + " is not valid UTF-8; only the native runtime "
                     + "passes such bytes unchanged");
         }
-    }
-
-    /**
-     * Java cannot hand a child an arbitrary descriptor, so a vg server's client's stream is opened
-     * again through /proc (the same pipe or terminal; a file is appended to).
-     */
-    private static File callerFd(int fd) {
-        return new File("/proc/self/fd/" + fd);
-    }
-
-    private static ProcessBuilder.Redirect output(Stdio stdio, int callerFd) {
-        return switch (stdio) {
-            case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.appendTo(callerFd(callerFd)) : ProcessBuilder.Redirect.INHERIT;
-            case PIPE -> ProcessBuilder.Redirect.PIPE;
-            case DISCARD -> ProcessBuilder.Redirect.DISCARD;
-        };
     }
 
     private static Path writePrivate(byte[] content) throws SandboxException {

@@ -3,6 +3,7 @@ package dev.vectraguard.sandbox.container;
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.sandbox.CallerAccount;
+import dev.vectraguard.sandbox.CallerStdio;
 import dev.vectraguard.sandbox.HostMounts;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceLimits;
@@ -220,8 +221,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         args.addAll(List.of("--workdir", plan.cwd()));
         args.addAll(engineOptions(ids, limits));
         Caller caller = Caller.current();
-        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && isTerminal(caller.stdinFd())
-                && isTerminal(caller.stdoutFd());
+        CallerStdio stdio = CallerStdio.of(spec);
+        boolean terminal = spec.stdin() == Stdio.INHERIT && spec.stdout() == Stdio.INHERIT && !stdio.copies(0)
+                && !stdio.copies(1) && isTerminal(caller.stdinFd()) && isTerminal(caller.stdoutFd());
         if (spec.stdin() != Stdio.DISCARD) {
             args.add("-i");
         }
@@ -242,17 +244,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                 throw new SandboxException("sandbox setup failed: " + e.getMessage());
             }
             ProcessBuilder builder = engineEnvironment.applyTo(new ProcessBuilder(args)).directory(new File("/"));
-            builder.redirectInput(switch (spec.stdin()) {
-                case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.from(callerFd(caller.stdinFd()))
-                        : ProcessBuilder.Redirect.INHERIT;
-                case PIPE -> ProcessBuilder.Redirect.PIPE;
-                case DISCARD -> ProcessBuilder.Redirect.from(new File("/dev/null"));
-            });
-            builder.redirectOutput(redirect(spec.stdout(), caller.stdoutFd()));
-            builder.redirectError(redirect(spec.stderr(), caller.stderrFd()));
             Process process;
             try {
-                process = builder.start();
+                process = stdio.applyTo(builder).start();
             } catch (IOException e) {
                 EngineCleanup.removed();
                 throw new SandboxException("sandbox setup failed: cannot start " + engine + ": " + e.getMessage());
@@ -261,7 +255,8 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                     : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
                     + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
-            return SandboxProcess.ofEngine(new Container(engine, engineEnvironment, name, process, List.of(envFile, seccompFile)), limits,
+            return SandboxProcess.ofEngine(stdio.watch(new Container(engine, engineEnvironment, name, process,
+                    List.of(envFile, seccompFile))), limits,
                     description, spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
@@ -269,6 +264,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         } catch (SandboxException | RuntimeException e) {
             deleteQuietly(envFile);
             deleteQuietly(seccompFile);
+            stdio.discard();
             throw e;
         }
     }
@@ -365,22 +361,6 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         } catch (IOException | UnsupportedOperationException e) {
             throw new SandboxException("cannot read the caller's uid/gid: " + e.getMessage());
         }
-    }
-
-    /**
-     * Java cannot hand a child an arbitrary descriptor, so a vg server's client's stream is opened
-     * again through /proc (the same pipe or terminal; a file is appended to).
-     */
-    private static File callerFd(int fd) {
-        return new File("/proc/self/fd/" + fd);
-    }
-
-    private static ProcessBuilder.Redirect redirect(Stdio stdio, int callerFd) {
-        return switch (stdio) {
-            case INHERIT -> Caller.isRemote() ? ProcessBuilder.Redirect.appendTo(callerFd(callerFd)) : ProcessBuilder.Redirect.INHERIT;
-            case PIPE -> ProcessBuilder.Redirect.PIPE;
-            case DISCARD -> ProcessBuilder.Redirect.DISCARD;
-        };
     }
 
     private static Path writePrivate(String prefix, String content) throws SandboxException {
