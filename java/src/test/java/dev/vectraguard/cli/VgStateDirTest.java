@@ -124,6 +124,22 @@ class VgStateDirTest {
     }
 
     @Test
+    void aTrustStoreUnderAReadOnlyBindIsHidden() throws Exception {
+        VgRunner vg = new VgRunner(root);
+        Path shared = Files.createDirectories(root.resolve("shared"));
+        Files.writeString(shared.resolve("visible"), "seen\n");
+        Path store = shared.resolve("vg/trust.json");
+        vg.config("sandbox:\n  trust_store_path: " + store + "\n  bind_mounts: [\"" + shared + ":" + shared + ":ro\"]\n");
+        assertEquals(0, vg.run("trust", "add", "sh -c '" + PIPE_TO_SHELL + "'").exitCode());
+        assertTrue(Files.readString(store).contains("127.0.0.1:9"));
+
+        VgRunner.Result run = vg.run("exec", "--security-level", "balanced", "--", "sh", "-c",
+                "cat " + shared + "/visible; cat " + store + "; ls -A " + store.getParent());
+        assertTrue(run.stdout().contains("seen"), "the directory around the trust store is not shown: " + run);
+        assertFalse(run.stdout().contains("127.0.0.1:9") || run.stdout().contains("trust.json"), "the sandbox read the trust store: " + run);
+    }
+
+    @Test
     void trustAddedUnderAConfiguredTrustStorePathLandsThereAndExecUsesIt() throws Exception {
         VgRunner vg = new VgRunner(root);
         Path store = root.resolve("private/trusted-commands.json");
