@@ -25,13 +25,15 @@ import java.util.concurrent.Callable;
 @Command(name = "trust", mixinStandardHelpOptions = true,
         description = {"Manage trusted commands: a trusted command skips the approval prompt "
                 + "(critical commands are still never run on the host, and blocked levels stay blocked).",
-                "Entries are keyed by the SHA-256 of the normalised command, in trust.json under the state dir."},
+                "Entries are keyed by the SHA-256 of the normalised command, in trust.json under the state dir "
+                        + "(or the file sandbox.trust_store_path names)."},
         subcommands = {TrustCommand.ListEntries.class, TrustCommand.Add.class, TrustCommand.Remove.class, TrustCommand.Clean.class},
         footer = {"", "Example:", "  vg trust add 'npm install' --note 'project deps' --duration 7d"})
 final class TrustCommand extends CommandGroup {
 
     static TrustStore open(ConfigOptions options) throws ConfigException, IOException {
-        return new TrustStore(options.stateDirectory(), Clock.systemUTC(), Stderr::warn);
+        return TrustStore.at(TrustStore.location(options.stateDirectory(), options.load().trustStorePath()), Clock.systemUTC(),
+                Stderr::warn);
     }
 
     static String normalise(List<String> words) {

@@ -83,6 +83,9 @@ public final class ConfigSchema {
             new ConfigKey("sandbox.cache_dir", ValueTypes.PATH, null, "sandbox (vg's own cache: VgCacheDir)",
                     "where vg keeps its own cache (the per-run layers of the shared caches, the filtered tool config); "
                             + "unset = ~/.cache/vectra-guard; trusted config only; never where a sandbox can write"),
+            new ConfigKey("sandbox.trust_store_path", ValueTypes.PATH, null, "TrustStore (vg trust, vg exec)",
+                    "the file of trusted commands; unset = STATE_DIR/trust.json; trusted config only; never where a sandbox "
+                            + "can write, hidden inside sandboxes"),
             new ConfigKey("sandbox.timeout", ValueTypes.duration(false), Duration.ZERO, "sandbox (process supervisor: kill, exit 124)",
                     "wall-clock limit for a sandboxed command; 0 = none"),
             new ConfigKey("sandbox.memory_limit", ValueTypes.SIZE, null, "sandbox (cgroup / rlimit)",
@@ -137,7 +140,7 @@ public final class ConfigSchema {
             "policies.prod_env_patterns", "policies.only_destructive_sql",
             "env_protection.masking_mode", "env_protection.allow_read_vars", "env_protection.fake_values",
             "env_protection.block_env_access", "env_protection.block_dotenv_read",
-            "sandbox.log_output", "sandbox.trust_store_path");
+            "sandbox.log_output");
 
     private static Map<String, ConfigKey> keys(ConfigKey... keys) {
         Map<String, ConfigKey> map = new LinkedHashMap<>();

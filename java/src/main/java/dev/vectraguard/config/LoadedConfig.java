@@ -24,6 +24,12 @@ public record LoadedConfig(VgConfig config, Map<String, Setting> settings, List<
                            DeploymentEnv deploymentEnv, List<ConfigFileTrust> fileTrust, Map<String, Setting> trustedSettings,
                            List<IgnoredSetting> ignored, Path approvalsDir) {
 
+    /** {@code sandbox.trust_store_path} (set by trusted or approved sources only), or null: STATE_DIR/trust.json. */
+    public Path trustStorePath() {
+        Setting setting = settings.get("sandbox.trust_store_path");
+        return setting == null ? null : (Path) setting.value();
+    }
+
     /** True if {@code key}'s value comes from an untrusted file (which may only tighten). */
     public boolean tightenedByUntrustedFile(String key) {
         return settings.get(key).source() instanceof ConfigSource.File f && trustOf(f.path()) == ConfigFileTrust.Status.UNTRUSTED;

@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * Whether a value from an untrusted config file tightens the policy that trusted sources set. Each
  * key has its own comparator; a key without one (today {@code sandbox.runtime}, {@code sandbox.image},
- * {@code sandbox.workspace_dir}, {@code sandbox.cache_dir}, {@code state_dir}, and every key added later until someone writes
+ * {@code sandbox.workspace_dir}, {@code sandbox.cache_dir}, {@code sandbox.trust_store_path}, {@code state_dir}, and every key added later until someone writes
  * its comparator) can only be set to the value it already has.
  */
 final class Tightening {

@@ -19,6 +19,7 @@ import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
 import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.SecurityLevel;
+import dev.vectraguard.sandbox.VgOwnDirs;
 import dev.vectraguard.state.StateDir;
 import dev.vectraguard.trust.TrustStore;
 
@@ -187,6 +188,14 @@ public final class Guard {
         DecisionEngine engine = PolicyEngines.of(loaded, PolicyEngines.guardLevel(loaded));
         boolean interactive = approver.interactive();
         Decision decision = engine.decide(report, false, interactive);
+        SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
+                timeout, request.stateDir()), CallerAccount.homeDirectory(Caller.current().environment()), capture);
+        try {
+            VgOwnDirs.checkPrivateDirs(spec); // before vg reads its trust store there or writes its metrics
+        } catch (SandboxException e) {
+            notices.print("error", e.getMessage());
+            return GuardResult.failed(e.getMessage(), Duration.ofNanos(System.nanoTime() - startNanos));
+        }
         boolean trusted = false;
         TrustStore trust = null;
         if (decision.action() == Decision.Action.ASK || decision.action() == Decision.Action.BLOCK) {
@@ -239,7 +248,7 @@ public final class Guard {
                     : HostRunner.run(command, notices::warn, capture);
             return recorder.finish(RunDecision.HOST, "host", false, status, decision.why());
         }
-        return runSandboxed(loaded, decision, recorder);
+        return runSandboxed(spec, decision, recorder);
     }
 
     /** The signal handlers the request asks for, installed now (before the command starts). */
@@ -266,16 +275,13 @@ public final class Guard {
         }
     }
 
-    private GuardResult runSandboxed(LoadedConfig loaded, Decision decision, Recorder recorder) {
+    private GuardResult runSandboxed(SandboxSpec spec, Decision decision, Recorder recorder) {
         if (!RawInput.workingDirectoryIsExact()) {
             String problem = "the current directory " + Caller.current().workingDirectory() + " is not valid UTF-8: vg cannot name "
                     + "it exactly; run vg from a directory whose path is UTF-8";
             notices.print("error", problem);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
         }
-        Path home = CallerAccount.homeDirectory(Caller.current().environment());
-        SandboxSpec spec = SandboxSpecs.build(command, loaded, new SandboxSpecs.Overrides(securityLevel, network, workspace,
-                timeout), home, capture);
         boolean cached = !spec.cacheDirs().isEmpty();
         PlantedFiles planted = new PlantedFiles(List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory()),
                 ConfigLoader.PROJECT_FILE);
@@ -368,8 +374,8 @@ public final class Guard {
     /** The trust store if its file exists (no JSON is loaded otherwise). */
     private TrustStore trustStore() {
         try {
-            Path dir = stateDirectory();
-            return Files.exists(dir.resolve(TrustStore.FILE_NAME)) ? new TrustStore(dir, Clock.systemUTC(), notices::warn) : null;
+            Path file = TrustStore.location(stateDirectory(), loaded.trustStorePath());
+            return Files.exists(file) ? TrustStore.at(file, Clock.systemUTC(), notices::warn) : null;
         } catch (ConfigException | IOException e) {
             notices.warn("cannot read the trust store: " + e.getMessage());
             return null;
@@ -378,7 +384,7 @@ public final class Guard {
 
     private TrustStore openTrustStore() {
         try {
-            return new TrustStore(stateDirectory(), Clock.systemUTC(), notices::warn);
+            return TrustStore.at(TrustStore.location(stateDirectory(), loaded.trustStorePath()), Clock.systemUTC(), notices::warn);
         } catch (ConfigException | IOException e) {
             notices.warn("cannot open the trust store: " + e.getMessage());
             return null;

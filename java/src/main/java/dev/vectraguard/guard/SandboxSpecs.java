@@ -14,6 +14,7 @@ import dev.vectraguard.sandbox.Capability;
 import dev.vectraguard.sandbox.EnvironmentPlan;
 import dev.vectraguard.sandbox.MountPlanner;
 import dev.vectraguard.sandbox.NetworkMode;
+import dev.vectraguard.sandbox.PrivateDir;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.ResourceLimits;
 import dev.vectraguard.sandbox.SandboxSpec;
@@ -22,6 +23,7 @@ import dev.vectraguard.sandbox.SecurityProfile;
 import dev.vectraguard.sandbox.SpecChecks;
 import dev.vectraguard.sandbox.Stdio;
 import dev.vectraguard.sandbox.ToolConfigMode;
+import dev.vectraguard.state.StateDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +51,8 @@ public final class SandboxSpecs {
 
     private SandboxSpecs() {}
 
-    /** Flags of {@code vg exec} that override the config; null = not given. */
-    record Overrides(SecurityLevel level, NetworkMode network, Path workspace, Duration timeout) {}
+    /** Flags of {@code vg exec} that override the config ({@code stateDir}: {@code --state-dir}); null = not given. */
+    record Overrides(SecurityLevel level, NetworkMode network, Path workspace, Duration timeout, Path stateDir) {}
 
     static SandboxSpec build(List<String> command, LoadedConfig loaded, Overrides flags, Path home) {
         return build(command, loaded, flags, home, null);
@@ -108,6 +110,7 @@ public final class SandboxSpecs {
         for (Path path : readOnlyPaths(loaded)) {
             builder.bindMount(new BindMount(path, path, true));
         }
+        privateDirs(loaded, flags.stateDir(), home).forEach(builder::privateDir);
         builder.throwawaySystem((Boolean) loaded.settings().get("sandbox.use_overlayfs").value());
         for (Path cache : caches(config, home)) {
             builder.cacheDir(cache);
@@ -120,13 +123,32 @@ public final class SandboxSpecs {
 
 
     /**
+     * The state dir when it is not the default (which is hidden and refused as a credential path
+     * already), and the directory of {@code sandbox.trust_store_path} when a trusted source set it.
+     */
+    private static List<PrivateDir> privateDirs(LoadedConfig loaded, Path stateDirFlag, Path home) {
+        List<PrivateDir> dirs = new ArrayList<>();
+        Map<String, String> env = Caller.current().environment();
+        String origin = StateDir.origin(stateDirFlag, env, loaded.config().stateDir());
+        if (!origin.equals("default")) {
+            dirs.add(new PrivateDir("state dir (from " + origin + ")", StateDir.resolve(stateDirFlag, env, loaded.config().stateDir(), home),
+                    false));
+        }
+        Path trustFile = (Path) loaded.settings().get("sandbox.trust_store_path").value();
+        if (trustFile != null) {
+            dirs.add(new PrivateDir("the directory of sandbox.trust_store_path", trustFile.toAbsolutePath().normalize().getParent(), true));
+        }
+        return dirs;
+    }
+
+    /**
      * Every check {@code vg exec} runs on the config before it starts a sandbox, for {@code vg config
      * validate}: the runtime, then the spec the config gives (cross-key rules such as the network a
      * level allows, the seccomp profile, and sandbox.workspace_dir when it sets one).
      */
     public static void check(LoadedConfig loaded, Path home) throws SandboxException {
         RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, Caller.current().environment());
-        SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null), home);
+        SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null, null), home);
         runtimes.check(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {
             SpecChecks.checkWorkspace(spec);

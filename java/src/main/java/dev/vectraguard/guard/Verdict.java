@@ -59,6 +59,7 @@ public record Verdict(RiskReport report, Decision decision, boolean trusted) {
 
     private static boolean isTrusted(LoadedConfig loaded, Path stateDir, String normalized, Consumer<String> warn) {
         Path dir = StateDir.resolve(stateDir, System.getenv(), loaded.config().stateDir(), CallerAccount.homeDirectory(System.getenv()));
-        return Files.exists(dir.resolve(TrustStore.FILE_NAME)) && new TrustStore(dir, Clock.systemUTC(), warn).isTrusted(normalized);
+        Path file = TrustStore.location(dir, loaded.trustStorePath());
+        return Files.exists(file) && TrustStore.at(file, Clock.systemUTC(), warn).isTrusted(normalized);
     }
 }

@@ -181,6 +181,16 @@ public final class MountPlanner {
             hidden.add(spec.vgCacheDir().get());
             hidden.add(resolveExisting(spec.vgCacheDir().get()));
         }
+        for (PrivateDir own : spec.privateDirs()) {
+            Path real = resolveExisting(own.path());
+            hidden.add(own.path());
+            hidden.add(real);
+            for (SystemDir dir : SystemDir.ON_THIS_HOST) {
+                if (dir.linkTarget() == null && real.startsWith(Path.of(dir.path()))) {
+                    masked.add(real); // shown read-only with the system directory
+                }
+            }
+        }
         for (Path root : writable.homes()) {
             for (String toolConfig : ToolConfigFiles.PATHS) {
                 hidden.add(root.resolve(toolConfig));

@@ -39,6 +39,7 @@ public final class SandboxSpec {
     private final Map<String, String> environment;
     private final List<BindMount> bindMounts;
     private final List<Path> cacheDirs;
+    private final List<PrivateDir> privateDirs;
     private final ResourceLimits limits;
     private final Duration timeout;
     private final Stdio stdin;
@@ -61,6 +62,7 @@ public final class SandboxSpec {
         this.environment = Map.copyOf(builder.environment);
         this.bindMounts = List.copyOf(builder.bindMounts);
         this.cacheDirs = List.copyOf(builder.cacheDirs);
+        this.privateDirs = List.copyOf(builder.privateDirs);
         this.limits = builder.limits;
         this.timeout = builder.timeout;
         this.stdin = builder.stdin;
@@ -125,6 +127,9 @@ public final class SandboxSpec {
     /** vg's own cache directory when configured ({@code sandbox.cache_dir}); empty: {@link VgCacheDir#DEFAULT} under HOME. */
     public Optional<Path> vgCacheDir() { return Optional.ofNullable(vgCacheDir); }
 
+    /** vg's state dir and trust store directory: refused where the sandbox could write them, hidden where it could read them. */
+    public List<PrivateDir> privateDirs() { return privateDirs; }
+
     /** Builder of {@link SandboxSpec}; every setting has a safe default. */
     public static final class Builder {
         private final List<String> command;
@@ -134,6 +139,7 @@ public final class SandboxSpec {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<BindMount> bindMounts = new ArrayList<>();
         private final List<Path> cacheDirs = new ArrayList<>();
+        private final List<PrivateDir> privateDirs = new ArrayList<>();
         private ResourceLimits limits;
         private Duration timeout;
         private Stdio stdin = Stdio.INHERIT;
@@ -190,6 +196,9 @@ public final class SandboxSpec {
          * {@link VgCacheDir#DEFAULT} under HOME. Refused where a sandbox could write it ({@link VgCacheDir}).
          */
         public Builder vgCacheDir(Path dir) { this.vgCacheDir = dir == null ? null : dir.toAbsolutePath().normalize(); return this; }
+
+        /** A directory of vg's own the sandbox may neither write nor read ({@link VgOwnDirs}). */
+        public Builder privateDir(PrivateDir dir) { this.privateDirs.add(Objects.requireNonNull(dir)); return this; }
 
         public SandboxSpec build() {
             return new SandboxSpec(this);

@@ -20,6 +20,7 @@ public final class SpecChecks {
     public static void check(SandboxSpec spec) throws SandboxException {
         allowedNetwork(spec);
         VgCacheDir.check(spec);
+        VgOwnDirs.checkPrivateDirs(spec);
         if (NativeCore.available()) {
             SeccompProfiles.compiled(spec.seccompProfile());
         } else {

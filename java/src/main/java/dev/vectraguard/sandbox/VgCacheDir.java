@@ -1,17 +1,8 @@
 package dev.vectraguard.sandbox;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * vg's own cache directory ({@code sandbox.cache_dir}, {@code ~/.cache/vectra-guard} unless set):
@@ -24,8 +15,6 @@ import java.util.Set;
 public final class VgCacheDir {
     /** The default, relative to HOME (hidden in every bound directory as a credential path is). */
     public static final String DEFAULT = ".cache/vectra-guard";
-
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
     private VgCacheDir() {}
 
@@ -54,7 +43,7 @@ public final class VgCacheDir {
     /** The configured directory with its symlinks resolved, refused where a sandbox could write it. */
     private static Path checked(SandboxSpec spec) throws SandboxException {
         Path configured = spec.vgCacheDir().orElseThrow();
-        Path real = resolve(configured);
+        Path real = VgOwnDirs.resolve(configured);
         Path home = CallerAccount.homeDirectory(spec.environment());
         int uid = CallerAccount.ids()[0];
         WritableLocations locations = WritableLocations.of(CallerAccount.accountHome(uid), home);
@@ -66,79 +55,25 @@ public final class VgCacheDir {
         if (homeReason != null) {
             throw refused(real, homeReason);
         }
-        for (Writable writable : writableByTheSandbox(spec)) {
-            Path other = resolve(writable.path());
-            if (real.startsWith(other) || other.startsWith(real)) {
-                String relation = real.equals(other) ? "is" : real.startsWith(other) ? "lies inside" : "contains";
-                throw refused(real, relation + " the " + writable.what() + " " + other + ", which the sandbox can write");
-            }
+        String writable = VgOwnDirs.writableReason(spec, real);
+        if (writable != null) {
+            throw refused(real, writable);
         }
-        requireOwnDirectory(real, uid);
+        String notOwn = VgOwnDirs.notOwnReason(real, uid);
+        if (notOwn != null) {
+            throw refused(real, notOwn);
+        }
         return real;
     }
 
-    /** A host directory a sandbox of the spec may write, and what it is. */
-    private record Writable(String what, Path path) {}
-
-    private static List<Writable> writableByTheSandbox(SandboxSpec spec) {
-        List<Writable> writable = new ArrayList<>();
-        writable.add(new Writable("workspace", spec.workspace()));
-        spec.cacheDirs().forEach(cache -> writable.add(new Writable("cache dir", cache)));
-        spec.bindMounts().stream().filter(bind -> !bind.readOnly())
-                .forEach(bind -> writable.add(new Writable("writable bind mount", bind.hostPath())));
-        return writable;
-    }
-
-    /** An existing directory must be the caller's and writable by nobody else (git's safe.directory rule). */
-    private static void requireOwnDirectory(Path real, int uid) throws SandboxException {
-        PosixFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(real, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException missing) {
-            return;
-        } catch (IOException | UnsupportedOperationException e) {
-            throw refused(real, "cannot be checked (" + e.getMessage() + ")");
-        }
-        if (!attributes.isDirectory()) {
-            throw refused(real, "is not a directory");
-        }
-        int owner;
-        try {
-            owner = (Integer) Files.getAttribute(real, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            throw refused(real, "cannot be checked (" + e.getMessage() + ")");
-        }
-        if (owner != uid) {
-            throw refused(real, "is owned by uid " + owner + ", not by you (uid " + uid + ")");
-        }
-        Set<PosixFilePermission> mode = attributes.permissions();
-        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw refused(real, "is group- or world-writable (chmod go-w " + real + ")");
-        }
-    }
-
     private static void create(Path dir) throws SandboxException {
-        try {
-            Path parent = dir.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            // The umask may have removed bits we asked for; it cannot have added any.
-            Files.setPosixFilePermissions(dir, DIR_MODE);
-        } catch (FileAlreadyExistsException raced) {
-            // made by a concurrent vg (or someone else: checked again)
-            requireOwnDirectory(dir, CallerAccount.ids()[0]);
-        } catch (IOException e) {
-            throw new SandboxException("cannot create sandbox.cache_dir " + dir + ": " + e.getMessage());
+        String problem = VgOwnDirs.createPrivate(dir);
+        if (problem != null) {
+            throw new SandboxException("cannot create sandbox.cache_dir " + dir + ": " + problem);
         }
-    }
-
-    private static Path resolve(Path path) throws SandboxException {
-        try {
-            return WritableLocations.resolve(path);
-        } catch (IOException e) {
-            throw new SandboxException("cannot resolve " + path + ": " + e.getMessage());
+        String notOwn = VgOwnDirs.notOwnReason(dir, CallerAccount.ids()[0]);
+        if (notOwn != null) {
+            throw refused(dir, notOwn); // made by someone else in between
         }
     }
 

@@ -42,6 +42,18 @@ public final class StateDir {
         return home.resolve(".vectra-guard");
     }
 
+    /** Where {@link #resolve} takes the state directory from, for messages: "--state-dir", "$VECTRAGUARD_STATE_DIR", "state_dir" or "default". */
+    public static String origin(Path flag, Map<String, String> env, Path configured) {
+        if (flag != null) {
+            return "--state-dir";
+        }
+        String fromEnv = env.get(ENV_VAR);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return "$" + ENV_VAR;
+        }
+        return configured != null ? "state_dir" : "default";
+    }
+
     /** Creates {@code dir} (and parents) if missing; a directory vg creates gets mode 0700. */
     public static Path ensure(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Commands the user has marked as trusted, in {@code STATE_DIR/trust.json}.
+ * Commands the user has marked as trusted, in {@code STATE_DIR/trust.json} or {@code sandbox.trust_store_path}.
  *
  * <p>Entries are keyed by the SHA-256 of the normalised command; the caller normalises (the
  * policy parser owns what "the same command" means). Every operation is one locked
@@ -29,8 +29,24 @@ public final class TrustStore {
     private final Clock clock;
 
     public TrustStore(Path stateDir, Clock clock, Consumer<String> warnings) {
-        this.file = new StateFile<>(stateDir, FILE_NAME, TrustFile.class, TrustFile::empty, warnings);
+        this(new StateFile<>(stateDir, FILE_NAME, TrustFile.class, TrustFile::empty, warnings), clock);
+    }
+
+    private TrustStore(StateFile<TrustFile> file, Clock clock) {
+        this.file = file;
         this.clock = clock;
+    }
+
+    /** The store in {@code trustFile} (its directory is created mode 0700 when missing, the file 0600). */
+    public static TrustStore at(Path trustFile, Clock clock, Consumer<String> warnings) {
+        Path absolute = trustFile.toAbsolutePath();
+        return new TrustStore(new StateFile<>(absolute.getParent(), absolute.getFileName().toString(), TrustFile.class,
+                TrustFile::empty, warnings), clock);
+    }
+
+    /** The trust store file: {@code sandbox.trust_store_path} when a trusted source set it ({@code configured}), else STATE_DIR/trust.json. */
+    public static Path location(Path stateDir, Path configured) {
+        return configured != null ? configured.toAbsolutePath().normalize() : stateDir.resolve(FILE_NAME);
     }
 
     public Path path() {
