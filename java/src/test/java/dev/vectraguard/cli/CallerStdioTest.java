@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.sandbox.TestUsers;
 import dev.vectraguard.testing.PortableClasspath;
 import dev.vectraguard.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
@@ -257,7 +258,7 @@ class CallerStdioTest {
     void pipesTheServerCannotOpenAgain() throws Exception {
         assumeBubblewrap();
         Assumptions.assumeTrue(isRoot(), "runs only as root (it runs the client as the user vgtest)");
-        int[] ids = vgtest();
+        int[] ids = TestUsers.vgtest();
         try (PortableClasspath classpath = PortableClasspath.create()) {
             vg.env("VG_LAUNCHER", served.launcher(classpath.classpath(), "").toString());
             try (Stream<Path> paths = Files.walk(root)) {
@@ -276,19 +277,5 @@ class CallerStdioTest {
         } finally {
             served.stopServers();
         }
-    }
-
-    private static int[] vgtest() throws Exception {
-        if (new ProcessBuilder("id", "-u", "vgtest").start().waitFor() != 0) {
-            new ProcessBuilder("useradd", "-m", "vgtest").inheritIO().start().waitFor();
-        }
-        return new int[] {Integer.parseInt(output("id", "-u", "vgtest")), Integer.parseInt(output("id", "-g", "vgtest"))};
-    }
-
-    private static String output(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).start();
-        String text = new String(process.getInputStream().readAllBytes()).strip();
-        process.waitFor();
-        return text;
     }
 }

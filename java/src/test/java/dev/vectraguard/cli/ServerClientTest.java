@@ -1,6 +1,7 @@
 package dev.vectraguard.cli;
 
 import dev.vectraguard.guard.ShellWords;
+import dev.vectraguard.sandbox.TestUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -310,7 +311,7 @@ class ServerClientTest {
     @Test
     void anotherUserCannotUseTheServer() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
-        int[] vgtest = vgtest();
+        int[] vgtest = TestUsers.vgtest();
         String said = requestAs(vgtest, "exec", "-q", "true");
         assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"),
                 "the server hangs up on another uid without answering: " + said);
@@ -406,7 +407,7 @@ class ServerClientTest {
     void anotherUserCannotStopTheServer() throws Exception {
         assertEquals(0, client("exec", "-q", "--", "true").exitCode());
         long pid = served.serverPids().getFirst();
-        int[] vgtest = vgtest();
+        int[] vgtest = TestUsers.vgtest();
         String said = requestAs(vgtest, "server", "stop");
         assertTrue(said.contains("answer 0") || said.contains("ConnectionResetError") || said.contains("BrokenPipe"), said);
         Thread.sleep(1500); // a stopping server would be gone by now
@@ -493,20 +494,6 @@ class ServerClientTest {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    private static int[] vgtest() throws Exception {
-        if (new ProcessBuilder("id", "-u", "vgtest").start().waitFor() != 0) {
-            new ProcessBuilder("useradd", "-m", "vgtest").inheritIO().start().waitFor();
-        }
-        return new int[] {Integer.parseInt(output("id", "-u", "vgtest")), Integer.parseInt(output("id", "-g", "vgtest"))};
-    }
-
-    private static String output(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor();
-        return out;
     }
 
     @Test

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The unprivileged test account vgtest (made with useradd when missing; the tests that use it run as root). */
-final class TestUsers {
+public final class TestUsers {
     private TestUsers() {}
 
     /** vgtest's uid and gid. */
-    static int[] vgtest() throws IOException, InterruptedException {
+    public static int[] vgtest() throws IOException, InterruptedException {
         if (run("id", "-u", "vgtest").isEmpty()) {
             run("useradd", "-m", "vgtest");
         }
