@@ -92,6 +92,21 @@ class OutputLogTest {
     }
 
     @Test
+    void withTheKeyOffVgExecLoadsNothingOfIt() throws Exception {
+        VgRunner vg = new VgRunner(root);
+        Path classLog = root.resolve("classes.log");
+        List<String> command = new java.util.ArrayList<>(VgRunner.javaCommand(System.getProperty("java.class.path"),
+                List.of("exec", "-q", "--", "true")));
+        command.add(1, "-Xlog:class+load=info:file=" + classLog);
+        VgRunner.Result run = vg.exec(command, null);
+        assertEquals(0, run.exitCode(), run.toString());
+        List<String> loaded = Files.readAllLines(classLog);
+        assertTrue(loaded.stream().anyMatch(line -> line.contains("dev.vectraguard.guard.Guard ")), "no class log: " + loaded.size());
+        assertEquals(List.of(), loaded.stream().filter(line -> line.contains("dev.vectraguard.guard.OutputLog")
+                || line.contains("dev.vectraguard.guard.TeedOutput")).toList());
+    }
+
+    @Test
     void aProjectConfigCannotTurnItOffButMayTurnItOn() throws Exception {
         VgRunner vg = new VgRunner(root).config("sandbox:\n  log_output: true\n").projectConfig("sandbox:\n  log_output: false\n");
         VgRunner.Result run = vg.run("exec", "--", "sh", "-c", BOTH_STREAMS);
