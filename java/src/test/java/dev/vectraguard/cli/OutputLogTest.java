@@ -82,6 +82,16 @@ class OutputLogTest {
     }
 
     @Test
+    void aTimedOutRunIsLoggedUpToItsEnd() throws Exception {
+        VgRunner vg = new VgRunner(root).config("sandbox:\n  log_output: true\n");
+        VgRunner.Result run = vg.run("exec", "-q", "--timeout", "2", "--", "sh", "-c", "echo before; sleep 60");
+        assertEquals(124, run.exitCode(), run.toString());
+        assertEquals("before\n", run.stdout(), run.toString());
+        String text = Files.readString(onlyLog(vg, run));
+        assertTrue(text.contains("\nout| before\n") && text.endsWith("vg| exit: 124\n"), text);
+    }
+
+    @Test
     void nothingIsWrittenWithTheKeyOff() throws Exception {
         VgRunner vg = new VgRunner(root);
         VgRunner.Result run = vg.run("exec", "--", "sh", "-c", BOTH_STREAMS);
