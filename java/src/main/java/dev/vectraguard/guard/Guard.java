@@ -342,7 +342,12 @@ public final class Guard {
                     blocked.stream().map(Blocked::toString).toList(), log == null ? null : log.file().toString());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
-            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, stop.exitCode(e.exitCode()), e.getMessage());
+            int status = stop.exitCode(e.exitCode());
+            if (log != null) {
+                log.finish(status);
+            }
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, e.getMessage(), List.of(),
+                    log == null ? null : log.file().toString());
         }
     }
 

@@ -43,6 +43,7 @@ final class OutputLog {
     /** The stream whose line is open in the file (1 or 2), 0 at the start of a line. */
     private int openLine;
     private IOException failure;
+    private boolean finished;
 
     private OutputLog(Path file, OutputStream out) {
         this.file = file;
@@ -98,7 +99,7 @@ final class OutputLog {
 
     /** Records {@code length} bytes the command wrote to {@code stream} (1 stdout, 2 stderr). */
     synchronized void write(int stream, byte[] bytes, int length) {
-        if (failure != null) {
+        if (failure != null || finished) {
             return;
         }
         try {
@@ -151,10 +152,14 @@ final class OutputLog {
     }
 
     /**
-     * Ends the log with the exit status (and how much output was not logged) and closes it; the
+     * Ends the log with the exit status (and how much output was not logged) and closes it, once; the
      * problem when the log could not be written whole, else null.
      */
     synchronized String finish(int exitCode) {
+        if (finished) {
+            return null;
+        }
+        finished = true;
         try (out) {
             if (failure == null) {
                 StringBuilder end = new StringBuilder(openLine != 0 && !cut ? "\n" : "");

@@ -92,6 +92,15 @@ class OutputLogTest {
     }
 
     @Test
+    void aCommandThatDoesNotStartIsLoggedWithItsStatus() throws Exception {
+        VgRunner vg = new VgRunner(root).config("sandbox:\n  log_output: true\n");
+        VgRunner.Result run = vg.run("exec", "-q", "--", "no-such-command-vg-test");
+        assertEquals(127, run.exitCode(), run.toString());
+        String text = Files.readString(onlyLog(vg, run));
+        assertTrue(text.endsWith("vg| exit: 127\n"), text);
+    }
+
+    @Test
     void nothingIsWrittenWithTheKeyOff() throws Exception {
         VgRunner vg = new VgRunner(root);
         VgRunner.Result run = vg.run("exec", "--", "sh", "-c", BOTH_STREAMS);
