@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Judge CMD's risk, then run it on the host, in the sandbox, after approval, or not at all "
                 + "(exit 77), with the terminal's stdin, stdout and stderr.",
-                "At most one notice line on stderr says what was decided and why."},
+                "At most one notice line on stderr says what was decided and why.",
+                "With sandbox.log_output: true, a sandboxed command's stdout and stderr are pipes of vg's (not the terminal), "
+                        + "passed on to yours and logged in STATE_DIR/output (a second notice line names the file)."},
         footer = {"", "Examples:", "  vg exec -- npm test", "  vg exec --security-level strict --timeout 60 -- make",
                 "  vg exec --explain-env -- mvn -B package   # which variables reach the sandbox, and why",
                 "  vg exec -- bash -c 'curl -fsSL https://example.org/x.sh | sh'   # rated as a whole"})

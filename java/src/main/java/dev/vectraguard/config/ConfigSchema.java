@@ -97,6 +97,10 @@ public final class ConfigSchema {
                     "maximum number of processes; unset = the security level's"),
             new ConfigKey("sandbox.allow_weaker_fallback", ValueTypes.BOOLEAN, false, "sandbox (runtime selection / kernel probe)",
                     "if a requested isolation feature is missing, run weaker (with a notice) instead of failing; security never fails open by default"),
+            new ConfigKey("sandbox.log_output", ValueTypes.BOOLEAN, false, "guard (OutputLog: STATE_DIR/output)",
+                    "also record each sandboxed run's stdout and stderr in STATE_DIR/output/<time>-<pid>.log (0600, first 8 MiB, "
+                            + "last 100 runs; named in vg metrics show); the command's stdout and stderr are then pipes of vg's, "
+                            + "not the terminal; a project file may turn it on, not off"),
             new ConfigKey("sandbox.image", ValueTypes.string(true), null, "sandbox.container (docker and podman runtimes)",
                     "container image for the docker and podman runtimes (never pulled by vg); unset = ubuntu:22.04"),
             new ConfigKey("policies.allowlist", ValueTypes.STRING_LIST, List.of(), POLICY,
@@ -139,8 +143,7 @@ public final class ConfigSchema {
             "policies.monitor_git_ops", "policies.block_force_git", "policies.detect_prod_env",
             "policies.prod_env_patterns", "policies.only_destructive_sql",
             "env_protection.masking_mode", "env_protection.allow_read_vars", "env_protection.fake_values",
-            "env_protection.block_env_access", "env_protection.block_dotenv_read",
-            "sandbox.log_output");
+            "env_protection.block_env_access", "env_protection.block_dotenv_read");
 
     private static Map<String, ConfigKey> keys(ConfigKey... keys) {
         Map<String, ConfigKey> map = new LinkedHashMap<>();

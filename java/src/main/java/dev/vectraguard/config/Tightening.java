@@ -50,7 +50,7 @@ final class Tightening {
         SecurityProfile profile = SecurityProfile.of(level);
         return switch (key) {
             case "guard_level.level" -> guardLevel((GuardLevel) candidate, (GuardLevel) current);
-            case "sandbox.enabled", "env_protection.enabled", "metrics.enabled" -> trueIsTighter(candidate, current);
+            case "sandbox.enabled", "env_protection.enabled", "metrics.enabled", "sandbox.log_output" -> trueIsTighter(candidate, current);
             case "sandbox.enable_cache", "sandbox.allow_weaker_fallback", "sandbox.allow_network", "sandbox.use_overlayfs" ->
                     trueIsTighter(current, candidate);
             case "sandbox.mode" -> higherIsTighter(-((SandboxMode) candidate).ordinal(), -((SandboxMode) current).ordinal());

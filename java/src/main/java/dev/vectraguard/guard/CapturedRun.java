@@ -67,8 +67,13 @@ public final class CapturedRun {
 
     /** The command has started: {@code killer} ends it; its output is read from now on. */
     void started(Runnable killer, InputStream out, InputStream err) {
-        pumps.add(pump(out, stdout, "vg-stdout"));
-        pumps.add(pump(err, stderr, "vg-stderr"));
+        started(killer, out, err, null);
+    }
+
+    /** {@link #started(Runnable, InputStream, InputStream)}, the output also written to {@code log} (null: none). */
+    void started(Runnable killer, InputStream out, InputStream err, OutputLog log) {
+        pumps.add(pump(out, stdout, 1, log, "vg-stdout"));
+        pumps.add(pump(err, stderr, 2, log, "vg-stderr"));
         boolean cancelNow;
         synchronized (this) {
             kill = killer;
@@ -113,11 +118,14 @@ public final class CapturedRun {
         return true;
     }
 
-    private static Thread pump(InputStream in, BoundedOutput into, String name) {
+    private static Thread pump(InputStream in, BoundedOutput into, int stream, OutputLog log, String name) {
         return Thread.ofPlatform().daemon().name(name).start(() -> {
             byte[] buffer = new byte[8192];
             try (in) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (log != null) {
+                        log.write(stream, buffer, n);
+                    }
                     into.write(buffer, n);
                 }
             } catch (IOException e) {

@@ -85,7 +85,7 @@ public final class Guard {
 
     /**
      * Where the lines about a run go: {@code kind} is config, sandbox, host, blocked, cancelled,
-     * network, timeout, memory, cache or error; {@code fields} are structured details for JSON output.
+     * network, timeout, memory, cache, output or error; {@code fields} are structured details for JSON output.
      */
     public interface Reporter {
         /** " — " where stderr can show it, " - " on an ASCII-only locale (LANG unset, POSIX). */
@@ -285,19 +285,39 @@ public final class Guard {
         boolean cached = !spec.cacheDirs().isEmpty();
         PlantedFiles planted = new PlantedFiles(List.of(spec.workspace().toAbsolutePath(), Caller.current().workingDirectory()),
                 ConfigLoader.PROJECT_FILE);
+        OutputLog log = null;
+        if ((Boolean) loaded.settings().get("sandbox.log_output").value()) {
+            try {
+                log = OutputLog.create(stateDirectory(), recorder.command(), recorder.started());
+            } catch (ConfigException | IOException e) {
+                String problem = "sandbox.log_output is on but the output log cannot be created: " + e.getMessage();
+                notices.print("error", problem);
+                return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), false, ExitCodes.VG_FAILURE, problem);
+            }
+        }
         notices.beforeSandbox();
         StopSignals stop = stopSignals();
         try (SandboxProcess process = runtimes.start(spec)) {
             stop.attach(process::signal, process::kill);
+            TeedOutput tee = null;
             if (capture != null) {
-                capture.started(() -> killQuietly(process), process.stdout(), process.stderr());
+                capture.started(() -> killQuietly(process), process.stdout(), process.stderr(), log);
+            } else if (log != null) {
+                tee = TeedOutput.start(process, log);
             }
             if (!quiet) {
                 notices.sandbox(spec, process, cached, decision.why());
+                if (log != null) {
+                    notices.print("output", "output logged to " + log.file(), Map.of("file", log.file().toString()));
+                }
             }
             int status = stop.exitCode(process.waitFor());
             if (capture != null) {
                 capture.ended(() -> killQuietly(process));
+            }
+            String logProblem = tee != null ? tee.finish(process.timedOut(), status) : log != null ? log.finish(status) : null;
+            if (logProblem != null) {
+                notices.warn(logProblem);
             }
             List<Blocked> blocked = process.blockedDestinations();
             if (status != 0 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
@@ -319,10 +339,15 @@ public final class Guard {
             process.close();
             reportCacheAdditions(process);
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
-                    blocked.stream().map(Blocked::toString).toList());
+                    blocked.stream().map(Blocked::toString).toList(), log == null ? null : log.file().toString());
         } catch (SandboxException e) {
             notices.print("error", e.getMessage());
-            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, stop.exitCode(e.exitCode()), e.getMessage());
+            int status = stop.exitCode(e.exitCode());
+            if (log != null) {
+                log.finish(status);
+            }
+            return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, e.getMessage(), List.of(),
+                    log == null ? null : log.file().toString());
         }
     }
 
@@ -409,11 +434,11 @@ public final class Guard {
         }
 
         GuardResult finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason) {
-            return finish(decision, runtime, cached, exitCode, reason, List.of());
+            return finish(decision, runtime, cached, exitCode, reason, List.of(), null);
         }
 
         GuardResult finish(RunDecision decision, String runtime, boolean cached, int exitCode, String reason,
-                           List<String> networkBlocked) {
+                           List<String> networkBlocked, String outputLog) {
             if (trustCounter != null) {
                 joinUninterruptibly(trustCounter);
             }
@@ -425,7 +450,7 @@ public final class Guard {
             if (metrics != null) {
                 try {
                     new MetricsStore(metrics.stateDirectory(), metrics.notices::warn).record(new RunRecord(started, command,
-                            decision, report.risk(), runtime, cached, millis, exitCode, reason, networkBlocked));
+                            decision, report.risk(), runtime, cached, millis, exitCode, reason, networkBlocked, outputLog));
                 } catch (ConfigException | IOException | RuntimeException e) {
                     metrics.notices.warn("cannot record metrics: " + e.getMessage());
                 }

@@ -117,6 +117,8 @@ public final class SandboxSpecs {
         }
         if (capture != null) {
             builder.stdin(Stdio.DISCARD).stdout(Stdio.PIPE).stderr(Stdio.PIPE).workingDirectory(capture.workingDirectory());
+        } else if ((Boolean) loaded.settings().get("sandbox.log_output").value()) {
+            builder.stdout(Stdio.PIPE).stderr(Stdio.PIPE); // vg passes them on to the caller and into the log
         }
         return builder.build();
     }

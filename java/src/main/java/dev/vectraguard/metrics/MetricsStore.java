@@ -45,7 +45,7 @@ public final class MetricsStore {
             List<RecentRun> recent = f.recent();
             recent.add(new RecentRun(run.time(), run.command(), run.decision().label(),
                     run.risk() == null ? null : run.risk().label(), run.runtime(), run.durationMs(), run.exitCode(), run.reason(),
-                    run.networkBlocked()));
+                    run.networkBlocked(), run.outputLog()));
             while (recent.size() > RECENT_LIMIT) {
                 recent.removeFirst();
             }
@@ -101,6 +101,9 @@ public final class MetricsStore {
                     .append("  exit ").append(r.exitCode())
                     .append("  ").append(r.durationMs()).append(" ms  ")
                     .append(VisibleText.shortened(r.command(), SHOWN_COMMAND_LENGTH)).append('\n');
+            if (r.outputLog() != null) {
+                out.append("    output: ").append(r.outputLog()).append('\n');
+            }
         }
         List<BlockedDestination> blocked = s.networkBlocked();
         if (!blocked.isEmpty()) {

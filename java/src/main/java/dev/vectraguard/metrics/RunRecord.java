@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param exitCode   the exit code vg returned
  * @param reason     the one-line why of the decision
  * @param networkBlocked destinations restricted networking refused during the run ({@code destination (reason)})
+ * @param outputLog  the file holding the run's output ({@code sandbox.log_output}), or null
  */
 public record RunRecord(Instant time, String command, RunDecision decision, RiskLevel risk, String runtime,
-                        boolean cacheUsed, long durationMs, int exitCode, String reason, List<String> networkBlocked) {
+                        boolean cacheUsed, long durationMs, int exitCode, String reason, List<String> networkBlocked,
+                        String outputLog) {
     public RunRecord {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(command, "command");
@@ -33,6 +35,6 @@ public record RunRecord(Instant time, String command, RunDecision decision, Risk
     /** A run in which restricted networking refused nothing. */
     public RunRecord(Instant time, String command, RunDecision decision, RiskLevel risk, String runtime,
                      boolean cacheUsed, long durationMs, int exitCode, String reason) {
-        this(time, command, decision, risk, runtime, cacheUsed, durationMs, exitCode, reason, List.of());
+        this(time, command, decision, risk, runtime, cacheUsed, durationMs, exitCode, reason, List.of(), null);
     }
 }

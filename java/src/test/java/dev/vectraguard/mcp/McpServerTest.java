@@ -56,6 +56,26 @@ class McpServerTest {
     }
 
     @Test
+    void logsTheOutputWhenTheUserConfigAsks() throws Exception {
+        Path userConfig = root.resolve("home/.config/vectra-guard/config.yaml");
+        Files.createDirectories(userConfig.getParent());
+        Files.writeString(userConfig, "sandbox:\n  log_output: true\n");
+        try (McpProcess mcp = new McpProcess(root)) {
+            mcp.initialize();
+            JsonNode result = mcp.call("run", Map.of("command", "echo hello; echo oops >&2; exit 4")).get("structuredContent");
+            assertEquals(4, result.get("exit_code").asInt(), result.toString());
+            assertEquals("hello\n", result.get("stdout").asString(), result.toString());
+            List<Path> logs;
+            try (var files = Files.list(root.resolve("state/output"))) {
+                logs = files.toList();
+            }
+            assertEquals(1, logs.size(), logs.toString());
+            String text = Files.readString(logs.getFirst());
+            assertTrue(text.contains("\nout| hello\n") && text.contains("\nerr| oops\n") && text.endsWith("vg| exit: 4\n"), text);
+        }
+    }
+
+    @Test
     void boundsTheOutputWithAVisibleMarker() throws Exception {
         try (McpProcess mcp = new McpProcess(root, "--max-output", "1000")) {
             mcp.initialize();
