@@ -3,6 +3,7 @@ package dev.vectraguard.guard;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -60,13 +62,15 @@ final class OutputLog {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + " is not a directory");
             }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
         String stem = NAME_TIME.format(started) + "-" + ProcessHandle.current().pid();
         for (int n = 0; ; n++) {
             Path file = dir.resolve(stem + (n == 0 ? "" : "-" + n) + ".log");
             try {
-                OutputStream stream = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                OutputStream stream = Channels.newOutputStream(Files.newByteChannel(file,
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
                 OutputLog log = new OutputLog(file, new BufferedOutputStream(stream));
                 log.out.write(("vg| command: " + command.replace("\n", "\\n") + "\nvg| started: " + started + "\n")
                         .getBytes(StandardCharsets.UTF_8));

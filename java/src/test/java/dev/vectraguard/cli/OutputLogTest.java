@@ -1,11 +1,16 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.testing.TestEngines;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -101,6 +106,17 @@ class OutputLogTest {
     }
 
     @Test
+    void anExistingLogDirectoryIsMadePrivateAgain() throws Exception {
+        VgRunner vg = new VgRunner(root).config("sandbox:\n  log_output: true\n");
+        Path dir = Files.createDirectories(vg.stateDir.resolve("output"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        VgRunner.Result run = vg.run("exec", "-q", "--", "true");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(onlyLog(vg, run))));
+    }
+
+    @Test
     void nothingIsWrittenWithTheKeyOff() throws Exception {
         VgRunner vg = new VgRunner(root);
         VgRunner.Result run = vg.run("exec", "--", "sh", "-c", BOTH_STREAMS);
@@ -157,5 +173,37 @@ class OutputLogTest {
         } finally {
             served.stopServers();
         }
+    }
+
+    /** bubblewrap, docker and podman (as root, against the tests' own engines) log as the native runtime does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bubblewrap", "docker", "podman"})
+    void theLauncherRuntimesLogToo(String runtime) throws Exception {
+        Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).strip()), "runs only as root (the tests' own engines, the workspace given to nobody)");
+        VgRunner vg = new VgRunner(root);
+        String image = "";
+        if (runtime.equals("bubblewrap")) {
+            Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bwrap is not installed");
+            // bubblewrap runs root's command as the workspace's owner, who must reach it
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setAttribute(vg.workspace, "unix:uid", 65534);
+            Files.setAttribute(vg.workspace, "unix:gid", 65534);
+        } else {
+            TestEngines.Engine engine = (runtime.equals("docker") ? TestEngines.docker() : TestEngines.podman()).orElse(null);
+            Assumptions.assumeTrue(engine != null, () -> runtime + " cannot run here: "
+                    + (runtime.equals("docker") ? TestEngines.dockerMissing() : TestEngines.podmanMissing()));
+            engine.environment().forEach(vg::env);
+            image = "  image: " + engine.image() + "\n";
+        }
+        vg.config("guard_level:\n  level: off\nsandbox:\n  log_output: true\n" + image);
+        VgRunner.Result run = vg.run("exec", "--runtime", runtime, "--network", "none", "--", "sh", "-c", BOTH_STREAMS + "; exit 4");
+        assertEquals(4, run.exitCode(), run.toString());
+        assertEquals("out\n", run.stdout(), run.toString());
+        assertTrue(run.stderr().contains("err\n") && run.stderr().contains("runtime " + runtime), run.toString());
+        Path log = onlyLog(vg, run);
+        assertTrue(run.stderr().contains("vg: output logged to " + log + "\n"), run.toString());
+        String text = Files.readString(log);
+        assertTrue(text.contains("\nout| out\n") && text.contains("\nerr| err\n") && text.endsWith("vg| exit: 4\n"), text);
     }
 }
