@@ -1,9 +1,11 @@
 /* helper.c - tiny probe run INSIDE test sandboxes (things /bin/sh cannot do), and
- * "without-landlock CMD...": runs CMD as on a kernel without Landlock (for the Java tests). */
+ * "without-landlock CMD...": runs CMD as on a kernel without Landlock, and "no-id-maps CMD...": as where
+ * a new user namespace is given but no ids may be mapped in it (for the Java tests). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -73,6 +76,42 @@ static int without_landlock(char **argv)
     return 127;
 }
 
+/* Execs argv[0] where nothing may write under /proc (so no process can map ids in a user namespace
+ * it made, as Ubuntu's AppArmor restriction of unprivileged user namespaces does): a Landlock
+ * domain that lets files be written beneath every top-level directory but /proc. */
+static int no_id_maps(char **argv)
+{
+    struct landlock_ruleset_attr attr = {.handled_access_fs = LANDLOCK_ACCESS_FS_WRITE_FILE};
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    DIR *top = opendir("/");
+    if (ruleset < 0 || top == NULL) {
+        fprintf(stderr, "no-id-maps: %s\n", strerror(errno));
+        return 2;
+    }
+    for (struct dirent *entry; (entry = readdir(top)) != NULL;) {
+        if (entry->d_name[0] == '.' || strcmp(entry->d_name, "proc") == 0)
+            continue;
+        int fd = openat(dirfd(top), entry->d_name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+        if (fd < 0)
+            continue; /* a file or a symlink in /: nothing beneath it */
+        struct landlock_path_beneath_attr beneath = {.allowed_access = LANDLOCK_ACCESS_FS_WRITE_FILE, .parent_fd = fd};
+        if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) < 0) {
+            fprintf(stderr, "no-id-maps: rule for /%s: %s\n", entry->d_name, strerror(errno));
+            return 2;
+        }
+        close(fd);
+    }
+    closedir(top);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_landlock_restrict_self, ruleset, 0) < 0) {
+        fprintf(stderr, "no-id-maps: %s\n", strerror(errno));
+        return 2;
+    }
+    close(ruleset);
+    execvp(argv[0], argv);
+    fprintf(stderr, "no-id-maps: exec %s: %s\n", argv[0], strerror(errno));
+    return 127;
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int signal)
@@ -98,6 +137,8 @@ static void *swap_sockets(void *arg)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "no-id-maps") == 0)
+        return no_id_maps(argv + 2);
     if (argc >= 3 && strcmp(argv[1], "without-landlock") == 0)
         return without_landlock(argv + 2);
     if (argc >= 3 && strcmp(argv[1], "connect") == 0) {

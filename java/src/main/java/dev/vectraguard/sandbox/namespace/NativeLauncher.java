@@ -285,10 +285,23 @@ final class NativeLauncher {
             }
         }
         if (failure.step() == vg_core_h.VG_STEP_CLONE() && (errno.equals("EPERM") || errno.equals("EINVAL") || errno.equals("ENOSPC"))) {
-            return new SandboxException(NAMESPACES_REFUSED + " (" + errno
-                    + "); unprivileged user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0)");
+            return new SandboxException(NAMESPACES_REFUSED + " (" + errno + "): " + UserNamespaceSettings.refusalCause());
+        }
+        if (idsMappingRefused(failure)) {
+            return new SandboxException(NAMESPACES_REFUSED + " (" + failure.detail() + ": " + errno + "): "
+                    + UserNamespaceSettings.refusalCause());
         }
         return new SandboxException("sandbox setup failed: " + failure.detail() + ": " + errno);
+    }
+
+    /**
+     * The new user namespace was made, but the kernel refused to map the caller's ids in it, as
+     * Ubuntu's AppArmor restriction of unprivileged user namespaces does: as good as no namespace.
+     */
+    private static boolean idsMappingRefused(NativeCoreException failure) {
+        String errno = failure.errnoName();
+        return failure.step() == vg_core_h.VG_STEP_USERNS() && (errno.equals("EPERM") || errno.equals("EACCES"))
+                && failure.detail().contains("/proc/self/");
     }
 
     private static int[] socketPair(List<Integer> parentEnds, List<Integer> childEnds) throws SandboxException {

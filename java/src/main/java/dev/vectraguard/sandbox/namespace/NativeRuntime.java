@@ -50,8 +50,7 @@ public final class NativeRuntime implements Runtime {
         }
         try {
             return NativeCore.probe().userNamespaces() ? Optional.empty()
-                    : Optional.of("the kernel refuses this user a user namespace (unprivileged user namespaces off or "
-                            + "restricted, e.g. by AppArmor or a container's seccomp profile)");
+                    : Optional.of("the kernel refuses this user a user namespace: " + UserNamespaceSettings.refusalCause());
         } catch (NativeCoreException e) {
             return Optional.of("cannot probe the kernel: " + e.getMessage());
         }
