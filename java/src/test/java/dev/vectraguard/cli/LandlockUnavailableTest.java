@@ -21,23 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * plan and says so; {@code vg version} reports it.
  */
 class LandlockUnavailableTest {
-    /** Built with the C core and its tests (java/target/native). */
-    private static final Path HELPER = Path.of("target", "native", "vg_test_helper").toAbsolutePath();
-
     @TempDir
     Path root;
     private VgRunner vg;
 
     @BeforeEach
     void setUp() throws Exception {
-        assertTrue(Files.isExecutable(HELPER), "the C tests' helper is missing: " + HELPER);
+        assertTrue(Files.isExecutable(VgRunner.C_HELPER), "the C tests' helper is missing: " + VgRunner.C_HELPER);
         vg = new VgRunner(root);
     }
 
     private VgRunner.Result withoutLandlock(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(HELPER.toString(), "without-landlock"));
-        command.addAll(VgRunner.javaCommand(System.getProperty("java.class.path"), List.of(args)));
-        return vg.exec(command, null);
+        return vg.runUnder(List.of(VgRunner.C_HELPER.toString(), "without-landlock"), args);
     }
 
     @Test

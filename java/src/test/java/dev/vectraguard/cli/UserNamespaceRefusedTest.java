@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,26 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runtime counts as unavailable (auto goes on to the next runtime), and the message names the cause.
  */
 class UserNamespaceRefusedTest {
-    private static final Path HELPER = Path.of("target", "native", "vg_test_helper").toAbsolutePath();
-
     @TempDir
     Path root;
     private VgRunner vg;
 
     @BeforeEach
     void setUp() throws Exception {
-        assertTrue(Files.isExecutable(HELPER), "the C tests' helper is missing: " + HELPER);
+        assertTrue(Files.isExecutable(VgRunner.C_HELPER), "the C tests' helper is missing: " + VgRunner.C_HELPER);
         vg = new VgRunner(root);
     }
 
-    private VgRunner.Result under(List<String> wrapper, String... args) throws Exception {
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(VgRunner.javaCommand(System.getProperty("java.class.path"), List.of(args)));
-        return vg.exec(command, null);
-    }
-
     private VgRunner.Result withoutIdMaps(String... args) throws Exception {
-        return under(List.of(HELPER.toString(), "no-id-maps"), args);
+        return vg.runUnder(List.of(VgRunner.C_HELPER.toString(), "no-id-maps"), args);
     }
 
     @Test
@@ -69,7 +60,7 @@ class UserNamespaceRefusedTest {
 
     @Test
     void noUserNamespaceAllowedIsNamedBySetting() throws Exception {
-        VgRunner.Result r = under(List.of("unshare", "--user", "--map-root-user", "sh", "-c",
+        VgRunner.Result r = vg.runUnder(List.of("unshare", "--user", "--map-root-user", "sh", "-c",
                 "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"", "sh"),
                 "exec", "--runtime", "native", "--network", "none", "--", "touch", "made");
         assertEquals(125, r.exitCode(), r.toString());

@@ -73,6 +73,16 @@ final class VgRunner {
         return command;
     }
 
+    /** The C tests' helper (built with the C core, java/target/native), whose modes wrap a command. */
+    static final Path C_HELPER = Path.of("target", "native", "vg_test_helper").toAbsolutePath();
+
+    /** vg with {@code args} in a child JVM that {@code wrapper} starts (e.g. the C helper's mode and "--"-less argv). */
+    Result runUnder(List<String> wrapper, String... args) throws Exception {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(javaCommand(System.getProperty("java.class.path"), List.of(args)));
+        return exec(command, null);
+    }
+
     Result run(String... args) throws Exception {
         return runWithInput(null, args);
     }
