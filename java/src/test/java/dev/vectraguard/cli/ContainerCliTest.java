@@ -44,6 +44,25 @@ class ContainerCliTest {
         assertTrue(r.stderr().contains("runtime docker"), r.toString());
     }
 
+    /** An image's ENTRYPOINT does not run in place of the command: the command's own exit code, 127 when the image lacks it. */
+    @Test
+    void theImagesEntrypointDoesNotWrapTheCommand() throws Exception {
+        String image = "vg-test:entrypoint";
+        String container = "vg-test-entrypoint-" + ProcessHandle.current().pid();
+        engine("create", "--name", container, docker.image(), "true");
+        try {
+            engine("commit", "--change", "ENTRYPOINT [\"/bin/echo\", \"entrypoint\"]", container, image);
+        } finally {
+            engine("rm", container);
+        }
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + image + "\n");
+        VgRunner.Result own = vg.run("exec", "-q", "--runtime", "docker", "--network", "none", "--", "sh", "-c", "echo ran; exit 7");
+        assertEquals(7, own.exitCode(), own.toString());
+        assertEquals("ran\n", own.stdout(), own.toString());
+        VgRunner.Result missing = vg.run("exec", "-q", "--runtime", "docker", "--network", "none", "--", "no-such-command");
+        assertEquals(127, missing.exitCode(), missing.toString());
+    }
+
     /**
      * balanced asks for restricted networking, which docker cannot give: refused with 125 naming it,
      * unless the trusted config allows the weaker run, which then runs and says what is weaker.
@@ -120,6 +139,18 @@ class ContainerCliTest {
         }
         assertTrue(left.isBlank(), "containers left: " + left);
         assertTrue(processesWithArgument(marker).isEmpty(), "the command still runs");
+    }
+
+    /** Runs the docker client with the tests' dockerd; fails the test when it fails. */
+    private String engine(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(docker.environment());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+        return output;
     }
 
     /** The containers vg labelled, running or not. */

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (read-only: no append-only layer) and the bind mounts at their host paths, the project config
  * read-only, the credential paths inside them hidden; a private /tmp, /var/tmp, /dev/shm and home
  * in memory bounded by the level's scratch size; only the spec's environment (the engine adds
- * {@code HOSTNAME}); the caller's uid:gid ({@code --user}); every capability dropped,
+ * {@code HOSTNAME}, docker the image's own {@code ENV} that the spec does not set); the command, never
+ * the image's entrypoint; the caller's uid:gid ({@code --user}); every capability dropped,
  * {@code no-new-privileges}, vg's seccomp profile for the level; an init as pid 1 that forwards
  * signals ({@code --init}); {@code --pids-limit}, {@code --memory} (no swap) and a CPU share, or
  * {@code --cpus} where the limits ask for a hard quota; network none, or the engine's own network
@@ -235,7 +236,9 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         try {
             envFile = writePrivate("vg-env-", envFileText(environment, notices));
             seccompFile = writePrivate("vg-seccomp-", SeccompProfiles.json(spec.seccompProfile()));
-            args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--", image));
+            // No entrypoint of the image's: it would run in place of the command, with the command as its arguments.
+            args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--entrypoint=",
+                    "--", image));
             args.addAll(spec.command());
             try {
                 EngineCleanup.starting(engine, engineEnvironment);
