@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ShellWords;
 import dev.vectraguard.testing.TestEngines;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,6 +131,47 @@ class ContainerCliTest {
         assertFalse(processesWithArgument(marker).isEmpty(), "the command runs");
         process.destroyForcibly(); // SIGKILL
         process.waitFor();
+        awaitNoContainerAndNoProcess(marker);
+    }
+
+    /**
+     * On a terminal, docker's detach keys (ctrl-p ctrl-q) end its client but not the container: vg
+     * removes the container and says so (exit 125), never reports the still running command as done.
+     */
+    @Test
+    void detachingTheTerminalLeavesNoContainerRunning() throws Exception {
+        String marker = "81." + System.nanoTime() % 1000;
+        String command = VgRunner.javaCommand(System.getProperty("java.class.path"), List.of("exec", "--runtime", "docker",
+                "--network", "none", "--", "sleep", marker)).stream().map(ShellWords::quote).collect(Collectors.joining(" "));
+        String typing = "(i=0; until docker ps -q --filter label=dev.vectraguard.owner --filter status=running | grep -q . "
+                + "|| [ $i -gt 300 ]; do sleep 0.2; i=$((i+1)); done; sleep 1; printf '\\020\\021'; sleep 4)";
+        VgRunner.Result r = vg.exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command) + " /dev/null"),
+                null);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("vg removed the container"), r.toString());
+        awaitNoContainerAndNoProcess(marker);
+    }
+
+    /** The engine's client killed by someone else: the container it leaves is removed, and vg says so (exit 125). */
+    @Test
+    void aKilledEngineClientLeavesNoContainerRunning() throws Exception {
+        String marker = "91." + System.nanoTime() % 1000;
+        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
+                "--", "sleep", marker);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!containers().contains(" Up ")) {
+            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
+            assertTrue(System.nanoTime() < deadline, "the container did not start");
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> clients = processesWithArgument(marker).stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                .filter(p -> p.info().command().orElse("").endsWith("/docker")).toList();
+        assertEquals(1, clients.size(), "docker's client: " + clients);
+        clients.getFirst().destroyForcibly(); // SIGKILL
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "vg did not end");
+        String err = Files.readString(root.resolve("err"));
+        assertEquals(125, process.exitValue(), err);
+        assertTrue(err.contains("vg removed the container"), err);
         awaitNoContainerAndNoProcess(marker);
     }
 

@@ -258,7 +258,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                     : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
                     + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
-            return SandboxProcess.ofEngine(stdio.watch(new Container(engine, engineEnvironment, name, process,
+            return SandboxProcess.ofEngine(stdio.watch(new Container(engine, engineEnvironment, name, process, terminal,
                     List.of(envFile, seccompFile))), limits,
                     description, spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
@@ -390,21 +390,28 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     /**
      * The engine's client, attached to the container: its exit is the container's exit code (125, 126,
      * 127 for the engine's own failures). SIGKILL removes the container ({@code rm -f}, which kills
-     * everything in it); other signals go to the command through the container's init.
+     * everything in it); other signals go to the command through the container's init. The client can
+     * end before its container: detached from a terminal by the engine's detach keys (ctrl-p ctrl-q),
+     * or killed by a signal; the container then runs on, so vg removes it and says so.
      */
     private static final class Container implements WatchedProcess {
         private final Path engine;
         private final EngineEnvironment environment;
         private final String name;
         private final Process client;
+        private final boolean detachable;
         private final List<Path> files;
+        private volatile boolean removed;
         private boolean released;
 
-        Container(Path engine, EngineEnvironment environment, String name, Process client, List<Path> files) {
+        /** @param detachable whether the client has a terminal, where the engine's detach keys work */
+        Container(Path engine, EngineEnvironment environment, String name, Process client, boolean detachable,
+                  List<Path> files) {
             this.engine = engine;
             this.environment = environment;
             this.name = name;
             this.client = client;
+            this.detachable = detachable;
             this.files = files;
         }
 
@@ -414,13 +421,34 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
 
         @Override
-        public OptionalInt waitFor(int timeoutMillis) {
-            return WatchedProcess.waitFor(client, timeoutMillis);
+        public OptionalInt waitFor(int timeoutMillis) throws SandboxException {
+            OptionalInt status = WatchedProcess.waitFor(client, timeoutMillis);
+            // A client that ended normally leaves no container (--rm): asked only where it may not have.
+            if (status.isPresent() && !removed && (detachable || status.getAsInt() >= 128)) {
+                removed = true;
+                removeLeftContainer(status.getAsInt());
+            }
+            return status;
+        }
+
+        private void removeLeftContainer(int status) throws SandboxException {
+            EngineCommand running = EngineCommand.run(List.of(engine.toString(), "container", "inspect", "--format",
+                    "{{.State.Running}}", name), environment, 30);
+            if (!running.ok()) {
+                return;
+            }
+            EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
+            if (running.output().strip().equals("true")) {
+                throw new SandboxException("the " + engine.getFileName() + " client ended (status " + status
+                        + ") while container " + name + " still ran (detached by the engine's detach keys, ctrl-p ctrl-q, "
+                        + "or the client was killed): vg removed the container and the command with it");
+            }
         }
 
         @Override
         public void kill(int signal) {
             if (signal == SIGKILL) {
+                removed = true;
                 EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
                 client.destroyForcibly();
                 return;
