@@ -60,6 +60,13 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Map<String, Optional<String>> UNUSABLE = new ConcurrentHashMap<>();
     private static final Set<String> PRESENT_IMAGES = ConcurrentHashMap.newKeySet();
+    /**
+     * Proxy variables an engine adds on its own: docker those of its config.json's {@code proxies},
+     * podman those of its own environment. They pass as {@code --env NAME}, which the client takes from
+     * its own environment, where vg puts the sandbox's values of them and no other: the engine adds none.
+     */
+    private static final List<String> PROXY_VARIABLES = List.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+            "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
 
     private final String image;
 
@@ -234,7 +241,17 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         Path envFile = null;
         Path seccompFile = null;
         try {
-            envFile = writePrivate("vg-env-", envFileText(environment, notices));
+            Map<String, String> proxies = new TreeMap<>();
+            Map<String, String> fileEnvironment = new TreeMap<>(environment);
+            for (String proxy : PROXY_VARIABLES) {
+                String value = fileEnvironment.remove(proxy);
+                if (value != null) {
+                    requireUtf8("variable " + proxy, value);
+                    proxies.put(proxy, value);
+                }
+                args.addAll(List.of("--env", proxy));
+            }
+            envFile = writePrivate("vg-env-", envFileText(fileEnvironment, notices));
             seccompFile = writePrivate("vg-seccomp-", SeccompProfiles.json(spec.seccompProfile()));
             // No entrypoint of the image's: it would run in place of the command, with the command as its arguments.
             args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--entrypoint=",
@@ -247,6 +264,8 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                 throw new SandboxException("sandbox setup failed: " + e.getMessage());
             }
             ProcessBuilder builder = engineEnvironment.applyTo(new ProcessBuilder(args)).directory(new File("/"));
+            PROXY_VARIABLES.forEach(builder.environment()::remove);
+            builder.environment().putAll(proxies);
             Process process;
             try {
                 process = stdio.applyTo(builder).start();
