@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.guard.ShellWords;
 import dev.vectraguard.testing.TestEngines;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +46,25 @@ class ContainerCliTest {
         assertEquals("image\n", r.stdout(), "the command ran in the test image: " + r);
         assertEquals("made\n", Files.readString(vg.workspace.resolve("out")));
         assertTrue(r.stderr().contains("runtime docker"), r.toString());
+    }
+
+    /** An image's ENTRYPOINT does not run in place of the command: the command's own exit code, 127 when the image lacks it. */
+    @Test
+    void theImagesEntrypointDoesNotWrapTheCommand() throws Exception {
+        String image = "vg-test:entrypoint";
+        String container = "vg-test-entrypoint-" + ProcessHandle.current().pid();
+        engine("create", "--name", container, docker.image(), "true");
+        try {
+            engine("commit", "--change", "ENTRYPOINT [\"/bin/echo\", \"entrypoint\"]", container, image);
+        } finally {
+            engine("rm", container);
+        }
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + image + "\n");
+        VgRunner.Result own = vg.run("exec", "-q", "--runtime", "docker", "--network", "none", "--", "sh", "-c", "echo ran; exit 7");
+        assertEquals(7, own.exitCode(), own.toString());
+        assertEquals("ran\n", own.stdout(), own.toString());
+        VgRunner.Result missing = vg.run("exec", "-q", "--runtime", "docker", "--network", "none", "--", "no-such-command");
+        assertEquals(127, missing.exitCode(), missing.toString());
     }
 
     /**
@@ -111,6 +134,47 @@ class ContainerCliTest {
         awaitNoContainerAndNoProcess(marker);
     }
 
+    /**
+     * On a terminal, docker's detach keys (ctrl-p ctrl-q) end its client but not the container: vg
+     * removes the container and says so (exit 125), never reports the still running command as done.
+     */
+    @Test
+    void detachingTheTerminalLeavesNoContainerRunning() throws Exception {
+        String marker = "81." + System.nanoTime() % 1000;
+        String command = VgRunner.javaCommand(System.getProperty("java.class.path"), List.of("exec", "--runtime", "docker",
+                "--network", "none", "--", "sleep", marker)).stream().map(ShellWords::quote).collect(Collectors.joining(" "));
+        String typing = "(i=0; until docker ps -q --filter label=dev.vectraguard.owner --filter status=running | grep -q . "
+                + "|| [ $i -gt 300 ]; do sleep 0.2; i=$((i+1)); done; sleep 1; printf '\\020\\021'; sleep 4)";
+        VgRunner.Result r = vg.exec(List.of("sh", "-c", typing + " | script -qec " + ShellWords.quote(command) + " /dev/null"),
+                null);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("vg removed the container"), r.toString());
+        awaitNoContainerAndNoProcess(marker);
+    }
+
+    /** The engine's client killed by someone else: the container it leaves is removed, and vg says so (exit 125). */
+    @Test
+    void aKilledEngineClientLeavesNoContainerRunning() throws Exception {
+        String marker = "91." + System.nanoTime() % 1000;
+        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
+                "--", "sleep", marker);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!containers().contains(" Up ")) {
+            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
+            assertTrue(System.nanoTime() < deadline, "the container did not start");
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> clients = processesWithArgument(marker).stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                .filter(p -> p.info().command().orElse("").endsWith("/docker")).toList();
+        assertEquals(1, clients.size(), "docker's client: " + clients);
+        clients.getFirst().destroyForcibly(); // SIGKILL
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "vg did not end");
+        String err = Files.readString(root.resolve("err"));
+        assertEquals(125, process.exitValue(), err);
+        assertTrue(err.contains("vg removed the container"), err);
+        awaitNoContainerAndNoProcess(marker);
+    }
+
     private void awaitNoContainerAndNoProcess(String marker) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         String left = containers();
@@ -120,6 +184,18 @@ class ContainerCliTest {
         }
         assertTrue(left.isBlank(), "containers left: " + left);
         assertTrue(processesWithArgument(marker).isEmpty(), "the command still runs");
+    }
+
+    /** Runs the docker client with the tests' dockerd; fails the test when it fails. */
+    private String engine(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(docker.environment());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+        return output;
     }
 
     /** The containers vg labelled, running or not. */

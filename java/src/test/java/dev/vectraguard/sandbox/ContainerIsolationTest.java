@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,14 @@ abstract class ContainerIsolationTest {
                 "-cp", System.getProperty("java.class.path"), IsolationChecks.class.getName())
                 .redirectErrorStream(true);
         builder.environment().putAll(engine.get().environment());
+        // Proxies the engines would add on their own (podman from its environment, docker from its config):
+        // "only the given environment is visible" must not see them.
+        builder.environment().put("HTTP_PROXY", "http://engine-user:engine-secret@proxy.invalid:3128");
+        builder.environment().put("https_proxy", "http://engine-user:engine-secret@proxy.invalid:3128");
+        Path dockerConfig = Files.createTempDirectory("vg-docker-config-");
+        Files.writeString(dockerConfig.resolve("config.json"), "{\"proxies\": {\"default\": {\"httpProxy\": "
+                + "\"http://config-user:config-secret@proxy.invalid:3128\", \"noProxy\": \"localhost\"}}}");
+        builder.environment().put("DOCKER_CONFIG", dockerConfig.toString());
         Process child = builder.start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(10, TimeUnit.MINUTES), "the container checks did not finish");
@@ -47,5 +56,7 @@ abstract class ContainerIsolationTest {
         List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL ")).toList();
         assertTrue(failures.isEmpty(), engine.get().name() + ":\n" + String.join("\n", failures));
         assertEquals(0, child.exitValue(), output);
+        Files.delete(dockerConfig.resolve("config.json"));
+        Files.delete(dockerConfig);
     }
 }

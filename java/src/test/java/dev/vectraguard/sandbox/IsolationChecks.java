@@ -333,13 +333,14 @@ public final class IsolationChecks {
     static void environmentExact() throws Exception {
         Path ws = tempDir("ws");
         SandboxSpec spec = spec(SecurityLevel.STRICT, ws, List.of("/usr/bin/env"))
-                .environment(Map.of("PATH", "/usr/bin:/bin", "VG_VISIBLE", "yes"))
+                .environment(Map.of("PATH", "/usr/bin:/bin", "VG_VISIBLE", "yes", "https_proxy", "http://spec.invalid:8080"))
                 .build();
         Result r = run(spec);
         List<String> names = r.stdout.lines().map(l -> l.substring(0, l.indexOf('='))).sorted().toList();
-        List<String> expected = container() ? List.of("HOME", "HOSTNAME", "PATH", "VG_VISIBLE") // the engine's own HOSTNAME
-                : List.of("HOME", "PATH", "VG_VISIBLE");
+        List<String> expected = container() // the engine's own HOSTNAME
+                ? List.of("HOME", "HOSTNAME", "PATH", "VG_VISIBLE", "https_proxy") : List.of("HOME", "PATH", "VG_VISIBLE", "https_proxy");
         expect(names.equals(expected), "environment should be exactly " + expected + ": " + r);
+        expect(r.stdout.contains("https_proxy=http://spec.invalid:8080\n"), "the spec's proxy should pass as it is: " + r);
     }
 
     static void noOrphans() throws Exception {

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (read-only: no append-only layer) and the bind mounts at their host paths, the project config
  * read-only, the credential paths inside them hidden; a private /tmp, /var/tmp, /dev/shm and home
  * in memory bounded by the level's scratch size; only the spec's environment (the engine adds
- * {@code HOSTNAME}); the caller's uid:gid ({@code --user}); every capability dropped,
+ * {@code HOSTNAME}, docker the image's own {@code ENV} that the spec does not set); the command, never
+ * the image's entrypoint; the caller's uid:gid ({@code --user}); every capability dropped,
  * {@code no-new-privileges}, vg's seccomp profile for the level; an init as pid 1 that forwards
  * signals ({@code --init}); {@code --pids-limit}, {@code --memory} (no swap) and a CPU share, or
  * {@code --cpus} where the limits ask for a hard quota; network none, or the engine's own network
@@ -59,6 +60,13 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Map<String, Optional<String>> UNUSABLE = new ConcurrentHashMap<>();
     private static final Set<String> PRESENT_IMAGES = ConcurrentHashMap.newKeySet();
+    /**
+     * Proxy variables an engine adds on its own: docker those of its config.json's {@code proxies},
+     * podman those of its own environment. They pass as {@code --env NAME}, which the client takes from
+     * its own environment, where vg puts the sandbox's values of them and no other: the engine adds none.
+     */
+    private static final List<String> PROXY_VARIABLES = List.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+            "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
 
     private final String image;
 
@@ -233,9 +241,21 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         Path envFile = null;
         Path seccompFile = null;
         try {
-            envFile = writePrivate("vg-env-", envFileText(environment, notices));
+            Map<String, String> proxies = new TreeMap<>();
+            Map<String, String> fileEnvironment = new TreeMap<>(environment);
+            for (String proxy : PROXY_VARIABLES) {
+                String value = fileEnvironment.remove(proxy);
+                if (value != null) {
+                    requireUtf8("variable " + proxy, value);
+                    proxies.put(proxy, value);
+                }
+                args.addAll(List.of("--env", proxy));
+            }
+            envFile = writePrivate("vg-env-", envFileText(fileEnvironment, notices));
             seccompFile = writePrivate("vg-seccomp-", SeccompProfiles.json(spec.seccompProfile()));
-            args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--", image));
+            // No entrypoint of the image's: it would run in place of the command, with the command as its arguments.
+            args.addAll(List.of("--env-file", envFile.toString(), "--security-opt", "seccomp=" + seccompFile, "--entrypoint=",
+                    "--", image));
             args.addAll(spec.command());
             try {
                 EngineCleanup.starting(engine, engineEnvironment);
@@ -244,6 +264,8 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                 throw new SandboxException("sandbox setup failed: " + e.getMessage());
             }
             ProcessBuilder builder = engineEnvironment.applyTo(new ProcessBuilder(args)).directory(new File("/"));
+            PROXY_VARIABLES.forEach(builder.environment()::remove);
+            builder.environment().putAll(proxies);
             Process process;
             try {
                 process = stdio.applyTo(builder).start();
@@ -255,7 +277,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
                     : name() + ": memory " + limits.memoryBytes() / (1024 * 1024) + " MiB, "
                     + (limits.cpuQuota() ? "cpu quota " + limits.cpuMillis() / 1000.0 : "cpu share " + limits.cpuMillis() / 1000.0)
                     + ", pids " + limits.pids();
-            return SandboxProcess.ofEngine(stdio.watch(new Container(engine, engineEnvironment, name, process,
+            return SandboxProcess.ofEngine(stdio.watch(new Container(engine, engineEnvironment, name, process, terminal,
                     List.of(envFile, seccompFile))), limits,
                     description, spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
@@ -387,21 +409,28 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
     /**
      * The engine's client, attached to the container: its exit is the container's exit code (125, 126,
      * 127 for the engine's own failures). SIGKILL removes the container ({@code rm -f}, which kills
-     * everything in it); other signals go to the command through the container's init.
+     * everything in it); other signals go to the command through the container's init. The client can
+     * end before its container: detached from a terminal by the engine's detach keys (ctrl-p ctrl-q),
+     * or killed by a signal; the container then runs on, so vg removes it and says so.
      */
     private static final class Container implements WatchedProcess {
         private final Path engine;
         private final EngineEnvironment environment;
         private final String name;
         private final Process client;
+        private final boolean detachable;
         private final List<Path> files;
+        private volatile boolean removed;
         private boolean released;
 
-        Container(Path engine, EngineEnvironment environment, String name, Process client, List<Path> files) {
+        /** @param detachable whether the client has a terminal, where the engine's detach keys work */
+        Container(Path engine, EngineEnvironment environment, String name, Process client, boolean detachable,
+                  List<Path> files) {
             this.engine = engine;
             this.environment = environment;
             this.name = name;
             this.client = client;
+            this.detachable = detachable;
             this.files = files;
         }
 
@@ -411,13 +440,34 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
         }
 
         @Override
-        public OptionalInt waitFor(int timeoutMillis) {
-            return WatchedProcess.waitFor(client, timeoutMillis);
+        public OptionalInt waitFor(int timeoutMillis) throws SandboxException {
+            OptionalInt status = WatchedProcess.waitFor(client, timeoutMillis);
+            // A client that ended normally leaves no container (--rm): asked only where it may not have.
+            if (status.isPresent() && !removed && (detachable || status.getAsInt() >= 128)) {
+                removed = true;
+                removeLeftContainer(status.getAsInt());
+            }
+            return status;
+        }
+
+        private void removeLeftContainer(int status) throws SandboxException {
+            EngineCommand running = EngineCommand.run(List.of(engine.toString(), "container", "inspect", "--format",
+                    "{{.State.Running}}", name), environment, 30);
+            if (!running.ok()) {
+                return;
+            }
+            EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
+            if (running.output().strip().equals("true")) {
+                throw new SandboxException("the " + engine.getFileName() + " client ended (status " + status
+                        + ") while container " + name + " still ran (detached by the engine's detach keys, ctrl-p ctrl-q, "
+                        + "or the client was killed): vg removed the container and the command with it");
+            }
         }
 
         @Override
         public void kill(int signal) {
             if (signal == SIGKILL) {
+                removed = true;
                 EngineCommand.run(List.of(engine.toString(), "rm", "-f", name), environment, 60);
                 client.destroyForcibly();
                 return;
