@@ -28,8 +28,8 @@ import java.util.Optional;
  * cannot give the whole spec (e.g. restricted networking on a container); when none gives it all,
  * the first that can run decides (it refuses, or runs weaker where {@code allow_weaker_fallback}
  * lets it). The container engines are asked about only when their turn comes. The notice line
- * names the runtime and why better ones were skipped whenever it is not the native one, or always
- * with {@code sandbox.show_runtime_info}.
+ * names the runtime and why better ones were skipped whenever it is not the native one or auto
+ * skipped one before it, or always with {@code sandbox.show_runtime_info}.
  */
 public final class RuntimeChoice {
     private final SandboxRuntime requested;
@@ -130,7 +130,7 @@ public final class RuntimeChoice {
                 try {
                     SandboxProcess process = nativeRuntime.start(spec);
                     chosen = NativeRuntime.NAME;
-                    if (showInfo) {
+                    if (showInfo || !skipped.isEmpty()) {
                         process.addFirstNotice("runtime native" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
                     }
                     return process;

@@ -89,6 +89,20 @@ class RuntimeCliTest {
                 "development: native first, nothing skipped: " + dev);
     }
 
+    /**
+     * In CI the container runtimes come first; when auto skips them for the native one, the notice
+     * says so without show_runtime_info (here the engines are not running, lack ubuntu:22.04, or
+     * cannot give restricted networking).
+     */
+    @Test
+    void autoNamesTheSkippedContainerRuntimesWhenCiRunsNative() throws Exception {
+        VgRunner.Result r = vg.env("VECTRAGUARD_ENV", "ci").run("exec", "--", "true");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("; runtime native (docker ") && r.stderr().contains("; podman "), r.toString());
+        VgRunner.Result dev = vg.env("VECTRAGUARD_ENV", "development").run("exec", "--", "true");
+        assertFalse(dev.stderr().contains("runtime native"), "development: native first, nothing to tell: " + dev);
+    }
+
     @Test
     void autoDetectEnvOffKeepsTheFastRuntimesFirstInCi() throws Exception {
         vg.config("guard_level:\n  level: off\nsandbox:\n  show_runtime_info: true\n  auto_detect_env: false\n");
