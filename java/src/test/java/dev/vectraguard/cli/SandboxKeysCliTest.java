@@ -39,6 +39,21 @@ class SandboxKeysCliTest {
         assertEquals("absent\n", r.stdout(), r.toString());
     }
 
+    /**
+     * Upstream's "host:container" form of a cache dir: vg keeps a cache at its host path, so the
+     * host part is shared there and a warning says so (it did nothing, silently, before).
+     */
+    @Test
+    void aCacheDirWithAContainerPathIsSharedAtItsHostPathWithAWarning() throws Exception {
+        Path cache = Files.createDirectories(vg.home.resolve(".custom-cache"));
+        Files.writeString(cache.resolve("entry"), "cached\n");
+        vg.config(GUARD_OFF + "sandbox:\n  cache_dirs: [\"~/.custom-cache:/.custom-cache\"]\n");
+        VgRunner.Result r = vg.run("exec", "-q", "--", "sh", "-c", "cat " + cache + "/entry; ls -d /.custom-cache 2>/dev/null");
+        assertEquals("cached\n", r.stdout(), r.toString());
+        assertTrue(r.stderr().contains(vg.userConfig + ":4:16: warning: 'sandbox.cache_dirs': '~/.custom-cache:/.custom-cache' (vectra-guard) is read "
+                + "as '" + cache + "': vg shares a cache at its host path"), r.toString());
+    }
+
     @Test
     void timeoutFromTheConfigKillsTheSandboxWith124() throws Exception {
         vg.config(GUARD_OFF + "sandbox:\n  timeout: 2\n");
