@@ -54,6 +54,20 @@ class SandboxKeysCliTest {
                 + "as '" + cache + "': vg shares a cache at its host path"), r.toString());
     }
 
+    /** What vg exec refuses in bind_mounts and cache_dirs, vg config validate refuses too, in the same words. */
+    @Test
+    void configValidateRefusesTheWritableLocationsExecRefuses() throws Exception {
+        for (String sandbox : new String[] {"bind_mounts: [/etc/ssl]", "cache_dirs: [/etc/ssl]",
+                "bind_mounts: [" + root.resolve("missing") + "]"}) {
+            Path config = Files.writeString(root.resolve("c.yaml"), "sandbox:\n  " + sandbox + "\n");
+            VgRunner.Result exec = vg.run("exec", "--config", config.toString(), "--", "true");
+            assertEquals(125, exec.exitCode(), exec.toString());
+            VgRunner.Result validate = vg.run("config", "validate", config.toString());
+            assertEquals(125, validate.exitCode(), sandbox + ": " + validate);
+            assertEquals(exec.stderr().replace("vg: ", "vg: " + config + ": "), validate.stderr(), sandbox);
+        }
+    }
+
     @Test
     void timeoutFromTheConfigKillsTheSandboxWith124() throws Exception {
         vg.config(GUARD_OFF + "sandbox:\n  timeout: 2\n");
