@@ -7,6 +7,7 @@ import dev.vectraguard.sandbox.SandboxSpec;
 import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.sandbox.SecurityLevel;
 import dev.vectraguard.sandbox.Stdio;
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
 import dev.vectraguard.sandbox.container.DockerRuntime;
 import dev.vectraguard.sandbox.container.PodmanRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Spawn + wait of {@code /bin/true}: plain ProcessBuilder (the baseline), the native sandbox at each
- * level, bubblewrap with an equivalent profile started through ProcessBuilder, and vg's docker and
- * podman runtimes (balanced without network, image {@code -Dvg.bench.image}). Each back to back
+ * level, bubblewrap with an equivalent profile started through ProcessBuilder, and vg's bubblewrap,
+ * docker and podman runtimes (balanced without network; the engines run the image
+ * {@code -Dvg.bench.image}). Each back to back
  * (throughput: the kernel's clean-up of one run overlaps the next) and paced, after an untimed idle
  * pause (the latency of one command, as an agent runs them).
  */
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class SpawnBenchmark {
+    private static final int NOBODY = 65534;
 
     /** A workspace for every spawn. */
     @State(Scope.Benchmark)
@@ -105,6 +108,36 @@ public class SpawnBenchmark {
         }
     }
 
+    /**
+     * vg's bubblewrap runtime at balanced with network none (it cannot give restricted networking),
+     * in a workspace of its own: as root it runs the command as the workspace's owner, here nobody.
+     */
+    @State(Scope.Benchmark)
+    public static class BubblewrapCase {
+        final Runtime runtime = new BubblewrapRuntime();
+        SandboxSpec spec;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            runtime.unavailableReason().ifPresent(reason -> {
+                throw new IllegalStateException("bubblewrap cannot run here: " + reason);
+            });
+            Path dir = Files.createTempDirectory("vg-bench-bwrap-").toRealPath();
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
+                Files.setAttribute(dir, "unix:uid", NOBODY);
+                Files.setAttribute(dir, "unix:gid", NOBODY);
+            }
+            spec = SandboxSpec.builder("/bin/true")
+                    .workspace(dir)
+                    .securityLevel(SecurityLevel.BALANCED)
+                    .network(NetworkMode.NONE)
+                    .environment(Map.of("PATH", "/usr/bin:/bin"))
+                    .stdin(Stdio.DISCARD)
+                    .build();
+        }
+    }
+
     /** An idle pause before each operation (not timed), as between the commands of an agent. */
     @State(Scope.Thread)
     public static class Paced {
@@ -144,6 +177,13 @@ public class SpawnBenchmark {
     @Benchmark
     public int bubblewrap(Workspace workspace) throws Exception {
         return succeeded(new ProcessBuilder(workspace.bubblewrap).start().waitFor());
+    }
+
+    @Benchmark
+    public int bubblewrapRuntime(BubblewrapCase bubblewrap) throws Exception {
+        try (SandboxProcess process = bubblewrap.runtime.start(bubblewrap.spec)) {
+            return succeeded(process.waitFor());
+        }
     }
 
     @Benchmark

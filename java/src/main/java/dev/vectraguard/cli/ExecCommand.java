@@ -54,7 +54,11 @@ final class ExecCommand implements Callable<Integer> {
     Long timeoutSeconds;
 
     @Option(names = "--runtime", paramLabel = "NAME", converter = RuntimeConverter.class,
-            description = "auto, native (also namespace, process), bubblewrap, docker or podman. Default: VECTRAGUARD_RUNTIME, else sandbox.runtime, else auto.")
+            description = "auto, native (also namespace, process), bubblewrap, docker or podman. Default: VECTRAGUARD_RUNTIME, "
+                    + "else sandbox.runtime, else auto: native first, docker and podman first in CI, staging and production "
+                    + "(sandbox.auto_detect_env, sandbox.prefer_fast); a skipped runtime is named on the notice line. A named "
+                    + "runtime that cannot run here, or cannot give the whole level, stops with exit 125 saying why "
+                    + "(unless sandbox.allow_weaker_fallback, and then the notice says what is weaker).")
     SandboxRuntime runtime;
 
     @Option(names = {"-q", "--quiet"}, description = "Print no notice line.")

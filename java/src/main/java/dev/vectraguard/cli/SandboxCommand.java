@@ -47,12 +47,14 @@ final class SandboxCommand extends CommandGroup {
             List<String> family = new ArrayList<>(List.of(release.getOrDefault("ID", "")));
             family.addAll(Arrays.asList(release.getOrDefault("ID_LIKE", "").split("\\s+")));
             List<List<String>> commands;
+            boolean docker = true;
             if (family.contains("debian") || family.contains("ubuntu")) {
                 commands = List.of(List.of("apt-get", "update"),
                         List.of("apt-get", "install", "-y", "bubblewrap", "podman", "catatonit", "tini", "uidmap", "docker.io"));
             } else if (family.contains("rhel") || family.contains("centos")) {
                 // RHEL's own repositories have podman, not docker
                 commands = List.of(List.of("dnf", "install", "-y", "bubblewrap", "podman", "catatonit"));
+                docker = false;
             } else if (family.contains("fedora")) {
                 commands = List.of(List.of("dnf", "install", "-y", "bubblewrap", "podman", "catatonit", "moby-engine"));
             } else {
@@ -80,8 +82,10 @@ final class SandboxCommand extends CommandGroup {
             if (dryRun) {
                 System.out.println("# dry run: nothing was run");
             }
-            System.out.println("# docker's daemon runs as a service (systemctl enable --now docker); vg does not add you "
-                    + "to the docker group, which is root on the host: rootless podman needs no group");
+            System.out.println(docker ? "# docker's daemon runs as a service (systemctl enable --now docker); vg does not add you "
+                    + "to the docker group, which is root on the host: rootless podman needs no group"
+                    : "# RHEL's repositories have no docker: podman runs vg's container runtime (docker-ce comes from "
+                    + "Docker's own repository)");
             return ExitCodes.OK;
         }
 

@@ -65,8 +65,9 @@ public final class ConfigSchema {
                     "private address ranges restricted networking may reach (CIDRs); none by default"),
             new ConfigKey("sandbox.enable_cache", ValueTypes.BOOLEAN, true, "cache (shared package caches)",
                     "bind the known package caches (npm, pip, cargo, go, maven, ...) read-write into the sandbox"),
-            new ConfigKey("sandbox.cache_dirs", ValueTypes.PATH_LIST, List.of(), "cache (shared package caches)",
-                    "extra cache directories bound read-write at their host path (only when enable_cache is true)"),
+            new ConfigKey("sandbox.cache_dirs", ValueTypes.CACHE_DIRS, List.of(), "cache (shared package caches)",
+                    "extra cache directories bound read-write at their host path (only when enable_cache is true); "
+                            + "vectra-guard's host:/container form is read as the host path, with a warning"),
             new ConfigKey("sandbox.bind_mounts", ValueTypes.BIND_MOUNTS, List.of(), SANDBOX,
                     "extra host paths made visible in the sandbox"),
             new ConfigKey("sandbox.env_whitelist", ValueTypes.ENV_PATTERNS, DEFAULT_ENV_WHITELIST, "sandbox (environment builder)",

@@ -249,6 +249,29 @@ final class ValueTypes {
         return List.copyOf(out);
     };
 
+    /**
+     * Cache directories: paths, also in vectra-guard's {@code host:/container} form, read as the host
+     * path with a warning, since vg shares a cache at its host path.
+     */
+    static final ValueType CACHE_DIRS = (key, node, ctx) -> {
+        List<Path> out = new ArrayList<>();
+        for (RawNode.Scalar s : items(key, node, "a list of paths")) {
+            String text = s.text();
+            if (text.isBlank()) {
+                throw new ConfigException(s.at(), "'" + key + "' must be a list of paths (got an empty item)");
+            }
+            int colon = text.lastIndexOf(':');
+            if (colon > 0 && text.startsWith("/", colon + 1)) {
+                Path host = path(text.substring(0, colon), ctx);
+                ctx.warnings().add(s.at() + ": warning: '" + key + "': '" + text + "' (vectra-guard) is read as '" + host
+                        + "': vg shares a cache at its host path");
+                text = host.toString();
+            }
+            out.add(path(text, ctx));
+        }
+        return List.copyOf(out);
+    };
+
     static final ValueType BIND_MOUNTS = (key, node, ctx) -> {
         String expectation = "a list of bind mounts ({host_path, container_path, read_only} or \"host:container:ro\")";
         if (isNull(node)) {

@@ -28,22 +28,23 @@ import java.util.Optional;
  * cannot give the whole spec (e.g. restricted networking on a container); when none gives it all,
  * the first that can run decides (it refuses, or runs weaker where {@code allow_weaker_fallback}
  * lets it). The container engines are asked about only when their turn comes. The notice line
- * names the runtime and why better ones were skipped whenever it is not the native one, or always
- * with {@code sandbox.show_runtime_info}.
+ * names the runtime and why better ones were skipped whenever it is not the native one or auto
+ * skipped one before it, or always with {@code sandbox.show_runtime_info}.
  */
 public final class RuntimeChoice {
     private final SandboxRuntime requested;
     private final boolean containersFirst;
-    private final String environment;
+    /** Why auto tries the containers first (the notice's words), when it does. */
+    private final String containersFirstWhy;
     private final boolean showInfo;
     private final String image;
     private String chosen;
 
-    private RuntimeChoice(SandboxRuntime requested, boolean containersFirst, String environment, boolean showInfo,
+    private RuntimeChoice(SandboxRuntime requested, boolean containersFirst, String containersFirstWhy, boolean showInfo,
                           String image) {
         this.requested = requested;
         this.containersFirst = containersFirst;
-        this.environment = environment;
+        this.containersFirstWhy = containersFirstWhy;
         this.showInfo = showInfo;
         this.image = image;
         this.chosen = requested == SandboxRuntime.AUTO ? NativeRuntime.NAME : named(requested).name();
@@ -55,8 +56,10 @@ public final class RuntimeChoice {
         boolean autoDetect = (Boolean) loaded.settings().get("sandbox.auto_detect_env").value();
         boolean preferFast = (Boolean) loaded.settings().get("sandbox.prefer_fast").value();
         String environment = environment(loaded.deploymentEnv(), env);
-        boolean containersFirst = !preferFast || (autoDetect && !environment.equals("development"));
-        return new RuntimeChoice(requested, containersFirst, environment,
+        boolean environmentWantsContainers = autoDetect && !environment.equals("development");
+        boolean containersFirst = !preferFast || environmentWantsContainers;
+        return new RuntimeChoice(requested, containersFirst,
+                environmentWantsContainers ? environment + " prefers containers" : "prefer_fast: false",
                 (Boolean) loaded.settings().get("sandbox.show_runtime_info").value(), loaded.config().sandbox().image());
     }
 
@@ -130,7 +133,7 @@ public final class RuntimeChoice {
                 try {
                     SandboxProcess process = nativeRuntime.start(spec);
                     chosen = NativeRuntime.NAME;
-                    if (showInfo) {
+                    if (showInfo || !skipped.isEmpty()) {
                         process.addFirstNotice("runtime native" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
                     }
                     return process;
@@ -166,7 +169,7 @@ public final class RuntimeChoice {
 
     private SandboxProcess startChosen(Runtime runtime, SandboxSpec spec, List<String> skipped) throws SandboxException {
         chosen = runtime.name();
-        String why = skipped.isEmpty() ? (containersFirst ? environment + " prefers containers" : "")
+        String why = skipped.isEmpty() ? (containersFirst ? containersFirstWhy : "")
                 : String.join("; ", skipped);
         SandboxProcess process;
         try {

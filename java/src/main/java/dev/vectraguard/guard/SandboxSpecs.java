@@ -152,6 +152,7 @@ public final class SandboxSpecs {
         RuntimeChoice runtimes = RuntimeChoice.of(loaded, null, Caller.current().environment());
         SandboxSpec spec = build(List.of("true"), loaded, new Overrides(null, null, null, null, null), home);
         runtimes.check(spec);
+        SpecChecks.checkBinds(spec);
         if (loaded.config().sandbox().workspaceDir() != null) {
             SpecChecks.checkWorkspace(spec);
         }

@@ -143,8 +143,7 @@ public final class MountPlanner {
                     protectedPath.toString(), protectedPath.toString(), null));
         }
         for (Path cache : spec.cacheDirs()) {
-            Path real = resolveExisting(cache);
-            writable.check("cache dir", real, "remove it from sandbox.cache_dirs");
+            Path real = realCacheDir(cache, writable);
             createDirectories(real);
             String source = real.toString();
             String target = cache.toString();
@@ -158,15 +157,7 @@ public final class MountPlanner {
             bound.add(new Bound(real, cache));
         }
         for (BindMount bind : spec.bindMounts()) {
-            Path real;
-            try {
-                real = bind.hostPath().toRealPath();
-            } catch (IOException e) {
-                throw new SandboxException("bind mount source does not exist: " + bind.hostPath());
-            }
-            if (!bind.readOnly()) {
-                writable.check("writable bind mount", real, "bind it read-only (:ro) or bind another directory");
-            }
+            Path real = realBindSource(bind, writable);
             mounts.add(new MountOp(vg_core_h.VG_MOUNT_BIND(),
                     (bind.readOnly() ? vg_core_h.VG_MF_READONLY() : 0) | vg_core_h.VG_MF_NO_SYMLINKS(),
                     real.toString(), bind.sandboxPath().toString(), null));
@@ -323,6 +314,35 @@ public final class MountPlanner {
                 null));
         rules.add(new LandlockPathRule(target.toString(), LandlockAccess.READ_WRITE));
         bound.add(new Bound(source, target));
+    }
+
+    /** The checks of {@link #plan} on the cache dirs and bind mounts, which vg config validate runs without a sandbox. */
+    static void checkBinds(SandboxSpec spec, WritableLocations writable) throws SandboxException {
+        for (Path cache : spec.cacheDirs()) {
+            realCacheDir(cache, writable);
+        }
+        for (BindMount bind : spec.bindMounts()) {
+            realBindSource(bind, writable);
+        }
+    }
+
+    private static Path realCacheDir(Path cache, WritableLocations writable) throws SandboxException {
+        Path real = resolveExisting(cache);
+        writable.check("cache dir", real, "remove it from sandbox.cache_dirs");
+        return real;
+    }
+
+    private static Path realBindSource(BindMount bind, WritableLocations writable) throws SandboxException {
+        Path real;
+        try {
+            real = bind.hostPath().toRealPath();
+        } catch (IOException e) {
+            throw new SandboxException("bind mount source does not exist: " + bind.hostPath());
+        }
+        if (!bind.readOnly()) {
+            writable.check("writable bind mount", real, "bind it read-only (:ro) or bind another directory");
+        }
+        return real;
     }
 
     private static Path resolveExisting(Path path) throws SandboxException {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The checks every runtime makes on a {@link SandboxSpec} before it starts anything: the network
- * allowed at the level, the seccomp profile, the workspace, vg's own cache directory.
+ * allowed at the level, the seccomp profile, the workspace, the cache dirs and bind mounts, vg's own
+ * cache directory.
  */
 public final class SpecChecks {
     private SpecChecks() {}
@@ -26,6 +27,12 @@ public final class SpecChecks {
         } else {
             SeccompProfiles.load(spec.seccompProfile());
         }
+    }
+
+    /** The checks of a start on the spec's cache dirs and bind mounts (a writable one in a system directory, your home...). */
+    public static void checkBinds(SandboxSpec spec) throws SandboxException {
+        Path home = CallerAccount.homeDirectory(spec.environment());
+        MountPlanner.checkBinds(spec, WritableLocations.of(CallerAccount.accountHome(CallerAccount.ids()[0]), home));
     }
 
     /** The check of a start on the spec's workspace (a system directory, your home...). */

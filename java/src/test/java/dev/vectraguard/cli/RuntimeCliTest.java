@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.testing.TestEngines;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,38 @@ class RuntimeCliTest {
         VgRunner.Result dev = vg.env("VECTRAGUARD_ENV", "development").run("exec", "--", "true");
         assertTrue(dev.stderr().contains("; runtime native") && !dev.stderr().contains("runtime native ("),
                 "development: native first, nothing skipped: " + dev);
+    }
+
+    /**
+     * In CI the container runtimes come first; when auto skips them for the native one, the notice
+     * says so without show_runtime_info (here the engines are not running, lack ubuntu:22.04, or
+     * cannot give restricted networking).
+     */
+    @Test
+    void autoNamesTheSkippedContainerRuntimesWhenCiRunsNative() throws Exception {
+        VgRunner.Result r = vg.env("VECTRAGUARD_ENV", "ci").run("exec", "--", "true");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("; runtime native (docker ") && r.stderr().contains("; podman "), r.toString());
+        VgRunner.Result dev = vg.env("VECTRAGUARD_ENV", "development").run("exec", "--", "true");
+        assertFalse(dev.stderr().contains("runtime native"), "development: native first, nothing to tell: " + dev);
+    }
+
+    /** Where a container runtime can give the whole spec, auto runs it first in CI, and with prefer_fast off, and says why. */
+    @Test
+    void autoRunsAContainerFirstInCiAndWithPreferFastOffAndSaysWhy() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "runs only as root (it starts the tests' own dockerd)");
+        TestEngines.Engine docker = TestEngines.docker().orElse(null);
+        Assumptions.assumeTrue(docker != null, () -> "dockerd cannot start here: " + TestEngines.dockerMissing());
+        docker.environment().forEach(vg::env);
+        String inImage = "test -e /usr/bin/perl && test ! -e /usr/bin/python3 && echo image";
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n");
+        VgRunner.Result ci = vg.env("VECTRAGUARD_ENV", "ci").run("exec", "--network", "none", "--", "sh", "-c", inImage);
+        assertEquals("image\n", ci.stdout(), ci.toString());
+        assertTrue(ci.stderr().contains("; runtime docker (ci prefers containers)"), ci.toString());
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n  prefer_fast: false\n");
+        VgRunner.Result dev = vg.env("VECTRAGUARD_ENV", "development").run("exec", "--network", "none", "--", "sh", "-c", inImage);
+        assertEquals("image\n", dev.stdout(), dev.toString());
+        assertTrue(dev.stderr().contains("; runtime docker (prefer_fast: false)"), dev.toString());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code vg sandbox deps install --dry-run}: the package manager commands for the system /etc/os-release names. */
@@ -46,6 +47,9 @@ class SandboxDepsCliTest {
         Files.writeString(rocky, "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n");
         VgRunner.Result rhel = vg.run("sandbox", "deps", "install", "--dry-run", "--os-release", rocky.toString());
         assertTrue(rhel.stdout().startsWith(sudo() + "dnf install -y bubblewrap podman catatonit\n# dry run"), rhel.toString());
+        assertTrue(rhel.stdout().contains("\n# RHEL's repositories have no docker: podman runs vg's container runtime"), rhel.toString());
+        assertFalse(rhel.stdout().contains("systemctl enable --now docker"), "no docker was installed: " + rhel);
+        assertTrue(r.stdout().contains("systemctl enable --now docker"), r.toString());
     }
 
     @Test

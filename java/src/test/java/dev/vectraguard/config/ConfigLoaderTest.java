@@ -295,6 +295,39 @@ class ConfigLoaderTest {
                 loaded.ignored().stream().map(IgnoredSetting::key).toList(), "keys without a comparator (runtime, image, state_dir) are ignored");
     }
 
+    /** The runtime keys and the sandbox keys of the runtimes' issue: a project file cannot undo what the user's config set. */
+    @Test
+    void aProjectFileCannotLoosenTheRuntimeKeys() throws Exception {
+        Path home = home();
+        Path project = project();
+        write(home.resolve(".config/vectra-guard/config.yaml"), """
+                sandbox: {use_overlayfs: false, show_runtime_info: true, log_output: true, auto_detect_env: true, prefer_fast: true}
+                """);
+        write(project.resolve("vectra-guard.yaml"), """
+                sandbox:
+                  use_overlayfs: true
+                  show_runtime_info: false
+                  log_output: false
+                  auto_detect_env: false
+                  prefer_fast: false
+                  read_only_paths: [/srv]
+                  trust_store_path: ./trust.json
+                  bind_mounts:
+                    - {host_path: /tmp/outside, container_path: /tmp/outside, read_only: false}
+                """);
+        LoadedConfig loaded = ConfigLoader.load(new ConfigLoader.Request(null, project, home, Map.of()));
+        assertEquals(List.of("sandbox.use_overlayfs", "sandbox.show_runtime_info", "sandbox.log_output", "sandbox.auto_detect_env",
+                        "sandbox.prefer_fast", "sandbox.read_only_paths", "sandbox.trust_store_path", "sandbox.bind_mounts"),
+                loaded.ignored().stream().map(IgnoredSetting::key).toList());
+        for (String key : List.of("sandbox.show_runtime_info", "sandbox.log_output", "sandbox.auto_detect_env", "sandbox.prefer_fast")) {
+            assertEquals(true, loaded.settings().get(key).value(), key);
+        }
+        assertEquals(false, loaded.settings().get("sandbox.use_overlayfs").value());
+        assertEquals(List.of(), loaded.settings().get("sandbox.read_only_paths").value());
+        assertNull(loaded.settings().get("sandbox.trust_store_path").value());
+        assertEquals(List.of(), loaded.config().sandbox().bindMounts());
+    }
+
     @Test
     void aProjectFileMayOnlyNarrowTheNetwork() throws Exception {
         Path home = home();
