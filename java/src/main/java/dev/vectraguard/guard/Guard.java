@@ -42,11 +42,13 @@ import java.util.Set;
  * <p>Judge and run:
  * <pre>{@code
  * Guard.Reporter reporter = new Guard.Reporter() {
- *     public void print(String kind, String message, Map<String, Object> fields) { log.info(kind + ": " + message); }
- *     public void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
- *         log.info("sandboxed at " + spec.securityLevel().label() + ": " + why);
+ *     public void print(String kind, String message, Map<String, Object> fields) {
+ *         System.err.println("vg " + kind + ": " + message);
  *     }
- *     public void warn(String message) { log.warn(message); }
+ *     public void sandbox(SandboxSpec spec, SandboxProcess process, boolean cached, String why) {
+ *         System.err.println("vg: sandboxed at " + spec.securityLevel().label() + ": " + why);
+ *     }
+ *     public void warn(String message) { System.err.println("vg warning: " + message); }
  * };
  * GuardResult result = Guard.judgeAndRun(
  *         GuardRequest.of(List.of("npm", "install")).withWorkspace(Path.of("/home/me/app")),
