@@ -19,7 +19,7 @@ final class UserNamespaceSettings {
     static String refusalCause() {
         if ("1".equals(read(APPARMOR_RESTRICTION))) {
             return "unprivileged user namespaces are restricted by AppArmor (sysctl kernel.apparmor_restrict_unprivileged_userns = 1); "
-                    + "--runtime bubblewrap runs where bwrap has its AppArmor profile (Ubuntu 24.04 ships one)";
+                    + "bubblewrap runs where an AppArmor profile lets bwrap make them, else docker or podman";
         }
         if ("0".equals(read(UNPRIVILEGED_CLONE))) {
             return "unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone = 0)";
