@@ -56,6 +56,16 @@ class BubblewrapIsolationTest {
                 + "CapAmb:\t0000000000000000\nNoNewPrivs:\t1\n", r.stdout(), r.toString());
     }
 
+    /** An env_whitelist that passes PWD (e.g. "*"): the command still runs, with the spec's PWD, as on the native runtime. */
+    @Test
+    void aWhitelistedPwdReachesTheCommand() throws Exception {
+        Path ws = IsolationChecks.tempDir("ws");
+        IsolationChecks.Result r = IsolationChecks.run(IsolationChecks.spec(SecurityLevel.BALANCED, ws, List.of("/usr/bin/env"))
+                .environment(Map.of("PATH", "/usr/bin:/bin", "PWD", "/somewhere/else")).build());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.stdout().lines().toList().contains("PWD=/somewhere/else"), r.toString());
+    }
+
     @Test
     void aRootCallerWithARootOwnedWorkspaceIsRefused() throws Exception {
         Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "only root's command is moved to another uid");

@@ -259,8 +259,9 @@ public final class BubblewrapRuntime implements Runtime {
 
     /**
      * What runs inside before the command: prlimit sets the rlimits there (so the process count is
-     * that of the sandbox's own user namespace, not of the caller's uid on the host), nice lowers its
-     * priority, and env takes out the PWD that bwrap adds (or sets the spec's own).
+     * that of the sandbox's own user namespace, not of the caller's uid on the host), env takes out the
+     * PWD that bwrap adds (or sets the spec's own), and nice lowers its priority. nice comes last: env
+     * reads no option after a NAME=VALUE (its "--" would be the command), nice's "--" ends its options.
      */
     private static List<String> inside(List<RLimit> rlimits, String pwd) throws SandboxException {
         List<String> prefix = new ArrayList<>();
@@ -276,13 +277,12 @@ public final class BubblewrapRuntime implements Runtime {
             }
             prefix.add("--");
         }
-        // The command's lower priority (ResourceControl.NICE); RLIMIT_NICE 0 above keeps it from taking it back.
-        prefix.addAll(List.of(findBinary("nice").orElseThrow(() -> new SandboxException("runtime bubblewrap: nice (coreutils) is missing"))
-                .toString(), "-n", Integer.toString(ResourceControl.NICE)));
         prefix.add(findBinary("env").orElseThrow(() -> new SandboxException("runtime bubblewrap: env (coreutils) is missing"))
                 .toString());
         prefix.addAll(pwd == null ? List.of("-u", "PWD") : List.of("PWD=" + pwd));
-        prefix.add("--");
+        // The command's lower priority (ResourceControl.NICE); RLIMIT_NICE 0 above keeps it from taking it back.
+        prefix.addAll(List.of(findBinary("nice").orElseThrow(() -> new SandboxException("runtime bubblewrap: nice (coreutils) is missing"))
+                .toString(), "-n", Integer.toString(ResourceControl.NICE), "--"));
         return prefix;
     }
 
