@@ -8,8 +8,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -64,6 +66,44 @@ class BubblewrapIsolationTest {
                 .environment(Map.of("PATH", "/usr/bin:/bin", "PWD", "/somewhere/else")).build());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.stdout().lines().toList().contains("PWD=/somewhere/else"), r.toString());
+    }
+
+    /**
+     * Another sandbox in the same workspace made .vscode during its run and now swaps it, over and
+     * over, with a symlink to a directory outside, while vg sets up this sandbox (which protects
+     * .vscode read-only): bubblewrap must bind what vg planned, never what the link leads to.
+     */
+    @Test
+    void aProtectedPathSwappedForASymlinkDuringTheSetupNeverShowsWhatItLeadsTo() throws Exception {
+        Path ws = IsolationChecks.tempDir("ws");
+        Path outside = IsolationChecks.tempDir("outside");
+        Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxr-xr-x")); // readable by the command's uid
+        Files.writeString(outside.resolve("planted"), "outside-secret\n");
+        Files.createDirectory(ws.resolve(".vscode"));
+        Files.createSymbolicLink(ws.resolve(".swap"), Path.of("..", outside.getFileName().toString()));
+        Process swapper = new ProcessBuilder("perl", "-e", "my ($a, $b) = ('.vscode', '.swap'); "
+                + "while (1) { syscall(316, -100, $a, -100, $b, 2) == 0 or die \"renameat2: $!\"; }")
+                .directory(ws.toFile()).redirectErrorStream(true).start();
+        int ran = 0;
+        try {
+            for (int i = 0; i < 40; i++) {
+                try {
+                    IsolationChecks.Result r = IsolationChecks.run(SecurityLevel.BALANCED, ws,
+                            "cat .vscode/planted 2>/dev/null; echo ran");
+                    assertTrue(!r.stdout().contains("outside-secret"), "the link was followed: " + r);
+                    ran += r.stdout().contains("ran") ? 1 : 0;
+                } catch (SandboxException refused) {
+                    assertEquals(SandboxException.SETUP_FAILED, refused.exitCode(), refused.getMessage());
+                }
+            }
+            if (!swapper.isAlive()) {
+                throw new AssertionError("the swapper stopped: " + new String(swapper.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8));
+            }
+        } finally {
+            swapper.destroyForcibly().waitFor();
+        }
+        assertTrue(ran > 0, "no run got through the swaps");
     }
 
     @Test
