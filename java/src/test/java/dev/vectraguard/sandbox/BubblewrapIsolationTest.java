@@ -106,6 +106,27 @@ class BubblewrapIsolationTest {
         assertTrue(ran > 0, "no run got through the swaps");
     }
 
+    /**
+     * Root binds a directory holding its HOME, whose ~/.config only root may enter: the command's
+     * uid cannot reach ~/.config/gcloud there, so there is nothing to hide (bwrap, run as that uid,
+     * could not mount over it), and the run goes on.
+     */
+    @Test
+    void aRootCallersCredentialPathTheCommandCannotReachDoesNotStopTheRun() throws Exception {
+        Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "only root's command is moved to another uid");
+        Path ws = IsolationChecks.tempDir("ws");
+        Path home = IsolationChecks.tempDir("home");
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = Files.createDirectory(home.resolve(".config"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(Files.createDirectory(config.resolve("gcloud")).resolve("key"), "secret\n");
+        IsolationChecks.Result r = IsolationChecks.run(IsolationChecks.spec(SecurityLevel.BALANCED, ws,
+                        List.of("sh", "-c", "ls -A /h; cat /h/.config/gcloud/key"))
+                .environment(Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString()))
+                .bindMount(new BindMount(home, Path.of("/h"), true)).build());
+        assertTrue(r.stdout().equals(".config\n") && !r.stdout().contains("secret"), r.toString());
+    }
+
     @Test
     void aRootCallerWithARootOwnedWorkspaceIsRefused() throws Exception {
         Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "only root's command is moved to another uid");

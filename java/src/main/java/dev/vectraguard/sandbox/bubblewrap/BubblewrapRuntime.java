@@ -378,6 +378,9 @@ public final class BubblewrapRuntime implements Runtime {
                 args.addAll(List.of("--remount-ro", op.target()));
             } else if (kind == MountOp.MASK) {
                 Path host = hostPathOf(op.target(), binds);
+                if (ids != null && !searchable(host.getParent(), ids)) {
+                    continue; // that uid cannot reach it, so nothing to hide; bwrap, as that uid, could not mount over it
+                }
                 if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
                     args.addAll(List.of("--perms", "0000", "--size", "4096", "--tmpfs", op.target(), "--remount-ro", op.target()));
                 } else if (Files.exists(host, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(host)) {
@@ -482,6 +485,25 @@ public final class BubblewrapRuntime implements Runtime {
             return permitted(current, ids, 4);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Whether {@code ids} may search {@code dir} and every directory above it; true when one is missing (nothing to decide). */
+    static boolean searchable(Path dir, int[] ids) {
+        try {
+            Path current = Path.of("/");
+            if (!permitted(current, ids, 1)) {
+                return false;
+            }
+            for (Path part : dir) {
+                current = current.resolve(part);
+                if (!permitted(current, ids, 1)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return true;
         }
     }
 
