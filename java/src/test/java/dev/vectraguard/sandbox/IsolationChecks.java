@@ -136,6 +136,9 @@ public final class IsolationChecks {
         }
         checks.add(new Check("a command that runs out of memory is known to have hit the limit (cgroups and rlimits)",
                 IsolationChecks::memoryLimitNoticed));
+        if (!container()) {
+            checks.add(new Check("limits that are rlimits, not cgroups, say why in a notice", IsolationChecks::rlimitsSayWhy));
+        }
         checks.add(new Check("paranoid's memory limit fits an install-sized allocation", IsolationChecks::installFitsParanoid));
         checks.add(new Check("/tmp, /dev/shm, home and overlays share a tmpfs bounded by the memory limit",
                 IsolationChecks::scratchMemoryBounded));
@@ -442,6 +445,18 @@ public final class IsolationChecks {
         try (SandboxProcess modest = new NativeRuntime().start(spec(SecurityLevel.STRICT, ws, List.of("sh", "-c", "exit 3"))
                 .limits(new ResourceLimits(256L * 1024 * 1024, 1000, 64)).build())) {
             expect(modest.waitFor() == 3 && !modest.memoryLimitHit(), "a small failing command is not a memory limit hit");
+        }
+    }
+
+    /** Where vg cannot use cgroups (a user without a delegated cgroup), the notice says why its limits are weaker. */
+    static void rlimitsSayWhy() throws Exception {
+        Path ws = tempDir("ws");
+        try (SandboxProcess process = runtime.start(spec(SecurityLevel.BALANCED, ws, List.of("true")).build())) {
+            expect(process.waitFor() == 0, "true failed");
+            if (process.limitsDescription().startsWith("rlimits")) {
+                expect(process.notices().stream().anyMatch(n -> n.startsWith("limits are rlimits, not cgroups: ")),
+                        "no notice says why the limits are rlimits (" + process.limitsDescription() + "): " + process.notices());
+            }
         }
     }
 

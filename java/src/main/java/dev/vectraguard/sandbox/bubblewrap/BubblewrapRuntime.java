@@ -215,6 +215,9 @@ public final class BubblewrapRuntime implements Runtime {
         CallerStdio stdio = null;
         try {
             resources = ResourceControl.acquire(spec.limits());
+            if (resources.notice() != null) {
+                notices.add(resources.notice());
+            }
             args.addAll(inside(resources.rlimits(), environment.get("PWD")));
             args.addAll(spec.command());
             seccompFile = writePrivate(seccomp);
