@@ -127,6 +127,18 @@ class BubblewrapIsolationTest {
         assertTrue(r.stdout().equals(".config\n") && !r.stdout().contains("secret"), r.toString());
     }
 
+    /** With the host's network (permissive) and no Landlock, the host's abstract unix sockets are reachable: the notice says so. */
+    @Test
+    void theHostsNetworkSaysThatAbstractUnixSocketsAreReachable() throws Exception {
+        Path ws = IsolationChecks.tempDir("ws");
+        try (SandboxProcess process = IsolationChecks.runtime.start(IsolationChecks.spec(SecurityLevel.PERMISSIVE, ws,
+                List.of("true")).network(NetworkMode.FULL).build())) {
+            assertEquals(0, process.waitFor());
+            assertTrue(process.notices().contains("with the host's network the command can reach the host's abstract unix "
+                    + "sockets (bubblewrap has no Landlock to scope them)"), process.notices().toString());
+        }
+    }
+
     @Test
     void aRootCallerWithARootOwnedWorkspaceIsRefused() throws Exception {
         Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "only root's command is moved to another uid");

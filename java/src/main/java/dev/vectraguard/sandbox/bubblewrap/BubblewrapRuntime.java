@@ -171,6 +171,11 @@ public final class BubblewrapRuntime implements Runtime {
         if (!spec.cacheDirs().isEmpty()) {
             notices.add("caches read-only (bubblewrap)");
         }
+        if (spec.network() == NetworkMode.FULL) {
+            // Without the host's network the sandbox's own network namespace separates abstract sockets.
+            notices.add("with the host's network the command can reach the host's abstract unix sockets (bubblewrap has "
+                    + "no Landlock to scope them)");
+        }
         for (String word : spec.command()) {
             requireUtf8("argument '" + word + "'", word);
         }
