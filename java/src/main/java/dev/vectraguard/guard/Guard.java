@@ -334,7 +334,9 @@ public final class Guard {
             } else if (process.memoryLimitHit()) {
                 notices.print("memory", "the command ran out of memory at the sandbox memory limit of "
                         + spec.limits().memoryBytes() / (1024 * 1024) + " MiB (" + process.limitsDescription()
-                        + "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB); raise it with "
+                        + (process.peakMemoryBytes() > 0 // 0: the runtime cannot tell (bubblewrap, containers)
+                                ? "; its largest process used " + process.peakMemoryBytes() / (1024 * 1024) + " MiB" : "")
+                        + "); raise it with "
                         + "sandbox.memory_limit in your user config or --config (e.g. memory_limit: 8g; a project file may only lower it)");
             }
             planted.moveAsideCreated(notices::print);

@@ -140,6 +140,9 @@ public final class NativeCore {
     /** open(2) flag for {@link #open}: do not wait (a FIFO without a peer fails instead of blocking). */
     public static final int O_NONBLOCK = 0x800;
 
+    /** open(2) flag for {@link #open}: fail with ELOOP when the path's last component is a symlink. */
+    public static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0x8000 : 0x20000;
+
     /** Opens {@code path} with {@code flags} (O_CLOEXEC always added); the raw descriptor, to close with {@link #close}. */
     public static int open(String path, int flags) throws NativeCoreException {
         requireAvailable();

@@ -1,5 +1,6 @@
 package dev.vectraguard.cli;
 
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
 import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,20 @@ class MemoryNoticeCliTest {
                 && r.stderr().contains("raise it with sandbox.memory_limit in your user config or --config"), r.stderr());
         VgRunner.Result failing = vg.run("exec", "--security-level", "strict", "--", "sh", "-c", "exit 3");
         assertFalse(failing.stderr().contains("out of memory"), "a command that failed on its own: " + failing.stderr());
+    }
+
+    /** bubblewrap knows the cgroup's out-of-memory kill but not the largest process: the notice says no size it does not know. */
+    @Test
+    void bubblewrapTellsTheLimitWithoutASizeItDoesNotKnow() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "runs as root (cgroups; the command runs as uid " + NOBODY + ")");
+        assumeTrue(BubblewrapRuntime.executable().isPresent(), "bwrap is not installed");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        VgRunner vg = new VgRunner(root).config("sandbox:\n  memory_limit: 256m\n");
+        Files.setAttribute(vg.workspace, "unix:uid", NOBODY);
+        VgRunner.Result r = vg.run("exec", "--runtime", "bubblewrap", "--network", "none", "--", "perl", "-e", GREEDY);
+        assertNotEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("vg: the command ran out of memory at the sandbox memory limit of 256 MiB (cgroup")
+                && !r.stderr().contains("largest process"), r.stderr());
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.vectraguard.sandbox.bubblewrap;
 
 import dev.vectraguard.nativecore.ByteStrings;
 import dev.vectraguard.nativecore.MountOp;
+import dev.vectraguard.nativecore.NativeCore;
+import dev.vectraguard.nativecore.NativeCoreException;
 import dev.vectraguard.nativecore.RLimit;
+import dev.vectraguard.nativecore.vg_core_h;
 import dev.vectraguard.sandbox.CacheLayers;
 import dev.vectraguard.sandbox.CallerAccount;
 import dev.vectraguard.sandbox.CallerStdio;
@@ -58,6 +61,10 @@ public final class BubblewrapRuntime implements Runtime {
     private static final List<String> BIN_DIRS = List.of("/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final int SIGKILL = 9;
+    /** The launcher's descriptor of the first pinned bind source (3 is the seccomp program's). */
+    private static final int FIRST_PINNED_FD = 4;
+    /** How many descriptors /bin/sh (dash) can open: single-digit numbers only; bash takes more. */
+    private static final int SH_PINNED_FDS = 10 - FIRST_PINNED_FD;
     private static final Map<Integer, String> PRLIMIT_OPTIONS = Map.of(2, "--data", 4, "--core", 6, "--nproc", 9, "--as",
             13, "--nice");
     private static volatile Optional<String> version;
@@ -164,6 +171,11 @@ public final class BubblewrapRuntime implements Runtime {
         if (!spec.cacheDirs().isEmpty()) {
             notices.add("caches read-only (bubblewrap)");
         }
+        if (spec.network() == NetworkMode.FULL) {
+            // Without the host's network the sandbox's own network namespace separates abstract sockets.
+            notices.add("with the host's network the command can reach the host's abstract unix sockets (bubblewrap has "
+                    + "no Landlock to scope them)");
+        }
         for (String word : spec.command()) {
             requireUtf8("argument '" + word + "'", word);
         }
@@ -191,20 +203,30 @@ public final class BubblewrapRuntime implements Runtime {
             args.addAll(List.of("--setenv", variable.getKey(), variable.getValue()));
         }
         List<String> leftOut = new ArrayList<>();
-        args.addAll(mountArguments(plan.mounts(), spec.limits().scratchBytes(), caller[0] == 0 ? ids : null, leftOut));
+        List<Integer> pinned = new ArrayList<>();
+        try {
+            args.addAll(mountArguments(plan.mounts(), spec.limits().scratchBytes(), caller[0] == 0 ? ids : null, leftOut, pinned));
+        } catch (SandboxException e) {
+            closeAll(pinned);
+            throw e;
+        }
         if (!leftOut.isEmpty()) {
             notices.add("left out what uid " + ids[0] + " cannot read: " + String.join(", ", leftOut));
         }
         args.addAll(List.of("--chdir", plan.cwd(), "--seccomp", "3", "--"));
 
-        ResourceControl resources = ResourceControl.acquire(spec.limits());
+        ResourceControl resources = null;
         Path seccompFile = null;
         CallerStdio stdio = null;
         try {
+            resources = ResourceControl.acquire(spec.limits());
+            if (resources.notice() != null) {
+                notices.add(resources.notice());
+            }
             args.addAll(inside(resources.rlimits(), environment.get("PWD")));
             args.addAll(spec.command());
             seccompFile = writePrivate(seccomp);
-            List<String> launcher = launcher(resources, seccompFile, caller[0] == 0 ? ids : null);
+            List<String> launcher = launcher(resources, seccompFile, pinned, caller[0] == 0 ? ids : null);
             launcher.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(launcher);
             builder.environment().clear();
@@ -212,7 +234,7 @@ public final class BubblewrapRuntime implements Runtime {
             builder.directory(new File("/"));
             stdio = CallerStdio.of(spec);
             Process process = stdio.applyTo(builder).start();
-            return SandboxProcess.ofWatched(stdio.watch(new Bubblewrapped(process, seccompFile)), resources,
+            return SandboxProcess.ofWatched(stdio.watch(new Bubblewrapped(process, seccompFile, pinned)), resources,
                     CacheLayers.create(List.of(), home), spec.timeout().orElse(null),
                     spec.stdin() == Stdio.PIPE ? process.getOutputStream() : null,
                     spec.stdout() == Stdio.PIPE ? process.getInputStream() : null,
@@ -224,31 +246,52 @@ public final class BubblewrapRuntime implements Runtime {
             if (stdio != null) {
                 stdio.discard();
             }
-            resources.close();
+            if (resources != null) {
+                resources.close();
+            }
+            closeAll(pinned);
             throw new SandboxException("sandbox setup failed: cannot start bwrap: " + e.getMessage());
         } catch (SandboxException e) {
             if (seccompFile != null) {
                 deleteQuietly(seccompFile);
             }
-            resources.close();
+            if (resources != null) {
+                resources.close();
+            }
+            closeAll(pinned);
             throw e;
         }
     }
 
     /**
      * The process started: a shell that joins the sandbox's cgroups, opens the seccomp program as fd 3
-     * for bwrap and executes, through setpriv for a root caller (its command as an unprivileged uid),
-     * bwrap itself.
+     * for bwrap, opens vg's {@code pinned} descriptors again as fds 4, 5, ... (the objects vg checked,
+     * whatever their paths lead to by now) and executes, through setpriv for a root caller (its
+     * command as an unprivileged uid), bwrap itself.
      */
-    private static List<String> launcher(ResourceControl resources, Path seccompFile, int[] ids) throws SandboxException {
-        List<String> launcher = new ArrayList<>(List.of("/bin/sh", "-c",
+    private static List<String> launcher(ResourceControl resources, Path seccompFile, List<Integer> pinned, int[] ids)
+            throws SandboxException {
+        String shell = "/bin/sh";
+        if (pinned.size() > SH_PINNED_FDS) {
+            shell = findBinary("bash").orElseThrow(() -> new SandboxException("runtime bubblewrap: bash is needed to hand "
+                    + pinned.size() + " protected paths to bwrap (/bin/sh opens at most " + SH_PINNED_FDS + ")")).toString();
+        }
+        List<String> launcher = new ArrayList<>(List.of(shell, "-c",
                 "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; n=$((n-1)); shift; done; "
-                        + "exec 3< \"$1\" || exit 125; rm -f \"$1\"; shift; exec \"$@\"", "vg-bubblewrap"));
+                        + "exec 3< \"$1\" || exit 125; rm -f \"$1\"; shift; "
+                        + "n=$1; shift; fd=" + FIRST_PINNED_FD + "; while [ \"$n\" -gt 0 ]; do "
+                        + "command eval \"exec $fd< \\\"\\$1\\\"\" || exit 125; fd=$((fd+1)); n=$((n-1)); shift; done; "
+                        + "exec \"$@\"", "vg-bubblewrap"));
         launcher.add(Integer.toString(resources.cgroupDirs().size()));
         for (Path dir : resources.cgroupDirs()) {
             launcher.add(dir.resolve("cgroup.procs").toString());
         }
         launcher.add(seccompFile.toString());
+        launcher.add(Integer.toString(pinned.size()));
+        long self = ProcessHandle.current().pid();
+        for (int fd : pinned) {
+            launcher.add("/proc/" + self + "/fd/" + fd);
+        }
         if (ids != null) {
             launcher.addAll(List.of(findBinary("setpriv").orElseThrow(() -> new SandboxException(
                     "runtime bubblewrap: setpriv (util-linux) is needed to run a root caller's command unprivileged")).toString(),
@@ -259,8 +302,9 @@ public final class BubblewrapRuntime implements Runtime {
 
     /**
      * What runs inside before the command: prlimit sets the rlimits there (so the process count is
-     * that of the sandbox's own user namespace, not of the caller's uid on the host), nice lowers its
-     * priority, and env takes out the PWD that bwrap adds (or sets the spec's own).
+     * that of the sandbox's own user namespace, not of the caller's uid on the host), env takes out the
+     * PWD that bwrap adds (or sets the spec's own), and nice lowers its priority. nice comes last: env
+     * reads no option after a NAME=VALUE (its "--" would be the command), nice's "--" ends its options.
      */
     private static List<String> inside(List<RLimit> rlimits, String pwd) throws SandboxException {
         List<String> prefix = new ArrayList<>();
@@ -276,13 +320,12 @@ public final class BubblewrapRuntime implements Runtime {
             }
             prefix.add("--");
         }
-        // The command's lower priority (ResourceControl.NICE); RLIMIT_NICE 0 above keeps it from taking it back.
-        prefix.addAll(List.of(findBinary("nice").orElseThrow(() -> new SandboxException("runtime bubblewrap: nice (coreutils) is missing"))
-                .toString(), "-n", Integer.toString(ResourceControl.NICE)));
         prefix.add(findBinary("env").orElseThrow(() -> new SandboxException("runtime bubblewrap: env (coreutils) is missing"))
                 .toString());
         prefix.addAll(pwd == null ? List.of("-u", "PWD") : List.of("PWD=" + pwd));
-        prefix.add("--");
+        // The command's lower priority (ResourceControl.NICE); RLIMIT_NICE 0 above keeps it from taking it back.
+        prefix.addAll(List.of(findBinary("nice").orElseThrow(() -> new SandboxException("runtime bubblewrap: nice (coreutils) is missing"))
+                .toString(), "-n", Integer.toString(ResourceControl.NICE), "--"));
         return prefix;
     }
 
@@ -290,10 +333,13 @@ public final class BubblewrapRuntime implements Runtime {
      * The mount plan as bubblewrap options, in order. The scratch bound is shared out: half to /tmp,
      * an eighth to each other tmpfs (/var/tmp, /run, the home, /dev/shm). {@code ids} (a root caller's
      * command ids) leaves out the read-only binds that uid cannot reach (root's caches and tools under
-     * /root) and refuses a writable one.
+     * /root) and refuses a writable one. A bind the plan takes without symlinks (the workspace, the
+     * paths protected in it, caches, bind mounts) is opened here and handed to bwrap as a descriptor
+     * ({@code --bind-fd}), added to {@code pinned}: a path a sandbox can change (swap for a symlink)
+     * between this plan and bwrap's mount cannot make bwrap bind what it leads to.
      */
-    static List<String> mountArguments(List<MountOp> mounts, long scratchBytes, int[] ids, List<String> leftOut)
-            throws SandboxException {
+    static List<String> mountArguments(List<MountOp> mounts, long scratchBytes, int[] ids, List<String> leftOut,
+                                       List<Integer> pinned) throws SandboxException {
         List<String> args = new ArrayList<>();
         List<String[]> binds = new ArrayList<>();
         for (MountOp op : mounts) {
@@ -310,7 +356,18 @@ public final class BubblewrapRuntime implements Runtime {
                             + " (the workspace owner), which cannot reach " + op.source());
                 }
                 boolean writable = kind == MountOp.BIND && !readOnly;
-                args.addAll(List.of((writable ? "--bind" : "--ro-bind") + (optional ? "-try" : ""), op.source(), op.target()));
+                if (kind == MountOp.BIND && (op.flags() & vg_core_h.VG_MF_NO_SYMLINKS()) != 0) {
+                    OptionalInt fd = pin(op.source(), optional);
+                    if (fd.isEmpty()) {
+                        continue;
+                    }
+                    pinned.add(fd.getAsInt());
+                    args.addAll(List.of(writable ? "--bind-fd" : "--ro-bind-fd",
+                            Integer.toString(FIRST_PINNED_FD + pinned.size() - 1), op.target()));
+                } else {
+                    args.addAll(List.of((writable ? "--bind" : "--ro-bind") + (optional ? "-try" : ""), op.source(),
+                            op.target()));
+                }
                 binds.add(new String[] {op.source(), op.target()});
             } else if (kind == MountOp.TMPFS) {
                 String mode = op.data() != null && op.data().startsWith("mode=") ? op.data().substring(5) : "0755";
@@ -329,6 +386,9 @@ public final class BubblewrapRuntime implements Runtime {
                 args.addAll(List.of("--remount-ro", op.target()));
             } else if (kind == MountOp.MASK) {
                 Path host = hostPathOf(op.target(), binds);
+                if (ids != null && !searchable(host.getParent(), ids)) {
+                    continue; // that uid cannot reach it, so nothing to hide; bwrap, as that uid, could not mount over it
+                }
                 if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
                     args.addAll(List.of("--perms", "0000", "--size", "4096", "--tmpfs", op.target(), "--remount-ro", op.target()));
                 } else if (Files.exists(host, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(host)) {
@@ -341,6 +401,49 @@ public final class BubblewrapRuntime implements Runtime {
             }
         }
         return args;
+    }
+
+    /**
+     * Opens {@code source} without following a symlink in it (the plan's paths are real paths: one
+     * that now opens elsewhere changed since) for bwrap to bind; empty when an optional one is gone,
+     * or when it is no directory or regular file (a FIFO, socket or device holds nothing a read-only
+     * bind would keep, and opening a FIFO again would block).
+     */
+    private static OptionalInt pin(String source, boolean optional) throws SandboxException {
+        int fd;
+        try {
+            fd = NativeCore.open(source, NativeCore.O_RDONLY | NativeCore.O_NOFOLLOW | NativeCore.O_NONBLOCK | NativeCore.O_NOCTTY);
+        } catch (NativeCoreException e) {
+            if (optional && e.errnoName().equals("ENOENT")) {
+                return OptionalInt.empty();
+            }
+            throw new SandboxException("sandbox setup failed: bind " + source + ": " + e.errnoName()
+                    + (e.errnoName().equals("ELOOP") ? " (it is a symlink now)" : ""));
+        }
+        try {
+            Path opened = Path.of("/proc/self/fd", Integer.toString(fd));
+            if (!Files.readSymbolicLink(opened).toString().equals(source)) {
+                throw new SandboxException("sandbox setup failed: bind " + source + ": a directory above it changed "
+                        + "(moved, or a symlink now) while the sandbox was being made");
+            }
+            if (!Files.isDirectory(opened) && !Files.isRegularFile(opened)) {
+                NativeCore.close(fd);
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(fd);
+        } catch (IOException | SandboxException | RuntimeException e) {
+            NativeCore.close(fd);
+            if (e instanceof SandboxException refused) {
+                throw refused;
+            }
+            throw new SandboxException("sandbox setup failed: bind " + source + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeAll(List<Integer> fds) {
+        for (int fd : fds) {
+            NativeCore.close(fd);
+        }
     }
 
     /** The host path shown at {@code target}: through the bind whose target holds it, else the same path. */
@@ -390,6 +493,25 @@ public final class BubblewrapRuntime implements Runtime {
             return permitted(current, ids, 4);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Whether {@code ids} may search {@code dir} and every directory above it; true when one is missing (nothing to decide). */
+    static boolean searchable(Path dir, int[] ids) {
+        try {
+            Path current = Path.of("/");
+            if (!permitted(current, ids, 1)) {
+                return false;
+            }
+            for (Path part : dir) {
+                current = current.resolve(part);
+                if (!permitted(current, ids, 1)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -486,10 +608,14 @@ public final class BubblewrapRuntime implements Runtime {
     private static final class Bubblewrapped implements WatchedProcess {
         private final Process process;
         private final Path seccompFile;
+        private final List<Integer> pinned;
+        private boolean released;
 
-        Bubblewrapped(Process process, Path seccompFile) {
+        /** {@code pinned}: vg's descriptors of the bind sources, kept open until the sandbox ends (the launcher opens them again). */
+        Bubblewrapped(Process process, Path seccompFile, List<Integer> pinned) {
             this.process = process;
             this.seccompFile = seccompFile;
+            this.pinned = pinned;
         }
 
         @Override
@@ -522,8 +648,12 @@ public final class BubblewrapRuntime implements Runtime {
         }
 
         @Override
-        public void release() {
+        public synchronized void release() {
             deleteQuietly(seccompFile);
+            if (!released) {
+                released = true;
+                closeAll(pinned); // a closed number may be reused at once: only once, only here
+            }
         }
     }
 
