@@ -1,5 +1,7 @@
 package dev.vectraguard.sandbox;
 
+import dev.vectraguard.sandbox.bubblewrap.BubblewrapRuntime;
+import dev.vectraguard.sandbox.namespace.NativeRuntime;
 import dev.vectraguard.testing.PortableClasspath;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -16,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link WritableLocationChecks} as the test user (root in CI), then as a normal user with a home of
- * their own in /etc/passwd (vgtest, created when missing): the account's home and its credentials
- * must be found from the password database for both.
+ * their own in /etc/passwd (vgtest, created when missing), against the native runtime and against
+ * bubblewrap: the account's home and its credentials must be found from the password database for all.
  */
 class WritableLocationsTest {
     static final String USER = "vgtest";
@@ -30,14 +32,25 @@ class WritableLocationsTest {
 
     @Test
     void asANormalUserWithAHome() throws Exception {
+        asNormalUser(NativeRuntime.NAME);
+    }
+
+    /** The same checks against bubblewrap (as root it runs the command as the workspace's owner, who cannot reach /root). */
+    @Test
+    void asANormalUserWithAHomeOnBubblewrap() throws Exception {
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/bwrap")), "bwrap is not installed");
+        asNormalUser(BubblewrapRuntime.NAME);
+    }
+
+    private static void asNormalUser(String runtime) throws Exception {
         Assumptions.assumeTrue(CallerAccount.ids()[0] == 0, "runs only as root (it switches to the user " + USER + ")");
         int uid = ensureUser(USER);
         String home = CallerAccount.accountHome(uid).toString();
         try (PortableClasspath classpath = PortableClasspath.create()) {
             ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", classpath.classpath(),
-                    WritableLocationChecks.class.getName())
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Dvg.test.runtime=" + runtime,
+                    "-cp", classpath.classpath(), WritableLocationChecks.class.getName())
                     .directory(new java.io.File(home))
                     .redirectErrorStream(true);
             builder.environment().put("HOME", home);
@@ -48,7 +61,7 @@ class WritableLocationsTest {
             List<String> lines = output.lines().filter(l -> l.startsWith("PASS ") || l.startsWith("FAIL ")).toList();
             assertEquals(WritableLocationChecks.all().size(), lines.size(), "every check must report; output:\n" + output);
             List<String> failures = lines.stream().filter(l -> l.startsWith("FAIL ")).toList();
-            assertTrue(failures.isEmpty(), "as " + USER + ":\n" + String.join("\n", failures));
+            assertTrue(failures.isEmpty(), "as " + USER + " on " + runtime + ":\n" + String.join("\n", failures));
         }
     }
 
