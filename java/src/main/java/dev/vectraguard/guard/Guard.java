@@ -322,7 +322,8 @@ public final class Guard {
                 notices.warn(logProblem);
             }
             List<Blocked> blocked = process.blockedDestinations();
-            if (status != 0 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
+            // a hint, not a failure report: not asked for with -q, and beside the point when a signal ended the command
+            if (!quiet && status != 0 && status <= 128 && !process.timedOut() && spec.network() == NetworkMode.NONE) {
                 notices.print("network", networkOffNotice(loaded, spec));
             }
             if (!blocked.isEmpty()) {

@@ -45,6 +45,13 @@ class NetworkNoticeTest {
         assertEquals(5, key.exitCode(), key.toString());
         assertTrue(key.stderr().contains("had no network (sandbox.allow_network: false, " + vg.userConfig), key.toString());
 
+        VgRunner.Result quiet = vg.run("exec", "-q", "--security-level", "paranoid", "--", "sh", "-c", "exit 3");
+        assertEquals(3, quiet.exitCode(), quiet.toString());
+        assertEquals("", quiet.stderr(), "-q: no hint either");
+        VgRunner.Result signalled = vg.run("exec", "--security-level", "paranoid", "--", "sh", "-c", "kill -TERM $$");
+        assertEquals(143, signalled.exitCode(), signalled.toString());
+        assertFalse(signalled.stderr().contains("no network"), "a command a signal ended gets no network hint: " + signalled);
+
         VgRunner.Result fine = vg.run("exec", "--security-level", "paranoid", "--", "true");
         assertEquals(0, fine.exitCode(), fine.toString());
         assertFalse(fine.stderr().contains("no network"), "a run that succeeded gets no network notice: " + fine);
