@@ -8,6 +8,8 @@
 #
 #   benchmarks/scripts/runtimes.sh                  # RUNS=20 WARMUP=3
 #   RUNS=40 VG=/path/to/vg benchmarks/scripts/runtimes.sh
+#   JMH=1 benchmarks/scripts/runtimes.sh            # then also SpawnBenchmark's spawn + wait of /bin/true per
+#                                                   # runtime (benchmarks/target/benchmarks.jar, built before)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VG=${VG:-$ROOT/vg}
@@ -68,3 +70,15 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-markdown "$WORK/result.m
     -n docker "$(vg_exec docker docker)" \
     -n podman "$(vg_exec podman podman)"
 cat "$WORK/result.md"
+
+# JMH=1: spawn + wait of /bin/true in one JVM per runtime, against the same engines and image, at
+# balanced with network none (what the containers can give), side by side in one run.
+if [[ -n "${JMH:-}" ]]; then
+    JAR=$ROOT/benchmarks/target/benchmarks.jar
+    [[ -f "$JAR" ]] || { echo "build the benchmarks first: mvn -B -ntp package -DskipTests" >&2; exit 1; }
+    source "$ROOT/scripts/jdk.sh"
+    vg_find_jdk || { echo "no JDK >= 25 found" >&2; exit 1; }
+    (cd "$WORK" && "$VG_JDK/bin/java" --enable-native-access=ALL-UNNAMED -jar "$JAR" \
+        'SpawnBenchmark.(processBuilder|nativeSandbox|bubblewrap|bubblewrapRuntime|container)$' -p level=balanced \
+        -f 1 -wi "${JMH_WARMUPS:-2}" -i "${JMH_ITERATIONS:-5}" -w 2 -r 4 -jvmArgsAppend "-Dvg.bench.image=$IMAGE")
+fi
