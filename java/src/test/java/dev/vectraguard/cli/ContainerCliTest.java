@@ -120,6 +120,9 @@ class ContainerCliTest {
     @Test
     void aKilledVgLeavesNoContainerRunning() throws Exception {
         String marker = "71." + System.nanoTime() % 1000;
+        String probe = "vg-leak-probe-" + System.nanoTime();
+        vg.env("VG_LEAK_PROBE", probe);
+        vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n  env_whitelist: [PATH, VG_LEAK_PROBE]\n");
         Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
                 "--", "sleep", marker);
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -132,6 +135,35 @@ class ContainerCliTest {
         process.destroyForcibly(); // SIGKILL
         process.waitFor();
         awaitNoContainerAndNoProcess(marker);
+        // the killed vg's environment file stays until the next vg's container run removes it
+        VgRunner.Result next = vg.run("exec", "--runtime", "docker", "--network", "none", "--", "true");
+        assertEquals(0, next.exitCode(), next.toString());
+        assertEquals(List.of(), filesHolding(Path.of(System.getProperty("java.io.tmpdir")), probe),
+                "the killed vg's private files are left in the temporary directory");
+    }
+
+    /** vg's files (vg-*, and the files of vg-* directories) in {@code tmp} that contain {@code text}. */
+    private static List<Path> filesHolding(Path tmp, String text) throws Exception {
+        List<Path> found = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(tmp, "vg-*")) {
+            for (Path entry : entries) {
+                List<Path> files = new ArrayList<>(List.of(entry));
+                if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try (var inside = Files.list(entry)) {
+                        files = inside.toList();
+                    } catch (java.io.IOException unreadable) {
+                        continue;
+                    }
+                }
+                for (Path file : files) {
+                    if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) < (1 << 20)
+                            && new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text)) {
+                        found.add(file);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

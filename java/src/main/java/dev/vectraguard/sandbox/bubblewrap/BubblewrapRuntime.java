@@ -12,6 +12,7 @@ import dev.vectraguard.sandbox.CallerStdio;
 import dev.vectraguard.sandbox.MountPlanner;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceControl;
+import dev.vectraguard.sandbox.RunFiles;
 import dev.vectraguard.sandbox.Runtime;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -556,10 +556,7 @@ public final class BubblewrapRuntime implements Runtime {
 
     private static Path writePrivate(byte[] content) throws SandboxException {
         try {
-            Path file = Files.createTempFile("vg-seccomp-", ".bpf",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(file, content);
-            return file;
+            return RunFiles.write("vg-seccomp-", content);
         } catch (IOException e) {
             throw new SandboxException("sandbox setup failed: cannot write the seccomp program: " + e.getMessage());
         }

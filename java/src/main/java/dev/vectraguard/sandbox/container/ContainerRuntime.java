@@ -7,6 +7,7 @@ import dev.vectraguard.sandbox.CallerStdio;
 import dev.vectraguard.sandbox.HostMounts;
 import dev.vectraguard.sandbox.NetworkMode;
 import dev.vectraguard.sandbox.ResourceLimits;
+import dev.vectraguard.sandbox.RunFiles;
 import dev.vectraguard.sandbox.Runtime;
 import dev.vectraguard.sandbox.SandboxException;
 import dev.vectraguard.sandbox.SandboxProcess;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -387,10 +387,7 @@ public abstract sealed class ContainerRuntime implements Runtime permits DockerR
 
     private static Path writePrivate(String prefix, String content) throws SandboxException {
         try {
-            Path file = Files.createTempFile(prefix, "",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            return file;
+            return RunFiles.write(prefix, content.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new SandboxException("sandbox setup failed: cannot write a temporary file: " + e.getMessage());
         }
