@@ -3,7 +3,9 @@ package dev.vectraguard.guard;
 import dev.vectraguard.caller.Caller;
 import dev.vectraguard.config.ConfigException;
 import dev.vectraguard.config.ConfigLoader;
+import dev.vectraguard.config.ConfigSource;
 import dev.vectraguard.config.LoadedConfig;
+import dev.vectraguard.config.Setting;
 import dev.vectraguard.config.VgConfig;
 import dev.vectraguard.egress.Blocked;
 import dev.vectraguard.metrics.MetricsStore;
@@ -346,7 +348,7 @@ public final class Guard {
             return recorder.finish(RunDecision.SANDBOX, runtimes.chosen(), cached, status, decision.why(),
                     blocked.stream().map(Blocked::toString).toList(), log == null ? null : log.file().toString());
         } catch (SandboxException e) {
-            notices.print("error", e.getMessage());
+            notices.print("error", withKeySource(e.getMessage()));
             int status = stop.exitCode(e.exitCode());
             if (log != null) {
                 log.finish(status);
@@ -362,6 +364,16 @@ public final class Guard {
         } catch (SandboxException ignored) {
             // it has ended already
         }
+    }
+
+    /**
+     * A refusal that starts with the config key it is about ({@code sandbox.cache_dir /x is ...}) gets
+     * where that key was set in front ({@code FILE:LINE: }), as a config error does.
+     */
+    private String withKeySource(String message) {
+        int end = message.indexOf(' ');
+        Setting setting = end > 0 ? loaded.settings().get(message.substring(0, end)) : null;
+        return setting != null && setting.source() instanceof ConfigSource.File file ? file + ": " + message : message;
     }
 
     /**

@@ -178,7 +178,7 @@ class VgCacheDirTest {
         try {
             VgRunner.Result run = vg.run("exec", "--security-level", "balanced", "--", "sh", "-c", "echo ran > " + extra + "/ran");
             assertEquals(125, run.exitCode(), run.toString());
-            assertTrue(run.stderr().contains(expected), run.toString());
+            assertTrue(run.stderr().contains("vg: " + vg.userConfig + ":4: " + expected), "names the file and line: " + run);
             assertEquals(1, run.stderr().lines().filter(l -> l.contains("sandbox.cache_dir")).count(), run.toString());
             assertFalse(Files.exists(extra.resolve("ran")), "the command ran: " + run);
             assertFalse(Files.exists(cacheDir.resolve("cache-layers")), "vg wrote its cache there");
