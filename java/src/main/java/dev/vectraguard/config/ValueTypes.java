@@ -76,7 +76,11 @@ final class ValueTypes {
             ctx.warnings().add(node.at() + ": warning: '" + key + "': '" + s.text().strip() + "' (vectra-guard) is read as 'native'");
             return SandboxRuntime.NATIVE;
         }
-        return enumOf(SandboxRuntime.class).parse(key, node, ctx);
+        try {
+            return enumOf(SandboxRuntime.class).parse(key, node, ctx);
+        } catch (ConfigException e) {
+            throw invalid(key, node, "one of auto, native (also namespace, process), bubblewrap, docker, podman");
+        }
     };
 
     static ValueType string(boolean nullable) {

@@ -121,7 +121,7 @@ class ConfigErrorsTest {
     void environmentOverrideErrorsNameTheVariable() {
         ConfigLoader.Request request = new ConfigLoader.Request(null, dir, dir, java.util.Map.of("VECTRAGUARD_RUNTIME", "firecracker"));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(request));
-        assertEquals("VECTRAGUARD_RUNTIME: 'sandbox.runtime' must be one of auto, native, bubblewrap, docker, podman (got 'firecracker')", e.getMessage());
+        assertEquals("VECTRAGUARD_RUNTIME: 'sandbox.runtime' must be one of auto, native (also namespace, process), bubblewrap, docker, podman (got 'firecracker')", e.getMessage());
         ConfigLoader.Request env = new ConfigLoader.Request(null, dir, dir, java.util.Map.of("VECTRAGUARD_ENV", "prodution"));
         assertEquals("VECTRAGUARD_ENV: must be one of production, prod, staging, stage, ci, development, dev (got 'prodution')",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(env)).getMessage());
