@@ -57,13 +57,12 @@ final class OutputLog {
         Path dir = stateDir.resolve(DIRECTORY);
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + " is not a directory");
             }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------")); // past the umask, and an older dir's mode
         String stem = NAME_TIME.format(started) + "-" + ProcessHandle.current().pid();
         for (int n = 0; ; n++) {
             Path file = dir.resolve(stem + (n == 0 ? "" : "-" + n) + ".log");
