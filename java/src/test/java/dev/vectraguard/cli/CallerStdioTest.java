@@ -186,9 +186,7 @@ class CallerStdioTest {
 
     @Test
     void dockerWithSocketStdio() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "runs only as root (it starts the tests' own dockerd)");
-        TestEngines.Engine docker = TestEngines.docker().orElse(null);
-        Assumptions.assumeTrue(docker != null, () -> "dockerd cannot start here: " + TestEngines.dockerMissing());
+        TestEngines.Engine docker = TestEngines.assumed("docker");
         docker.environment().forEach(vg::env);
         vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n");
         assertStreamsAndStatus("docker");
@@ -196,9 +194,7 @@ class CallerStdioTest {
 
     @Test
     void podmanWithSocketStdio() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "runs only as root (root's podman storage)");
-        TestEngines.Engine podman = TestEngines.podman().orElse(null);
-        Assumptions.assumeTrue(podman != null, () -> "podman cannot run here: " + TestEngines.podmanMissing());
+        TestEngines.Engine podman = TestEngines.assumed("podman");
         podman.environment().forEach(vg::env);
         vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + podman.image() + "\n");
         assertStreamsAndStatus("podman");

@@ -2,7 +2,6 @@ package dev.vectraguard.cli;
 
 import dev.vectraguard.guard.ShellWords;
 import dev.vectraguard.testing.TestEngines;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +28,7 @@ class ContainerCliTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-                StandardCharsets.UTF_8).strip()), "runs only as root (it starts the tests' own dockerd)");
-        docker = TestEngines.docker().orElse(null);
-        Assumptions.assumeTrue(docker != null, () -> "dockerd cannot start here: " + TestEngines.dockerMissing());
+        docker = TestEngines.assumed("docker");
         vg = new VgRunner(root);
         docker.environment().forEach(vg::env);
         vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n");
@@ -123,14 +119,7 @@ class ContainerCliTest {
         String probe = "vg-leak-probe-" + System.nanoTime();
         vg.env("VG_LEAK_PROBE", probe);
         vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n  env_whitelist: [PATH, VG_LEAK_PROBE]\n");
-        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
-                "--", "sleep", marker);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!containers().contains(" Up ")) { // the client's own arguments name the marker before the container runs
-            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
-            assertTrue(System.nanoTime() < deadline, "the container did not start");
-            Thread.sleep(100);
-        }
+        Process process = startSleepingContainer(marker);
         assertFalse(processesWithArgument(marker).isEmpty(), "the command runs");
         process.destroyForcibly(); // SIGKILL
         process.waitFor();
@@ -188,14 +177,7 @@ class ContainerCliTest {
     @Test
     void aKilledEngineClientLeavesNoContainerRunning() throws Exception {
         String marker = "91." + System.nanoTime() % 1000;
-        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
-                "--", "sleep", marker);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!containers().contains(" Up ")) {
-            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
-            assertTrue(System.nanoTime() < deadline, "the container did not start");
-            Thread.sleep(100);
-        }
+        Process process = startSleepingContainer(marker);
         List<ProcessHandle> clients = processesWithArgument(marker).stream().map(ProcessHandle::of).flatMap(Optional::stream)
                 .filter(p -> p.info().command().orElse("").endsWith("/docker")).toList();
         assertEquals(1, clients.size(), "docker's client: " + clients);
@@ -205,6 +187,19 @@ class ContainerCliTest {
         assertEquals(125, process.exitValue(), err);
         assertTrue(err.contains("vg removed the container"), err);
         awaitNoContainerAndNoProcess(marker);
+    }
+
+    /** vg running {@code sleep marker} in a container, once the container is up (its output in root/out and root/err). */
+    private Process startSleepingContainer(String marker) throws Exception {
+        Process process = vg.start(root.resolve("out"), root.resolve("err"), "exec", "--runtime", "docker", "--network", "none",
+                "--", "sleep", marker);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!containers().contains(" Up ")) { // the client's own arguments name the marker before the container runs
+            assertTrue(process.isAlive(), "vg ended early: " + Files.readString(root.resolve("err")));
+            assertTrue(System.nanoTime() < deadline, "the container did not start");
+            Thread.sleep(100);
+        }
+        return process;
     }
 
     private void awaitNoContainerAndNoProcess(String marker) throws Exception {

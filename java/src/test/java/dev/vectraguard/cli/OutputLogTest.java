@@ -190,9 +190,7 @@ class OutputLogTest {
             Files.setAttribute(vg.workspace, "unix:uid", 65534);
             Files.setAttribute(vg.workspace, "unix:gid", 65534);
         } else {
-            TestEngines.Engine engine = (runtime.equals("docker") ? TestEngines.docker() : TestEngines.podman()).orElse(null);
-            Assumptions.assumeTrue(engine != null, () -> runtime + " cannot run here: "
-                    + (runtime.equals("docker") ? TestEngines.dockerMissing() : TestEngines.podmanMissing()));
+            TestEngines.Engine engine = TestEngines.assumed(runtime);
             engine.environment().forEach(vg::env);
             image = "  image: " + engine.image() + "\n";
         }

@@ -107,9 +107,7 @@ class RuntimeCliTest {
     /** Where a container runtime can give the whole spec, auto runs it first in CI, and with prefer_fast off, and says why. */
     @Test
     void autoRunsAContainerFirstInCiAndWithPreferFastOffAndSaysWhy() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "runs only as root (it starts the tests' own dockerd)");
-        TestEngines.Engine docker = TestEngines.docker().orElse(null);
-        Assumptions.assumeTrue(docker != null, () -> "dockerd cannot start here: " + TestEngines.dockerMissing());
+        TestEngines.Engine docker = TestEngines.assumed("docker");
         docker.environment().forEach(vg::env);
         String inImage = "test -e /usr/bin/perl && test ! -e /usr/bin/python3 && echo image";
         vg.config("guard_level:\n  level: off\nsandbox:\n  image: " + docker.image() + "\n");

@@ -26,12 +26,11 @@ class UserNamespaceRefusedTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assertTrue(Files.isExecutable(VgRunner.C_HELPER), "the C tests' helper is missing: " + VgRunner.C_HELPER);
         vg = new VgRunner(root);
     }
 
     private VgRunner.Result withoutIdMaps(String... args) throws Exception {
-        return vg.runUnder(List.of(VgRunner.C_HELPER.toString(), "no-id-maps"), args);
+        return vg.runUnderHelper("no-id-maps", args);
     }
 
     @Test

@@ -74,13 +74,21 @@ final class VgRunner {
     }
 
     /** The C tests' helper (built with the C core, java/target/native), whose modes wrap a command. */
-    static final Path C_HELPER = Path.of("target", "native", "vg_test_helper").toAbsolutePath();
+    private static final Path C_HELPER = Path.of("target", "native", "vg_test_helper").toAbsolutePath();
 
     /** vg with {@code args} in a child JVM that {@code wrapper} starts (e.g. the C helper's mode and "--"-less argv). */
     Result runUnder(List<String> wrapper, String... args) throws Exception {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(javaCommand(System.getProperty("java.class.path"), List.of(args)));
         return exec(command, null);
+    }
+
+    /** vg with {@code args} in a child JVM that the C tests' helper starts in {@code mode} (e.g. without-landlock). */
+    Result runUnderHelper(String mode, String... args) throws Exception {
+        if (!Files.isExecutable(C_HELPER)) {
+            throw new AssertionError("the C tests' helper is missing: " + C_HELPER);
+        }
+        return runUnder(List.of(C_HELPER.toString(), mode), args);
     }
 
     Result run(String... args) throws Exception {

@@ -57,9 +57,7 @@ class McpServerTest {
 
     @Test
     void logsTheOutputWhenTheUserConfigAsks() throws Exception {
-        Path userConfig = root.resolve("home/.config/vectra-guard/config.yaml");
-        Files.createDirectories(userConfig.getParent());
-        Files.writeString(userConfig, "sandbox:\n  log_output: true\n");
+        writeUserConfig("sandbox:\n  log_output: true\n");
         try (McpProcess mcp = new McpProcess(root)) {
             mcp.initialize();
             JsonNode result = mcp.call("run", Map.of("command", "echo hello; echo oops >&2; exit 4")).get("structuredContent");
@@ -128,9 +126,7 @@ class McpServerTest {
 
     @Test
     void aHostRunIsCapturedAndCancellableToo() throws Exception {
-        Path userConfig = root.resolve("home/.config/vectra-guard/config.yaml");
-        Files.createDirectories(userConfig.getParent());
-        Files.writeString(userConfig, "sandbox:\n  mode: never\n");
+        writeUserConfig("sandbox:\n  mode: never\n");
         try (McpProcess mcp = new McpProcess(root)) {
             mcp.initialize();
             Files.createDirectories(mcp.workspace.resolve("sub"));
@@ -266,6 +262,13 @@ class McpServerTest {
      * a run that starts meanwhile takes a second cgroup set, and the namespace pool refills in the
      * background: how many sets are held when the fds are counted is timing (bounded by concurrency), not a leak.
      */
+    /** The user config of the vg that McpProcess starts (its HOME is root/home). */
+    private void writeUserConfig(String yaml) throws IOException {
+        Path userConfig = root.resolve("home/.config/vectra-guard/config.yaml");
+        Files.createDirectories(userConfig.getParent());
+        Files.writeString(userConfig, yaml);
+    }
+
     private static long ownFds(long pid) throws IOException {
         try (Stream<Path> entries = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return entries.map(McpServerTest::target).filter(target -> !target.startsWith("user:[") && !target.startsWith("net:[")

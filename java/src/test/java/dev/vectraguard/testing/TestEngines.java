@@ -50,6 +50,21 @@ public final class TestEngines {
         }
     }
 
+    /**
+     * "docker" or "podman" for a test that needs it: skipped, saying why, unless the test runs as root
+     * (the tests' own dockerd, root's podman storage) and the engine runs here.
+     */
+    public static Engine assumed(String name) {
+        boolean docker = name.equals("docker");
+        int uid = failing(() -> (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        Assumptions.assumeTrue(uid == 0, docker ? "runs only as root (it starts the tests' own dockerd)"
+                : "runs only as root (root's podman storage)");
+        Optional<Engine> engine = docker ? docker() : podman();
+        Assumptions.assumeTrue(engine.isPresent(), () -> docker ? "dockerd cannot start here: " + dockerMissing()
+                : "podman cannot run here: " + podmanMissing());
+        return engine.get();
+    }
+
     /** The tests' dockerd, started on first use; empty (with {@link #dockerMissing()}) when it cannot start. */
     public static synchronized Optional<Engine> docker() {
         if (docker == null) {
