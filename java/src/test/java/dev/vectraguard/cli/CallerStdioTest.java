@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallerStdioTest {
     private static final Path CLIENT = ServedVg.CLIENT;
-    private static final int NOBODY = 65534;
     private static final String COMMAND = "cat; echo out; echo err >&2; exit 3";
     private static final int LARGE = 6_000_000;
     private static final int SLOW = 1_000_000;
@@ -129,12 +127,7 @@ class CallerStdioTest {
         vg.config("guard_level:\n  level: off\n");
         harness = root.resolve("stdio-harness.py");
         Files.writeString(harness, HARNESS);
-        // bubblewrap runs root's command as the workspace's owner, who must reach it
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        if (isRoot()) {
-            Files.setAttribute(vg.workspace, "unix:uid", NOBODY);
-            Files.setAttribute(vg.workspace, "unix:gid", NOBODY);
-        }
+        vg.workspaceForBubblewrap();
     }
 
     @AfterEach

@@ -45,9 +45,7 @@ class MemoryNoticeCliTest {
     void bubblewrapTellsTheLimitWithoutASizeItDoesNotKnow() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "runs as root (cgroups; the command runs as uid " + NOBODY + ")");
         assumeTrue(BubblewrapRuntime.executable().isPresent(), "bwrap is not installed");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        VgRunner vg = new VgRunner(root).config("sandbox:\n  memory_limit: 256m\n");
-        Files.setAttribute(vg.workspace, "unix:uid", NOBODY);
+        VgRunner vg = new VgRunner(root).config("sandbox:\n  memory_limit: 256m\n").workspaceForBubblewrap();
         VgRunner.Result r = vg.run("exec", "--runtime", "bubblewrap", "--network", "none", "--", "perl", "-e", GREEDY);
         assertNotEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("vg: the command ran out of memory at the sandbox memory limit of 256 MiB (cgroup")

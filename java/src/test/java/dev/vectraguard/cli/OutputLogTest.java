@@ -185,10 +185,7 @@ class OutputLogTest {
         String image = "";
         if (runtime.equals("bubblewrap")) {
             Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bwrap is not installed");
-            // bubblewrap runs root's command as the workspace's owner, who must reach it
-            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setAttribute(vg.workspace, "unix:uid", 65534);
-            Files.setAttribute(vg.workspace, "unix:gid", 65534);
+            vg.workspaceForBubblewrap();
         } else {
             TestEngines.Engine engine = TestEngines.assumed(runtime);
             engine.environment().forEach(vg::env);

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Choosing the runtime: --runtime, VECTRAGUARD_RUNTIME, sandbox.runtime (trusted config only), and the keys that shape it. */
 class RuntimeCliTest {
-    private static final int NOBODY = 65534;
 
     @TempDir
     Path root;
@@ -26,12 +24,7 @@ class RuntimeCliTest {
     void setUp() throws Exception {
         vg = new VgRunner(root);
         vg.config("guard_level:\n  level: off\n");
-        // bubblewrap runs root's command as the workspace's owner, who must reach it
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        if (isRoot()) {
-            Files.setAttribute(vg.workspace, "unix:uid", NOBODY);
-            Files.setAttribute(vg.workspace, "unix:gid", NOBODY);
-        }
+        vg.workspaceForBubblewrap();
     }
 
     private static boolean isRoot() throws Exception {

@@ -58,6 +58,19 @@ final class VgRunner {
         return this;
     }
 
+    /**
+     * Ready for bubblewrap, which runs a root caller's command as the workspace's owner: as root, the
+     * workspace is given to nobody (65534), and the directory above it is opened for nobody to reach it.
+     */
+    VgRunner workspaceForBubblewrap() throws IOException {
+        Files.setPosixFilePermissions(workspace.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        if ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
+            Files.setAttribute(workspace, "unix:uid", 65534);
+            Files.setAttribute(workspace, "unix:gid", 65534);
+        }
+        return this;
+    }
+
     /** Writes ./vectra-guard.yaml in the workspace, a project config: it may only tighten until approved. */
     VgRunner projectConfig(String yaml) throws IOException {
         Files.writeString(workspace.resolve("vectra-guard.yaml"), yaml);
